@@ -1,0 +1,74 @@
+"""The ``liuan-eval`` command line.
+
+Each sub-command lives beside the code it drives: the module named in
+:data:`COMMANDS` defines ``configure(parser)`` (adds its arguments) and
+``run(args) -> int`` (does the work, returns the exit status). This file only
+dispatches, so adding a command never touches another command's code.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from liuan_eval.i18n import set_language, tr
+
+#: sub-command -> (module, Chinese help, English help)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "sample": ("liuan_eval.datasets", "生成带已知问题的样例数据", "generate sample data with planted problems"),
+    "ingest": ("liuan_eval.io", "读取并清洗一个表的文件", "read and clean the files of one table"),
+    "check": ("liuan_eval.preflight", "运行前检查数据", "pre-flight check of a data folder"),
+    "templates": ("liuan_eval.templates", "生成Excel填报模板", "write the Excel fill-in templates"),
+    "score": ("liuan_eval.scoring", "按考核标准评分", "score units and accounts against the criteria"),
+    "train-topic": ("liuan_eval.text.cli", "训练留言主题分类模型", "train the message topic model"),
+    "train-sentiment": ("liuan_eval.text.cli", "训练情感分析模型", "train the sentiment model"),
+    "classify": ("liuan_eval.text.cli", "对留言分类、情感分析和风险识别", "classify messages: topic, sentiment, risk"),
+    "run": ("liuan_eval.report", "运行完整年度考核并生成报告", "run the whole annual assessment and report"),
+}
+
+
+def _pre_language(argv: list[str]) -> None:
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv):
+            set_language(argv[i + 1])
+        elif a.startswith("--lang="):
+            set_language(a.split("=", 1)[1])
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; only ``command``'s module is imported and configured.
+
+    Importing one sub-command's module at a time keeps ``liuan-eval ingest`` from
+    loading scikit-learn or matplotlib.
+    """
+    parser = argparse.ArgumentParser(
+        prog="liuan-eval",
+        description=tr("六安市政务“两微一端”年度考核工具", "Lu'an government new-media annual assessment"),
+    )
+    parser.add_argument("--lang", choices=["zh", "en"], default=None,
+                        help=tr("输出语言（默认中文）", "output language (default Chinese)"))
+    subs = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, zh, en) in COMMANDS.items():
+        sub = subs.add_parser(name, help=tr(zh, en), description=tr(zh, en))
+        sub.add_argument("--lang", choices=["zh", "en"], default=None, help=argparse.SUPPRESS)
+        if name == command:
+            mod = importlib.import_module(module)
+            configure = getattr(mod, f"configure_{name.replace('-', '_')}", None) or mod.configure
+            configure(sub)
+        sub.set_defaults(_module=module, _command=name)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _pre_language(argv)
+    command = next((a for a in argv if a in COMMANDS), None)
+    parser = build_parser(command)
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    mod = importlib.import_module(args._module)
+    run = getattr(mod, f"run_{args._command.replace('-', '_')}", None) or mod.run
+    return int(run(args) or 0)
