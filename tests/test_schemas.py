@@ -10,8 +10,8 @@ from liuan_eval.schemas import TABLES, column_names, required_columns
 def test_each_header_spelling_names_one_column(table):
     spellings = Counter()
     for col in TABLES[table].values():
-        for s in {col.name, col.label, *col.aliases}:
-            spellings[s.lower()] += 1
+        for s in {x.lower() for x in (col.name, col.label, *col.aliases)}:
+            spellings[s] += 1
     clashes = [s for s, n in spellings.items() if n > 1]
     assert clashes == [], f"{table}: header spellings used by two columns: {clashes}"
 
