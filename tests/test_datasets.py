@@ -1,0 +1,131 @@
+"""The sample generator: a compliant background, planted cases that differ by seed, dirty rows
+where the truth file says they are."""
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from liuan_eval.datasets import COUNTIES, account_name, generate_sample
+from liuan_eval.workdays import deadline_end, same_day_deadline
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sample")
+    return generate_sample(2025, seed=11, out=out, scale=0.3), out
+
+
+def _planted(s, criterion):
+    return {f["account_id"] for f in s.truth["findings"] if f["criterion"] == criterion}
+
+
+def test_units_are_luan_counties_zones_and_departments(sample):
+    s, _ = sample
+    acc = s.tables["accounts"]
+    assert set(COUNTIES) <= set(acc["unit"])
+    assert set(acc["unit_type"]) == {"county", "zone", "department"}
+    assert set(acc["platform"]) == {"weibo", "wechat", "app"}
+    assert acc["account_id"].is_unique
+
+
+def test_background_has_no_dormant_gap_outside_the_plants(sample):
+    s, _ = sample
+    p = s.tables["posts"]
+    days = p.assign(day=p["published_at"].dt.normalize()).groupby("account_id")["day"]
+    start, end = pd.Timestamp("2025-01-01", tz="Asia/Shanghai"), pd.Timestamp("2025-12-31", tz="Asia/Shanghai")
+    dormant = set()
+    for acc, d in days:  # a test may loop: it is an independent reference
+        d = np.unique(np.concatenate([[start - pd.Timedelta(days=1)], d.to_numpy(), [end + pd.Timedelta(days=1)]]))
+        if (np.diff(d) / pd.Timedelta(days=1) - 1 >= 15).any():
+            dormant.add(acc)
+    assert dormant == _planted(s, "C15")
+
+
+def test_background_replies_in_time_outside_the_plants(sample):
+    s, _ = sample
+    m = s.tables["messages"]
+    scope = m["in_scope"].fillna(True).astype(bool)
+    late_in = scope & (m["replied_at"] >= deadline_end(m["received_at"], 5))
+    late_out = ~scope & (m["replied_at"] >= same_day_deadline(m["received_at"]))
+    assert not late_out.any()
+    assert set(m.loc[late_in, "account_id"]) == _planted(s, "C07")
+    assert (m["replied_at"] > m["received_at"]).all()
+
+
+def test_every_release_is_reposted_by_every_account_in_time(sample):
+    s, _ = sample
+    p, rel = s.tables["posts"], s.tables["releases"]
+    rp = p[p["post_id"].str.startswith("RP")]
+    assert len(rp) == len(rel) * len(s.tables["accounts"])
+    rid = rp["post_id"].str.slice(2).str.split("_").str[0]
+    delay = rp["published_at"] - rid.map(rel.set_index("release_id")["published_at"])
+    fast = rp["platform"] != "wechat"
+    assert (delay[fast] <= pd.Timedelta(minutes=60)).all()
+    assert (delay > pd.Timedelta(0)).all()
+
+
+def test_each_incident_has_a_post_of_its_unit_within_24_hours(sample):
+    s, _ = sample
+    p = s.tables["posts"].merge(s.tables["accounts"][["account_id", "unit"]], on="account_id")
+    for _, inc in s.tables["incidents"].iterrows():
+        t = p[(p["unit"] == inc["unit"]) & (p["published_at"] >= inc["started_at"])
+              & (p["published_at"] < inc["started_at"] + pd.Timedelta(hours=24))]
+        assert len(t) >= 1, inc["incident_id"]
+
+
+def test_account_names_follow_the_notice():
+    assert account_name("霍山县", "county", "wechat") == "霍山县人民政府发布"
+    assert account_name("霍山县", "county", "app") == "霍山县人民政府"
+    assert account_name("六安市教育局", "department", "weibo") == "六安市教育局发布"
+
+
+def test_seeds_plant_different_cases_and_same_seed_is_reproducible():
+    a = generate_sample(2025, seed=1, scale=0.2).truth["findings"]
+    b = generate_sample(2025, seed=2, scale=0.2).truth["findings"]
+    c = generate_sample(2025, seed=1, scale=0.2).truth["findings"]
+    assert a == c
+    assert a != b
+
+
+def test_truth_lines_point_at_the_planted_bad_rows(sample):
+    s, out = sample
+    truth = json.loads((out / "truth.json").read_text(encoding="utf-8"))
+    q = truth["dirty_rows"]["quarantine"]
+    assert {r["reason"] for r in q} >= {"bad_datetime", "missing_value", "bad_number", "bad_choice", "duplicate_key"}
+    raw = {
+        "posts_weibo.csv": pd.read_csv(out / "posts_weibo.csv", encoding="gb18030", dtype=str, keep_default_na=False),
+        "posts_wechat.csv": pd.read_csv(out / "posts_wechat.csv", dtype=str, keep_default_na=False),
+        "messages.csv": pd.read_csv(out / "messages.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False),
+    }
+    for r in q:
+        if r["file"] not in raw:
+            continue
+        row = raw[r["file"]].iloc[r["line"] - 2]
+        if r["reason"] == "bad_datetime":
+            when = row.get("发布时间", row.get("留言时间"))
+            assert pd.to_datetime(when, errors="coerce", format="mixed") is pd.NaT or not re.match(r"^\d{4}", when)
+        elif r["reason"] == "missing_value":
+            assert "" in {row.get("微博ID", "x"), row.get("留言编号", "x")}
+        elif r["reason"] == "bad_choice":
+            assert row["platform"] in {"抖音", "快手"}
+        elif r["reason"] == "duplicate_key":
+            frame = raw[r["file"]]
+            assert (frame["post_id"].iloc[: r["line"] - 2] == row["post_id"]).any()
+    rows = truth["dirty_rows"]["rows"]
+    assert rows["posts_weibo.csv"] == len(raw["posts_weibo.csv"])
+    assert rows["messages.csv"] == len(raw["messages.csv"])
+
+
+def test_inputs_carry_citizens_phone_and_id_numbers(sample):
+    _, out = sample
+    text = (out / "messages.csv").read_text(encoding="utf-8-sig")
+    assert re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", text)
+    ids = re.findall(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])", text)
+    assert ids
+    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    for i in ids[:20]:
+        assert "10X98765432"[sum(int(c) * k for c, k in zip(i[:17], w)) % 11] == i[17].upper()
