@@ -1,0 +1,515 @@
+"""The report's charts, as :class:`matplotlib.figure.Figure` objects with Chinese text.
+
+Each function takes a table from :mod:`liuan_eval.report.tables` (or a canonical table)
+and returns a new Figure drawn with Agg (no pyplot state, nothing shown); the notebook
+displays it, :func:`save` writes it. With no data a chart still appears, saying "无数据",
+so the report's layout never changes.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from liuan_eval.report import figures, tables
+>>> acc = pd.DataFrame({"unit": ["金安区", "霍山县"], "unit_type": ["county"] * 2,
+...                     "platform": ["weibo", "app"], "account_id": ["a", "b"]})
+>>> fig = figures.coverage_figure(tables.coverage_matrix(acc))
+>>> fig.axes[0].get_title()
+'各单位“两微一端”开设情况'
+"""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.colors import BoundaryNorm, ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from liuan_eval.report.fonts import setup_fonts
+from liuan_eval.report.tables import GRADE_ORDER, PLATFORMS, _local
+from liuan_eval.schemas import PLATFORM_LABELS, TIMEZONE, UNIT_TYPE_LABELS
+
+setup_fonts()
+
+DPI = 100
+GRADE_COLORS = {"优秀": "#2e7d32", "良好": "#7cb342", "合格": "#fbc02d", "不合格": "#d32f2f"}
+PLATFORM_COLORS = {"weibo": "#e6162d", "wechat": "#2aae67", "app": "#1e88e5"}
+
+
+def _figure(width: float, height: float) -> Figure:
+    return Figure(figsize=(width, max(height, 1.6)), dpi=DPI, layout="constrained")
+
+
+def _no_data(title: str, note: str = "无数据") -> Figure:
+    fig = _figure(8, 1.8)
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.set_title(title)
+    ax.text(0.5, 0.5, note, ha="center", va="center", fontsize=13, color="#777777",
+            transform=ax.transAxes)
+    return fig
+
+
+def _short(text: str, width: int) -> str:
+    return textwrap.shorten(str(text), width=width, placeholder="…") if len(str(text)) > width else str(text)
+
+
+def save(fig: Figure, path: str | Path) -> Path:
+    """Write ``fig`` as PNG (or the format of the suffix) and return the path.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = save(_no_data("示例"), pathlib.Path(tempfile.mkdtemp()) / "x.png")
+    >>> p.stat().st_size > 0
+    True
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=DPI, metadata={"Software": None} if path.suffix == ".png" else None)
+    return path
+
+
+def coverage_figure(coverage: pd.DataFrame) -> Figure:
+    """Units × platforms: a filled cell for each platform a unit has opened.
+
+    Examples
+    --------
+    >>> coverage_figure(pd.DataFrame()).axes[0].get_title()
+    '各单位“两微一端”开设情况'
+    """
+    title = "各单位“两微一端”开设情况"
+    if coverage is None or coverage.empty:
+        return _no_data(title)
+    n = len(coverage)
+    cols = min(4, max(1, int(np.ceil(n / 25))))
+    per = int(np.ceil(n / cols))
+    fig = _figure(3.2 * cols + 0.5, 0.24 * per + 1.2)
+    axes = fig.subplots(1, cols, squeeze=False)[0]
+    cmap = ListedColormap(["#f3d6d6", "#4c8bd6"])
+    for i, ax in enumerate(axes):
+        part = coverage.iloc[i * per:(i + 1) * per]
+        if part.empty:
+            ax.set_axis_off()
+            continue
+        values = part[list(PLATFORMS)].to_numpy(dtype="int64")
+        ax.imshow(values, cmap=cmap, vmin=0, vmax=1, aspect="auto")
+        ax.set_xticks(range(3), [PLATFORM_LABELS[p] for p in PLATFORMS])
+        ax.xaxis.tick_top()
+        ax.set_yticks(range(len(part)), [_short(u, 12) for u in part["unit"]], fontsize=8)
+        ax.set_xticks(np.arange(-0.5, 3), minor=True)
+        ax.set_yticks(np.arange(-0.5, len(part)), minor=True)
+        ax.grid(which="minor", color="white", linewidth=1)
+        ax.tick_params(which="minor", length=0)
+    axes[0].set_title(title)
+    fig.legend(handles=[Patch(color="#4c8bd6", label="已开设"), Patch(color="#f3d6d6", label="未开设")],
+               loc="outside lower center", ncols=2, frameon=False)
+    return fig
+
+
+def ranking_figure(ranking: pd.DataFrame) -> Figure:
+    """Units' total scores as bars in rank order, coloured by grade.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"rank": [1, 2], "unit": ["霍山县", "金安区"], "total": [96.0, 81.5],
+    ...                   "grade": ["优秀", "良好"]})
+    >>> len(ranking_figure(r).axes[0].patches)
+    2
+    """
+    title = "各单位考核总分与等次"
+    if ranking is None or ranking.empty:
+        return _no_data(title)
+    r = ranking.sort_values(["rank", "unit"], kind="stable")
+    fig = _figure(9, 0.24 * len(r) + 1.3)
+    ax = fig.add_subplot()
+    colors = r["grade"].astype("str").map(GRADE_COLORS).fillna("#9e9e9e").tolist()
+    y = np.arange(len(r))
+    ax.barh(y, r["total"].astype("float64").to_numpy(), color=colors)
+    ax.set_yticks(y, [f"{int(k)}. {_short(u, 14)}" for k, u in zip(r["rank"], r["unit"])], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("总分")
+    ax.set_title(title)
+    ax.set_xlim(0, max(100.0, float(r["total"].max()) * 1.05))
+    present = [g for g in GRADE_ORDER if g in set(r["grade"].astype("str"))]
+    ax.legend(handles=[Patch(color=GRADE_COLORS[g], label=g) for g in present], loc="lower right")
+    return fig
+
+
+def criteria_heatmap(unit_scores: pd.DataFrame, criteria: list[str], names: dict[str, str] | None = None,
+                     full_marks: dict[str, float] | None = None) -> Figure:
+    """Heat-map of units × criteria: each cell the unit's points on that criterion.
+
+    With ``full_marks`` (criterion → maximum points) cells show the share of the maximum
+    kept, so a red cell is a lost criterion whatever its weight; otherwise raw points.
+
+    Examples
+    --------
+    >>> us = pd.DataFrame({"unit": ["霍山县", "金安区"], "rank": [1, 2], "C01": [10.0, 5.0],
+    ...                    "C07": [20.0, 0.0]})
+    >>> criteria_heatmap(us, ["C01", "C07"]).axes[0].get_title()
+    '各单位分项得分热力图（单位 × 指标）'
+    """
+    title = "各单位分项得分热力图（单位 × 指标）"
+    if unit_scores is None or unit_scores.empty or not criteria:
+        return _no_data(title)
+    us = unit_scores.sort_values(["rank", "unit"], kind="stable") if "rank" in unit_scores else unit_scores
+    values = us[criteria].apply(pd.to_numeric, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    if full_marks:
+        top = np.array([full_marks.get(c, np.nan) for c in criteria], dtype="float64")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shown = np.where(top > 0, values / top, np.nan)
+        vmin, vmax, label = 0.0, 1.0, "得分率"
+    else:
+        shown = values
+        vmin, vmax, label = np.nanmin(values) if np.isfinite(values).any() else 0, None, "得分"
+    fig = _figure(max(7, 0.55 * len(criteria) + 3), 0.24 * len(us) + 1.8)
+    ax = fig.add_subplot()
+    im = ax.imshow(shown, cmap="RdYlGn", aspect="auto", vmin=vmin, vmax=vmax)
+    labels = [c if not names or c not in names else f"{c}\n{_short(names[c], 6)}" for c in criteria]
+    ax.set_xticks(range(len(criteria)), labels, fontsize=7)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(us)), [_short(u, 12) for u in us["unit"]], fontsize=8)
+    if len(us) * len(criteria) <= 900:
+        for (i, j), v in np.ndenumerate(values):
+            if np.isfinite(v):
+                ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=6, color="#222222")
+    fig.colorbar(im, ax=ax, label=label, shrink=0.6)
+    ax.set_title(title)
+    return fig
+
+
+def calendar_matrix(posts: pd.DataFrame | None, accounts: pd.DataFrame, year: int,
+                    min_gap: int = 15) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Posts per account and day of ``year``, the active days and the dormant days.
+
+    Returns ``(counts, active, dormant)``, each of shape (accounts, days of the year) in
+    the order of ``accounts``. ``active`` is the part of the year between the account's
+    opening and closing days; ``dormant`` marks every run of ``min_gap`` or more
+    consecutive active days without a post (criterion C15's definition).
+
+    Examples
+    --------
+    >>> acc = pd.DataFrame({"account_id": ["a"], "opened_at": [pd.NaT], "closed_at": [pd.NaT]})
+    >>> p = pd.DataFrame({"account_id": ["a", "a"], "published_at": pd.to_datetime(
+    ...     ["2025-03-01 10:00", "2025-03-17 08:00"]).tz_localize("Asia/Shanghai")})
+    >>> counts, active, dormant = calendar_matrix(p, acc, 2025)
+    >>> int(counts.sum()), int(active.sum()), int(dormant[0, 59:76].sum())   # 2–16 March
+    (2, 365, 15)
+    """
+    start = pd.Timestamp(year, 1, 1)
+    n_days = (pd.Timestamp(year + 1, 1, 1) - start).days
+    n = len(accounts)
+    counts = np.zeros((n, n_days), dtype="int64")
+    if posts is not None and not posts.empty and n:
+        row = posts["account_id"].astype("str").map(
+            pd.Series(np.arange(n), index=accounts["account_id"].astype("str").to_numpy()))
+        day = (_local(posts["published_at"]).dt.tz_localize(None).dt.normalize() - start).dt.days
+        ok = row.notna() & day.between(0, n_days - 1)
+        np.add.at(counts, (row[ok].astype("int64").to_numpy(), day[ok].astype("int64").to_numpy()), 1)
+
+    def day_index(col: str, default: int) -> np.ndarray:
+        if col not in accounts:
+            return np.full(n, default)
+        d = (_local(accounts[col]).dt.tz_localize(None).dt.normalize() - start).dt.days
+        return d.fillna(default).clip(-1, n_days).astype("int64").to_numpy()
+
+    first = np.maximum(day_index("opened_at", 0), 0)
+    last = np.minimum(day_index("closed_at", n_days - 1), n_days - 1)
+    days = np.arange(n_days)
+    active = (days >= first[:, None]) & (days <= last[:, None])
+    empty = active & (counts == 0)
+    padded = np.zeros((n, n_days + 1), dtype=bool)
+    padded[:, :n_days] = empty
+    flat = padded.ravel()
+    starts = flat & ~np.concatenate(([False], flat[:-1]))
+    run_id = np.cumsum(starts) * flat
+    lengths = np.bincount(run_id)
+    long = lengths >= min_gap
+    long[0] = False
+    dormant = long[run_id].reshape(n, n_days + 1)[:, :n_days]
+    return counts, active, dormant
+
+
+def posting_calendar(posts: pd.DataFrame | None, accounts: pd.DataFrame | None, year: int,
+                     min_gap: int = 15, title: str | None = None) -> Figure:
+    """Each account's posting calendar for the year: one row per account, one column per day.
+
+    Green shades are days with posts, white days without, red the dormant runs of
+    ``min_gap`` days or more, grey the days before opening or after closing.
+
+    Examples
+    --------
+    >>> acc = pd.DataFrame({"unit": ["金安区"], "platform": ["weibo"], "account_id": ["a"],
+    ...                     "account_name": ["金安区人民政府发布"]})
+    >>> fig = posting_calendar(None, acc, 2025)
+    >>> fig.axes[0].get_title()
+    '账号全年发布日历（红色为连续15天以上未更新）'
+    """
+    title = title or f"账号全年发布日历（红色为连续{min_gap}天以上未更新）"
+    if accounts is None or accounts.empty:
+        return _no_data(title)
+    acc = accounts.sort_values(["unit", "platform", "account_id"], kind="stable").reset_index(drop=True)
+    counts, active, dormant = calendar_matrix(posts, acc, year, min_gap)
+    # 0 inactive, 1 no post, 2 dormant, 3: 1 post, 4: 2–3 posts, 5: 4+ posts
+    code = np.where(active, 1, 0)
+    code = np.where(dormant, 2, code)
+    code = np.where(counts >= 1, 3, code)
+    code = np.where(counts >= 2, 4, code)
+    code = np.where(counts >= 4, 5, code)
+    cmap = ListedColormap(["#d9d9d9", "#ffffff", "#e53935", "#c7e9c0", "#74c476", "#238b45"])
+    norm = BoundaryNorm(np.arange(-0.5, 6), cmap.N)
+    fig = _figure(12, 0.2 * len(acc) + 1.6)
+    ax = fig.add_subplot()
+    ax.imshow(code, cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
+    month_starts = pd.date_range(f"{year}-01-01", periods=12, freq="MS", tz=TIMEZONE)
+    ax.set_xticks((month_starts - month_starts[0]).days, [f"{m}月" for m in range(1, 13)], fontsize=8)
+    name = acc["account_name"] if "account_name" in acc else acc["account_id"]
+    labels = [f"{_short(u, 10)}·{PLATFORM_LABELS.get(str(p), str(p))}·{_short(a, 12)}"
+              for u, p, a in zip(acc["unit"], acc["platform"].astype("str"), name)]
+    ax.set_yticks(range(len(acc)), labels, fontsize=7)
+    ax.set_title(title)
+    fig.legend(handles=[Patch(facecolor=c, edgecolor="#999999", label=lab) for c, lab in [
+        ("#238b45", "4条以上"), ("#74c476", "2–3条"), ("#c7e9c0", "1条"), ("#ffffff", "未发布"),
+        ("#e53935", f"连续{min_gap}天以上未更新"), ("#d9d9d9", "未开通或已关闭")]],
+        loc="outside lower center", ncols=6, frameon=False, fontsize=8)
+    return fig
+
+
+def posting_calendars(posts: pd.DataFrame | None, accounts: pd.DataFrame | None, year: int,
+                      min_gap: int = 15) -> list[Figure]:
+    """:func:`posting_calendar` split by unit type (县区, 开发区, 市直部门), one chart each.
+
+    Examples
+    --------
+    >>> acc = pd.DataFrame({"unit": ["金安区", "市教育局"], "unit_type": ["county", "department"],
+    ...                     "platform": ["weibo", "app"], "account_id": ["a", "b"]})
+    >>> len(posting_calendars(None, acc, 2025))
+    2
+    """
+    if accounts is None or accounts.empty:
+        return [posting_calendar(posts, accounts, year, min_gap)]
+    if "unit_type" not in accounts:
+        return [posting_calendar(posts, accounts, year, min_gap)]
+    figs = []
+    kinds = accounts["unit_type"].astype("str")
+    for kind, label in UNIT_TYPE_LABELS.items():
+        part = accounts[kinds.eq(kind).fillna(False).to_numpy()]
+        if not part.empty:
+            figs.append(posting_calendar(posts, part, year, min_gap,
+                                         title=f"{label}账号全年发布日历（红色为连续{min_gap}天以上未更新）"))
+    rest = accounts[~kinds.isin(list(UNIT_TYPE_LABELS)).fillna(False).to_numpy()]
+    if not rest.empty:
+        figs.append(posting_calendar(posts, rest, year, min_gap, title="其他账号全年发布日历"))
+    return figs
+
+
+def reply_timeliness_figure(reply: pd.DataFrame, limit: int = 5) -> Figure:
+    """Per unit, in-scope messages split into on time, late, overdue and pending (stacked bars).
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"unit": ["甲", "合计"], "on_time": [3, 3], "late": [1, 1], "overdue": [0, 0],
+    ...                   "pending": [0, 0], "on_time_rate": [0.75, 0.75]})
+    >>> len(reply_timeliness_figure(r).axes[0].patches)
+    4
+    """
+    title = f"各单位留言答复及时情况（{limit}个工作日内）"
+    r = reply[reply["unit"] != "合计"] if reply is not None and not reply.empty else None
+    if r is None or r.empty:
+        return _no_data(title)
+    r = r.sort_values(["on_time_rate", "unit"], ascending=[False, True], kind="stable")
+    fig = _figure(9, 0.24 * len(r) + 1.5)
+    ax = fig.add_subplot()
+    y = np.arange(len(r))
+    left = np.zeros(len(r))
+    for col, label, color in [("on_time", "按时答复", "#43a047"), ("late", "超时答复", "#fb8c00"),
+                              ("overdue", "逾期未答复", "#e53935"), ("pending", "未到期未答复", "#bdbdbd")]:
+        v = r[col].astype("float64").to_numpy()
+        ax.barh(y, v, left=left, color=color, label=label)
+        left += v
+    ax.set_yticks(y, [_short(u, 14) for u in r["unit"]], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("职责内留言数")
+    ax.set_title(title)
+    ax.legend(loc="lower right", fontsize=8)
+    return fig
+
+
+def repost_timeliness_figure(delays: pd.DataFrame) -> Figure:
+    """Each key release: how fast each account reposted it (Weibo/app in minutes, WeChat in working days).
+
+    ``delays`` has one row per (release, account): ``release_id, title, platform,
+    delay_minutes, delay_workdays, on_time`` (NaN delay: not reposted).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"release_id": ["R1", "R1"], "title": ["政府工作报告"] * 2,
+    ...     "platform": ["weibo", "wechat"], "delay_minutes": [30.0, 900.0], "delay_workdays": [0.0, 1.0],
+    ...     "on_time": [True, True]})
+    >>> [ax.get_title() for ax in repost_timeliness_figure(d).axes]
+    ['微博、客户端转发延迟（分钟，限1小时）', '微信转发延迟（工作日，限1个工作日）']
+    """
+    title = "重要信息转发及时情况"
+    if delays is None or delays.empty:
+        return _no_data(title)
+    d = delays
+    releases = d.drop_duplicates("release_id").sort_values("release_id", kind="stable")
+    ypos = pd.Series(np.arange(len(releases)), index=releases["release_id"].to_numpy())
+    labels = [f"{rid} {_short(t, 16)}" for rid, t in zip(releases["release_id"], releases["title"])]
+    fig = _figure(11, 0.32 * len(releases) + 1.8)
+    ax1, ax2 = fig.subplots(1, 2, sharey=True)
+    platform = d["platform"].astype("str")
+    on_time = d["on_time"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    rng = np.random.default_rng(0)
+    for ax, mask, col, limit, unit in [
+            (ax1, platform.isin(["weibo", "app"]).to_numpy(), "delay_minutes", 60, "分钟"),
+            (ax2, platform.eq("wechat").to_numpy(), "delay_workdays", 1, "工作日")]:
+        part = d[mask]
+        ok = on_time[mask]
+        v = pd.to_numeric(part[col], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        y = ypos.reindex(part["release_id"]).to_numpy(dtype="float64") + rng.uniform(-0.25, 0.25, len(part))
+        shown = np.isfinite(v)
+        ax.scatter(v[shown & ok], y[shown & ok], s=14, color="#43a047", label="及时")
+        ax.scatter(v[shown & ~ok], y[shown & ~ok], s=14, color="#e53935", label="超时")
+        ax.axvline(limit, color="#555555", linestyle="--", linewidth=1)
+        ax.set_xlabel(unit)
+        if col == "delay_minutes" and shown.any() and np.nanmax(v) > 600:
+            ax.set_xscale("symlog", linthresh=60)
+        ax.legend(loc="lower right", fontsize=8)
+    ax1.set_title("微博、客户端转发延迟（分钟，限1小时）")
+    ax2.set_title("微信转发延迟（工作日，限1个工作日）")
+    ax1.set_yticks(np.arange(len(releases)), labels, fontsize=8)
+    ax1.invert_yaxis()
+    return fig
+
+
+def message_trend_figure(wide: pd.DataFrame, title: str, kind: str = "bar",
+                         colors: dict[str, str] | None = None, ylabel: str = "留言数") -> Figure:
+    """Messages per month by category (a table from :func:`tables.message_counts`).
+
+    ``kind`` is ``"bar"`` (stacked bars) or ``"line"``.
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({"month": ["2025-01", "2025-02"], "负面": [3, 5], "中性": [2, 1]})
+    >>> message_trend_figure(w, "情感").axes[0].get_title()
+    '情感'
+    """
+    if wide is None or wide.empty or len(wide.columns) < 2:
+        return _no_data(title)
+    cats = [c for c in wide.columns if c != "month"]
+    fig = _figure(10, 3.6)
+    ax = fig.add_subplot()
+    x = np.arange(len(wide))
+    palette = [f"C{i % 10}" for i in range(len(cats))]
+    if kind == "line":
+        for i, c in enumerate(cats):
+            ax.plot(x, wide[c].to_numpy(), marker="o", label=c,
+                    color=(colors or {}).get(c, palette[i]))
+    else:
+        bottom = np.zeros(len(wide))
+        for i, c in enumerate(cats):
+            v = wide[c].astype("float64").to_numpy()
+            ax.bar(x, v, bottom=bottom, label=c, color=(colors or {}).get(c, palette[i]))
+            bottom += v
+    ax.set_xticks(x, [m[-2:].lstrip("0") + "月" if len(m) == 7 else m for m in wide["month"]], fontsize=8)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    fig.legend(loc="outside right upper", fontsize=8)
+    return fig
+
+
+SENTIMENT_COLORS = {"正面": "#43a047", "中性": "#9e9e9e", "负面": "#e53935"}
+RISK_COLORS = {"高": "#c62828", "中": "#fb8c00", "低": "#fdd835", "无": "#9e9e9e"}
+
+
+def hot_issues_figure(hot: pd.DataFrame, top: int = 10) -> Figure:
+    """The ``top`` hot issues by heat score, labelled by their representative message.
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"representative": ["小区停车难", "学校门口拥堵"], "heat": [8.0, 5.0],
+    ...                   "count": [12, 7]})
+    >>> len(hot_issues_figure(h).axes[0].patches)
+    2
+    """
+    title = "热点问题（按热度）"
+    if hot is None or hot.empty:
+        return _no_data(title, "未发现热点问题")
+    h = hot.sort_values("heat", ascending=False, kind="stable").head(top)
+    fig = _figure(10, 0.36 * len(h) + 1.2)
+    ax = fig.add_subplot()
+    y = np.arange(len(h))
+    ax.barh(y, h["heat"].astype("float64").to_numpy(), color="#ef6c00")
+    ax.set_yticks(y, [f"{_short(t, 24)}（{int(c)}条）" for t, c in zip(h["representative"], h["count"])],
+                  fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("热度")
+    ax.set_title(title)
+    return fig
+
+
+def influence_figure(influence: pd.DataFrame) -> Figure:
+    """Influence index of the leading accounts, coloured by platform.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"influence_rank": [1], "unit": ["金安区"], "account_name": ["金安发布"],
+    ...                   "platform": ["weibo"], "influence": [7.5]})
+    >>> len(influence_figure(t).axes[0].patches)
+    1
+    """
+    title = "账号影响力排行"
+    if influence is None or influence.empty:
+        return _no_data(title)
+    t = influence
+    fig = _figure(10, 0.26 * len(t) + 1.3)
+    ax = fig.add_subplot()
+    y = np.arange(len(t))
+    plat = t["platform"].astype("str")
+    ax.barh(y, t["influence"].astype("float64").to_numpy(), color=plat.map(PLATFORM_COLORS).fillna("#777777"))
+    ax.set_yticks(y, [f"{int(r)}. {_short(n, 16)}（{_short(u, 8)}）" for r, n, u in
+                      zip(t["influence_rank"], t["account_name"], t["unit"])], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("影响力指数")
+    ax.set_title(title)
+    present = [p for p in PLATFORMS if p in set(plat)]
+    ax.legend(handles=[Patch(color=PLATFORM_COLORS[p], label=PLATFORM_LABELS[p]) for p in present],
+              loc="lower right")
+    return fig
+
+
+def quarantine_figure(summary: pd.DataFrame) -> Figure:
+    """Quarantined input rows by table and reason (a :func:`tables.quarantine_summary`).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"table": ["posts"], "file": ["p.csv"], "column": ["published_at"],
+    ...                   "reason": ["bad_datetime"], "count": [3]})
+    >>> len(quarantine_figure(s).axes[0].patches)
+    1
+    """
+    from liuan_eval.schemas import TABLE_LABELS
+
+    title = "隔离的数据行（按数据表和原因）"
+    if summary is None or summary.empty:
+        return _no_data(title, "没有隔离的数据行")
+    g = summary.groupby(["table", "reason"], sort=True)["count"].sum().sort_values(ascending=False,
+                                                                                   kind="stable")
+    fig = _figure(9, 0.3 * len(g) + 1.2)
+    ax = fig.add_subplot()
+    y = np.arange(len(g))
+    ax.barh(y, g.to_numpy(dtype="float64"), color="#8e24aa")
+    ax.set_yticks(y, [f"{TABLE_LABELS.get(t, t)}：{REASON_LABELS.get(r, r)}" for t, r in g.index], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("行数")
+    ax.set_title(title)
+    return fig
+
+
+#: Chinese names of the loaders' quarantine reason codes.
+REASON_LABELS = {"missing_value": "必填项缺失", "bad_datetime": "日期时间无法识别", "bad_number": "数字无法识别",
+                 "bad_choice": "取值不在可选范围", "duplicate_key": "编号重复", "bad_row": "行格式错误",
+                 "unknown_unit": "单位不在登记表", "unknown_account": "账号不在登记表"}
