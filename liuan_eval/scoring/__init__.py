@@ -1,0 +1,351 @@
+"""The assessment engine: criteria → findings → unit and account scores, grades, ranks.
+
+``score(dataset, year=..., criteria="liuan_2016")`` runs one indicator function per
+criterion of the preset (modules ``registry``, ``messages``, ``activity``, ``influence``),
+each returning findings rows; everything else is derived from the findings and from which
+criteria could be assessed:
+
+- a criterion's points for a unit are ``weight − deduction × (findings of the unit and its
+  accounts)``, never below 0; for an account, its own findings;
+- a criterion whose table is missing or empty is *not assessed* (listed with the reason in
+  ``not_assessed`` and the caveats; its column is empty) and the total is rescaled to
+  ``full_marks`` over the criteria assessed — never a silent 0 or 100;
+- a finding on a veto criterion makes the unit (and account) fail whatever its total;
+- grades from the preset's bands; rank 1 is the best total (vetoed units rank last);
+- ``rectification`` (通报整改): accounts (or units) with findings on ``rectify`` criteria;
+  ``closure`` (关停): accounts with at least ``closure_after`` such findings in the year.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from liuan_eval.dataset import Dataset
+>>> from liuan_eval.scoring import score
+>>> tz = "Asia/Shanghai"
+>>> acc = pd.DataFrame({"unit": ["金安区"], "unit_type": ["county"], "platform": ["weibo"],
+...     "account_id": ["1"], "account_name": ["金安区人民政府发布"],
+...     "opened_at": pd.to_datetime(["2016-10-08"]).tz_localize(tz)})
+>>> posts = pd.DataFrame({"account_id": ["1", "1"], "platform": ["weibo", "weibo"], "post_id": ["a", "b"],
+...     "published_at": pd.to_datetime(["2025-01-01 09:00", "2025-12-31 09:00"]).tz_localize(tz)})
+>>> a = score(Dataset(accounts=acc, posts=posts), year=2025)
+>>> a.findings.loc[a.findings["criterion"] == "C15", "explanation"].iloc[0]
+'微博账号“金安区人民政府发布”2025-01-02至2025-12-30连续363天未更新（15天以上为“僵尸”“睡眠”账号）。'
+>>> "C07" in set(a.not_assessed["criterion"])
+True
+"""
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from liuan_eval.criteria import Criteria, load_criteria
+from liuan_eval.i18n import tr
+from liuan_eval.scoring import activity, messages, registry
+from liuan_eval.scoring._common import FINDING_COLUMNS, Context, NotAssessed, build_context, fix_rows
+from liuan_eval.scoring.influence import influence_index
+
+#: criterion id -> indicator function ``fn(ctx, criterion) -> findings rows``
+INDICATORS = {**registry.INDICATORS, **messages.INDICATORS, **activity.INDICATORS}
+#: criteria that give scores or ranks rather than findings
+NO_FINDINGS = ("C18", "C19")
+
+
+@dataclass
+class Assessment:
+    """The result of :func:`score` (see ``docs/architecture.md`` for every table's columns)."""
+
+    findings: pd.DataFrame
+    unit_scores: pd.DataFrame
+    account_scores: pd.DataFrame
+    rectification: pd.DataFrame
+    closure: pd.DataFrame
+    not_assessed: pd.DataFrame
+    caveats: list[str] = field(default_factory=list)
+    metrics: dict = field(default_factory=dict)
+    criteria: Criteria | None = None
+    year: int | None = None
+
+    def write(self, out: str | Path, quarantine: pd.DataFrame | None = None) -> dict[str, Path]:
+        """Write ``unit_scores.csv``, ``account_scores.csv``, ``findings.csv`` (and
+        ``quarantine.csv`` when given) in UTF-8 with BOM, so that Excel shows the Chinese."""
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        files = {"unit_scores": self.unit_scores, "account_scores": self.account_scores,
+                 "findings": self.findings, "rectification": self.rectification, "closure": self.closure,
+                 "not_assessed": self.not_assessed}
+        if quarantine is not None:
+            files["quarantine"] = quarantine
+        paths = {}
+        for name, df in files.items():
+            p = out / f"{name}.csv"
+            df.to_csv(p, index=False, encoding="utf-8-sig")
+            paths[name] = p
+        return paths
+
+
+def _run_indicator(fn, ctx: Context, crit) -> tuple[pd.DataFrame | None, str | None]:
+    try:
+        return fn(ctx, crit), None
+    except NotAssessed as exc:
+        return None, str(exc)
+
+
+def _findings(ctx: Context, crits: Criteria) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    parts, not_assessed = [], []
+    for c in crits:
+        if c.id in NO_FINDINGS:
+            continue
+        fn = INDICATORS[c.id]
+        rows, reason = _run_indicator(fn, ctx, c)
+        if reason is not None:
+            not_assessed.append((c.id, reason))
+            continue
+        if len(rows):
+            rows = rows.assign(criterion=c.id, criterion_name=c.name, severity=c.severity,
+                               points=float(c.deduction))
+            parts.append(rows)
+    if parts:
+        f = pd.concat(parts, ignore_index=True)
+    else:
+        f = fix_rows(pd.DataFrame(columns=["unit"])).assign(
+            criterion=pd.Series([], dtype="str"), criterion_name=pd.Series([], dtype="str"),
+            severity=pd.Series([], dtype="str"), points=pd.Series([], dtype=float))
+    f = f[FINDING_COLUMNS].sort_values(["criterion", "unit", "account_id", "window_start"], ignore_index=True,
+                                       na_position="last")
+    for c in ("criterion", "criterion_name", "severity"):
+        f[c] = f[c].astype("str")
+    return f, not_assessed
+
+
+def _points(f: pd.DataFrame, keys: list[str], index: pd.Index, crits: Criteria, assessed: set[str],
+            level: str | None) -> pd.DataFrame:
+    """Points per criterion for each key (unit or account) from the findings."""
+    cols = {}
+    ded = f.groupby(keys + ["criterion"])["points"].sum() if len(f) else pd.Series(dtype=float)
+    for c in crits:
+        if c.id in NO_FINDINGS or (level == "account" and c.level != "account"):
+            continue
+        if c.id not in assessed:
+            cols[c.id] = pd.Series(np.nan, index=index)
+            continue
+        if len(ded):
+            d = ded.xs(c.id, level="criterion") if c.id in ded.index.get_level_values("criterion") else None
+        else:
+            d = None
+        d = d.reindex(index, fill_value=0.0) if d is not None else pd.Series(0.0, index=index)
+        cols[c.id] = (c.weight - d).clip(lower=0.0)
+    return pd.DataFrame(cols, index=index)
+
+
+def _totals(points: pd.DataFrame, crits: Criteria) -> pd.Series:
+    weights = pd.Series({c.id: c.weight for c in crits if c.id in points.columns}, dtype=float)
+    assessed = [c for c in points.columns if points[c].notna().any()]
+    w = weights[assessed].sum()
+    if w <= 0:
+        return pd.Series(np.nan, index=points.index)
+    return (points[assessed].sum(axis=1) / w * crits.full_marks).round(2)
+
+
+def _unit_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: set[str]) -> pd.DataFrame:
+    acc = ctx.accounts
+    if acc is None or not len(acc):
+        units = pd.DataFrame({"unit": pd.Series(sorted(set(f["unit"]) - {""}), dtype="str")})
+        units["unit_type"] = pd.Series(pd.NA, index=units.index, dtype="str")
+    else:
+        units = acc.drop_duplicates("unit")[["unit", "unit_type"]].sort_values("unit", ignore_index=True)
+    idx = pd.Index(units["unit"], name="unit")
+    pts = _points(f, ["unit"], idx, crits, assessed, None)
+    total = _totals(pts, crits)
+    vetoes = [c.id for c in crits if c.veto]
+    vetoed = f[f["criterion"].isin(vetoes)].groupby("unit")["criterion"].agg(lambda s: "、".join(sorted(set(s))))
+    veto = vetoed.reindex(idx).fillna("").astype("str")
+    out = units.set_index("unit").join(pts).assign(total=total, veto=veto)
+    out["grade"] = [crits.failing_grade if v else (crits.grade(t) if pd.notna(t) else "") for t, v in
+                    zip(out["total"], out["veto"])]
+    order = pd.DataFrame({"v": out["veto"] != "", "t": -out["total"].fillna(-1e9)})
+    out["rank"] = (order["v"].astype(int) * 1e6 + order["t"]).rank(method="min").astype("Int64")
+    return out.reset_index()[["unit", "unit_type", *pts.columns, "total", "grade", "rank", "veto"]]
+
+
+def _account_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: set[str]) -> pd.DataFrame:
+    acc = ctx.accounts
+    cols = ["unit", "account_id", "account_name", "platform"]
+    if acc is None or not len(acc):
+        return pd.DataFrame({c: pd.Series([], dtype="str") for c in cols})
+    a = acc[acc["active"]][cols].sort_values(["unit", "platform", "account_id"], ignore_index=True)
+    idx = pd.Index(a["account_id"], name="account_id")
+    fa = f[f["account_id"] != ""]
+    pts = _points(fa, ["account_id"], idx, crits, assessed, "account")
+    total = _totals(pts, crits)
+    vetoes = [c.id for c in crits if c.veto]
+    vetoed = fa[fa["criterion"].isin(vetoes)].groupby("account_id").size().reindex(idx, fill_value=0) > 0
+    out = a.set_index("account_id").join(pts).assign(total=total)
+    out["grade"] = [crits.failing_grade if v else (crits.grade(t) if pd.notna(t) else "") for t, v in
+                    zip(out["total"], vetoed)]
+    if "C18" in crits:
+        inf = influence_index(ctx, crits["C18"].params["weights"]).set_index("account_id")
+        out = out.join(inf)
+    out = out.reset_index()
+    return out[["unit", "account_id", "account_name", "platform",
+                *[c for c in out.columns if c.startswith("C") and len(c) == 3], "total", "grade",
+                *[c for c in ("influence", "influence_rank", "influence_platform_rank") if c in out.columns]]]
+
+
+def _lists(ctx: Context, f: pd.DataFrame, crits: Criteria) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rect_ids = [c.id for c in crits if c.rectify]
+    r = f[f["criterion"].isin(rect_ids)]
+    cols = ["unit", "account_id", "account_name", "platform", "criteria", "findings", "evidence"]
+    if not len(r):
+        empty = pd.DataFrame({c: pd.Series([], dtype="str") for c in cols})
+        return empty, empty.copy()
+    g = r.groupby(["unit", "account_id"], sort=True).agg(
+        platform=("platform", "first"), criteria=("criterion", lambda s: "、".join(sorted(set(s)))),
+        findings=("criterion", "size"), evidence=("explanation", lambda s: " ".join(s)))
+    g = g.reset_index()
+    info = ctx.account_info(g["account_id"].where(g["account_id"] != ""))
+    g["account_name"] = info["account_name"].fillna("")
+    g["findings"] = g["findings"].astype("Int64")
+    rect = g[cols]
+    close = rect[(rect["account_id"] != "") & (rect["findings"] >= crits.closure_after)].reset_index(drop=True)
+    return rect, close
+
+
+def _metrics(ctx: Context, f: pd.DataFrame, unit_scores: pd.DataFrame) -> dict:
+    acc = ctx.accounts
+    active = acc[acc["active"]] if acc is not None else None
+    m = {
+        "year": ctx.year,
+        "units": int(acc["unit"].nunique()) if acc is not None else 0,
+        "accounts": int(len(active)) if active is not None else 0,
+        "accounts_by_platform": ({k: int(v) for k, v in active["platform"].value_counts().sort_index().items()}
+                                 if active is not None else {}),
+        "posts": int(len(ctx.posts)) if ctx.posts is not None else 0,
+        "findings": int(len(f)),
+        "findings_by_criterion": {k: int(v) for k, v in f["criterion"].value_counts().sort_index().items()},
+        "mean_total": float(unit_scores["total"].mean()) if len(unit_scores) else float("nan"),
+    }
+    m.update(messages.message_metrics(ctx))
+    if len(unit_scores):
+        m["grades"] = {k: int(v) for k, v in unit_scores["grade"].value_counts().items()}
+    return m
+
+
+def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016") -> Assessment:
+    """Assess a loaded dataset for one year against a criteria preset.
+
+    Parameters
+    ----------
+    dataset : liuan_eval.dataset.Dataset
+        From :func:`liuan_eval.load` (or built by hand with canonical tables).
+    year : int
+        The assessment year: 1 January 00:00 to 31 December 24:00, Asia/Shanghai.
+    criteria : str, pathlib.Path or Criteria
+        A built-in preset name (``"liuan_2016"``, ``"state_council_2019"``) or a TOML path.
+
+    Returns
+    -------
+    Assessment
+        ``findings``, ``unit_scores``, ``account_scores``, ``rectification``, ``closure``,
+        ``not_assessed``, ``caveats``, ``metrics``, ``criteria``, ``year``.
+
+    Examples
+    --------
+    >>> from liuan_eval.dataset import Dataset
+    >>> a = score(Dataset(), year=2025)
+    >>> len(a.findings), len(a.not_assessed)
+    (0, 17)
+    """
+    from liuan_eval.workdays import CalendarFallbackWarning, calendar_fallback_years
+
+    crits = load_criteria(criteria)
+    ctx = build_context(dataset, int(year), crits)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CalendarFallbackWarning)
+        f, not_assessed = _findings(ctx, crits)
+        assessed = {c.id for c in crits if c.id not in NO_FINDINGS} - {c for c, _ in not_assessed}
+        units = _unit_scores(ctx, f, crits, assessed)
+        accounts = _account_scores(ctx, f, crits, assessed)
+        rect, close = _lists(ctx, f, crits)
+        metrics = _metrics(ctx, f, units)
+    caveats = list(getattr(dataset, "caveats", []) or [])
+    fallback = set(calendar_fallback_years(pd.Series([ctx.start, ctx.end - pd.Timedelta(days=1)])))
+    for w in caught:
+        if issubclass(w.category, CalendarFallbackWarning):
+            fallback.update(int(y) for y in re.findall(r"(?<!\d)(\d{4})(?!\d)", str(w.message))
+                            if int(y) < 2004 or int(y) > 2026)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if fallback:
+        years = "、".join(str(y) for y in sorted(fallback))
+        caveats.append(tr(f"工作日历没有{years}年的节假日和调休安排，这些年份按周一至周五为工作日计算。",
+                          f"The working-day calendar lacks {years}; Monday–Friday were used for those years."))
+    na = pd.DataFrame(not_assessed, columns=["criterion", "reason"]).astype("str")
+    na.insert(1, "criterion_name", na["criterion"].map({c.id: c.name for c in crits}).astype("str"))
+    for cid, reason in not_assessed:
+        caveats.append(tr(f"{cid}（{crits[cid].name}）未评估：{reason}；总分按已评估的指标折算为{crits.full_marks:g}分制。",
+                          f"{cid} not assessed: {reason}; totals rescaled over the criteria assessed."))
+    if "C07" in crits and crits["C07"].params.get("na_scope_counts_in", True):
+        caveats.append(tr("“是否属本单位职责”未填的留言按职责内计（适用5个工作日答复时限）。",
+                          "Messages with no in-scope flag are taken as in scope (5-working-day rule)."))
+    if "C05" in assessed:
+        caveats.append(tr("关停、更名没有填写批准时间的，只核对报备是否提前7个工作日，不核对批准。",
+                          "Closures/renames without an approval date are checked for the filing date only."))
+    return Assessment(findings=f, unit_scores=units, account_scores=accounts, rectification=rect, closure=close,
+                      not_assessed=na[["criterion", "criterion_name", "reason"]], caveats=caveats, metrics=metrics,
+                      criteria=crits, year=int(year))
+
+
+# ---- command line -------------------------------------------------------------------------
+def configure(parser) -> None:
+    """Arguments of ``liuan-eval score``."""
+    parser.add_argument("--data", required=True, help=tr("数据文件夹", "data folder"))
+    parser.add_argument("--year", type=int, required=True, help=tr("考核年度", "assessment year"))
+    parser.add_argument("--out", required=True, help=tr("输出文件夹", "output folder"))
+    parser.add_argument("--criteria", default="liuan_2016",
+                        help=tr("考核标准：liuan_2016（默认）、state_council_2019 或 TOML 文件路径",
+                                "criteria preset: liuan_2016 (default), state_council_2019 or a TOML path"))
+
+
+def run(args) -> int:
+    """``liuan-eval score``: load, score, write the CSV files, print a Chinese summary."""
+    import sys
+
+    import liuan_eval
+    from liuan_eval.criteria import CriteriaError
+
+    try:
+        crits = load_criteria(args.criteria)
+    except CriteriaError as exc:
+        print(tr(f"考核标准有误：{exc}", f"bad criteria preset: {exc}"), file=sys.stderr)
+        return 2
+    data = Path(args.data)
+    if not data.is_dir():
+        print(tr(f"找不到数据文件夹：{data}", f"data folder not found: {data}"), file=sys.stderr)
+        return 2
+    try:
+        ds = liuan_eval.load(data, year=args.year)
+    except TypeError:
+        ds = liuan_eval.load(data)
+    a = score(ds, year=args.year, criteria=crits)
+    paths = a.write(args.out, quarantine=ds.quarantine)
+    m = a.metrics
+    print(tr(f"{args.year}年度考核（{crits.title}）：{m.get('units', 0)}个单位、{m.get('accounts', 0)}个账号、"
+             f"{m.get('posts', 0)}条发布、{m.get('messages', 0)}条留言；发现问题{len(a.findings)}条，"
+             f"通报整改{len(a.rectification)}个，建议关停{len(a.closure)}个。",
+             f"{args.year} assessment ({crits.name}): {m.get('units', 0)} units, {m.get('accounts', 0)} accounts, "
+             f"{m.get('posts', 0)} posts, {m.get('messages', 0)} messages; {len(a.findings)} findings, "
+             f"{len(a.rectification)} named for rectification, {len(a.closure)} for closure."))
+    if len(a.unit_scores):
+        g = a.unit_scores["grade"].value_counts()
+        print(tr("等级：", "grades: ") + "，".join(f"{k}{v}个" for k, v in g.items()))
+    for c in a.caveats:
+        print(tr("注意：", "note: ") + c)
+    print(tr(f"结果已写入 {Path(args.out)}：", f"written to {Path(args.out)}: ") + "、".join(p.name for p in paths.values()))
+    return 0
+
+
+__all__ = ["Assessment", "INDICATORS", "configure", "run", "score"]

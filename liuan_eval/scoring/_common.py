@@ -1,0 +1,269 @@
+"""What every indicator shares: the assessment context and the findings-row builder.
+
+An indicator is ``fn(ctx, crit) -> pandas.DataFrame`` returning findings rows with the
+columns of :data:`ROW_COLUMNS` (one row per violation), or raising :class:`NotAssessed`
+with the reason when its table is missing or empty. The engine adds the criterion's id,
+name, severity and points.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from liuan_eval.criteria import Criteria
+from liuan_eval.schemas import PLATFORM_LABELS, TIMEZONE, UNIT_TYPE_LABELS, column_names
+
+#: Columns an indicator returns (the engine adds criterion, criterion_name, severity, points).
+ROW_COLUMNS = ["unit", "account_id", "platform", "window_start", "window_end", "explanation", "evidence"]
+#: Columns of the findings table.
+FINDING_COLUMNS = ["criterion", "criterion_name", "unit", "account_id", "platform", "severity",
+                   "window_start", "window_end", "explanation", "points", "evidence"]
+#: At most this many ids are listed in a finding's evidence (the count is always given).
+MAX_EVIDENCE_IDS = 30
+DAY = pd.Timedelta(days=1)
+
+
+class NotAssessed(Exception):  # noqa: N818 - it is an outcome, not a failure
+    """Raised by an indicator that cannot be assessed; the message is the (Chinese) reason."""
+
+
+def platform_label(platform: pd.Series) -> pd.Series:
+    """Chinese platform names (微博/微信/客户端) for codes."""
+    return platform.map(PLATFORM_LABELS).fillna(platform).astype("str")
+
+
+def as_local(s: pd.Series) -> pd.Series:
+    """The column as tz-aware Asia/Shanghai timestamps (naive values taken as Shanghai time)."""
+    if not isinstance(s.dtype, pd.DatetimeTZDtype):
+        s = pd.to_datetime(s, errors="coerce")
+        if not isinstance(s.dtype, pd.DatetimeTZDtype):
+            return s.dt.tz_localize(TIMEZONE)
+    return s.dt.tz_convert(TIMEZONE)
+
+
+def fmt_date(s: pd.Series) -> pd.Series:
+    """``YYYY-MM-DD`` strings (``—`` where missing)."""
+    return s.dt.strftime("%Y-%m-%d").fillna("—").astype("str")
+
+
+def fmt_minute(s: pd.Series) -> pd.Series:
+    """``YYYY-MM-DD HH:MM`` strings (``—`` where missing)."""
+    return s.dt.strftime("%Y-%m-%d %H:%M").fillna("—").astype("str")
+
+
+def num(x: pd.Series, digits: int = 1) -> pd.Series:
+    """Numbers as strings with ``digits`` decimals."""
+    return x.astype("Float64").round(digits).astype("str")
+
+
+def join_ids(ids: pd.Series, keys: list[pd.Series] | pd.Series) -> pd.Series:
+    """Evidence strings per group: up to :data:`MAX_EVIDENCE_IDS` ids joined by ``;``.
+
+    One Python join per group (accounts or units), never per row.
+    """
+    df = pd.DataFrame({"id": ids.astype("str").fillna("?")})
+    keys = keys if isinstance(keys, list) else [keys]
+    names = []
+    for i, k in enumerate(keys):
+        df[f"k{i}"] = k.fillna("").astype("str").to_numpy()
+        names.append(f"k{i}")
+    df["_n"] = df.groupby(names, sort=False).cumcount()
+    head = df[df["_n"] < MAX_EVIDENCE_IDS]
+    out = head.groupby(names, sort=False)["id"].agg(";".join)
+    count = df.groupby(names, sort=False).size()
+    more = count - MAX_EVIDENCE_IDS
+    extra = pd.Series(np.where(more > 0, ";…(共" + count.astype("str") + "条)", ""), index=count.index)
+    return (out + extra.reindex(out.index)).rename("evidence")
+
+
+@dataclass
+class Context:
+    """The data an indicator reads, prepared once per assessment.
+
+    Attributes
+    ----------
+    year : int
+    start, end : pandas.Timestamp
+        The period: ``start`` inclusive, ``end`` exclusive (1 January of the next year).
+    accounts : DataFrame
+        The registry with ``active_start``/``active_end`` (the account's part of the
+        period, day-aligned, end exclusive) and ``active`` (any part in the period).
+    posts, messages, filings, releases, incidents : DataFrame or None
+        Canonical tables; ``posts``/``messages`` restricted to the period and given the
+        registry's ``unit``/``unit_type``/``reg_platform`` (``posts_all`` keeps every post).
+    """
+
+    year: int
+    start: pd.Timestamp
+    end: pd.Timestamp
+    criteria: Criteria
+    accounts: pd.DataFrame | None
+    posts: pd.DataFrame | None
+    posts_all: pd.DataFrame | None
+    messages: pd.DataFrame | None
+    filings: pd.DataFrame | None
+    releases: pd.DataFrame | None
+    incidents: pd.DataFrame | None
+    caveats: list[str] = field(default_factory=list)
+
+    # ---- helpers -------------------------------------------------------------------
+    def need(self, table: str, *columns: str) -> pd.DataFrame:
+        """The table, or :class:`NotAssessed` naming what is missing."""
+        from liuan_eval.schemas import TABLE_LABELS, TABLES
+
+        df = getattr(self, table)
+        label = TABLE_LABELS[table]
+        if df is None:
+            raise NotAssessed(f"缺少{label}（{table}）")
+        if len(df) == 0:
+            raise NotAssessed(f"{label}（{table}）为空" + ("（或评估期内没有记录）" if table in
+                                                         ("posts", "messages") else ""))
+        for c in columns:
+            if c not in df.columns or df[c].isna().all():
+                raise NotAssessed(f"{label}（{table}）缺少“{TABLES[table][c].label}”（{c}）列或该列全空")
+        return df
+
+    def active_accounts(self) -> pd.DataFrame:
+        """Registry accounts with some part of their life in the period."""
+        acc = self.need("accounts")
+        return acc[acc["active"]]
+
+    def account_info(self, account_id: pd.Series) -> pd.DataFrame:
+        """Registry ``unit``, ``platform``, ``account_name`` for ids (NA where unregistered)."""
+        acc = self.accounts
+        if acc is None:
+            return pd.DataFrame({"unit": pd.Series(pd.NA, index=account_id.index, dtype="str"),
+                                 "platform": pd.Series(pd.NA, index=account_id.index, dtype="str"),
+                                 "account_name": pd.Series(pd.NA, index=account_id.index, dtype="str")})
+        lk = acc.drop_duplicates("account_id").set_index("account_id")
+        out = pd.DataFrame(index=account_id.index)
+        for c in ("unit", "platform", "account_name", "unit_type"):
+            out[c] = account_id.map(lk[c]).astype("str") if len(lk) else pd.Series(pd.NA, index=account_id.index,
+                                                                                     dtype="str")
+        return out
+
+
+def _col(df: pd.DataFrame, name: str, dtype: str) -> pd.Series:
+    if name in df.columns:
+        return df[name]
+    return pd.Series(pd.NA, index=df.index, dtype=dtype)
+
+
+_KIND_DTYPE = {"str": "str", "category": "str", "datetime": f"datetime64[ns, {TIMEZONE}]", "int": "Int64",
+               "bool": "boolean"}
+
+
+def normalise_table(df: pd.DataFrame | None, table: str) -> pd.DataFrame | None:
+    """Every canonical column present (missing optional ones as NA), timestamps in Shanghai time."""
+    from liuan_eval.schemas import TABLES
+
+    if df is None:
+        return None
+    df = df.copy()
+    for name, col in TABLES[table].items():
+        if name not in df.columns:
+            continue
+        if col.kind == "datetime":
+            df[name] = as_local(df[name])
+        elif col.kind in ("str", "category") and df[name].dtype != "str":
+            df[name] = df[name].astype("str")
+    df.attrs["present"] = [c for c in column_names(table) if c in df.columns]
+    return df
+
+
+def build_context(dataset, year: int, criteria: Criteria) -> Context:
+    """Prepare the tables once: period, active spans, registry facts joined to posts/messages."""
+    start = pd.Timestamp(year=year, month=1, day=1, tz=TIMEZONE)
+    end = pd.Timestamp(year=year + 1, month=1, day=1, tz=TIMEZONE)
+    acc = normalise_table(dataset.accounts, "accounts")
+    if acc is not None:
+        acc = acc[acc["account_id"].notna()].drop_duplicates("account_id", keep="first")
+        opened = _col(acc, "opened_at", f"datetime64[ns, {TIMEZONE}]").dt.floor("D")
+        closed = _col(acc, "closed_at", f"datetime64[ns, {TIMEZONE}]").dt.floor("D")
+        a_start = opened.where(opened > start, start).fillna(start)
+        a_end = (closed + DAY).where(closed + DAY < end, end).fillna(end)
+        acc = acc.assign(active_start=a_start, active_end=a_end, active=(a_start < a_end).to_numpy())
+        if "unit_type" not in acc.columns:
+            acc["unit_type"] = pd.Series(pd.NA, index=acc.index, dtype="str")
+    posts_all = normalise_table(dataset.posts, "posts")
+    posts = None
+    if posts_all is not None:
+        posts_all = posts_all[posts_all["account_id"].notna() & posts_all["published_at"].notna()]
+        t = posts_all["published_at"]
+        posts = posts_all[(t >= start) & (t < end)]
+        posts = _join_registry(posts, acc)
+        posts_all = _join_registry(posts_all, acc)
+    msgs = normalise_table(dataset.messages, "messages")
+    if msgs is not None:
+        t = msgs["received_at"]
+        msgs = msgs[(t >= start) & (t < end)]
+        if "account_id" in msgs.columns:
+            reg = _join_registry(msgs[["account_id"]], acc)
+            unit = _col(msgs, "unit", "str")
+            msgs = msgs.assign(unit=unit.fillna(reg["unit"]),
+                               platform=_col(msgs, "platform", "str").fillna(reg["reg_platform"]))
+    return Context(year=year, start=start, end=end, criteria=criteria, accounts=acc, posts=posts,
+                   posts_all=posts_all, messages=msgs,
+                   filings=normalise_table(dataset.filings, "filings"),
+                   releases=normalise_table(dataset.releases, "releases"),
+                   incidents=normalise_table(dataset.incidents, "incidents"))
+
+
+def _join_registry(df: pd.DataFrame, acc: pd.DataFrame | None) -> pd.DataFrame:
+    df = df.drop(columns=[c for c in ("unit", "unit_type", "reg_platform") if c in df.columns])
+    if acc is None or len(acc) == 0:
+        return df.assign(unit=pd.Series(pd.NA, index=df.index, dtype="str"),
+                         unit_type=pd.Series(pd.NA, index=df.index, dtype="str"),
+                         reg_platform=pd.Series(pd.NA, index=df.index, dtype="str"))
+    lk = acc.set_index("account_id")
+    ids = df["account_id"]
+    return df.assign(unit=ids.map(lk["unit"]).astype("str"), unit_type=ids.map(lk["unit_type"]).astype("str"),
+                     reg_platform=ids.map(lk["platform"]).astype("str"))
+
+
+def rows(unit, account_id, platform, window_start, window_end, explanation, evidence) -> pd.DataFrame:
+    """Findings rows from aligned columns (Series or scalars); ``account_id`` empty for unit findings."""
+    df = pd.DataFrame({"unit": unit, "account_id": account_id, "platform": platform,
+                       "window_start": window_start, "window_end": window_end,
+                       "explanation": explanation, "evidence": evidence})
+    return fix_rows(df)
+
+
+def fix_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """Coerce findings rows to their dtypes (strings; Shanghai timestamps)."""
+    df = df.reset_index(drop=True)
+    out = pd.DataFrame(index=df.index)
+    for c in ROW_COLUMNS:
+        if c in ("window_start", "window_end"):
+            s = df[c] if c in df.columns else pd.Series(pd.NaT, index=df.index)
+            s = pd.to_datetime(s)
+            if not isinstance(s.dtype, pd.DatetimeTZDtype):
+                s = s.dt.tz_localize(TIMEZONE)
+            out[c] = s.dt.tz_convert(TIMEZONE).astype(f"datetime64[ns, {TIMEZONE}]")
+        else:
+            s = df[c] if c in df.columns else pd.Series(pd.NA, index=df.index)
+            out[c] = s.astype("str")
+    out["account_id"] = out["account_id"].fillna("")
+    out["unit"] = out["unit"].fillna("")
+    return out
+
+
+def empty_rows() -> pd.DataFrame:
+    """No findings (the right columns and dtypes)."""
+    return fix_rows(pd.DataFrame({c: pd.Series([], dtype=object) for c in ROW_COLUMNS}))
+
+
+_PUNCT = re.compile(r"[\s\u3000，。！？、；：“”‘’（）《》【】〔〕…—,.!?;:'\"()\[\]<>~～·\-_/\\|*#@]+")
+
+
+def normalise_text(s: pd.Series) -> pd.Series:
+    """Text without whitespace and punctuation (for comparisons)."""
+    return s.astype("str").str.replace(_PUNCT.pattern, "", regex=True)
+
+
+__all__ = ["Context", "DAY", "FINDING_COLUMNS", "NotAssessed", "ROW_COLUMNS", "UNIT_TYPE_LABELS",
+           "build_context", "empty_rows", "fix_rows", "fmt_date", "fmt_minute", "join_ids",
+           "normalise_text", "num", "platform_label", "rows"]

@@ -1,0 +1,179 @@
+"""Indicators on public messages: C07 (in-scope replies within 5 working days), C08 (out-of-scope
+explanations the same day), C09 (reply quality), and the headline reply figures.
+
+A finding is per receiving account (or per unit when the message names no account): it counts
+the account's late or poor replies and lists their ids as evidence.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from liuan_eval.scoring._common import (
+    Context,
+    empty_rows,
+    join_ids,
+    normalise_text,
+    num,
+    platform_label,
+    rows,
+)
+from liuan_eval.workdays import deadline_end, same_day_deadline, workdays_between
+
+
+def in_scope_mask(m: pd.DataFrame, na_counts_in: bool = True) -> pd.Series:
+    """In-scope messages: ``in_scope`` True, or missing when ``na_counts_in`` (the default)."""
+    if "in_scope" not in m.columns:
+        return pd.Series(na_counts_in, index=m.index)
+    return m["in_scope"].astype("boolean").fillna(na_counts_in).astype(bool)
+
+
+def _replied(m: pd.DataFrame) -> pd.Series:
+    return m["replied_at"] if "replied_at" in m.columns else pd.Series(pd.NaT, index=m.index,
+                                                                       dtype=m["received_at"].dtype)
+
+
+def _per_account(ctx: Context, m: pd.DataFrame, bad: pd.Series, total: pd.Series | None, until: pd.Series,
+                 sentence) -> pd.DataFrame:
+    """Group the bad messages by (unit, account) and build one finding per group."""
+    b = m[bad.to_numpy()]
+    if not len(b):
+        return empty_rows()
+    key_u = b["unit"].fillna("") if "unit" in b.columns else pd.Series("", index=b.index)
+    key_a = b["account_id"].fillna("") if "account_id" in b.columns else pd.Series("", index=b.index)
+    g = pd.DataFrame({"u": key_u, "a": key_a, "t0": b["received_at"], "t1": until[bad.to_numpy()],
+                      "unans": _replied(b).isna()}).groupby(["u", "a"], sort=True).agg(
+        n=("t0", "size"), first=("t0", "min"), last=("t1", "max"), unans=("unans", "sum"))
+    if total is not None:
+        all_u = m["unit"].fillna("") if "unit" in m.columns else pd.Series("", index=m.index)
+        all_a = m["account_id"].fillna("") if "account_id" in m.columns else pd.Series("", index=m.index)
+        tot = total.groupby([all_u, all_a]).sum().reindex(g.index, fill_value=0)
+    else:
+        tot = g["n"]
+    ev = join_ids(b["message_id"], [key_u, key_a]).reindex(g.index)
+    units = g.index.get_level_values(0).to_series(index=g.index)
+    accs = g.index.get_level_values(1).to_series(index=g.index)
+    info = ctx.account_info(accs.where(accs != ""))
+    plat = info["platform"]
+    if "platform" in b.columns:
+        p2 = b.groupby([key_u, key_a])["platform"].first().reindex(g.index)
+        plat = plat.fillna(p2.astype("str"))
+    who = (platform_label(plat.fillna("")) + "账号“" + info["account_name"].fillna(accs) + "”").where(
+        accs != "", units + "（未注明账号）")
+    expl = sentence(who, g, tot)
+    return rows(units.to_numpy(), accs.to_numpy(), plat.to_numpy(), g["first"].to_numpy(), g["last"].to_numpy(),
+                expl.to_numpy(), ev.to_numpy())
+
+
+def reply_delays(ctx: Context, m: pd.DataFrame, n: int) -> pd.DataFrame:
+    """Working days to reply and lateness for messages (vectorised).
+
+    Returns
+    -------
+    DataFrame
+        ``workdays`` (Int64, NA when unanswered), ``deadline`` (exclusive instant),
+        ``late`` (bool: replied after ``n`` working days, or unanswered with the deadline
+        passed before the period end).
+    """
+    rep = _replied(m)
+    wd = workdays_between(m["received_at"], rep)
+    due = deadline_end(m["received_at"], n)
+    late = (wd > n).fillna(False) | (rep.isna() & (due <= ctx.end))
+    return pd.DataFrame({"workdays": wd, "deadline": due, "late": late.astype(bool)}, index=m.index)
+
+
+def c07_reply_in_time(ctx: Context, crit) -> pd.DataFrame:
+    """C07: in-scope messages replied within ``max_workdays`` working days."""
+    m = ctx.need("messages", "received_at")
+    m = m[in_scope_mask(m, crit.params["na_scope_counts_in"])]
+    if "platform" in m.columns:
+        m = m[m["platform"].isna() | m["platform"].isin(crit.platforms)]
+    if not len(m):
+        return empty_rows()
+    n = crit.params["max_workdays"]
+    d = reply_delays(ctx, m, n)
+    until = _replied(m).fillna(d["deadline"])
+
+    def sentence(who, g, tot):
+        rate = (1 - g["n"] / tot) * 100
+        return (who + str(ctx.year) + "年收到职责内留言" + tot.astype("str") + "条，其中" + g["n"].astype("str")
+                + "条超过" + str(n) + "个工作日未答复（含至期末仍未答复" + g["unans"].astype("str") + "条），按时答复率"
+                + num(rate) + "%。")
+
+    return _per_account(ctx, m, d["late"], pd.Series(1, index=m.index), until, sentence)
+
+
+def c08_out_of_scope(ctx: Context, crit) -> pd.DataFrame:
+    """C08: out-of-scope messages explained the same day (non-working day: by the next working day's end)."""
+    m = ctx.need("messages", "received_at", "in_scope")
+    m = m[m["in_scope"].astype("boolean").eq(False).fillna(False).astype(bool)]
+    if "platform" in m.columns:
+        m = m[m["platform"].isna() | m["platform"].isin(crit.platforms)]
+    if not len(m):
+        return empty_rows()
+    due = same_day_deadline(m["received_at"])
+    rep = _replied(m)
+    late = (rep >= due).fillna(False) | (rep.isna() & (due <= ctx.end))
+
+    def sentence(who, g, tot):
+        return (who + str(ctx.year) + "年收到非本单位职责的留言" + tot.astype("str") + "条，其中" + g["n"].astype("str")
+                + "条没有在当天说明情况、指明途径（含未答复" + g["unans"].astype("str") + "条）。")
+
+    return _per_account(ctx, m, late, pd.Series(1, index=m.index), rep.fillna(due), sentence)
+
+
+def poor_replies(text: pd.Series, min_chars: int, boilerplate: list[str]) -> pd.Series:
+    """Replies that are empty, shorter than ``min_chars`` characters, or a stock phrase.
+
+    Whitespace and punctuation are removed before counting and comparing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> poor_replies(pd.Series(["已收到。", "您好！您反映的路灯问题已于3月2日修复，感谢监督。", None]), 10,
+    ...              ["已收到"]).tolist()
+    [True, False, True]
+    """
+    norm = normalise_text(text).fillna("")
+    stock = set(normalise_text(pd.Series(boilerplate, dtype="str")).tolist())
+    return (norm.str.len() < min_chars) | norm.isin(stock)
+
+
+def c09_reply_quality(ctx: Context, crit) -> pd.DataFrame:
+    """C09: replies that are empty or boilerplate (simple deterministic rule; see the preset)."""
+    m = ctx.need("messages", "received_at", "replied_at", "reply_text")
+    m = m[m["replied_at"].notna()]
+    if "platform" in m.columns:
+        m = m[m["platform"].isna() | m["platform"].isin(crit.platforms)]
+    if not len(m):
+        return empty_rows()
+    bad = poor_replies(m["reply_text"], crit.params["min_chars"], crit.params["boilerplate"])
+
+    def sentence(who, g, tot):
+        return (who + str(ctx.year) + "年答复留言" + tot.astype("str") + "条，其中" + g["n"].astype("str")
+                + "条答复为空或是套话（去掉标点后不足" + str(crit.params["min_chars"]) + "个字或为固定套话），没有直接回应所问。")
+
+    return _per_account(ctx, m, bad, pd.Series(1, index=m.index), m["replied_at"], sentence)
+
+
+def message_metrics(ctx: Context) -> dict:
+    """Headline reply figures: messages, in scope, reply rate, on-time rate, median working days."""
+    m = ctx.messages
+    if m is None or not len(m):
+        return {"messages": 0}
+    c = ctx.criteria["C07"].params if "C07" in ctx.criteria else {"max_workdays": 5, "na_scope_counts_in": True}
+    ins = m[in_scope_mask(m, c["na_scope_counts_in"])]
+    d = reply_delays(ctx, ins, c["max_workdays"])
+    replied = _replied(ins).notna()
+    due = (d["deadline"] <= ctx.end) | replied
+    return {
+        "messages": int(len(m)),
+        "messages_in_scope": int(len(ins)),
+        "reply_rate": float(replied.mean()) if len(ins) else float("nan"),
+        "on_time_rate": float((~d["late"][due]).mean()) if due.any() else float("nan"),
+        "median_reply_workdays": float(np.nanmedian(d["workdays"].astype("Float64").to_numpy(
+            dtype=float, na_value=np.nan))) if replied.any() else float("nan"),
+    }
+
+
+INDICATORS = {"C07": c07_reply_in_time, "C08": c08_out_of_scope, "C09": c09_reply_quality}

@@ -1,0 +1,294 @@
+"""Indicators on the account registry and filings: C01–C06, C13, C14.
+
+Each function takes the assessment :class:`~liuan_eval.scoring._common.Context` and the
+:class:`~liuan_eval.criteria.Criterion` and returns findings rows (see ``_common.ROW_COLUMNS``).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from liuan_eval.schemas import PLATFORM_LABELS, TIMEZONE
+from liuan_eval.scoring._common import (
+    DAY,
+    Context,
+    NotAssessed,
+    empty_rows,
+    fmt_date,
+    join_ids,
+    normalise_text,
+    platform_label,
+    rows,
+)
+from liuan_eval.workdays import deadline_end, same_day_deadline, workdays_between
+
+_TS = f"datetime64[ns, {TIMEZONE}]"
+
+
+def c01_platforms(ctx: Context, crit) -> pd.DataFrame:
+    """C01: every unit runs an account on each required platform during the period."""
+    acc = ctx.active_accounts()
+    units = ctx.accounts.drop_duplicates("unit")[["unit"]]
+    need = [p for p in crit.params["platforms_required"] if p in crit.platforms]
+    have = pd.crosstab(acc["unit"], acc["platform"]).reindex(index=units["unit"], columns=need, fill_value=0)
+    missing = have == 0
+    if not missing.to_numpy().any():
+        return empty_rows()
+    labels = pd.Series([PLATFORM_LABELS[p] for p in need], index=need)
+    miss_txt = missing.dot(labels + "、").str.rstrip("、")
+    miss_txt = miss_txt[missing.any(axis=1)]
+    expl = (str(ctx.year) + "年评估期内" + miss_txt.index.to_series() + "没有在运营的" + miss_txt
+            + "账号（应开通" + "、".join(labels) + "共" + str(len(need)) + "个平台，缺"
+            + missing.sum(axis=1)[miss_txt.index].astype("str") + "个）。")
+    return rows(miss_txt.index, "", "", ctx.start, ctx.end - DAY, expl.to_numpy(), "")
+
+
+def _unit_from_name(names: pd.Series, units: pd.Series) -> pd.Series:
+    """The longest registry unit name contained in each account name (NA when none)."""
+    out = pd.Series(pd.NA, index=names.index, dtype="str")
+    best = pd.Series(0, index=names.index)
+    for u in units.dropna().unique():  # one vectorised pass per unit (dozens), not per row
+        hit = names.str.contains(u, regex=False).fillna(False) & (best < len(u))
+        if hit.any():
+            out[hit] = u
+            best[hit] = len(u)
+    return out
+
+
+def c02_hall(ctx: Context, crit) -> pd.DataFrame:
+    """C02: accounts that post but are not in the registry; registered accounts with no post."""
+    acc = ctx.need("accounts")
+    posts = ctx.need("posts")
+    out = []
+    if crit.params["flag_unregistered"]:
+        stray = posts[~posts["account_id"].isin(acc["account_id"])]
+        if len(stray):
+            name_col = stray["account"] if "account" in stray.columns else pd.Series(pd.NA, index=stray.index,
+                                                                                     dtype="str")
+            g = stray.assign(account=name_col).groupby("account_id", sort=True).agg(
+                name=("account", "first"), platform=("platform", "first"), n=("post_id", "size"),
+                first=("published_at", "min"), last=("published_at", "max"))
+            g["name"] = g["name"].astype("str")
+            unit = _unit_from_name(g["name"].fillna(""), acc["unit"])
+            ev = join_ids(stray["post_id"], stray["account_id"])
+            expl = ("账号“" + g["name"].fillna(g.index.to_series()) + "”（" + platform_label(g["platform"])
+                    + "，ID " + g.index.to_series() + "）" + str(ctx.year) + "年发布" + g["n"].astype("str")
+                    + "条信息，但不在账号登记表中，未进驻政务“两微一端”大厅。")
+            out.append(rows(unit.to_numpy(), g.index, g["platform"].to_numpy(), g["first"].to_numpy(),
+                            g["last"].to_numpy(), expl.to_numpy(), ev.reindex(g.index).to_numpy()))
+    if crit.params["flag_silent_registered"]:
+        act = acc[acc["active"] & acc["platform"].isin(crit.platforms)]
+        silent = act[~act["account_id"].isin(posts["account_id"])]
+        if len(silent):
+            expl = ("登记在册的" + platform_label(silent["platform"]) + "账号“" + silent["account_name"]
+                    + "”在" + fmt_date(silent["active_start"]) + "至" + fmt_date(silent["active_end"] - DAY)
+                    + "的在运营期内没有一条发布（0条）。")
+            out.append(rows(silent["unit"], silent["account_id"], silent["platform"], silent["active_start"],
+                            silent["active_end"] - DAY, expl, ""))
+    return pd.concat(out, ignore_index=True) if out else empty_rows()
+
+
+def expected_names(unit: pd.Series, unit_type: pd.Series, platform: pd.Series) -> pd.Series:
+    """The name the notice's 二(二) prescribes for each account.
+
+    County: ``<unit>人民政府发布`` (the unit name gets ``人民政府`` unless it ends with it);
+    zone: ``<unit>发布``; department: ``六安市<unit>发布`` (``六安市`` added unless present).
+    Apps drop ``发布``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> expected_names(pd.Series(["金安区", "教育局", "六安经济技术开发区"]),
+    ...                pd.Series(["county", "department", "zone"]),
+    ...                pd.Series(["weibo", "app", "wechat"])).tolist()
+    ['金安区人民政府发布', '六安市教育局', '六安经济技术开发区发布']
+    """
+    unit = unit.astype("str").str.strip()
+    county = unit.where(unit.str.endswith("人民政府"), unit + "人民政府")
+    dept = unit.where(unit.str.startswith("六安市"), "六安市" + unit)
+    base = unit.where(unit_type != "county", county).where(unit_type != "department", dept)
+    return base.where(platform == "app", base + "发布")
+
+
+def c03_naming(ctx: Context, crit) -> pd.DataFrame:
+    """C03: account names against the notice's patterns, built from the registry's unit names."""
+    acc = ctx.active_accounts()
+    acc = acc[acc["platform"].isin(crit.platforms)]
+    want = expected_names(acc["unit"], acc["unit_type"], acc["platform"])
+    have = normalise_text(acc["account_name"].fillna(""))
+    bad = (have != normalise_text(want)).fillna(True)
+    a = acc[bad]
+    if not len(a):
+        return empty_rows()
+    expl = (platform_label(a["platform"]) + "账号名称“" + a["account_name"].fillna("（空）") + "”不符合命名规范，应为“"
+            + want[bad] + "”。")
+    return rows(a["unit"], a["account_id"], a["platform"], a["active_start"], a["active_end"] - DAY, expl, "")
+
+
+def _filed_open(ctx: Context, acc: pd.DataFrame) -> pd.Series:
+    filed = acc["filed_at"] if "filed_at" in acc.columns else pd.Series(pd.NaT, index=acc.index, dtype=_TS)
+    f = ctx.filings
+    if f is not None and len(f) and "account_id" in f.columns:
+        op = f[f["event"] == "open"].groupby("account_id")["filed_at"].min()
+        other = acc["account_id"].map(op)
+        filed = pd.concat([filed, other], axis=1).min(axis=1)
+    return filed
+
+
+def c04_opening_filed(ctx: Context, crit) -> pd.DataFrame:
+    """C04: accounts opened in the period filed within ``max_workdays`` working days."""
+    acc = ctx.need("accounts", "opened_at")
+    has_filing = ("filed_at" in acc.columns and acc["filed_at"].notna().any()) or (
+        ctx.filings is not None and len(ctx.filings) and (ctx.filings["event"] == "open").any())
+    if not has_filing:
+        raise NotAssessed("账号登记表没有“备案时间”，备案记录中也没有“开设”报备")
+    new = acc[(acc["opened_at"] >= ctx.start) & (acc["opened_at"] < ctx.end) & acc["platform"].isin(crit.platforms)]
+    if not len(new):
+        return empty_rows()
+    n = crit.params["max_workdays"]
+    filed = _filed_open(ctx, new)
+    wd = workdays_between(new["opened_at"], filed)
+    due = deadline_end(new["opened_at"], n)
+    late = (filed.notna() & (wd > n)).fillna(False)
+    missing = filed.isna() & (due <= ctx.end)
+    bad = late | missing
+    a = new[bad]
+    if not len(a):
+        return empty_rows()
+    what = pd.Series(np.where(missing[bad], "至评估期末仍未报备", "于" + fmt_date(filed[bad]) + "报备，用了"
+                              + wd[bad].astype("str") + "个工作日"), index=a.index)
+    expl = (platform_label(a["platform"]) + "账号“" + a["account_name"] + "”" + fmt_date(a["opened_at"]) + "开通，"
+            + what + "（应在" + str(n) + "个工作日内报备）。")
+    return rows(a["unit"], a["account_id"], a["platform"], a["opened_at"],
+                filed[bad].fillna(ctx.end - DAY), expl, "")
+
+
+def c05_change_filed(ctx: Context, crit) -> pd.DataFrame:
+    """C05: closures and renames filed (and approved) ``min_workdays_ahead`` working days ahead."""
+    acc = ctx.need("accounts")
+    f = ctx.filings
+    has_close_col = "closure_filed_at" in acc.columns
+    if (f is None or not len(f)) and not has_close_col:
+        raise NotAssessed("缺少备案记录（filings），账号登记表也没有“关闭报备时间”")
+    n = crit.params["min_workdays_ahead"]
+    parts = []
+    if f is not None and len(f):
+        ev = f[f["event"].isin(["close", "rename"]) & (f["event_date"] >= ctx.start) & (f["event_date"] < ctx.end)]
+        ev = ev.assign(approved_at=ev["approved_at"] if "approved_at" in ev.columns
+                       else pd.Series(pd.NaT, index=ev.index, dtype=_TS),
+                       account_id=ev["account_id"] if "account_id" in ev.columns
+                       else pd.Series(pd.NA, index=ev.index, dtype="str"))
+        parts.append(ev[["unit", "account_id", "event", "event_date", "filed_at", "approved_at"]])
+        filed_ids = f.loc[f["event"].isin(["close", "emergency_close"]), "account_id"] \
+            if "account_id" in f.columns else pd.Series([], dtype="str")
+    else:
+        filed_ids = pd.Series([], dtype="str")
+    if "closed_at" in acc.columns:
+        closed = acc[(acc["closed_at"] >= ctx.start) & (acc["closed_at"] < ctx.end)
+                     & ~acc["account_id"].isin(filed_ids.dropna())]
+        cf = closed["closure_filed_at"] if has_close_col else pd.Series(pd.NaT, index=closed.index, dtype=_TS)
+        parts.append(pd.DataFrame({"unit": closed["unit"], "account_id": closed["account_id"], "event": "close",
+                                   "event_date": closed["closed_at"], "filed_at": cf,
+                                   "approved_at": pd.Series(pd.NaT, index=closed.index, dtype=_TS)}))
+    ev = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else None
+    if ev is None:
+        return empty_rows()
+    wd = workdays_between(ev["filed_at"], ev["event_date"])
+    short = (wd < n).fillna(False)
+    unfiled = ev["filed_at"].isna()
+    late_ok = (ev["approved_at"].notna() & (ev["approved_at"] > ev["event_date"])).fillna(False)
+    bad = short | unfiled | late_ok
+    e = ev[bad]
+    if not len(e):
+        return empty_rows()
+    info = ctx.account_info(e["account_id"])
+    what_ev = e["event"].map({"close": "关闭", "rename": "更名"}).astype("str")
+    why = pd.Series(np.select(
+        [unfiled[bad].to_numpy(), short[bad].to_numpy()],
+        ["没有报备", "报备于" + fmt_date(e["filed_at"]) + "，只提前" + wd[bad].astype("str") + "个工作日"],
+        "报备于" + fmt_date(e["filed_at"]) + "但" + fmt_date(e["approved_at"]) + "才批准（晚于生效日）"),
+        index=e.index)
+    who = ("账号“" + info["account_name"].fillna(e["account_id"].fillna("")) + "”").where(
+        e["account_id"].notna(), "单位账号")
+    expl = (who + fmt_date(e["event_date"]) + what_ev + "，" + why + "（应提前" + str(n) + "个工作日报备并获批准）。")
+    return rows(e["unit"], e["account_id"].fillna(""), info["platform"], e["filed_at"].fillna(e["event_date"]),
+                e["event_date"], expl, "")
+
+
+def c06_emergency_filed(ctx: Context, crit) -> pd.DataFrame:
+    """C06: emergency closures filed the same day (next working day's end for non-working days)."""
+    f = ctx.need("filings")
+    ev = f[(f["event"] == "emergency_close") & (f["event_date"] >= ctx.start) & (f["event_date"] < ctx.end)]
+    if not len(ev):
+        return empty_rows()
+    due = same_day_deadline(ev["event_date"])
+    bad = (ev["filed_at"].isna() & (due <= ctx.end)) | (ev["filed_at"] >= due).fillna(False)
+    e = ev[bad]
+    if not len(e):
+        return empty_rows()
+    acc_id = e["account_id"] if "account_id" in e.columns else pd.Series(pd.NA, index=e.index, dtype="str")
+    info = ctx.account_info(acc_id)
+    late_days = ((e["filed_at"].dt.floor("D") - due[bad].dt.floor("D")).dt.days + 1).astype("Int64")
+    why = pd.Series(np.where(e["filed_at"].isna(), "没有报备",
+                             "于" + fmt_date(e["filed_at"]) + "才报备（晚" + late_days.astype("str") + "天）"),
+                    index=e.index)
+    expl = ("账号“" + info["account_name"].fillna(acc_id.fillna("")) + "”" + fmt_date(e["event_date"])
+            + "紧急关闭，" + why + "（应在" + fmt_date(due[bad] - DAY) + "当天内报备）。")
+    return rows(e["unit"], acc_id.fillna(""), info["platform"], e["event_date"],
+                e["filed_at"].fillna(due[bad] - DAY), expl, "")
+
+
+def c13_operators(ctx: Context, crit) -> pd.DataFrame:
+    """C13: operators per unit (summed over its accounts in operation) at least ``min_operators``."""
+    acc = ctx.need("accounts", "operators")
+    act = acc[acc["active"]]
+    total = act.groupby("unit")["operators"].sum(min_count=0).reindex(acc["unit"].unique(), fill_value=0)
+    total = total.fillna(0)
+    k = crit.params["min_operators"]
+    bad = total[total < k]
+    if not len(bad):
+        return empty_rows()
+    expl = bad.index.to_series() + "在运营账号登记的运维人员合计" + bad.astype("Int64").astype("str") + "人，少于" + str(k) + "人。"
+    return rows(bad.index, "", "", ctx.start, ctx.end - DAY, expl.to_numpy(), "")
+
+
+def c14_officers(ctx: Context, crit) -> pd.DataFrame:
+    """C14: a liaison and an information officer named per unit; staff changes filed in time."""
+    acc = ctx.need("accounts")
+    have_cols = [c for c in ("liaison_officer", "information_officer") if c in acc.columns
+                 and acc[c].notna().any()]
+    f = ctx.filings
+    staff = None if f is None or not len(f) else f[(f["event"] == "staff_change") & (f["event_date"] >= ctx.start)
+                                                   & (f["event_date"] < ctx.end)]
+    if not have_cols and staff is None:
+        raise NotAssessed("账号登记表没有联络员、信息员，也缺少备案记录（filings）")
+    out = []
+    act = acc[acc["active"]]
+    units = pd.Index(acc["unit"].dropna().unique())
+    for c, label in (("liaison_officer", "联络员"), ("information_officer", "信息员")):
+        if c not in have_cols:
+            continue
+        named = act[c].notna() & (act[c].str.strip() != "")
+        ok = act.loc[named, "unit"].unique()
+        miss = units[~units.isin(ok)]
+        if len(miss):
+            out.append(rows(miss, "", "", ctx.start, ctx.end - DAY,
+                            (miss.to_series() + "的在运营账号都没有登记" + label + "。").to_numpy(), ""))
+    if staff is not None and len(staff):
+        n = crit.params["max_workdays"]
+        wd = workdays_between(staff["event_date"], staff["filed_at"])
+        due = deadline_end(staff["event_date"], n)
+        bad = (wd > n).fillna(False) | (staff["filed_at"].isna() & (due <= ctx.end))
+        s = staff[bad]
+        if len(s):
+            why = pd.Series(np.where(s["filed_at"].isna(), "至评估期末仍未报备",
+                                     "于" + fmt_date(s["filed_at"]) + "报备，用了" + wd[bad].astype("str") + "个工作日"),
+                            index=s.index)
+            expl = s["unit"] + "“两员”于" + fmt_date(s["event_date"]) + "变更，" + why + "（应在" + str(n) + "个工作日内报备）。"
+            ev = s["account_id"].fillna("") if "account_id" in s.columns else ""
+            out.append(rows(s["unit"], "", "", s["event_date"], s["filed_at"].fillna(ctx.end - DAY), expl, ev))
+    return pd.concat(out, ignore_index=True) if out else empty_rows()
+
+
+INDICATORS = {"C01": c01_platforms, "C02": c02_hall, "C03": c03_naming, "C04": c04_opening_filed,
+              "C05": c05_change_filed, "C06": c06_emergency_filed, "C13": c13_operators, "C14": c14_officers}
