@@ -1,0 +1,347 @@
+"""Cleaning: text normalisation, PII masking, platform aliases, unit matching, duplicates.
+
+Every function here takes and returns whole columns (pandas Series) and works with
+vectorised string methods; the few Python-level steps (OpenCC conversion, ID check
+digits, fuzzy unit names) run only on the rows or distinct values that need them.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from liuan_eval.clean import mask_pii
+>>> mask_pii(pd.Series(["电话13812345678"])).tolist()
+['电话138****5678']
+"""
+from __future__ import annotations
+
+import difflib
+import functools
+import html
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+from liuan_eval.schemas import PLATFORM_ALIASES
+
+#: Characters stripped from the ends of every cell: whitespace and zero-width marks.
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u180e\u200e\u200f"
+PADDING = (" \t\n\r\x0b\x0c\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+           "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000" + ZERO_WIDTH)
+
+_ZW_RE = f"[{ZERO_WIDTH}]"
+_TAG_RE = r"<(?:[A-Za-z/!][^<>]{0,500})>"
+_ENTITY_RE = r"&(?:#\d{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z]{2,10});"
+
+# --- PII patterns --------------------------------------------------------------------
+_ID18 = re.compile(r"(?<![0-9A-Za-z])(\d{4})(\d{13})([\dXx])(?![0-9A-Za-z])")
+_ID18_ANY = r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])"
+_ID15 = re.compile(r"(?<![0-9A-Za-z])(\d{4})\d{4}\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d(\d{3})"
+                   r"(?![0-9A-Za-z])")
+_MOBILE = (r"(?<![\d])((?:(?:\+|00)?86[-\s]?)?1[3-9]\d)[-\s]?\d{4}[-\s]?(\d{4})(?!\d)")
+_LANDLINE = (r"(?<![\d])(\(?0\d{2,3}\)?[-\s]?|（0\d{2,3}）)(\d{3,4})(\d{4})(?!\d)")
+_EMAIL = r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
+_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+_PLATE = rf"([{_PROVINCES}][A-HJ-NP-Z])[·•\s-]?([A-HJ-NP-Z0-9]{{3,4}})([A-HJ-NP-Z0-9]{{2}})(?![A-Za-z0-9])"
+#: Quick pre-filter: a row can hold PII only if it has a long digit run, an @ or a plate prefix.
+_CANDIDATE = rf"\d{{3}}[-\s]?\d{{4}}|@|[{_PROVINCES}][A-HJ-NP-Z]"
+
+_ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
+_ID_CHECK = "10X98765432"
+
+
+def id_check_digit_ok(ids: pd.Series) -> pd.Series:
+    """Whether each 18-character ID number has a valid GB 11643 check digit.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> id_check_digit_ok(pd.Series(["11010519491231002X", "110105194912310021"])).tolist()
+    [True, False]
+    """
+    s = pd.Series(ids, dtype="str").fillna("")
+    ok_shape = s.str.fullmatch(r"\d{17}[\dXx]").fillna(False).to_numpy(dtype=bool)
+    out = np.zeros(len(s), dtype=bool)
+    if ok_shape.any():
+        good = s[ok_shape].str.upper()
+        digits = np.frombuffer("".join(good.str.slice(0, 17)).encode("ascii"),
+                               dtype=np.uint8).reshape(-1, 17).astype(np.int64) - 48
+        expected = np.array(list(_ID_CHECK))[(digits @ _ID_WEIGHTS) % 11]
+        out[ok_shape] = expected == good.str.slice(17, 18).to_numpy(dtype=object)
+    return pd.Series(out, index=s.index)
+
+
+def _mask_id18(m: re.Match) -> str:
+    whole = m.group(0)
+    if bool(id_check_digit_ok(pd.Series([whole])).iloc[0]):
+        return f"{m.group(1)}**********{whole[-4:]}"
+    return whole
+
+
+def mask_pii(texts: pd.Series) -> pd.Series:
+    """Mask citizens' phone numbers, ID numbers, e-mails and plate numbers, keeping a hint.
+
+    18-digit ID numbers are masked when their check digit is valid (other 18-digit
+    numbers are order or case numbers); 15-digit IDs when their birth date is valid.
+
+    Parameters
+    ----------
+    texts : pandas.Series
+        Free text (NA allowed).
+
+    Returns
+    -------
+    pandas.Series
+        The same texts with ``138****5678``, ``0564-****4567``, ``3415**********1234``,
+        ``z***@qq.com``, ``皖N***45``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.Series(["手机 +86 138-1234-5678", "座机0564-3312345", "身份证11010519491231002X",
+    ...                "邮箱zhang.san@qq.com", "车牌皖N12345", None])
+    >>> mask_pii(s).tolist()
+    ['手机 +86 138****5678', '座机0564-****2345', '身份证1101**********002X', '邮箱z***@qq.com', '车牌皖N***45', nan]
+    """
+    s = pd.Series(texts, dtype="str")
+    cand = s.str.contains(_CANDIDATE, regex=True).fillna(False).to_numpy(dtype=bool)
+    if not cand.any():
+        return s
+    sub = s[cand]
+    # ID numbers first (their digits would otherwise look like phone numbers)
+    has18 = sub.str.contains(_ID18_ANY, regex=True).fillna(False)
+    if has18.any():
+        sub.loc[has18] = sub[has18].str.replace(_ID18, _mask_id18, regex=True)
+    sub = sub.str.replace(_ID15, r"\1*******\2", regex=True)
+    sub = sub.str.replace(_MOBILE, r"\1****\2", regex=True)
+    sub = sub.str.replace(_LANDLINE, r"\1****\3", regex=True)
+    sub = sub.str.replace(_EMAIL, r"\1***@\2", regex=True)
+    sub = sub.str.replace(_PLATE, r"\1***\3", regex=True)
+    out = s.copy()
+    out.loc[cand] = sub
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@functools.lru_cache(maxsize=1)
+def _traditional_class() -> str:
+    """A regex character class of every CJK character OpenCC changes on its own."""
+    chars = "".join(chr(i) for i in range(0x3400, 0xA000))
+    conv = _converter().convert("\n".join(chars)).split("\n")
+    trad = [a for a, b in zip(chars, conv) if a != b]
+    return "[" + "".join(trad) + "]"
+
+
+def strip_padding(values: pd.Series) -> pd.Series:
+    """Trim whitespace, newlines, tabs and zero-width marks from both ends; empty → NA.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> strip_padding(pd.Series(["\\n\\t 赞\\u200b ", " ", None])).tolist()
+    ['赞', nan, nan]
+    """
+    s = pd.Series(values, dtype="str").str.strip(PADDING)
+    return s.mask(s == "")
+
+
+def normalize_text(series: pd.Series) -> pd.Series:
+    """NFKC, HTML tags and entities removed, zero-width marks dropped, padding trimmed,
+    traditional characters converted to simplified (OpenCC ``t2s``).
+
+    Only rows holding a traditional-only character go through OpenCC, and only rows
+    holding ``&…;`` go through :func:`html.unescape`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> normalize_text(pd.Series(["<p>政務微博發佈&amp;ＡＢＣ</p>\\u200b ", "  "])).tolist()
+    ['政务微博发布&ABC', nan]
+    """
+    s = pd.Series(series, dtype="str")
+    s = s.str.normalize("NFKC")
+    s = s.str.replace(_TAG_RE, "", regex=True)
+    s = s.str.replace(_ZW_RE, "", regex=True)
+    ent = s.str.contains(_ENTITY_RE, regex=True).fillna(False).to_numpy(dtype=bool)
+    if ent.any():
+        s.loc[ent] = s[ent].map(html.unescape).str.normalize("NFKC")
+    trad = s.str.contains(_traditional_class(), regex=True).fillna(False).to_numpy(dtype=bool)
+    if trad.any():
+        conv = _converter()
+        s.loc[trad] = s[trad].map(conv.convert)
+    return strip_padding(s)
+
+
+def _key(values: pd.Series) -> pd.Series:
+    return (pd.Series(values, dtype="str").str.normalize("NFKC").str.strip(PADDING)
+            .str.replace(r"\s+", "", regex=True).str.lower())
+
+
+def normalize_platform(values: pd.Series) -> pd.Series:
+    """Platform spellings (新浪微博, 公众号, 客户端, APP …) → ``weibo``/``wechat``/``app``.
+
+    Unknown spellings become NA (the reader quarantines them as ``bad_choice``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> normalize_platform(pd.Series(["新浪微博", " 微信公众号", "APP", "抖音"])).tolist()
+    ['weibo', 'wechat', 'app', nan]
+    """
+    return normalize_choice(values, PLATFORM_ALIASES)
+
+
+def normalize_choice(values: pd.Series, aliases: dict[str, str]) -> pd.Series:
+    """Map spellings to canonical codes with ``aliases`` (case and width insensitive).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> normalize_choice(pd.Series(["县区", "Zone"]), {"县区": "county", "zone": "zone"}).tolist()
+    ['county', 'zone']
+    """
+    table = {_key(pd.Series([k])).iloc[0]: v for k, v in aliases.items()}
+    keys = _key(values)
+    return keys.map(table).astype("str")
+
+
+def _short_unit(names: pd.Series) -> pd.Series:
+    k = _key(names).str.replace(r"^(安徽省)?六安市", "", regex=True)
+    k = k.str.replace(r"(人民政府|政府)$", "", regex=True)
+    return k
+
+
+def match_units(names: pd.Series, registry_units) -> pd.DataFrame:
+    """Match unit names to the registry's: exact, without ``六安市``, then fuzzy.
+
+    Parameters
+    ----------
+    names : pandas.Series
+        Unit names as written in the data.
+    registry_units : iterable of str
+        The registry's unit names (``accounts.unit``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``names``; ``unit`` (the registry's spelling, or the name as given
+        when nothing matched), ``score`` (100 exact, 95 short name, fuzzy score, 0 none)
+        and ``method`` (``exact``/``short``/``fuzzy``/``none``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> reg = ["金安区", "六安市教育局", "六安市公安局"]
+    >>> m = match_units(pd.Series(["金安区", "教育局", "六安市公安局局", "火星局"]), reg)
+    >>> m["unit"].tolist(), m["method"].tolist()
+    (['金安区', '六安市教育局', '六安市公安局', '火星局'], ['exact', 'short', 'fuzzy', 'none'])
+    """
+    names = pd.Series(names, dtype="str")
+    reg = pd.Series(list(dict.fromkeys(u for u in registry_units if isinstance(u, str) and u)),
+                    dtype="str")
+    out = pd.DataFrame({"unit": names.str.strip(PADDING), "score": 0.0, "method": "none"},
+                       index=names.index)
+    out["method"] = out["method"].astype("str")
+    if reg.empty:
+        return out
+    given = names.notna() & (names.str.strip(PADDING) != "")
+    full = dict(zip(_key(reg), reg))
+    short = dict(zip(_short_unit(reg), reg))
+    exact = _key(names).map(full)
+    short_hit = _short_unit(names).map(short)
+    is_exact = exact.notna() & given
+    is_short = ~is_exact & short_hit.notna() & given
+    out.loc[is_exact, ["unit", "method"]] = pd.DataFrame(
+        {"unit": exact[is_exact], "method": "exact"})
+    out.loc[is_exact, "score"] = 100.0
+    out.loc[is_short, ["unit", "method"]] = pd.DataFrame(
+        {"unit": short_hit[is_short], "method": "short"})
+    out.loc[is_short, "score"] = 95.0
+    rest = given & ~is_exact & ~is_short
+    if rest.any():
+        uniq = pd.unique(_key(names[rest]))
+        reg_keys = list(_key(reg))
+        best: dict[str, tuple[str, float]] = {}
+        try:
+            from rapidfuzz import fuzz, process
+
+            for u in uniq:
+                hit = process.extractOne(u, reg_keys, scorer=fuzz.WRatio, score_cutoff=80)
+                if hit:
+                    best[u] = (reg.iloc[hit[2]], float(hit[1]))
+        except ImportError:  # pragma: no cover - rapidfuzz is a dependency
+            for u in uniq:
+                hit = difflib.get_close_matches(u, reg_keys, n=1, cutoff=0.8)
+                if hit:
+                    i = reg_keys.index(hit[0])
+                    best[u] = (reg.iloc[i],
+                               100 * difflib.SequenceMatcher(None, u, hit[0]).ratio())
+        k = _key(names[rest])
+        unit = k.map({u: b[0] for u, b in best.items()})
+        score = k.map({u: b[1] for u, b in best.items()})
+        hit = unit.notna()
+        idx = unit.index[hit]
+        out.loc[idx, "unit"] = unit[hit]
+        out.loc[idx, "score"] = score[hit].astype(float)
+        out.loc[idx, "method"] = "fuzzy"
+    return out
+
+
+def near_duplicate_key(texts: pd.Series) -> pd.Series:
+    """A comparison key for near duplicates: NFKC, lower case, no links, spaces or punctuation.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> near_duplicate_key(pd.Series(["【通知】明天停水！http://t.cn/abc", "通知 明天停水"])).tolist()
+    ['通知明天停水', '通知明天停水']
+    """
+    k = pd.Series(texts, dtype="str").str.normalize("NFKC").str.lower()
+    k = k.str.replace(r"https?://\S+", "", regex=True)
+    k = k.str.replace(r"[\W_]+", "", regex=True)
+    return k.mask(k == "")
+
+
+def flag_near_duplicates(df: pd.DataFrame, id_col: str, text_cols: list[str],
+                         group_cols: list[str] = ()) -> pd.Series:
+    """For each row, the id of the first earlier row with the same near-duplicate key.
+
+    Rows whose key is empty (image-only posts) are never flagged.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"id": ["a", "b", "c"], "text": ["停水通知！", "停水 通知", "其他"]})
+    >>> flag_near_duplicates(df, "id", ["text"]).tolist()
+    [nan, 'a', nan]
+    """
+    if df.empty:
+        return pd.Series(pd.NA, index=df.index, dtype="str")
+    key = near_duplicate_key(df[text_cols[0]])
+    for c in text_cols[1:]:
+        key = key.fillna("") + "\x1f" + near_duplicate_key(df[c]).fillna("")
+        key = key.mask(key.str.strip("\x1f") == "")
+    parts = [df[c].astype("str").fillna("") for c in group_cols] + [key]
+    frame = pd.concat(parts, axis=1, keys=range(len(parts)))
+    first = df[id_col].astype("str").groupby([frame[i] for i in frame], dropna=True).transform("first")
+    first = first.reindex(df.index)
+    flagged = first.notna() & (first != df[id_col].astype("str")) & key.notna()
+    return first.where(flagged).astype("str")
+
+
+def normalize_unicode_header(h: str) -> str:
+    """A header as compared with the aliases: NFKC, trimmed, lower case, no inner spaces.
+
+    Examples
+    --------
+    >>> normalize_unicode_header(" 发布 时间\\u200b")
+    '发布时间'
+    """
+    h = unicodedata.normalize("NFKC", str(h)).strip(PADDING).lower()
+    return re.sub(r"\s+", "", h)
