@@ -61,6 +61,7 @@ TZ = "Asia/Shanghai"
 TABLE_FIRST_YEAR = 1900
 TABLE_LAST_YEAR = 2199
 _NS_PER_DAY = 86_400 * 10**9
+_FIXED_OFFSET_FROM = 8035  # 1992-01-01 in days since 1970-01-01
 
 
 class CalendarFallbackWarning(UserWarning):
@@ -78,6 +79,7 @@ class _Table:
     workday: np.ndarray  # bool, one per day
     cum: np.ndarray  # int32, working days from the table's first day up to and including this day
     cum_fallback: np.ndarray  # int32, the same count for days in a year chinesecalendar lacks
+    nth: np.ndarray  # int32, nth[k] = position of the (k + 1)-th working day (the first day where cum == k + 1)
     covered: tuple[int, int]  # first and last year chinesecalendar covers
 
 
@@ -106,7 +108,9 @@ def _table() -> _Table:
     cum.setflags(write=False)
     cum_fallback = np.cumsum(~covered_days, dtype=np.int32)
     cum_fallback.setflags(write=False)
-    return _Table(first, len(days), workday, cum, cum_fallback, (lo, hi))
+    nth = np.flatnonzero(workday).astype(np.int32)
+    nth.setflags(write=False)
+    return _Table(first, len(days), workday, cum, cum_fallback, nth, (lo, hi))
 
 
 def calendar_coverage() -> tuple[int, int]:
@@ -278,9 +282,14 @@ def _wrap(values, valid: np.ndarray, out: str, kind: str, index: pd.Index | None
         result = pd.arrays.IntegerArray(np.asarray(values, dtype=np.int64), ~valid)
     else:  # day positions -> tz-aware midnights
         t = _table()
-        ns = (np.asarray(values, dtype=np.int64) + t.first) * _NS_PER_DAY
-        naive = np.where(valid, ns, np.iinfo(np.int64).min).view("datetime64[ns]")
-        result = pd.DatetimeIndex(naive).tz_localize(TZ).array
+        day = np.asarray(values, dtype=np.int64) + t.first
+        if not valid.any() or day[valid].min() >= _FIXED_OFFSET_FROM:
+            # Shanghai has kept UTC+8 without summer time since 1992: midnight = 16:00 UTC the day before
+            utc = np.where(valid, day * _NS_PER_DAY - 8 * 3600 * 10**9, np.iinfo(np.int64).min)
+            result = pd.DatetimeIndex(utc.view("datetime64[ns]")).tz_localize("UTC").tz_convert(TZ).array
+        else:
+            naive = np.where(valid, day * _NS_PER_DAY, np.iinfo(np.int64).min).view("datetime64[ns]")
+            result = pd.DatetimeIndex(naive).tz_localize(TZ).array
     if kind == "scalar":
         if not valid[0]:
             return pd.NaT if out == "datetime" else pd.NA
@@ -468,7 +477,7 @@ def _add(dates, n, what: str = "dates") -> tuple[np.ndarray, np.ndarray, _Input,
             tr(f"{what}：第 {i + 1} 个值加上 {nn[i]} 个工作日超出工作日表的范围（到 {TABLE_LAST_YEAR} 年）",
                f"{what}: value #{i + 1} plus {nn[i]} working days runs past the table's end ({TABLE_LAST_YEAR})")
         )
-    found = np.searchsorted(t.cum, target, side="left")
+    found = t.nth[np.maximum(target - 1, 0)]  # the first day whose count reaches the target
     result = np.where(nn == 0, dd, found)
     _warn_fallback(_fallback_years_in(dd, np.where(valid, result, 0), valid))
     name = d.name if d.kind == kind else None
@@ -557,10 +566,10 @@ def same_day_deadline(dates):
     inp = _as_input(dates, "dates")
     t = _table()
     day = inp.days
-    nxt = np.searchsorted(t.cum, t.cum[day].astype(np.int64) + 1, side="left")
     work = t.workday[day]
-    result = np.where(work, day, nxt)
-    if (inp.valid & ~work & (nxt >= t.size)).any():
+    following = t.cum[day].astype(np.int64)  # index in nth of the next working day after `day`
+    if (inp.valid & ~work & (following >= len(t.nth))).any():
         raise ValueError(tr("日期超出工作日表的范围", "date outside the working-day table"))
+    result = np.where(work, day, t.nth[np.minimum(following, len(t.nth) - 1)])
     _warn_fallback(_fallback_years_in(day - 1, np.where(inp.valid, result, 0), inp.valid))
     return _wrap(result + 1, inp.valid, "datetime", inp.kind, inp.index, inp.name)
