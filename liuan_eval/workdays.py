@@ -65,7 +65,19 @@ _FIXED_OFFSET_FROM = 8035  # 1992-01-01 in days since 1970-01-01
 
 
 class CalendarFallbackWarning(UserWarning):
-    """Some dates fall in a year chinesecalendar does not cover; Monday–Friday were used."""
+    """Some dates fall in a year chinesecalendar does not cover; Monday–Friday were used.
+
+    The years are in the message and, as a sorted list of ``int``, in :attr:`years`.
+
+    Examples
+    --------
+    >>> CalendarFallbackWarning("2030: Monday-Friday used", [2030]).years
+    [2030]
+    """
+
+    def __init__(self, message: str = "", years=()):
+        super().__init__(message)
+        self.years: list[int] = sorted(int(y) for y in years)
 
 
 # ---------------------------------------------------------------------------------------
@@ -229,7 +241,8 @@ def _as_input(dates, what: str) -> _Input:
             raise ValueError(tr(f"{what}：只接受一维数组", f"{what}: only 1-d arrays are accepted"))
     else:
         kind, index, name = "scalar", None, None
-        if isinstance(dates, str | dt.date | np.datetime64 | pd.Timestamp) or dates is None or pd.isna(dates):
+        if isinstance(dates, str | dt.date | np.datetime64 | pd.Timestamp) or dates is None or (
+            pd.api.types.is_scalar(dates) and pd.isna(dates)):
             raw = [dates]
         else:
             raise TypeError(
@@ -319,28 +332,24 @@ def _fallback_years_in(after: np.ndarray, upto: np.ndarray, valid: np.ndarray) -
         return []
     y0 = _years_of(after[touched] + 1) - TABLE_FIRST_YEAR
     y1 = _years_of(upto[touched]) - TABLE_FIRST_YEAR
-    diff = np.zeros(TABLE_LAST_YEAR - TABLE_FIRST_YEAR + 2, dtype=np.int64)
-    np.add.at(diff, y0, 1)
-    np.add.at(diff, y1 + 1, -1)
+    size = TABLE_LAST_YEAR - TABLE_FIRST_YEAR + 2
+    diff = np.bincount(y0, minlength=size) - np.bincount(y1 + 1, minlength=size)
     years = np.flatnonzero(np.cumsum(diff)[:-1] > 0) + TABLE_FIRST_YEAR
     lo, hi = t.covered
     return [int(y) for y in years if y < lo or y > hi]
 
 
-def _warn_fallback(years: list[int]) -> None:
+def _warn_fallback(years: list[int], stacklevel: int = 3) -> None:
     if not years:
         return
     lo, hi = calendar_coverage()
     listed = "、".join(str(y) for y in years)
-    warnings.warn(
-        tr(
-            f"chinesecalendar 只含 {lo}–{hi} 年的节假日和调休；{listed} 年按周一至周五为工作日计算",
-            f"chinesecalendar covers holidays and adjusted workdays for {lo}-{hi} only; "
-            f"{', '.join(str(y) for y in years)}: Monday-Friday taken as working days",
-        ),
-        CalendarFallbackWarning,
-        stacklevel=3,
+    message = tr(
+        f"chinesecalendar 只含 {lo}–{hi} 年的节假日和调休；{listed} 年按周一至周五为工作日计算",
+        f"chinesecalendar covers holidays and adjusted workdays for {lo}-{hi} only; "
+        f"{', '.join(str(y) for y in years)}: Monday-Friday taken as working days",
     )
+    warnings.warn(CalendarFallbackWarning(message, years), stacklevel=stacklevel)
 
 
 def calendar_fallback_years(dates) -> list[int]:
@@ -479,7 +488,7 @@ def _add(dates, n, what: str = "dates") -> tuple[np.ndarray, np.ndarray, _Input,
         )
     found = t.nth[np.maximum(target - 1, 0)]  # the first day whose count reaches the target
     result = np.where(nn == 0, dd, found)
-    _warn_fallback(_fallback_years_in(dd, np.where(valid, result, 0), valid))
+    _warn_fallback(_fallback_years_in(dd, np.where(valid, result, 0), valid), stacklevel=4)
     name = d.name if d.kind == kind else None
     return result, valid, _Input(result, valid, kind, index, name), kind, index
 

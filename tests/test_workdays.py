@@ -175,6 +175,20 @@ def test_fallback_year_warns_once_and_uses_monday_to_friday():
     assert calendar_fallback_years("2025-01-01") == []
 
 
+def test_warning_carries_years_and_points_at_the_caller():
+    cases = [(lambda: is_workday(["2031-01-06", "2030-01-07"]), [2030, 2031]),
+             (lambda: workdays_between("2029-12-20", "2031-01-06"), [2029, 2030, 2031]),
+             (lambda: add_workdays(pd.Series(["2030-01-07", "2031-01-06"]), 2), [2030, 2031]),
+             (lambda: deadline_end("2031-01-06", 1), [2031]),
+             (lambda: same_day_deadline(["2030-01-05"]), [2030])]
+    for call, years in cases:
+        with pytest.warns(CalendarFallbackWarning) as rec:
+            call()
+        assert len(rec) == 1
+        assert rec[0].message.years == years
+        assert rec[0].filename == __file__
+
+
 def test_no_warning_inside_coverage():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -204,8 +218,10 @@ def test_bad_input_names_row_and_value():
         workdays_between(["2025-01-01", "2025-01-02"], ["2025-01-01", "2025-01-02", "2025-01-03"])
     with pytest.raises(ValueError):
         workdays_between(pd.Series(["2025-01-01"], index=[1]), pd.Series(["2025-01-02"], index=[2]))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="20250101"):
         is_workday([20250101])
+    with pytest.raises(TypeError):
+        is_workday(pd.DataFrame({"a": ["2025-01-01"]}))
 
 
 # --- the table against chinese_calendar, day by day -----------------------------------
