@@ -8,6 +8,8 @@ import chinese_calendar
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from liuan_eval import workdays as wd
 from liuan_eval.workdays import (
@@ -298,3 +300,23 @@ def test_real_reply_delays_match_loop(shared_data):
     assert (got <= 5).mean() == (ref <= 5).mean()
     # strings straight from the file (padded, mixed formats) give the same counts
     assert (workdays_between(raw["留言时间"], raw["答复时间"]) == ref).all()
+
+
+# --- property: add and between are inverse, everywhere in the table -------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.dates(dt.date(2000, 1, 1), dt.date(2035, 12, 31)), min_size=1, max_size=30),
+       st.integers(0, 40))
+def test_inverse_property_hypothesis(days, n):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CalendarFallbackWarning)
+        e = add_workdays(days, n)
+        assert list(workdays_between(days, e)) == [n] * len(days)
+        if n:
+            assert list(workdays_between(days, e - pd.Timedelta(days=1))) == [n - 1] * len(days)
+            assert is_workday(e).all()
+        else:
+            assert [x.date() for x in e] == days
+        # the exclusive deadline is the midnight after e
+        assert list(deadline_end(days, n) - e) == [pd.Timedelta(days=1)] * len(days)
