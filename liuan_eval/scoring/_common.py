@@ -38,7 +38,10 @@ def platform_label(platform: pd.Series) -> pd.Series:
 def as_local(s: pd.Series) -> pd.Series:
     """The column as tz-aware Asia/Shanghai timestamps (naive values taken as Shanghai time)."""
     if not isinstance(s.dtype, pd.DatetimeTZDtype):
-        s = pd.to_datetime(s, errors="coerce")
+        first = s.dropna()[:1]
+        aware = len(first) and getattr(first.iloc[0], "tzinfo", None) is not None
+        # mixed time zones (e.g. Shanghai and UTC rows concatenated): convert through UTC
+        s = pd.to_datetime(s, errors="coerce", utc=bool(aware))
         if not isinstance(s.dtype, pd.DatetimeTZDtype):
             return s.dt.tz_localize(TIMEZONE)
     return s.dt.tz_convert(TIMEZONE)

@@ -130,8 +130,9 @@ def _filed_open(ctx: Context, acc: pd.DataFrame) -> pd.Series:
     f = ctx.filings
     if f is not None and len(f) and "account_id" in f.columns:
         op = f[f["event"] == "open"].groupby("account_id")["filed_at"].min()
-        other = acc["account_id"].map(op)
-        filed = pd.concat([filed, other], axis=1).min(axis=1)
+        if len(op):
+            other = acc["account_id"].map(op)
+            filed = filed.where(other.isna() | (filed <= other).fillna(False), other)
     return filed
 
 

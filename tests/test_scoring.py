@@ -1,0 +1,362 @@
+"""Scoring: hand-checked small cases with known answers, one criterion at a time."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from liuan_eval.dataset import Dataset
+from liuan_eval.scoring import score
+
+TZ = "Asia/Shanghai"
+
+
+def ts(*values):
+    return pd.Series(pd.to_datetime(list(values))).dt.tz_localize(TZ)
+
+
+def accounts(**over):
+    base = {
+        "unit": ["金安区", "金安区", "金安区"], "unit_type": ["county"] * 3,
+        "platform": ["weibo", "wechat", "app"], "account_id": ["W1", "X1", "A1"],
+        "account_name": ["金安区人民政府发布", "金安区人民政府发布", "金安区人民政府"],
+        "opened_at": ts("2016-10-08", "2016-10-08", "2016-10-08"),
+        "filed_at": ts("2016-10-09", "2016-10-09", "2016-10-09"),
+        "operators": pd.array([1, 1, 1], dtype="Int64"),
+        "liaison_officer": ["张明"] * 3, "information_officer": ["李华"] * 3,
+    }
+    base.update(over)
+    return pd.DataFrame(base)
+
+
+def daily_posts(account_id="W1", platform="weibo", start="2025-01-01", end="2025-12-31", every=3, skip=(),
+                media="image"):
+    days = pd.date_range(start, end, freq=f"{every}D")
+    days = days[~days.isin(pd.to_datetime(list(skip)))] if skip else days
+    t = pd.Series(days + pd.Timedelta(hours=10)).dt.tz_localize(TZ)
+    return pd.DataFrame({"account_id": account_id, "platform": platform,
+                         "post_id": [f"{account_id}-{i}" for i in range(len(t))], "published_at": t,
+                         "text": "今日要闻", "media_kind": media,
+                         "is_repost": pd.array([False] * len(t), dtype="boolean"),
+                         "repost_source": pd.array([None] * len(t), dtype="str")})
+
+
+def all_posts(**kw):
+    return pd.concat([daily_posts(a, p, **kw) for a, p in (("W1", "weibo"), ("X1", "wechat"), ("A1", "app"))],
+                     ignore_index=True)
+
+
+def keys(a, criterion):
+    f = a.findings[a.findings["criterion"] == criterion]
+    return sorted(zip(f["unit"], f["account_id"]))
+
+
+def test_clean_unit_has_no_findings_and_full_marks():
+    a = score(Dataset(accounts=accounts(), posts=all_posts()), year=2025)
+    assert a.findings.empty
+    assert a.unit_scores.loc[0, "total"] == 100 and a.unit_scores.loc[0, "grade"] == "优秀"
+    assert list(a.findings.columns) == ["criterion", "criterion_name", "unit", "account_id", "platform", "severity",
+                                        "window_start", "window_end", "explanation", "points", "evidence"]
+
+
+# ---- C15 dormant ------------------------------------------------------------------------------
+def _dormant(posts_w1, acc=None):
+    p = pd.concat([all_posts().query("account_id != 'W1'"), posts_w1], ignore_index=True)
+    a = score(Dataset(accounts=acc if acc is not None else accounts(), posts=p), year=2025)
+    return a, a.findings[a.findings["criterion"] == "C15"]
+
+
+def _w1(*times):
+    t = ts(*times)
+    return pd.DataFrame({"account_id": "W1", "platform": "weibo", "post_id": [f"p{i}" for i in range(len(t))],
+                         "published_at": t, "text": "x", "media_kind": "image"})
+
+
+def test_posts_on_1_and_17_march_leave_15_days_dormant_and_16_march_does_not():
+    base = daily_posts(end="2025-02-28")
+    rest = daily_posts(start="2025-03-17")
+    a, f = _dormant(pd.concat([base, _w1("2025-03-01 09:00"), rest], ignore_index=True))
+    assert len(f) == 1
+    assert f.iloc[0]["window_start"] == pd.Timestamp("2025-03-02", tz=TZ)
+    assert f.iloc[0]["window_end"] == pd.Timestamp("2025-03-16", tz=TZ)
+    assert "连续15天" in f.iloc[0]["explanation"]
+    rest16 = daily_posts(start="2025-03-16")
+    a, f = _dormant(pd.concat([base, _w1("2025-03-01 09:00"), rest16], ignore_index=True))
+    assert f.empty
+
+
+def test_posts_at_23_59_and_00_01_count_by_shanghai_calendar_day():
+    base, rest = daily_posts(end="2025-02-28"), daily_posts(start="2025-03-18")
+    # 23:59 on 1 March and 00:01 on 17 March: 2–16 March empty, 15 days
+    a, f = _dormant(pd.concat([base, _w1("2025-03-01 23:59", "2025-03-17 00:01"), rest], ignore_index=True))
+    assert len(f) == 1 and "连续15天" in f.iloc[0]["explanation"]
+    # the same instants given in UTC: 15:59 UTC on 1 March is 23:59 in Shanghai
+    utc = _w1("2025-03-01 23:59", "2025-03-17 00:01")
+    utc["published_at"] = utc["published_at"].dt.tz_convert("UTC")
+    a, f2 = _dormant(pd.concat([base, utc, rest], ignore_index=True))
+    assert len(f2) == 1 and f2.iloc[0]["window_start"] == f.iloc[0]["window_start"]
+    # 00:01 on 2 March instead: only 3–16 March empty, 14 days
+    a, f = _dormant(pd.concat([base, _w1("2025-03-02 00:01", "2025-03-17 00:01"), rest], ignore_index=True))
+    assert f.empty
+
+
+def test_gap_crossing_the_period_boundaries_is_cut_at_the_period():
+    # last post of 2024 on 20 Dec, first of 2025 on 10 Jan: only 1–9 Jan count (9 days), not dormant
+    p = pd.concat([_w1("2024-12-20 10:00"), daily_posts(start="2025-01-10", end="2025-12-10"),
+                   _w1("2026-01-05 10:00")], ignore_index=True)
+    a, f = _dormant(p)
+    # last post 2025-12-10 (the 3-day rhythm from 10 Jan ends on 6 Dec): 7–31 Dec empty
+    last = daily_posts(start="2025-01-10", end="2025-12-10")["published_at"].max()
+    assert len(f) == 1
+    assert f.iloc[0]["window_end"] == pd.Timestamp("2025-12-31", tz=TZ)
+    assert f.iloc[0]["window_start"] == last.normalize() + pd.Timedelta(days=1)
+
+
+def test_account_opened_in_july_counts_from_its_opening_day():
+    acc = accounts(opened_at=ts("2016-10-08", "2016-10-08", "2025-07-10"),
+                   filed_at=ts("2016-10-09", "2016-10-09", "2025-07-11"))
+    late = daily_posts("A1", "app", start="2025-07-25")  # 10–24 July empty: 15 days
+    p = pd.concat([all_posts().query("account_id != 'A1'"), late], ignore_index=True)
+    a = score(Dataset(accounts=acc, posts=p), year=2025)
+    assert keys(a, "C15") == [("金安区", "A1")]
+    f = a.findings[a.findings["criterion"] == "C15"].iloc[0]
+    assert f["window_start"] == pd.Timestamp("2025-07-10", tz=TZ) and "连续15天" in f["explanation"]
+    ok = daily_posts("A1", "app", start="2025-07-24")  # 14 days
+    p = pd.concat([all_posts().query("account_id != 'A1'"), ok], ignore_index=True)
+    assert keys(score(Dataset(accounts=acc, posts=p), year=2025), "C15") == []
+
+
+def test_closed_account_counts_up_to_its_closing_day():
+    acc = accounts(closed_at=ts(None, None, "2025-06-01"), closure_filed_at=ts(None, None, "2025-05-20"))
+    acc["closed_at"] = acc["closed_at"].astype(f"datetime64[ns, {TZ}]")
+    # last post 21 May: 22 May – 1 June empty, 11 days; then nothing (closed)
+    p = pd.concat([all_posts().query("account_id != 'A1'"), daily_posts("A1", "app", end="2025-05-21")],
+                  ignore_index=True)
+    a = score(Dataset(accounts=acc, posts=p), year=2025)
+    assert keys(a, "C15") == []
+    # filed 20 May for 1 June: workdays_between = 8 (21-23, 26-30 May): in time for C05
+    assert keys(a, "C05") == []
+    p = pd.concat([all_posts().query("account_id != 'A1'"), daily_posts("A1", "app", end="2025-05-10")],
+                  ignore_index=True)
+    acc2 = acc.assign(closure_filed_at=ts(None, None, "2025-05-26"))
+    a = score(Dataset(accounts=acc2, posts=p), year=2025)
+    f = a.findings[a.findings["criterion"] == "C15"]
+    assert len(f) == 1 and f.iloc[0]["window_end"] == pd.Timestamp("2025-06-01", tz=TZ)
+    assert keys(a, "C05") == [("金安区", "A1")]  # 26 May for 1 June: only 4 working days ahead
+
+
+# ---- C07 / C08 / C09 messages ----------------------------------------------------------------------
+def messages(received, replied, in_scope=True, account="W1", reply_text="您好！您反映的问题已安排专人现场核实处理，感谢监督。"):
+    n = len(received)
+    rep = ts(*replied) if replied is not None else pd.Series(pd.NaT, index=range(n), dtype=f"datetime64[ns, {TZ}]")
+    return pd.DataFrame({"message_id": [f"m{i}" for i in range(n)], "unit": "金安区", "account_id": account,
+                         "platform": "weibo", "received_at": ts(*received), "replied_at": rep,
+                         "reply_text": reply_text,
+                         "in_scope": pd.array([in_scope] * n, dtype="boolean")})
+
+
+def _msg_score(m):
+    return score(Dataset(accounts=accounts(), posts=all_posts(), messages=m), year=2025)
+
+
+def test_reply_across_the_national_day_week():
+    # received 30 Sep evening: 1–8 Oct off, 11 Oct (Saturday) worked: 5th working day is 14 Oct
+    a = _msg_score(messages(["2025-09-30 18:00"], ["2025-10-14 17:00"]))
+    assert keys(a, "C07") == []
+    a = _msg_score(messages(["2025-09-30 18:00"], ["2025-10-15 09:00"]))
+    assert keys(a, "C07") == [("金安区", "W1")]
+    assert "1条超过5个工作日" in a.findings.iloc[0]["explanation"]
+    assert a.findings.iloc[0]["evidence"] == "m0"
+
+
+def test_out_of_scope_message_on_an_adjusted_working_saturday_is_due_that_day():
+    # 11 Oct 2025 is a Saturday worked (调休): explanation due the same day
+    a = _msg_score(messages(["2025-10-11 10:00"], ["2025-10-13 09:00"], in_scope=False))
+    assert keys(a, "C08") == [("金安区", "W1")]
+    a = _msg_score(messages(["2025-10-11 10:00"], ["2025-10-11 23:00"], in_scope=False))
+    assert keys(a, "C08") == []
+    # 12 Oct is an ordinary Sunday: due by the end of Monday 13 Oct
+    a = _msg_score(messages(["2025-10-12 10:00"], ["2025-10-13 20:00"], in_scope=False))
+    assert keys(a, "C08") == []
+    assert keys(a, "C07") == []  # out of scope: not a C07 matter
+
+
+def test_unanswered_message_is_late_only_once_its_deadline_passed_before_the_period_end():
+    # 22 Dec (Monday): deadline end of 29 Dec, passed -> late; 29 Dec: deadline 5 Jan 2026 -> not yet
+    a = _msg_score(messages(["2025-12-22 09:00"], None))
+    assert keys(a, "C07") == [("金安区", "W1")]
+    assert "至期末仍未答复1条" in a.findings.iloc[0]["explanation"]
+    a = _msg_score(messages(["2025-12-29 09:00"], None))
+    assert keys(a, "C07") == []
+
+
+def test_missing_scope_counts_as_in_scope():
+    m = messages(["2025-03-03 09:00"], ["2025-03-20 09:00"])
+    m["in_scope"] = pd.array([None], dtype="boolean")
+    assert keys(_msg_score(m), "C07") == [("金安区", "W1")]
+
+
+def test_boilerplate_and_empty_replies_are_poor_quality():
+    m = messages(["2025-03-03 09:00", "2025-03-04 09:00", "2025-03-05 09:00"],
+                 ["2025-03-03 12:00", "2025-03-04 12:00", "2025-03-05 12:00"], account="X1")
+    m["reply_text"] = ["已收到。", None, "您好！路灯已于3月4日修复，感谢您的监督。"]
+    a = _msg_score(m)
+    assert keys(a, "C09") == [("金安区", "X1")]
+    assert "其中2条" in a.findings.iloc[0]["explanation"]
+
+
+# ---- C12 reposts of key releases --------------------------------------------------------------------
+def _release_case(delays: dict[str, pd.Timedelta], text="转发：六安市2025年民生实事清单正式公布，请市民周知"):
+    rel = pd.DataFrame({"release_id": ["R1"], "issuing_account": ["六安市人民政府发布"],
+                        "published_at": ts("2025-05-09 10:00"), "title": ["六安市2025年民生实事清单公布"]})
+    rp = []
+    for acc_id, d in delays.items():
+        plat = {"W": "weibo", "X": "wechat", "A": "app"}[acc_id[0]]
+        rp.append(pd.DataFrame({"account_id": [acc_id], "platform": [plat], "post_id": [f"rp-{acc_id}"],
+                                "published_at": ts("2025-05-09 10:00") + d, "text": [text], "media_kind": ["link"],
+                                "is_repost": pd.array([True], dtype="boolean"),
+                                "repost_source": pd.array(["六安市人民政府发布"], dtype="str")}))
+    p = pd.concat([all_posts(), *rp], ignore_index=True)
+    return score(Dataset(accounts=accounts(), posts=p, releases=rel), year=2025)
+
+
+def test_repost_delays_weibo_app_in_minutes_wechat_in_working_days():
+    # 9 May 2025 is a Friday: WeChat on Monday 12 May is 1 working day, Tuesday is 2
+    ok = {"W1": pd.Timedelta(minutes=60), "A1": pd.Timedelta(minutes=59), "X1": pd.Timedelta(days=3, hours=5)}
+    assert _release_case(ok).findings.empty
+    late = {"W1": pd.Timedelta(minutes=61), "A1": pd.Timedelta(minutes=30), "X1": pd.Timedelta(days=4, hours=1)}
+    a = _release_case(late)
+    assert keys(a, "C12") == [("金安区", "W1"), ("金安区", "X1")]
+    assert "1.0小时后" in a.findings.iloc[0]["explanation"]
+
+
+def test_repost_is_matched_by_similarity_not_exact_title_and_missing_repost_is_a_finding():
+    a = _release_case({"W1": pd.Timedelta(minutes=5), "A1": pd.Timedelta(minutes=5),
+                       "X1": pd.Timedelta(minutes=5)}, text="#民生实事# 六安市2025年民生实事清单公布啦！")
+    assert a.findings.empty
+    a = _release_case({"W1": pd.Timedelta(minutes=5), "A1": pd.Timedelta(minutes=5)})
+    assert keys(a, "C12") == [("金安区", "X1")]
+    assert "未转载" in a.findings.iloc[0]["explanation"]
+
+
+# ---- registry, incidents, forms -------------------------------------------------------------------
+def test_naming_platforms_staffing_and_officers():
+    acc = accounts(account_name=["金安发布", "金安区人民政府发布", "金安区人民政府"],
+                   operators=pd.array([0, pd.NA, 0], dtype="Int64"),
+                   liaison_officer=[None, "", None])
+    acc = pd.concat([acc, accounts(unit=["六安市教育局"] * 3, unit_type=["department"] * 3,
+                                   account_id=["W2", "X2", "A2"],
+                                   account_name=["六安市教育局发布", "六安市教育局发布", "六安市教育局"])],
+                    ignore_index=True)
+    acc = acc[acc["account_id"] != "A2"]  # the bureau has no app
+    p = pd.concat([all_posts(), daily_posts("W2"), daily_posts("X2", "wechat")], ignore_index=True)
+    a = score(Dataset(accounts=acc, posts=p), year=2025)
+    assert keys(a, "C03") == [("金安区", "W1")]
+    assert keys(a, "C01") == [("六安市教育局", "")]
+    assert "客户端" in a.findings[a.findings["criterion"] == "C01"].iloc[0]["explanation"]
+    assert keys(a, "C13") == [("金安区", "")]
+    assert keys(a, "C14") == [("金安区", "")]
+    assert "联络员" in a.findings[a.findings["criterion"] == "C14"].iloc[0]["explanation"]
+
+
+def test_unregistered_poster_and_silent_registered_account():
+    stray = daily_posts("W9").assign(account="金安区应急管理发布")
+    p = pd.concat([all_posts().query("account_id != 'A1'"), stray], ignore_index=True)
+    a = score(Dataset(accounts=accounts(), posts=p), year=2025)
+    assert keys(a, "C02") == [("金安区", "A1"), ("金安区", "W9")]
+    assert keys(a, "C15") == [("金安区", "A1")]  # the whole year empty is one run
+
+
+def test_silence_in_a_crisis_and_recorded_incidents():
+    inc = pd.DataFrame({"incident_id": ["E1", "E2", "E3"], "unit": ["金安区"] * 3, "account_id": [None, None, "X1"],
+                        "kind": ["public_opinion", "public_opinion", "security"],
+                        "started_at": ts("2025-04-02 20:00", "2025-06-11 08:00", "2025-08-01 09:00"),
+                        "description": ["暴雨积水", "停水", "账号被盗"]})
+    p = all_posts(every=1, skip=[f"2025-04-{d:02d}" for d in range(2, 5)])  # nothing 2–4 April
+    a = score(Dataset(accounts=accounts(), posts=p, incidents=inc), year=2025)
+    assert keys(a, "C16") == [("金安区", "")]
+    assert a.findings[a.findings["criterion"] == "C16"].iloc[0]["evidence"] == "E1"
+    assert keys(a, "C17") == [("金安区", "X1")]
+    assert set(a.rectification["account_id"]) == {"", "X1"}
+
+
+def test_forms_and_repost_sources():
+    plain = daily_posts("W1", media="text")
+    p = pd.concat([all_posts().query("account_id != 'W1'"), plain], ignore_index=True)
+    rp = daily_posts("X1", start="2025-02-01", end="2025-02-10").assign(
+        is_repost=pd.array([True] * 4, dtype="boolean"),
+        repost_source=pd.array(["@人民日报", "", "某自媒体", "中华人民共和国教育部"], dtype="str"))
+    a = score(Dataset(accounts=accounts(), posts=pd.concat([p, rp], ignore_index=True)), year=2025)
+    assert keys(a, "C10") == [("金安区", "W1")]
+    assert keys(a, "C11") == [("金安区", "X1")]
+    assert "其中2条来源不规范" in a.findings[a.findings["criterion"] == "C11"].iloc[0]["explanation"]
+
+
+def test_filings_opening_emergency_closure_and_staff_change():
+    acc = accounts(opened_at=ts("2016-10-08", "2025-03-03", "2016-10-08"),
+                   filed_at=ts("2016-10-09", "2025-03-07", "2016-10-09"))  # Mon -> Fri: 4 working days
+    filings = pd.DataFrame({"unit": ["金安区"] * 3, "account_id": ["A1", "W1", None],
+                            "event": ["emergency_close", "emergency_close", "staff_change"],
+                            "event_date": ts("2025-10-11", "2025-10-12", "2025-06-03"),
+                            "filed_at": ts("2025-10-13", "2025-10-13", "2025-06-09")})
+    p = all_posts()
+    a = score(Dataset(accounts=acc, posts=p, filings=filings), year=2025)
+    assert keys(a, "C04") == [("金安区", "X1")]
+    assert keys(a, "C06") == [("金安区", "A1")]  # Saturday 11 Oct was a working day; Sunday 12 Oct was not
+    assert keys(a, "C14") == [("金安区", "")]  # 3 June -> 9 June: 4 working days
+
+
+# ---- coverage, totals, vetoes -----------------------------------------------------------------
+def test_missing_table_is_not_assessed_and_the_total_is_rescaled():
+    a = score(Dataset(accounts=accounts(), posts=all_posts()), year=2025)
+    na = dict(zip(a.not_assessed["criterion"], a.not_assessed["reason"]))
+    assert {"C07", "C08", "C09", "C12", "C16", "C17"} <= set(na)
+    assert "网民留言" in na["C07"]
+    assert a.unit_scores["C07"].isna().all() and a.unit_scores.loc[0, "total"] == 100
+    assert any("C07" in c and "未评估" in c for c in a.caveats)
+    empty = score(Dataset(accounts=accounts(), posts=all_posts(), messages=messages([], [])), year=2025)
+    assert "C07" in set(empty.not_assessed["criterion"])
+
+
+def test_deductions_grades_ranks_and_the_2019_veto():
+    acc = pd.concat([accounts(), accounts(unit=["裕安区"] * 3, account_id=["W2", "X2", "A2"],
+                                          account_name=["裕安区人民政府发布", "裕安区人民政府发布", "裕安区人民政府"])],
+                    ignore_index=True)
+    p = pd.concat([all_posts(), daily_posts("W2", end="2025-05-31"), daily_posts("W2", start="2025-07-01"),
+                   daily_posts("X2", "wechat"), daily_posts("A2", "app")], ignore_index=True)
+    a = score(Dataset(accounts=acc, posts=p), year=2025)
+    u = a.unit_scores.set_index("unit")
+    w = a.criteria
+    assessed = sum(c.weight for c in w if c.id in u.columns and u[c.id].notna().any())
+    expect = round((assessed - w["C15"].deduction) / assessed * 100, 2)
+    assert u.loc["裕安区", "C15"] == w["C15"].weight - w["C15"].deduction
+    assert u.loc["裕安区", "total"] == expect and u.loc["裕安区", "rank"] == 2 and u.loc["金安区", "rank"] == 1
+    s = score(Dataset(accounts=acc, posts=p), year=2025, criteria="state_council_2019").unit_scores.set_index("unit")
+    assert s.loc["裕安区", "grade"] == "不合格" and s.loc["裕安区", "veto"] == "C15"
+    assert s.loc["金安区", "grade"] == "合格"
+    acc_scores = a.account_scores.set_index("account_id")
+    assert acc_scores.loc["W2", "C15"] == w["C15"].weight - w["C15"].deduction
+    assert acc_scores["influence_rank"].min() == 1
+
+
+def test_influence_ranks_busier_accounts_higher_across_platforms():
+    p = all_posts()
+    p["like_count"] = pd.array([5] * len(p), dtype="Int64")
+    busy = daily_posts("X1", "wechat", every=1).assign(like_count=pd.array([50] * 365, dtype="Int64"),
+                                                       read_count=pd.array([900] * 365, dtype="Int64"))
+    p = pd.concat([p[p["account_id"] != "X1"], busy], ignore_index=True)
+    a = score(Dataset(accounts=accounts(), posts=p), year=2025).account_scores.set_index("account_id")
+    assert a.loc["X1", "influence_rank"] == 1
+    assert a.loc["X1", "influence"] > a.loc["W1", "influence"] > 0
+
+
+def test_calendar_fallback_year_is_a_caveat():
+    acc = accounts()
+    a = score(Dataset(accounts=acc, posts=all_posts(start="2030-01-01", end="2030-12-31")), year=2030)
+    assert any("2030" in c for c in a.caveats)
+    assert a.findings.empty
+
+
+@pytest.mark.parametrize("criteria", ["liuan_2016", "state_council_2019"])
+def test_both_presets_run_on_the_same_data(criteria):
+    a = score(Dataset(accounts=accounts(), posts=all_posts()), year=2025, criteria=criteria)
+    assert a.criteria.name == criteria and len(a.unit_scores) == 1
