@@ -161,13 +161,15 @@ _RANK = {"scalar": 0, "array": 1, "index": 2, "series": 3}
 def _label(inp_index: pd.Index | None, pos: int) -> str:
     if inp_index is not None:
         return tr(f"索引 {inp_index[pos]!r}", f"index {inp_index[pos]!r}")
-    return tr(f"第 {pos + 1} 个值", f"value #{pos + 1}")
+    return tr(f"第 {pos + 1} 项", f"item #{pos + 1}")
 
 
 def _bad_value(what: str, index: pd.Index | None, pos: int, value, expected: str) -> ValueError:
+    if isinstance(value, np.generic):
+        value = value.item()
     return ValueError(
         tr(
-            f"{what}：{_label(index, pos)} 的值 {value!r} 不是可识别的{expected}",
+            f"{what}：{_label(index, pos)}，值 {value!r} 不是可识别的{expected}",
             f"{what}: {_label(index, pos)} has value {value!r}, expected {expected}",
         )
     )
@@ -260,7 +262,7 @@ def _as_input(dates, what: str) -> _Input:
         i = int(np.flatnonzero(outside)[0])
         raise ValueError(
             tr(
-                f"{what}：{_label(index, i)} 的日期 {local[i].date()} 超出工作日表的范围"
+                f"{what}：{_label(index, i)}，日期 {local[i].date()} 超出工作日表的范围"
                 f"（{TABLE_FIRST_YEAR}–{TABLE_LAST_YEAR} 年）",
                 f"{what}: {_label(index, i)} is {local[i].date()}, outside the working-day table "
                 f"({TABLE_FIRST_YEAR}-{TABLE_LAST_YEAR})",
@@ -459,7 +461,17 @@ def _n_input(n) -> _Input:
     if isinstance(n, pd.Series | pd.Index | list | tuple | np.ndarray | pd.api.extensions.ExtensionArray):
         kind = "series" if isinstance(n, pd.Series) else "index" if isinstance(n, pd.Index) else "array"
         index = n.index if isinstance(n, pd.Series) else None
-        raw = pd.Series(list(n.array) if isinstance(n, pd.Series | pd.Index) else list(n), dtype=object)
+        dtype = getattr(n, "dtype", None)
+        if dtype is not None and dtype.kind in "iu" and not isinstance(dtype, pd.api.extensions.ExtensionDtype):
+            values = np.asarray(n, dtype=np.int64)  # plain integers: no per-value checks but the sign
+            if (values < 0).any():
+                pos = int(np.flatnonzero(values < 0)[0])
+                raise _bad_value("n", index, pos, int(values[pos]), tr("非负整数", "a whole number ≥ 0"))
+            return _Input(values, np.ones(len(values), dtype=bool), kind, index, None)
+        if dtype is not None and pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+            raw = pd.Series(n.array if isinstance(n, pd.Series | pd.Index) else n, copy=False)
+        else:
+            raw = pd.Series(list(n.array) if isinstance(n, pd.Series | pd.Index) else list(n), dtype=object)
     else:
         kind, index, raw = "scalar", None, pd.Series([n], dtype=object)
     num = pd.to_numeric(raw, errors="coerce").astype("Float64")
@@ -483,8 +495,8 @@ def _add(dates, n, what: str = "dates") -> tuple[np.ndarray, np.ndarray, _Input,
     if beyond.any():
         i = int(np.flatnonzero(beyond)[0])
         raise ValueError(
-            tr(f"{what}：第 {i + 1} 个值加上 {nn[i]} 个工作日超出工作日表的范围（到 {TABLE_LAST_YEAR} 年）",
-               f"{what}: value #{i + 1} plus {nn[i]} working days runs past the table's end ({TABLE_LAST_YEAR})")
+            tr(f"{what}：第 {i + 1} 项加上 {nn[i]} 个工作日超出工作日表的范围（到 {TABLE_LAST_YEAR} 年）",
+               f"{what}: item #{i + 1} plus {nn[i]} working days runs past the table's end ({TABLE_LAST_YEAR})")
         )
     found = t.nth[np.maximum(target - 1, 0)]  # the first day whose count reaches the target
     result = np.where(nn == 0, dd, found)

@@ -145,6 +145,11 @@ def test_vector_n_broadcast():
     s = pd.Series([1, 5], index=[4, 2])
     out = add_workdays(pd.Series(["2025-09-30", "2025-09-30"], index=[4, 2]), s)
     assert out.index.tolist() == [4, 2] and out[2] == sh("2025-10-14")
+    out = add_workdays("2025-09-30", pd.Series([5, None], dtype="Int64", index=["x", "y"]))
+    assert out["x"] == sh("2025-10-14") and out["y"] is pd.NaT
+    assert add_workdays("2025-09-30", np.int64(1)) == sh("2025-10-09")
+    with pytest.raises(ValueError, match="-2"):
+        add_workdays(["2025-09-30"] * 2, np.array([1, -2]))
 
 
 def test_same_day_deadline():
