@@ -40,7 +40,7 @@ from liuan_eval.schemas import TABLE_LABELS, TABLES, Column
 #: Name of the explanation sheet in every template.
 GUIDE_SHEET = "填写说明"
 #: Rows of the data sheet that carry the drop-down lists and formats.
-MAX_ROWS = 20000
+MAX_ROWS = 100000
 #: Chinese words the templates use for boolean cells.
 BOOL_LABELS = {True: "是", False: "否"}
 

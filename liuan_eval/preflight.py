@@ -1,0 +1,801 @@
+"""The pre-flight check (``liuan-eval check --data DIR [--year 2025]``).
+
+It loads a data folder the way a run does and lists, in one table and in Chinese, every
+problem an analyst should fix before the assessment:
+
+* missing tables and the criteria each one disables;
+* missing or misnamed columns, with the closest accepted header
+  (``发布日期`` → did you mean ``发布时间``?);
+* rows the loaders could not use (unparseable dates, bad numbers, values outside a
+  drop-down list, duplicate keys), with file, row and column;
+* units in messages, filings or incidents, and accounts in posts, that are not in the
+  account registry (with the closest registered name);
+* registered accounts that never post in the year;
+* each table's time coverage against the assessment year;
+* example rows left over from the Excel templates.
+
+Only *blocking* problems — those that would stop a run — make the command exit
+non-zero. The same :class:`CheckResult` is the data-quality section of the report.
+
+Examples
+--------
+>>> import tempfile
+>>> from liuan_eval.preflight import preflight_check
+>>> result = preflight_check(tempfile.mkdtemp(), year=2025)
+>>> result.exit_code, result.problems["code"].iloc[0]
+(1, 'missing_table')
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from liuan_eval.i18n import tr
+from liuan_eval.schemas import PLATFORM_LABELS, TABLE_LABELS, TABLES, TIMEZONE
+
+#: Columns of :attr:`CheckResult.problems`.
+PROBLEM_COLUMNS = ["severity", "code", "table", "file", "row", "column", "message", "suggestion"]
+#: Severities, most serious first; only ``blocking`` makes ``check`` exit non-zero.
+SEVERITIES = ("blocking", "warning", "info")
+SEVERITY_LABELS = {"blocking": "阻断", "warning": "警告", "info": "提示"}
+SEVERITY_LABELS_EN = {"blocking": "BLOCKING", "warning": "warning", "info": "info"}
+
+#: Criterion → tables it needs (from criteria.md); used until the presets say it themselves.
+CRITERION_TABLES: dict[str, tuple[str, ...]] = {
+    "C01": ("accounts",), "C02": ("accounts", "posts"), "C03": ("accounts",),
+    "C04": ("accounts",), "C05": ("filings",), "C06": ("filings",),
+    "C07": ("messages",), "C08": ("messages",), "C09": ("messages",),
+    "C10": ("posts",), "C11": ("posts",), "C12": ("releases", "posts"),
+    "C13": ("accounts",), "C14": ("accounts", "filings"), "C15": ("posts",),
+    "C16": ("incidents", "posts"), "C17": ("incidents",), "C18": ("posts",),
+    "C19": ("accounts",),
+}
+
+#: The column that places each table's rows in time (for the coverage check).
+TIME_COLUMNS = {"posts": "published_at", "messages": "received_at", "filings": "event_date",
+                "releases": "published_at", "incidents": "started_at"}
+#: Tables expected to have rows in every month of the year (a gap means missing data).
+MONTHLY_TABLES = ("posts", "messages")
+
+_EXTENSIONS = (".csv", ".xlsx", ".xls", ".parquet")
+
+_REASONS = {
+    "missing_value": ("必填项为空", "required value is empty"),
+    "bad_datetime": ("无法识别的日期时间", "unparseable date/time"),
+    "bad_number": ("不是有效的数字", "not a valid number"),
+    "bad_choice": ("不在可选值列表中", "not one of the allowed values"),
+    "duplicate_key": ("编号重复（与前面的行相同）", "duplicate key (same as an earlier row)"),
+    "bad_row": ("整行无法读取", "row cannot be read"),
+}
+
+
+def criteria_needing(table: str) -> list[str]:
+    """Criteria that cannot be assessed without ``table``.
+
+    Uses ``liuan_eval.criteria.CRITERION_TABLES`` when the criteria module declares the
+    tables each criterion needs, else :data:`CRITERION_TABLES` (read from ``criteria.md``).
+    Without the account registry no criterion can be assessed.
+
+    Examples
+    --------
+    >>> criteria_needing("messages")
+    ['C07', 'C08', 'C09']
+    >>> criteria_needing("incidents")
+    ['C16', 'C17']
+    """
+    mapping = CRITERION_TABLES
+    try:
+        declared = getattr(importlib.import_module("liuan_eval.criteria"), "CRITERION_TABLES", None)
+        if isinstance(declared, dict) and declared:
+            mapping = {cid: tuple(t) for cid, t in declared.items()}
+    except ImportError:  # pragma: no cover - the criteria module ships with the package
+        pass
+    if table == "accounts":
+        return sorted(mapping)
+    return sorted(cid for cid, tables in mapping.items() if table in tables)
+
+
+@dataclass
+class CheckResult:
+    """What :func:`preflight_check` found.
+
+    Attributes
+    ----------
+    problems : pandas.DataFrame
+        One row per problem: ``severity`` (blocking/warning/info), ``code``, ``table``,
+        ``file``, ``row`` (line in the file, header = 1; empty when not row-specific),
+        ``column`` (the header as written in the file), ``message`` (Chinese, or English
+        with ``--lang en``), ``suggestion``.
+    disabled_criteria : dict
+        Missing table → criteria it disables.
+    coverage : pandas.DataFrame
+        Per table: ``table, rows, first, last, rows_in_year, months_in_year``.
+    files : pandas.DataFrame
+        Per input file: ``table, file, rows_read, rows_clean, rows_quarantined, duplicates_removed``.
+    year : int or None
+        The assessment year checked against.
+    dataset : liuan_eval.dataset.Dataset or None
+        What the loaders returned (``None`` when loading failed).
+    """
+
+    problems: pd.DataFrame
+    disabled_criteria: dict[str, list[str]] = field(default_factory=dict)
+    coverage: pd.DataFrame = field(default_factory=pd.DataFrame)
+    files: pd.DataFrame = field(default_factory=pd.DataFrame)
+    year: int | None = None
+    dataset: object | None = None
+
+    @property
+    def blocking(self) -> pd.DataFrame:
+        """The problems that would stop a run."""
+        return self.problems[self.problems["severity"] == "blocking"]
+
+    @property
+    def ok(self) -> bool:
+        """``True`` when nothing blocks a run."""
+        return self.blocking.empty
+
+    @property
+    def exit_code(self) -> int:
+        """``1`` when a problem would stop a run, else ``0``."""
+        return 0 if self.ok else 1
+
+    def counts(self) -> dict[str, int]:
+        """Number of problems per severity."""
+        vc = self.problems["severity"].value_counts()
+        return {s: int(vc.get(s, 0)) for s in SEVERITIES}
+
+    def to_text(self, limit: int | None = 20) -> str:
+        """The problem list as an analyst reads it (language from :mod:`liuan_eval.i18n`).
+
+        ``limit`` caps the rows shown per (severity, code, table, file, column) group, the
+        rest summarised in one line; ``None`` shows everything.
+        """
+        return _format(self, limit)
+
+
+def _problem(severity, code, table=None, file=None, row=None, column=None, message="",
+             suggestion=None) -> dict:
+    return {"severity": severity, "code": code, "table": table, "file": file, "row": row,
+            "column": column, "message": message, "suggestion": suggestion}
+
+
+def _problems_frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=PROBLEM_COLUMNS) if not isinstance(rows, pd.DataFrame) else rows
+    frame = frame.reindex(columns=PROBLEM_COLUMNS)
+    frame["row"] = pd.to_numeric(frame["row"], errors="coerce").astype("Int64")
+    for col in ("severity", "code", "table", "file", "column", "message", "suggestion"):
+        frame[col] = frame[col].astype("str")
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    tables = {t: i for i, t in enumerate(TABLES)}
+    frame = frame.assign(_s=frame["severity"].map(order), _t=frame["table"].map(tables).fillna(99))
+    frame = frame.sort_values(["_s", "_t", "file", "row", "code"], kind="stable", na_position="first")
+    return frame.drop(columns=["_s", "_t"]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- files and headers
+
+@dataclass
+class _Source:
+    """One input file as the check saw it: its table, raw cells and header mapping."""
+
+    table: str
+    path: Path
+    frame: pd.DataFrame | None = None  # raw cells (None when unreadable)
+    lines: object = None  # spreadsheet line of each raw row
+    header: dict[str, str] = field(default_factory=dict)  # canonical column -> header as written
+    usable: bool = True
+
+    def raw(self, column: str) -> pd.DataFrame | None:
+        """``value, line`` of a canonical column's raw cells (trimmed), or ``None``."""
+        if self.frame is None or column not in self.header:
+            return None
+        from liuan_eval.clean import strip_padding
+
+        return pd.DataFrame({"value": strip_padding(self.frame[self.header[column]].astype("str")),
+                             "line": pd.array(self.lines, dtype="Int64")})
+
+
+def _io():
+    return importlib.import_module("liuan_eval.io")
+
+
+def _name(path: Path, folder: Path) -> str:
+    try:
+        return str(path.relative_to(folder))
+    except ValueError:
+        return str(path)
+
+
+def _input_error_problems(table: str, exc, folder: Path) -> list[dict]:
+    out = []
+    file = _name(Path(exc.file), folder)
+    for p in exc.problems or [{}]:
+        expected = p.get("expected_zh", p.get("expected", "")) if tr("zh", "en") == "zh" else p.get(
+            "expected", "")
+        value = p.get("value", "")
+        row = p.get("row") or None
+        out.append(_problem("blocking", "unreadable_file", table, file, row if row != 1 else None,
+                            p.get("column") or None, tr(
+            f"文件无法使用：{value}（应为 {expected}）", f"file cannot be used: {value} (expected {expected})")))
+    return out
+
+
+def _header_problems(src: _Source, folder: Path) -> list[dict]:
+    """Missing required columns (blocking) and unrecognised headers, with the closest name."""
+    io = _io()
+    table, file = src.table, _name(src.path, folder)
+    headers = [str(h) for h in src.frame.columns]
+    hm = io.map_headers(table, headers)
+    src.header = {canon: h for h, canon in hm.mapping.items()}
+    fillable = set()
+    platform_in_name = getattr(io, "_platform_from_name", lambda stem: None)(src.path.stem)
+    if table == "posts" and "account" in src.header:
+        fillable.add("account_id")
+    if table in ("posts", "accounts") and platform_in_name:
+        fillable.add("platform")
+    out = []
+    label = TABLE_LABELS[table]
+    suggested_for_missing = set()
+    for m in hm.missing_required:
+        if m in fillable:
+            continue
+        col = TABLES[table][m]
+        hint = hm.suggestions.get(m)
+        if hint:
+            suggested_for_missing.add(hint)
+            msg = tr(f"《{label}》缺少必填列“{col.label}”；表头“{hint}”是否应为“{col.label}”？",
+                     f"{table}: required column '{col.label}' ({m}) is missing; "
+                     f"did you mean '{col.label}' for the header '{hint}'?")
+        else:
+            msg = tr(f"《{label}》缺少必填列“{col.label}”（也可写作：{'、'.join(col.aliases[:4])}）",
+                     f"{table}: required column '{col.label}' ({m}) is missing "
+                     f"(also accepted: {', '.join(col.aliases[:4])})")
+        out.append(_problem("blocking", "missing_column", table, file, None, hint or col.label, msg,
+                            col.label))
+    if any(p["severity"] == "blocking" for p in out):
+        src.usable = False
+    labels_present = {TABLES[table][c].label for c in src.header}
+    for h in hm.unknown:
+        if h in suggested_for_missing or h.startswith("Unnamed:"):
+            continue
+        hint = hm.suggestions.get(h)
+        if hint and hint not in labels_present:
+            out.append(_problem("warning", "misnamed_column", table, file, None, h, tr(
+                f"表头“{h}”无法识别，是否应为“{hint}”？（不改名则该列数据不会被使用）",
+                f"header '{h}' is not recognised; did you mean '{hint}'? (otherwise the column is ignored)"),
+                hint))
+        else:
+            out.append(_problem("info", "unknown_column", table, file, None, h, tr(
+                f"表头“{h}”不是《{label}》的列，将被忽略",
+                f"header '{h}' is not a column of {table} and is ignored")))
+    return out
+
+
+def _read_sources(folder: Path) -> tuple[dict[str, list[_Source]], list[dict], dict[str, list[str]]]:
+    io = _io()
+    sources: dict[str, list[_Source]] = {}
+    problems: list[dict] = []
+    disabled: dict[str, list[str]] = {}
+    claimed = set()
+    for table in TABLES:
+        paths = io.find_table_files(folder, table)
+        claimed.update(paths)
+        sources[table] = []
+        if not paths:
+            crit = criteria_needing(table)
+            disabled[table] = crit
+            label = TABLE_LABELS[table]
+            if table == "accounts":
+                problems.append(_problem("blocking", "missing_table", table, message=tr(
+                    f"缺少《{label}》（文件名应为 accounts.xlsx、accounts_*.csv 或 {label}.xlsx 等）："
+                    "没有账号登记表无法确定考核的单位和账号，考核无法运行",
+                    f"the account registry ({table}) is missing (accounts.xlsx, accounts_*.csv, {label}.xlsx...): "
+                    "without it no unit or account can be assessed"), suggestion=f"{table}_{label}.xlsx"))
+            else:
+                problems.append(_problem("warning", "missing_table", table, message=tr(
+                    f"缺少《{label}》（文件名应以 {table} 或 {label} 开头）：指标 {'、'.join(crit)} 将不被考核",
+                    f"table {table} ({label}) is missing: criteria {', '.join(crit)} will not be assessed"),
+                    suggestion=f"{table}_{label}.xlsx"))
+            continue
+        for path in paths:
+            src = _Source(table, path)
+            try:
+                raw = io._read_raw(path)
+            except io.InputError as exc:
+                src.usable = False
+                problems.extend(_input_error_problems(table, exc, folder))
+                sources[table].append(src)
+                continue
+            src.frame, src.lines = raw.frame, raw.lines
+            problems.extend(_header_problems(src, folder))
+            sources[table].append(src)
+    suffixes = getattr(io, "SUFFIXES", _EXTENSIONS)
+    for path in sorted(folder.iterdir()):
+        if (path.is_file() and path.suffix.lower() in suffixes and path not in claimed
+                and not path.name.startswith(("~$", "."))):
+            problems.append(_problem("info", "unclaimed_file", None, path.name, message=tr(
+                "该文件不属于任何数据表，未读取（文件名应以 accounts、posts、messages、filings、releases、"
+                "incidents 或对应中文表名开头）",
+                "this file belongs to no table and was not read (names start with accounts, posts, "
+                "messages, filings, releases, incidents or the Chinese table names)")))
+    return sources, problems, disabled
+
+
+def _load(folder: Path, sources: dict[str, list[_Source]], year: int | None, problems: list[dict]):
+    """What a run would load; when some files are unusable, the rest (as far as possible)."""
+    io = _io()
+    if all(s.usable for srcs in sources.values() for s in srcs):
+        try:
+            return io.load(folder, year=year)
+        except io.InputError as exc:  # a problem the header check did not foresee
+            problems.extend(_input_error_problems(None, exc, folder))
+    from liuan_eval.dataset import Dataset
+
+    ds = Dataset(source=folder)
+    qs, reports, registry = [], [], None
+    for table, srcs in sources.items():
+        good = [s.path for s in srcs if s.usable]
+        if not good:
+            continue
+        try:
+            t = io.read_table(table, good, year_hint=year, registry=registry)
+        except io.InputError as exc:
+            problems.extend(_input_error_problems(table, exc, folder))
+            continue
+        setattr(ds, table, t.data)
+        if table == "accounts":
+            registry = t.data
+        qs.append(t.quarantine)
+        reports.append(t.report)
+    if qs:
+        ds.quarantine = pd.concat(qs, ignore_index=True)
+    if reports:
+        ds.load_report = pd.concat(reports, ignore_index=True)
+    return ds
+
+
+def _quarantine_problems(ds, sources: dict[str, list[_Source]], folder: Path) -> list[dict]:
+    """Every row the loaders set aside, with file, line and the column as headed in the file."""
+    q = ds.quarantine
+    out: list[dict] = []
+    if q is not None and len(q):
+        headers = {}
+        for srcs in sources.values():
+            for s in srcs:
+                for canon, h in s.header.items():
+                    headers[(str(s.path), canon)] = h
+        col = pd.Series([headers.get((f, c), c) for f, c in zip(q["file"], q["column"])], index=q.index,
+                        dtype="str")
+        col = col.mask(col == "")
+        zh = q["reason"].map({k: v[0] for k, v in _REASONS.items()}).fillna(q["reason"])
+        en = q["reason"].map({k: v[1] for k, v in _REASONS.items()}).fillna(q["reason"])
+        value = q["value"].astype("str").fillna("").str.slice(0, 60)
+        empty = value.isna() | (value == "")
+        if tr("zh", "en") == "zh":
+            text = (zh + "：“" + value + "”，该行未使用").where(~empty, zh + "，该行未使用")
+        else:
+            text = (en + ": '" + value + "'; the row is not used").where(~empty, en + "; the row is not used")
+        frame = pd.DataFrame({
+            "severity": "warning", "code": q["reason"].astype("str"), "table": q["table"].astype("str"),
+            "file": q["file"].map(lambda f: _name(Path(f), folder)).astype("str"), "row": q["line"],
+            "column": col, "message": text, "suggestion": pd.Series(pd.NA, index=q.index, dtype="str")})
+        out.extend(frame.to_dict("records"))
+    rep = ds.load_report
+    if rep is not None and len(rep):
+        dups = rep[rep["duplicates_removed"].fillna(0).astype(int) > 0]
+        for rec in dups.itertuples(index=False):  # one per file
+            out.append(_problem("info", "duplicates_removed", rec.table, _name(Path(rec.file), folder),
+                                message=tr(f"{rec.duplicates_removed} 行与前面的行完全相同，已去重",
+                                           f"{rec.duplicates_removed} rows repeat an earlier row exactly "
+                                           "and were dropped")))
+        empty = rep.groupby("table")["rows_clean"].sum()
+        for table, n in empty.items():
+            if n == 0:
+                sev = "blocking" if table == "accounts" else "warning"
+                out.append(_problem(sev, "no_usable_rows", table, message=tr(
+                    f"《{TABLE_LABELS[table]}》没有一行可用的数据", f"{table} has no usable row")))
+    return out
+
+
+# --------------------------------------------------------------------------- data checks
+
+def _closest(values: list[str], choices: list[str], cutoff: float = 60) -> dict[str, str]:
+    """Closest of ``choices`` for each of ``values`` (rapidfuzz), where one is close enough."""
+    if not values or not choices:
+        return {}
+    from rapidfuzz import fuzz, process
+
+    out = {}
+    for v in values:  # distinct names, not rows
+        hit = process.extractOne(v, choices, scorer=fuzz.WRatio, score_cutoff=cutoff)
+        if hit:
+            out[v] = hit[0]
+    return out
+
+
+def _lines_text(lines: pd.Series, k: int = 5) -> str:
+    shown = [str(int(x)) for x in lines.dropna().head(k)]
+    more = tr("等", " ...") if len(lines) > k else ""
+    return "、".join(shown) + more if tr("zh", "en") == "zh" else ", ".join(shown) + more
+
+
+def _unit_problems(ds, sources: dict[str, list[_Source]], folder: Path) -> list[dict]:
+    """Units in messages, filings and incidents that the registry does not know."""
+    from liuan_eval.clean import match_units, normalize_text
+
+    accounts = ds.accounts
+    if accounts is None or accounts.empty:
+        return []
+    units = sorted(set(accounts["unit"].dropna().astype(str)))
+    out = []
+    for table in ("messages", "filings", "incidents"):
+        label = TABLE_LABELS[table]
+        for src in sources.get(table, []):
+            raw = src.raw("unit")
+            if raw is None or not src.usable:
+                continue
+            raw = raw[raw["value"].notna()]
+            if raw.empty:
+                continue
+            raw = raw.assign(value=normalize_text(raw["value"]))
+            names = pd.Series(raw["value"].dropna().unique(), dtype="str")
+            m = match_units(names, units).assign(name=names)
+            unknown = m.loc[m["method"] == "none", "name"].tolist()
+            fuzzy = m[m["method"] == "fuzzy"]
+            close = _closest(unknown, units)
+            file, column = _name(src.path, folder), src.header["unit"]
+            groups = raw[raw["value"].isin(unknown)].groupby("value", sort=True)["line"]
+            for name, lines in groups:  # one problem per distinct unknown unit
+                hint = close.get(name)
+                out.append(_problem("warning", "unknown_unit", table, file, lines.iloc[0], column, tr(
+                    f"《{label}》中的单位“{name}”不在账号登记表中（共 {len(lines)} 行：第 {_lines_text(lines)} 行）"
+                    + (f"；是否应为“{hint}”？" if hint else ""),
+                    f"{table}: unit '{name}' is not in the account registry ({len(lines)} rows: lines "
+                    f"{_lines_text(lines)})" + (f"; did you mean '{hint}'?" if hint else "")), hint))
+            for rec in fuzzy.itertuples(index=False):  # distinct names matched approximately
+                lines = raw.loc[raw["value"] == rec.name, "line"]
+                out.append(_problem("info", "fuzzy_unit", table, file, lines.iloc[0], column, tr(
+                    f"单位“{rec.name}”按近似名称匹配为登记表中的“{rec.unit}”（{len(lines)} 行），请确认",
+                    f"unit '{rec.name}' was matched approximately to '{rec.unit}' ({len(lines)} rows); "
+                    "please confirm"), rec.unit))
+    return out
+
+
+def _account_problems(ds, sources: dict[str, list[_Source]], folder: Path) -> list[dict]:
+    """Posts by accounts missing from the registry (C02), with file and lines."""
+    from liuan_eval.clean import normalize_text, strip_padding
+
+    accounts = ds.accounts
+    if accounts is None or accounts.empty:
+        return []
+    ids = set(accounts["account_id"].dropna().astype(str))
+    names = set(accounts["account_name"].dropna().astype(str))
+    out = []
+    for src in sources.get("posts", []):
+        if not src.usable:
+            continue
+        rid, rname = src.raw("account_id"), src.raw("account")
+        if rid is None and rname is None:
+            continue
+        base = rid if rid is not None else rname
+        aid = (strip_padding(rid["value"].str.normalize("NFKC")) if rid is not None
+               else pd.Series(pd.NA, index=base.index, dtype="str"))
+        aname = normalize_text(rname["value"]) if rname is not None else pd.Series(pd.NA, index=base.index,
+                                                                                    dtype="str")
+        known = aid.isin(ids) | aname.isin(names)
+        given = aid.notna() | aname.notna()
+        bad = given & ~known
+        if not bad.any():
+            continue
+        key = aid.fillna(aname)
+        frame = pd.DataFrame({"key": key[bad], "name": aname[bad], "line": base["line"][bad]})
+        file = _name(src.path, folder)
+        column = src.header.get("account_id") or src.header.get("account")
+        for k, grp in frame.groupby("key", sort=True):  # one problem per unregistered account
+            nm = grp["name"].dropna()
+            shown = f"{k}（{nm.iloc[0]}）" if len(nm) and nm.iloc[0] != k else k
+            out.append(_problem("warning", "unregistered_account", "posts", file, grp["line"].iloc[0], column, tr(
+                f"发布信息中的账号“{shown}”不在账号登记表中（共 {len(grp)} 条：第 {_lines_text(grp['line'])} 行），"
+                "请补登记或核对账号ID（C02）",
+                f"posts: account '{shown}' is not in the account registry ({len(grp)} posts: lines "
+                f"{_lines_text(grp['line'])}); register it or check the id (C02)")))
+    return out
+
+
+def _year_bounds(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    start = pd.Timestamp(year=year, month=1, day=1, tz=TIMEZONE)
+    return start, pd.Timestamp(year=year + 1, month=1, day=1, tz=TIMEZONE)
+
+
+def _silent_problems(ds, sources: dict[str, list[_Source]], year: int | None, folder: Path) -> list[dict]:
+    """Registered accounts, open during the year, with no post in it."""
+    accounts, posts = ds.accounts, ds.posts
+    if accounts is None or accounts.empty or posts is None:
+        return []
+    pid = posts["account_id"].astype("str")
+    active = accounts
+    if year is not None:
+        start, end = _year_bounds(year)
+        t = posts["published_at"]
+        pid = pid[(t >= start) & (t < end)]
+        keep = pd.Series(True, index=accounts.index)
+        if "opened_at" in accounts.columns:
+            keep &= ~(accounts["opened_at"] >= end).fillna(False)
+        if "closed_at" in accounts.columns:
+            keep &= ~(accounts["closed_at"] < start).fillna(False)
+        active = accounts[keep]
+    silent = active[~active["account_id"].astype("str").isin(set(pid.dropna()))]
+    if silent.empty:
+        return []
+    where: dict[str, tuple[str, int]] = {}
+    for src in sources.get("accounts", []):
+        raw = src.raw("account_id")
+        if raw is not None:
+            ids = raw["value"].str.normalize("NFKC")
+            for aid, line in zip(ids[ids.isin(set(silent["account_id"]))], raw["line"][ids.isin(
+                    set(silent["account_id"]))]):
+                where.setdefault(aid, (_name(src.path, folder), line))
+    when = tr(f"在 {year} 年内", f"in {year}") if year is not None else ""
+    out = []
+    for rec in silent.itertuples(index=False):  # registered accounts (a few hundred at most)
+        file, line = where.get(rec.account_id, (None, None))
+        plat = tr(PLATFORM_LABELS.get(rec.platform, rec.platform), rec.platform)
+        out.append(_problem("warning", "silent_account", "accounts", file, line, None, tr(
+            f"账号“{rec.account_name}”（{rec.unit}，{plat}，ID {rec.account_id}）{when}没有任何发布信息；"
+            "若是发布数据漏交请补充，否则该账号将被判为长期未更新",
+            f"account '{rec.account_name}' ({rec.unit}, {plat}, id {rec.account_id}) has no post {when}; "
+            "add its posts if they are missing, otherwise it is dormant")))
+    return out
+
+
+def infer_year(dataset) -> int | None:
+    """The year most posts (else messages) fall in; ``None`` when there are none.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from liuan_eval.dataset import Dataset
+    >>> posts = pd.DataFrame({"published_at": pd.to_datetime(
+    ...     ["2024-12-31", "2025-01-02", "2025-06-01"]).tz_localize("Asia/Shanghai")})
+    >>> infer_year(Dataset(posts=posts))
+    2025
+    """
+    for table in ("posts", "messages"):
+        frame = getattr(dataset, table, None)
+        if frame is not None and len(frame) and TIME_COLUMNS[table] in frame.columns:
+            years = frame[TIME_COLUMNS[table]].dt.year.dropna()
+            if len(years):
+                return int(years.value_counts().idxmax())
+    return None
+
+
+def coverage_table(dataset, year: int | None) -> pd.DataFrame:
+    """Rows, first and last time, rows and months inside ``year``, per table with a time column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from liuan_eval.dataset import Dataset
+    >>> posts = pd.DataFrame({"published_at": pd.to_datetime(
+    ...     ["2024-12-31", "2025-01-02", "2025-06-01"]).tz_localize("Asia/Shanghai")})
+    >>> cov = coverage_table(Dataset(posts=posts), 2025)
+    >>> rec = cov.iloc[0]
+    >>> rec["table"], int(rec["rows"]), int(rec["rows_in_year"]), int(rec["months_in_year"])
+    ('posts', 3, 2, 2)
+    """
+    rows = []
+    for table, col in TIME_COLUMNS.items():
+        frame = getattr(dataset, table, None)
+        if frame is None or col not in frame.columns:
+            continue
+        t = frame[col].dropna()
+        entry = {"table": table, "rows": len(frame), "first": t.min() if len(t) else pd.NaT,
+                 "last": t.max() if len(t) else pd.NaT, "rows_in_year": pd.NA, "months_in_year": pd.NA}
+        if year is not None:
+            start, end = _year_bounds(year)
+            inside = t[(t >= start) & (t < end)]
+            entry["rows_in_year"] = len(inside)
+            entry["months_in_year"] = int(inside.dt.month.nunique())
+        rows.append(entry)
+    out = pd.DataFrame(rows, columns=["table", "rows", "first", "last", "rows_in_year", "months_in_year"])
+    for c in ("rows", "rows_in_year", "months_in_year"):
+        out[c] = out[c].astype("Int64")
+    return out
+
+
+def _coverage_problems(dataset, coverage: pd.DataFrame, year: int | None) -> list[dict]:
+    out = []
+    if year is None:
+        return out
+    start, end = _year_bounds(year)
+    for rec in coverage.itertuples(index=False):  # one row per table
+        table, label = rec.table, TABLE_LABELS[rec.table]
+        if not rec.rows or pd.isna(rec.first):
+            continue
+        span = f"{rec.first:%Y-%m-%d} — {rec.last:%Y-%m-%d}"
+        if rec.rows_in_year == 0:
+            out.append(_problem("warning", "no_rows_in_year", table, message=tr(
+                f"《{label}》共 {rec.rows} 行，没有一行在 {year} 年内（数据时间 {span}），请核对考核年度或数据文件",
+                f"{table}: none of its {rec.rows} rows is in {year} (data {span}); check the year or the files"),
+                suggestion=f"--year {rec.last.year}"))
+            continue
+        outside = int(rec.rows - rec.rows_in_year)
+        if outside and table != "filings":  # filings of earlier years are history, not noise
+            out.append(_problem("info", "rows_outside_year", table, message=tr(
+                f"《{label}》有 {outside} 行不在 {year} 年内（数据时间 {span}），考核时不计入",
+                f"{table}: {outside} rows lie outside {year} (data {span}) and are not assessed")))
+        if table in MONTHLY_TABLES and rec.months_in_year < 12:
+            t = getattr(dataset, table)[TIME_COLUMNS[table]]
+            have = set(t[(t >= start) & (t < end)].dt.month.unique().tolist())
+            missing = [m for m in range(1, 13) if m not in have]
+            out.append(_problem("warning", "coverage_gap", table, message=tr(
+                f"《{label}》在 {year} 年的 {'、'.join(f'{m}月' for m in missing)} 没有任何记录，数据可能不完整"
+                + ("（发布信息缺失会被判为长期未更新）" if table == "posts" else ""),
+                f"{table}: no rows in month(s) {', '.join(map(str, missing))} of {year}; "
+                "the data may be incomplete")))
+    return out
+
+
+def _example_problems(sources: dict[str, list[_Source]], folder: Path) -> list[dict]:
+    """Rows still holding the Excel templates' example values."""
+    from liuan_eval.templates import example_rows
+
+    keys = {"accounts": ("account_id", "account_name"), "posts": ("post_id", "text"),
+            "messages": ("message_id", "title"), "filings": ("unit", "event_date"),
+            "releases": ("release_id", "title"), "incidents": ("incident_id", "unit")}
+    out = []
+    for table, (key, second) in keys.items():
+        ex = example_rows(table)
+        for src in sources.get(table, []):
+            a, b = src.raw(key), src.raw(second)
+            if a is None or b is None:
+                continue
+            pairs = set(zip((r[key] for r in ex), (r[second] for r in ex)))
+            bv = b["value"].str.slice(0, 10) if TABLES[table][second].kind == "datetime" else b["value"]
+            hit = pd.Series([(x, y) in pairs for x, y in zip(a["value"], bv)], index=a.index) if len(a) else None
+            if hit is None or not hit.any():
+                continue
+            for line in a.loc[hit, "line"]:  # at most the two example rows
+                out.append(_problem("warning", "template_example", table, _name(src.path, folder), line, None,
+                                    tr(f"《{TABLE_LABELS[table]}》中仍有模板自带的示例行，请删除",
+                                       f"{table}: a template example row is still there; delete it")))
+    return out
+
+
+def preflight_check(folder: str | Path, year: int | None = None) -> CheckResult:
+    """Load ``folder`` as a run would and list every problem, in one table.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        The data folder (files named as :func:`liuan_eval.load` expects).
+    year : int, optional
+        The assessment year; inferred from the posts (else messages) when not given.
+
+    Returns
+    -------
+    CheckResult
+        ``problems`` (severity, code, table, file, row, column, message, suggestion),
+        ``disabled_criteria``, ``coverage``, ``files`` and the loaded ``dataset``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "accounts.csv").write_text(
+    ...     "单位名称,单位类型,平台,账号ID,账号名称,开通日期\\n金安区,县区,微博,1,金安区人民政府发布,2016-10-08\\n")
+    >>> _ = (d / "posts.csv").write_text(
+    ...     "账号ID,平台,信息ID,发布日期\\n1,微博,p1,2025-01-05 10:00\\n")
+    >>> r = preflight_check(d, year=2025)
+    >>> r.exit_code
+    1
+    >>> r.problems.loc[0, ["severity", "code", "column", "suggestion"]].tolist()
+    ['blocking', 'missing_column', '发布日期', '发布时间']
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        problems = [_problem("blocking", "no_folder", file=str(folder), message=tr(
+            f"数据文件夹不存在：{folder}", f"no such data folder: {folder}"))]
+        return CheckResult(_problems_frame(problems), year=year)
+    sources, problems, disabled = _read_sources(folder)
+    ds = _load(folder, sources, year, problems)
+    problems += _quarantine_problems(ds, sources, folder)
+    if year is None:
+        year = infer_year(ds)
+        if year is not None:
+            problems.append(_problem("info", "year_inferred", message=tr(
+                f"未指定考核年度，按数据推断为 {year} 年（可用 --year 指定）",
+                f"no --year given; the data say {year}")))
+    problems += _unit_problems(ds, sources, folder)
+    problems += _account_problems(ds, sources, folder)
+    problems += _silent_problems(ds, sources, year, folder)
+    coverage = coverage_table(ds, year)
+    problems += _coverage_problems(ds, coverage, year)
+    problems += _example_problems(sources, folder)
+    files = ds.load_report.copy() if ds.load_report is not None else pd.DataFrame()
+    if len(files):
+        files["file"] = files["file"].map(lambda f: _name(Path(f), folder)).astype("str")
+    return CheckResult(_problems_frame(problems), disabled, coverage, files, year, ds)
+
+
+# --------------------------------------------------------------------------- output
+
+def _format(result: CheckResult, limit: int | None) -> str:
+    en = tr("zh", "en") == "en"
+    labels = SEVERITY_LABELS_EN if en else SEVERITY_LABELS
+    p = result.problems
+    c = result.counts()
+    year = result.year
+    lines = [tr(f"运行前检查：{c['blocking']} 个阻断问题，{c['warning']} 个警告，{c['info']} 个提示"
+                + (f"（考核年度 {year}）" if year else ""),
+                f"pre-flight check: {c['blocking']} blocking, {c['warning']} warnings, {c['info']} notes"
+                + (f" (year {year})" if year else ""))]
+    if p.empty:
+        lines.append(tr("未发现问题，可以运行考核。", "no problems found; ready to run."))
+        return "\n".join(lines)
+    keys = ["severity", "code", "table", "file", "column"]
+    grouped = p.assign(nth=p.groupby(keys, dropna=False, sort=False).cumcount())
+    sizes = p.groupby(keys, dropna=False, sort=False).size()
+    for rec in grouped.itertuples(index=False):  # problems, already grouped and capped
+        if limit is not None and rec.nth >= limit:
+            if rec.nth == limit:
+                rest = int(sizes.loc[tuple(getattr(rec, k) for k in keys)]) - limit
+                lines.append(tr(f"    ……同类问题另有 {rest} 条（用 --all 显示全部，或 --out 保存清单）",
+                                f"    ... {rest} more like this (--all shows them, --out saves the list)"))
+            continue
+        where = []
+        if isinstance(rec.file, str):
+            where.append(rec.file)
+        if rec.row is not pd.NA and not pd.isna(rec.row):
+            where.append(tr(f"第 {rec.row} 行", f"line {rec.row}"))
+        if isinstance(rec.column, str):
+            where.append(tr(f"列“{rec.column}”", f"column '{rec.column}'"))
+        loc = f"[{' '.join(where)}] " if where else ""
+        lines.append(f"[{labels[rec.severity]}] {loc}{rec.message}")
+    if result.disabled_criteria:
+        lines.append(tr("因缺少数据表而无法考核的指标：", "criteria not assessed for want of a table:"))
+        for table, crit in result.disabled_criteria.items():
+            lines.append(f"  {TABLE_LABELS[table]}（{table}）: {'、'.join(crit)}")
+    if result.ok:
+        lines.append(tr("没有阻断问题，可以运行考核；建议先处理上面的警告。",
+                        "nothing blocks a run; consider fixing the warnings first."))
+    else:
+        lines.append(tr("存在阻断问题，考核无法运行，请先修正后再检查。",
+                        "blocking problems: the assessment cannot run until they are fixed."))
+    return "\n".join(lines)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``liuan-eval check``."""
+    parser.add_argument("--data", required=True, metavar="DIR",
+                        help=tr("数据文件夹（含账号登记表、发布信息等文件）",
+                                "data folder (account registry, posts, ...)"))
+    parser.add_argument("--year", type=int, default=None,
+                        help=tr("考核年度，如 2025（默认按数据推断）",
+                                "assessment year, e.g. 2025 (default: inferred from the data)"))
+    parser.add_argument("--out", metavar="FILE", default=None,
+                        help=tr("把问题清单另存为 CSV 或 Excel 文件", "save the problem list as CSV or Excel"))
+    parser.add_argument("--all", action="store_true",
+                        help=tr("显示全部问题（默认同类问题最多显示20条）",
+                                "show every problem (default: at most 20 of a kind)"))
+
+
+def run(args: argparse.Namespace) -> int:
+    """``liuan-eval check``: print the problem list; exit 1 only when something blocks a run."""
+    result = preflight_check(args.data, year=args.year)
+    print(result.to_text(limit=None if args.all else 20))
+    if args.out:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        frame = result.problems
+        if out.suffix.lower() in (".xlsx", ".xls"):
+            frame.to_excel(out, index=False)
+        else:
+            frame.to_csv(out, index=False, encoding="utf-8-sig")
+        print(tr(f"问题清单已保存到 {out}", f"problem list saved to {out}"))
+    return result.exit_code

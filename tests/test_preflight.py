@@ -1,0 +1,202 @@
+"""The pre-flight check: planted problems are each listed with file, row and column."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from liuan_eval import cli
+from liuan_eval.i18n import set_language
+from liuan_eval.preflight import PROBLEM_COLUMNS, criteria_needing, preflight_check
+from liuan_eval.templates import write_templates
+
+ACCOUNTS = (
+    "单位名称,单位类型,平台,账号ID,账号名称,开通时间\n"
+    "金安区,县区,微博,1001,金安区人民政府发布,2016-10-08\n"       # line 2
+    "金安区,县区,微信,gh_ja,金安区人民政府发布,2016-10-08\n"      # line 3
+    "六安市教育局,市直部门,微博,2001,六安市教育局发布,2016-11-01\n"  # line 4: never posts
+)
+
+
+def _posts(header_time: str = "发布时间", months=range(1, 13), extra: str = "") -> str:
+    rows = [f"账号ID,平台,信息ID,{header_time},内容"]
+    for m in months:
+        rows.append(f"1001,微博,w{m},2025-{m:02d}-05 09:00,通知{m}")
+        rows.append(f"gh_ja,微信,x{m},2025-{m:02d}-06 10:00,文章{m}")
+    return "\n".join(rows) + "\n" + extra
+
+
+MESSAGES = (
+    "留言编号,受理单位,留言时间,留言主题\n"
+    "m1,金安区,2025-03-01 10:00,路灯不亮\n"        # line 2
+    "m2,金安区,2025-02-30 10:00,噪音扰民\n"        # line 3: bad date
+    "m3,霍邱县,2025-04-01 11:00,道路积水\n"        # line 4: unknown unit
+    "m4,六安市教育局,2025-05-01 11:00,学校招生\n"    # line 5
+    "m5,金安区政府办,2025-06-01 11:00,垃圾清运\n"   # line 6: matched approximately
+)
+
+
+def _write(folder: Path, **files: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name.replace("__", ".")).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory) -> Path:
+    """A misnamed column, a bad date, an unknown unit and missing tables."""
+    return _write(tmp_path_factory.mktemp("planted"), accounts__csv=ACCOUNTS, posts__csv=_posts("发布日期"),
+                  messages__csv=MESSAGES)
+
+
+@pytest.fixture(scope="module")
+def checked(planted):
+    return preflight_check(planted, year=2025)
+
+
+def _one(problems: pd.DataFrame, code: str) -> pd.Series:
+    hits = problems[problems["code"] == code]
+    assert len(hits) == 1, (code, hits.to_dict("records"))
+    return hits.iloc[0]
+
+
+def test_problem_table_columns(checked):
+    r = checked
+    assert list(r.problems.columns) == PROBLEM_COLUMNS
+    assert set(r.problems["severity"]) <= {"blocking", "warning", "info"}
+
+
+def test_misnamed_required_column_blocks_and_suggests(checked):
+    r = checked
+    p = _one(r.problems, "missing_column")
+    assert (p["severity"], p["table"], p["file"], p["column"], p["suggestion"]) == (
+        "blocking", "posts", "posts.csv", "发布日期", "发布时间")
+    assert "发布日期" in p["message"] and "是否应为“发布时间”" in p["message"]
+    assert r.exit_code == 1 and not r.ok
+
+
+def test_bad_date_listed_with_row_and_column(checked):
+    r = checked
+    p = _one(r.problems, "bad_datetime")
+    assert (p["table"], p["file"], p["row"], p["column"]) == ("messages", "messages.csv", 3, "留言时间")
+    assert "2025-02-30 10:00" in p["message"] and p["severity"] == "warning"
+
+
+def test_unknown_unit_listed_with_row(checked):
+    r = checked
+    p = _one(r.problems, "unknown_unit")
+    assert (p["table"], p["file"], p["row"], p["column"]) == ("messages", "messages.csv", 4, "受理单位")
+    assert "霍邱县" in p["message"] and p["severity"] == "warning"
+
+
+def test_approximate_unit_match_is_shown(checked):
+    r = checked
+    p = _one(r.problems, "fuzzy_unit")
+    assert (p["row"], p["suggestion"], p["severity"]) == (6, "金安区", "info")
+    assert "金安区政府办" in p["message"]
+
+
+def test_missing_tables_name_the_criteria_they_disable(checked):
+    r = checked
+    missing = r.problems[r.problems["code"] == "missing_table"]
+    assert set(missing["table"]) == {"filings", "releases", "incidents"}
+    assert set(missing["severity"]) == {"warning"}
+    assert r.disabled_criteria["incidents"] == ["C16", "C17"]
+    assert r.disabled_criteria["releases"] == ["C12"]
+    inc = missing[missing["table"] == "incidents"].iloc[0]
+    assert "C16、C17" in inc["message"]
+
+
+def test_only_blocking_problems_fail(tmp_path):
+    folder = _write(tmp_path / "ok", accounts__csv=ACCOUNTS, posts__csv=_posts(), messages__csv=MESSAGES)
+    r = preflight_check(folder, year=2025)
+    assert r.exit_code == 0 and r.ok
+    assert {"bad_datetime", "unknown_unit", "missing_table"} <= set(r.problems["code"])
+
+
+def test_missing_registry_blocks(tmp_path):
+    folder = _write(tmp_path / "noacc", posts__csv=_posts())
+    r = preflight_check(folder, year=2025)
+    p = r.problems[(r.problems["code"] == "missing_table") & (r.problems["table"] == "accounts")].iloc[0]
+    assert p["severity"] == "blocking" and r.exit_code == 1
+    assert r.disabled_criteria["accounts"] == criteria_needing("accounts")
+
+
+def test_missing_folder_blocks(tmp_path):
+    r = preflight_check(tmp_path / "nowhere", year=2025)
+    assert r.problems["code"].tolist() == ["no_folder"] and r.exit_code == 1
+
+
+def test_silent_account_and_coverage_gap(tmp_path):
+    folder = _write(tmp_path / "gap", accounts__csv=ACCOUNTS, posts__csv=_posts(months=range(1, 7)))
+    r = preflight_check(folder, year=2025)
+    silent = _one(r.problems, "silent_account")
+    assert (silent["file"], silent["row"]) == ("accounts.csv", 4)
+    assert "六安市教育局发布" in silent["message"]
+    gap = _one(r.problems, "coverage_gap")
+    assert gap["table"] == "posts" and "7月、8月、9月、10月、11月、12月" in gap["message"]
+    cov = r.coverage.set_index("table")
+    assert int(cov.loc["posts", "rows_in_year"]) == 12 and int(cov.loc["posts", "months_in_year"]) == 6
+
+
+def test_unregistered_account_in_posts(tmp_path):
+    extra = "9999,微博,z1,2025-03-03 08:00,未登记账号的信息\n"
+    folder = _write(tmp_path / "unreg", accounts__csv=ACCOUNTS, posts__csv=_posts(extra=extra))
+    r = preflight_check(folder, year=2025)
+    p = _one(r.problems, "unregistered_account")
+    assert (p["file"], p["row"], p["column"]) == ("posts.csv", 26, "账号ID")
+    assert "9999" in p["message"]
+
+
+def test_wrong_year_and_rows_outside_year(tmp_path):
+    folder = _write(tmp_path / "yr", accounts__csv=ACCOUNTS, posts__csv=_posts())
+    r = preflight_check(folder, year=2024)
+    p = r.problems[(r.problems["code"] == "no_rows_in_year") & (r.problems["table"] == "posts")].iloc[0]
+    assert p["suggestion"] == "--year 2025" and p["severity"] == "warning"
+    inferred = preflight_check(folder)
+    assert inferred.year == 2025 and "year_inferred" in set(inferred.problems["code"])
+
+
+def test_misnamed_optional_column_is_a_warning_with_suggestion(tmp_path):
+    posts = _posts().replace("内容", "点赞数量", 1)
+    folder = _write(tmp_path / "opt", accounts__csv=ACCOUNTS, posts__csv=posts)
+    r = preflight_check(folder, year=2025)
+    p = _one(r.problems, "misnamed_column")
+    assert (p["column"], p["suggestion"], p["severity"]) == ("点赞数量", "点赞数", "warning")
+
+
+def test_template_example_rows_are_flagged(tmp_path):
+    folder = tmp_path / "tpl"
+    write_templates(folder, ["accounts", "posts"])
+    r = preflight_check(folder, year=2025)
+    ex = r.problems[r.problems["code"] == "template_example"]
+    assert sorted(zip(ex["table"], ex["row"])) == [("accounts", 2), ("accounts", 3), ("posts", 2), ("posts", 3)]
+
+
+def test_cli_chinese_and_english(planted, tmp_path, capsys):
+    out_csv = tmp_path / "problems.csv"
+    assert cli.main(["check", "--data", str(planted), "--year", "2025", "--out", str(out_csv)]) == 1
+    text = capsys.readouterr().out
+    assert "阻断" in text and "messages.csv 第 3 行" in text and "是否应为“发布时间”" in text
+    saved = pd.read_csv(out_csv, encoding="utf-8-sig")
+    assert "missing_column" in set(saved["code"])
+    try:
+        assert cli.main(["--lang", "en", "check", "--data", str(planted), "--year", "2025"]) == 1
+        text = capsys.readouterr().out
+        assert "BLOCKING" in text and "line 3" in text and "did you mean" in text
+        assert "阻断" not in text
+    finally:
+        set_language("zh")
+
+
+def test_limit_summarises_long_groups(tmp_path):
+    bad = "".join(f"b{i},金安区,not a date {i},主题\n" for i in range(30))
+    folder = _write(tmp_path / "many", accounts__csv=ACCOUNTS, posts__csv=_posts(),
+                    messages__csv=MESSAGES + bad)
+    r = preflight_check(folder, year=2025)
+    assert (r.problems["code"] == "bad_datetime").sum() == 31
+    short = r.to_text(limit=20)
+    assert "同类问题另有 11 条" in short
+    assert "同类问题另有" not in r.to_text(limit=None)
