@@ -199,8 +199,8 @@ def _to_local(raw, what: str, index: pd.Index | None) -> pd.DatetimeIndex:
     if isinstance(dtype, pd.DatetimeTZDtype) or (dtype is not None and dtype.kind == "M"):
         return _local_naive(pd.DatetimeIndex(arr))
     if dtype is not None and dtype.kind in "iufcb":
-        arr = np.asarray(arr)
-        bad = np.flatnonzero(~np.isnan(arr)) if dtype.kind in "fc" else np.arange(len(arr))
+        arr = np.asarray(arr, dtype=object)
+        bad = np.flatnonzero(~pd.isna(arr))
         if len(bad):
             raise _bad_value(what, index, int(bad[0]), arr[bad[0]], tr("日期", "a date"))
         return pd.DatetimeIndex(np.full(len(arr), np.datetime64("NaT", "ns")))
@@ -208,21 +208,24 @@ def _to_local(raw, what: str, index: pd.Index | None) -> pd.DatetimeIndex:
     if inferred in ("integer", "floating", "mixed-integer", "mixed-integer-float", "decimal", "complex", "boolean"):
         obj = pd.Series(np.asarray(arr, dtype=object))
         kinds = obj.map(lambda v: isinstance(v, int | float | complex | np.number) and not pd.isna(v))
-        pos = int(np.flatnonzero(kinds.to_numpy(dtype=bool))[0])
-        raise _bad_value(what, index, pos, obj[pos], tr("日期（不是数字）", "a date, not a number"))
+        found = np.flatnonzero(kinds.to_numpy(dtype=bool))
+        if len(found):
+            pos = int(found[0])
+            raise _bad_value(what, index, pos, obj[pos], tr("日期（不是数字）", "a date, not a number"))
     try:
         return _local_naive(pd.DatetimeIndex(pd.to_datetime(arr)))
     except (ValueError, TypeError, OverflowError):
         pass
     obj = pd.Series(np.asarray(arr, dtype=object))
     is_str = obj.map(type).eq(str)
-    if is_str.any():
-        obj = obj.where(~is_str, obj[is_str].str.strip())
+    if is_str.any():  # padded cells and 2025年10月1日
+        text = obj[is_str].str.strip().str.replace(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?", r"\1-\2-\3", regex=True)
+        obj = obj.where(~is_str, text)
     try:
         return _local_naive(pd.DatetimeIndex(pd.to_datetime(obj, format="mixed")))
     except (ValueError, TypeError, OverflowError):
         pass
-    # mixed time zones, or a bad value: convert one by one to convert each to Shanghai, or to say which
+    # mixed time zones, or a bad value: one by one, to convert each to Shanghai or to say which is bad
     out = []
     for pos, value in enumerate(obj):
         try:

@@ -92,6 +92,11 @@ def test_utc_input_crossing_midnight_in_shanghai():
     assert add_workdays(pd.Timestamp("2025-09-19 17:00", tz="UTC"), 0) == sh("2025-09-20")
 
 
+def test_padded_and_chinese_written_dates():
+    s = pd.Series(["  2025/9/30 18:00:00\t", "2025年10月9日 10:00", "2025-10-10"])
+    assert workdays_between(s, "2025-10-10").tolist() == [2, 1, 0]
+
+
 def test_mixed_timezones_in_a_list():
     got = workdays_between(
         ["2025-09-19 20:00", pd.Timestamp("2025-09-19 17:00", tz="UTC"), "2025-09-19T20:00:00+08:00"],
@@ -229,6 +234,9 @@ def test_bad_input_names_row_and_value():
         is_workday([20250101])
     with pytest.raises(TypeError):
         is_workday(pd.DataFrame({"a": ["2025-01-01"]}))
+    with pytest.raises(ValueError, match="7"):
+        is_workday(pd.Series([None, 7.0], dtype="Float64"))
+    assert is_workday(pd.Series([None, None], dtype="Float64")).isna().all()
 
 
 # --- the table against chinese_calendar, day by day -----------------------------------
