@@ -7,7 +7,7 @@ from __future__ import annotations
 
 
 def __getattr__(name: str):
-    if name in ("run_assessment", "configure", "run", "assess", "AnnualReport"):
+    if name in ("run_assessment", "configure", "run", "assess", "AnnualReport", "write_outputs"):
         from liuan_eval.report import pipeline
 
         return getattr(pipeline, name)

@@ -1,0 +1,549 @@
+"""The whole annual assessment, end to end: ``liuan-eval run`` and :func:`run_assessment`.
+
+load (with the pre-flight check) → classify messages → hot issues and bursts → score →
+tables → CSV files and ``annual_report.xlsx`` → the report notebook executed with
+papermill → ``annual_report.html`` (nbconvert, no code cells).
+
+The notebook ``notebooks/reports/01-annual-report.ipynb`` calls the same :func:`assess`
+and the same section functions (:mod:`liuan_eval.report.sections`), so "Run All" in
+JupyterLab and ``liuan-eval run`` give the same figures.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import warnings
+from dataclasses import dataclass, field
+from html import escape as html_escape
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from liuan_eval.i18n import tr
+from liuan_eval.report import tables as T
+from liuan_eval.report.safety import mask_frame
+
+#: The report notebook (in the source tree beside the package).
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "reports" / "01-annual-report.ipynb"
+EXECUTED_NOTEBOOK = "01-annual-report.ipynb"
+HTML_NAME = "annual_report.html"
+XLSX_NAME = "annual_report.xlsx"
+
+
+@dataclass
+class AnnualReport:
+    """Everything the report shows, computed once by :func:`assess`.
+
+    Attributes
+    ----------
+    year, criteria, data_dir
+        What was assessed, against which preset, from which folder.
+    dataset : liuan_eval.dataset.Dataset
+    assessment : liuan_eval.scoring.Assessment
+    messages : DataFrame or None
+        The year's messages with topic, department, sentiment and risk columns added.
+    hot_issues, bursts : DataFrame or None
+    preflight : liuan_eval.preflight.CheckResult or None
+    repost : DataFrame or None
+        One row per (key release, required account): delays and whether in time.
+    missing : dict
+        Section → reason, for parts that could not be computed ("未评估：…").
+    """
+
+    year: int
+    criteria: str
+    data_dir: Path
+    dataset: object
+    assessment: object
+    messages: pd.DataFrame | None = None
+    hot_issues: pd.DataFrame | None = None
+    bursts: pd.DataFrame | None = None
+    preflight: object | None = None
+    repost: pd.DataFrame | None = None
+    missing: dict[str, str] = field(default_factory=dict)
+
+    # ---- tables shared by the notebook, the CSV files and the workbook ----------------
+    def criterion_names(self) -> dict[str, str]:
+        """Criterion id → Chinese name, from the preset."""
+        crits = getattr(self.assessment, "criteria", None)
+        if crits is None:
+            return {}
+        return {c.id: c.name for c in crits}
+
+    def reply(self) -> pd.DataFrame:
+        """:func:`tables.reply_timeliness` over the year's messages (C07's time limit)."""
+        limit = 5
+        crits = getattr(self.assessment, "criteria", None)
+        if crits is not None and "C07" in crits:
+            limit = int(crits["C07"].params.get("max_workdays", 5))
+        return T.reply_timeliness(_in_year(self.dataset.messages, "received_at", self.year), self.year, limit)
+
+
+def _in_year(frame: pd.DataFrame | None, col: str, year: int) -> pd.DataFrame | None:
+    if frame is None or col not in frame:
+        return frame
+    ts = T._local(frame[col])
+    start = pd.Timestamp(year, 1, 1, tz=T.TIMEZONE)
+    end = pd.Timestamp(year + 1, 1, 1, tz=T.TIMEZONE)
+    return frame[((ts >= start) & (ts < end)).fillna(False).to_numpy()]
+
+
+def repost_timeliness(dataset, assessment, year: int) -> pd.DataFrame | None:
+    """Each key release of the year × each account required to repost it (criterion C12).
+
+    Uses the scoring engine's own matcher (``liuan_eval.scoring.activity.match_reposts``:
+    text similarity and source), the preset's required unit types and platforms and its
+    limits (Weibo/app minutes, WeChat working days).
+
+    Returns
+    -------
+    DataFrame or None
+        ``release_id, title, issuing_account, released_at, unit, account_id, account_name,
+        platform, reposted_at, delay_minutes, delay_workdays, on_time``; ``None`` when the
+        preset has no C12 or the releases or posts are missing.
+    """
+    from liuan_eval.scoring._common import build_context
+    from liuan_eval.scoring.activity import match_reposts
+    from liuan_eval.workdays import workdays_between
+
+    crits = getattr(assessment, "criteria", None)
+    if crits is None or "C12" not in crits or dataset.releases is None or dataset.posts is None \
+            or dataset.accounts is None:
+        return None
+    crit = crits["C12"]
+    ctx = build_context(dataset, int(year), crits)
+    rel = ctx.releases
+    if rel is None or not len(rel):
+        return None
+    rel = rel[(rel["published_at"] >= ctx.start) & (rel["published_at"] < ctx.end)]
+    acc = ctx.accounts
+    unit_types = crit.params.get("unit_types", list(acc["unit_type"].dropna().unique()))
+    req = acc[acc["unit_type"].isin(unit_types) & acc["platform"].isin(crit.platforms) & acc["active"]]
+    grid = req[["unit", "account_id", "account_name", "platform", "active_start", "active_end"]].merge(
+        rel[["release_id", "title", "issuing_account", "published_at"]], how="cross")
+    grid = grid[(grid["published_at"] >= grid["active_start"]) & (grid["published_at"] < grid["active_end"])]
+    posts = ctx.posts_all if getattr(ctx, "posts_all", None) is not None else ctx.posts
+    found = match_reposts(ctx, crit, rel, posts[posts["account_id"].isin(grid["account_id"])])
+    g = grid.merge(found, on=["release_id", "account_id"], how="left")
+    minutes = (g["repost_at"] - g["published_at"]).dt.total_seconds() / 60
+    wd = workdays_between(g["published_at"], g["repost_at"]).astype("Float64")
+    wechat = g["platform"].astype("str").eq("wechat").to_numpy()
+    limit_min = float(crit.params.get("max_minutes", 60))
+    limit_wd = float(crit.params.get("wechat_max_workdays", 1))
+    ok = np.where(wechat, wd.fillna(np.inf).to_numpy(dtype="float64") <= limit_wd,
+                  minutes.fillna(np.inf).to_numpy(dtype="float64") <= limit_min)
+    out = pd.DataFrame({
+        "release_id": g["release_id"].astype("str"), "title": g["title"].astype("str"),
+        "issuing_account": g["issuing_account"].astype("str"), "released_at": g["published_at"],
+        "unit": g["unit"].astype("str"), "account_id": g["account_id"].astype("str"),
+        "account_name": g["account_name"].astype("str"), "platform": g["platform"].astype("str"),
+        "reposted_at": g["repost_at"], "delay_minutes": minutes.round(1).astype("float64"),
+        "delay_workdays": wd.astype("float64"), "on_time": ok,
+    })
+    return out.sort_values(["release_id", "unit", "platform", "account_id"], kind="stable").reset_index(drop=True)
+
+
+def repost_summary(repost: pd.DataFrame | None) -> pd.DataFrame:
+    """Per key release: accounts expected, reposted, in time, the share in time, median delay.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"release_id": ["R1", "R1"], "title": ["甲", "甲"], "issuing_account": ["六安发布"] * 2,
+    ...     "released_at": [pd.Timestamp("2025-05-06 10:00")] * 2, "reposted_at": [pd.Timestamp("2025-05-06 10:30"),
+    ...     pd.NaT], "delay_minutes": [30.0, np.nan], "on_time": [True, False]})
+    >>> repost_summary(r)[["expected", "reposted", "timely", "timely_rate"]].iloc[0].tolist()
+    [2, 1, 1, 0.5]
+    """
+    cols = ["release_id", "title", "issuing_account", "released_at", "expected", "reposted", "timely",
+            "timely_rate", "median_delay_minutes"]
+    if repost is None or repost.empty:
+        return T._empty(cols)
+    g = repost.groupby(["release_id", "title", "issuing_account", "released_at"], sort=True)
+    out = g.agg(expected=("on_time", "size"), reposted=("reposted_at", "count"),
+                timely=("on_time", "sum"), median_delay_minutes=("delay_minutes", "median")).reset_index()
+    out["timely"] = out["timely"].astype("int64")
+    out["timely_rate"] = T._rate(out["timely"], out["expected"])
+    return out[cols]
+
+
+def _step(bar, text: str) -> None:
+    if bar is not None:
+        bar.set_description_str(text)
+
+
+def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool = False) -> AnnualReport:
+    """Load, check, classify and score one year's data; everything the report shows.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        The folder of input tables (``liuan_eval.load``'s convention).
+    year : int
+        The assessment year.
+    criteria : str
+        Criteria preset name or TOML path (``liuan_eval.score``'s ``criteria``).
+    progress : bool
+        Show a tqdm progress bar on stderr, one step per stage.
+
+    Returns
+    -------
+    AnnualReport
+
+    Raises
+    ------
+    liuan_eval.io.InputError
+        When the folder or a table cannot be read at all (the message names file, column,
+        row and what was expected).
+    """
+    import liuan_eval
+
+    data_dir = Path(data_dir)
+    steps = ["preflight", "classify", "hot", "score", "repost"]
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(steps), file=sys.stderr, unit=tr("步", "step"), leave=True)
+    missing: dict[str, str] = {}
+    try:
+        _step(bar, tr("读取与检查数据", "loading and checking data"))
+        pre, dataset = None, None
+        try:
+            pre = liuan_eval.preflight_check(data_dir, year=year)
+            dataset = getattr(pre, "dataset", None)
+        except (ImportError, AttributeError) as exc:
+            missing["data_quality"] = tr(f"未评估：预检模块不可用（{exc}）", f"not assessed: pre-flight check unavailable ({exc})")
+        if dataset is None:
+            dataset = liuan_eval.load(data_dir, year=year)
+        if bar is not None:
+            bar.update()
+
+        _step(bar, tr("留言分类、情感与风险", "classifying messages"))
+        messages = _in_year(dataset.messages, "received_at", year)
+        classified = hot = bursts = None
+        if messages is None or messages.empty:
+            missing["messages"] = tr("未评估：没有本年度的网民留言（messages）", "not assessed: no messages for the year")
+        else:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)
+                    classified = liuan_eval.classify_messages(messages)
+            except (ImportError, AttributeError) as exc:
+                missing["messages"] = tr(f"未评估：留言分类模块不可用（{exc}）",
+                                         f"not assessed: message classification unavailable ({exc})")
+        if bar is not None:
+            bar.update()
+
+        _step(bar, tr("热点问题与突增", "hot issues and bursts"))
+        if classified is not None:
+            try:
+                hot = liuan_eval.find_hot_issues(classified)
+            except (ImportError, AttributeError) as exc:
+                missing["hot_issues"] = tr(f"未评估：热点问题模块不可用（{exc}）", f"not assessed: hot issues unavailable ({exc})")
+            try:
+                bursts = liuan_eval.detect_bursts(classified)
+            except (ImportError, AttributeError) as exc:
+                missing["bursts"] = tr(f"未评估：突增检测模块不可用（{exc}）", f"not assessed: bursts unavailable ({exc})")
+        elif "messages" in missing:
+            missing["hot_issues"] = missing["messages"]
+        if bar is not None:
+            bar.update()
+
+        _step(bar, tr("按考核标准评分", "scoring"))
+        assessment = liuan_eval.score(dataset, year=year, criteria=criteria)
+        if bar is not None:
+            bar.update()
+
+        _step(bar, tr("重要信息转发", "key reposts"))
+        repost = repost_timeliness(dataset, assessment, year)
+        if bar is not None:
+            bar.update()
+            _step(bar, tr("评估完成", "assessment done"))
+    finally:
+        if bar is not None:
+            bar.close()
+    return AnnualReport(year=int(year), criteria=str(criteria), data_dir=data_dir, dataset=dataset,
+                        assessment=assessment, messages=classified, hot_issues=hot, bursts=bursts,
+                        preflight=pre, repost=repost, missing=missing)
+
+
+# ---- output tables -----------------------------------------------------------------------
+def _sorted(frame: pd.DataFrame | None, by: list[str]) -> pd.DataFrame:
+    if frame is None:
+        return pd.DataFrame()
+    by = [c for c in by if c in frame.columns]
+    return frame.sort_values(by, kind="stable").reset_index(drop=True) if by else frame.reset_index(drop=True)
+
+
+MESSAGE_OUTPUT_COLUMNS = ["message_id", "unit", "account_id", "platform", "received_at", "replied_at", "in_scope",
+                          "title", "topic", "topic_confidence", "department", "sentiment", "sentiment_score",
+                          "risk_level", "risk_reasons"]
+
+
+def output_tables(report: AnnualReport) -> dict[str, pd.DataFrame]:
+    """The report's tables by CSV file stem (English headers, sorted, masked, no run timestamps)."""
+    a, ds = report.assessment, report.dataset
+    reply = report.reply()
+    out = {
+        "key_figures": key_figures(report, reply),
+        "coverage": T.coverage_matrix(ds.accounts),
+        "unit_scores": _sorted(a.unit_scores, ["rank", "unit"]),
+        "account_scores": _sorted(a.account_scores, ["unit", "platform", "account_id"]),
+        "findings": T.stringify(_sorted(a.findings, ["criterion", "unit", "account_id", "window_start"])),
+        "rectification": T.stringify(T.action_list(a.rectification)),
+        "closure": T.stringify(T.action_list(a.closure)),
+        "not_assessed": _sorted(a.not_assessed, ["criterion"]),
+        "reply_timeliness": reply,
+        "repost_timeliness": report.repost if report.repost is not None else T._empty(["release_id"]),
+        "message_statistics": T.message_statistics(report.messages),
+        "quarantine": _sorted(ds.quarantine, ["table", "file", "line", "column"]),
+        "load_report": _sorted(ds.load_report, ["table", "file"]),
+    }
+    if report.messages is not None:
+        m = report.messages
+        cols = [c for c in MESSAGE_OUTPUT_COLUMNS if c in m.columns]
+        out["messages_classified"] = _sorted(m[cols], ["received_at", "message_id"])
+    if report.hot_issues is not None:
+        out["hot_issues"] = T.stringify(report.hot_issues.reset_index(drop=True))
+    if report.bursts is not None:
+        out["bursts"] = T.stringify(report.bursts.reset_index(drop=True))
+    pre = report.preflight
+    if pre is not None and getattr(pre, "problems", None) is not None:
+        out["data_quality"] = T.stringify(pre.problems.reset_index(drop=True))
+    return {k: mask_frame(v) for k, v in out.items()}
+
+
+def key_figures(report: AnnualReport, reply: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`tables.key_figures` for the report, with the scoring engine's reply rates."""
+    a, ds = report.assessment, report.dataset
+    metrics = dict(getattr(a, "metrics", {}) or {})
+    posts = _in_year(ds.posts, "published_at", report.year)
+    messages = _in_year(ds.messages, "received_at", report.year)
+    kf = T.key_figures(ds.accounts, posts, messages, None, a.rectification, a.closure, metrics)
+    if "reply_rate" not in metrics and reply is not None and not reply.empty:
+        kf = T.key_figures(ds.accounts, posts, messages, reply, a.rectification, a.closure, metrics)
+    return kf
+
+
+def write_csvs(tables: dict[str, pd.DataFrame], out: Path) -> dict[str, Path]:
+    """Write each table as ``<name>.csv`` (UTF-8 with BOM, so Excel shows the Chinese)."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, frame in tables.items():
+        p = out / f"{name}.csv"
+        frame.to_csv(p, index=False, encoding="utf-8-sig", lineterminator="\n")
+        paths[name] = p
+    return paths
+
+
+def workbook_sheets(report: AnnualReport, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The workbook's sheets (Chinese titles and headers) from :func:`output_tables`."""
+    names = {cid: f"{cid} {name}" for cid, name in report.criterion_names().items()}
+    kf = tables["key_figures"].rename(columns={"metric": "指标", "value": "数值"})
+    sheets = {
+        "主要数据": kf,
+        "单位得分": T.to_chinese(tables["unit_scores"], names),
+        "账号得分": T.to_chinese(tables["account_scores"], {**names, "influence_platform_rank": "平台内影响力排名"}),
+        "问题清单": T.to_chinese(tables["findings"]),
+        "通报整改名单": T.to_chinese(tables["rectification"], {"criteria": "涉及指标", "findings": "问题数",
+                                                         "evidence": "问题说明"}),
+        "关停名单": T.to_chinese(tables["closure"], {"criteria": "涉及指标", "findings": "问题数", "evidence": "问题说明"}),
+        "留言答复": T.to_chinese(tables["reply_timeliness"]),
+        "留言统计": T.to_chinese(tables["message_statistics"], {"negative": "负面留言", "negative_share": "负面占比",
+                                                            "high_risk": "高风险留言"}),
+        "重要信息转发": T.to_chinese(tables["repost_timeliness"], {"on_time": "是否及时"}),
+        "隔离数据": T.to_chinese(tables["quarantine"]),
+        "读取情况": T.to_chinese(tables["load_report"]),
+        "未评估指标": T.to_chinese(tables["not_assessed"]),
+    }
+    if "data_quality" in tables:
+        sheets["数据质量问题"] = T.to_chinese(tables["data_quality"], {"code": "问题代码"})
+    return sheets
+
+
+# ---- the notebook ----------------------------------------------------------------------------
+def execute_notebook(data_dir: Path, year: int, criteria: str, out: Path, *, progress: bool = True,
+                     notebook: Path = NOTEBOOK) -> Path:
+    """Execute the report notebook with papermill into ``out``; return the executed notebook."""
+    import papermill as pm
+
+    if not notebook.is_file():
+        raise FileNotFoundError(tr(f"找不到报告笔记本：{notebook}", f"report notebook not found: {notebook}"))
+    target = out / EXECUTED_NOTEBOOK
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pm.execute_notebook(
+            str(notebook), str(target),
+            parameters={"year": int(year), "data_dir": str(Path(data_dir).resolve()), "criteria": str(criteria),
+                        "output_dir": str(out.resolve())},
+            kernel_name="python3", progress_bar=progress, log_output=False, cwd=str(out),
+            report_mode=False,
+        )
+    return target
+
+
+def export_html(executed: Path, html: Path) -> Path:
+    """Export the executed notebook to HTML without code cells or prompts."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from liuan_eval.report.fonts import font_face_css
+
+    nb = nbformat.read(executed, as_version=4)
+    for cell in nb.cells:  # warnings and progress bars are for the analyst's terminal, not the report
+        if cell.get("cell_type") == "code":
+            cell.outputs = [o for o in cell.get("outputs", [])
+                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb)
+    title = html_escape(nb.metadata.get("title", REPORT_TITLE))
+    visible = re.sub(r"data:[a-z/+]+;base64,[A-Za-z0-9+/=]+", "", body) + title
+    body = HTML_PAGE.format(title=title, body=body, font_face=font_face_css(visible))
+    html.write_text(body, encoding="utf-8")
+    return html
+
+
+def write_outputs(report: AnnualReport, out) -> dict[str, Path]:
+    """Write the CSV tables and ``annual_report.xlsx`` into ``out``; return the paths by name.
+
+    Deterministic: the same data give byte-identical files.
+    """
+    from liuan_eval.report.excel import write_workbook
+
+    out = Path(out)
+    tables = output_tables(report)
+    files = write_csvs(tables, out)
+    files["xlsx"] = write_workbook(out / XLSX_NAME, workbook_sheets(report, tables))
+    return files
+
+
+REPORT_TITLE = "六安市政务“两微一端”年度考核报告"
+#: The page around nbconvert's "basic" template output (no code, no notebook chrome, no CDN scripts).
+HTML_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{title}</title>
+<style>
+{font_face}
+body {{font-family: "LiuanReportCJK", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif;
+       max-width: 1240px; margin: 0 auto; padding: 16px 24px; color: #212121; line-height: 1.5;}}
+img {{max-width: 100%; height: auto; display: block; margin: 8px 0 16px 0;}}
+.output_area pre {{white-space: pre-wrap;}}
+</style>
+</head>
+<body>
+{body}
+</body>
+</html>
+"""
+
+
+@dataclass
+class RunResult:
+    """What :func:`run_assessment` wrote, and the report it computed."""
+
+    out: Path
+    files: dict[str, Path]
+    report: AnnualReport
+
+
+def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, notebook: bool = True,
+                   progress: bool = True) -> RunResult:
+    """Run the whole annual assessment and write the report folder.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        Folder of input tables.
+    year : int
+        Assessment year.
+    out : str or Path
+        Output folder (created): CSV tables, ``annual_report.xlsx``, the executed notebook
+        and ``annual_report.html``.
+    criteria : str
+        Preset name or TOML path.
+    notebook : bool
+        Execute the report notebook and export the HTML (``False``: tables and workbook only).
+    progress : bool
+        Progress bars on stderr.
+
+    Returns
+    -------
+    RunResult
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    report = assess(data_dir, year, criteria, progress=progress)
+    files = write_outputs(report, out)
+    if notebook:
+        executed = execute_notebook(Path(data_dir), year, criteria, out, progress=progress)
+        files["notebook"] = executed
+        files["html"] = export_html(executed, out / HTML_NAME)
+    return RunResult(out=out, files=files, report=report)
+
+
+# ---- command line ---------------------------------------------------------------------------
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``liuan-eval run``."""
+    parser.add_argument("--data", required=True, help=tr("数据文件夹", "data folder"))
+    parser.add_argument("--year", type=int, required=True, help=tr("考核年度", "assessment year"))
+    parser.add_argument("--out", required=True, help=tr("报告输出文件夹", "report output folder"))
+    parser.add_argument("--criteria", default="liuan_2016",
+                        help=tr("考核标准（预设名称或TOML文件，默认 liuan_2016）",
+                                "criteria preset name or TOML file (default liuan_2016)"))
+    parser.add_argument("--no-notebook", action="store_true",
+                        help=tr("只输出表格和Excel，不生成HTML报告", "tables and workbook only, no HTML report"))
+    parser.add_argument("--quiet", action="store_true", help=tr("不显示进度条", "no progress bars"))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``liuan-eval run``; print where everything went."""
+    from liuan_eval.io import InputError
+
+    data = Path(args.data)
+    if not data.is_dir():
+        print(tr(f"错误：数据文件夹不存在：{data}", f"error: data folder not found: {data}"), file=sys.stderr)
+        return 2
+    try:
+        res = run_assessment(data, args.year, args.out, args.criteria, notebook=not args.no_notebook,
+                             progress=not args.quiet)
+    except InputError as exc:
+        print(tr(f"错误：数据无法读取：{exc}", f"error: data cannot be read: {exc}"), file=sys.stderr)
+        return 1
+    except FileNotFoundError as exc:
+        print(tr(f"错误：{exc}", f"error: {exc}"), file=sys.stderr)
+        return 1
+    print(summary(res))
+    return 0
+
+
+def summary(res: RunResult) -> str:
+    """The final summary printed by ``liuan-eval run``: headline figures and where each output went."""
+    r = res.report
+    m = getattr(r.assessment, "metrics", {}) or {}
+    lines = [tr(f"六安市政务“两微一端”{r.year}年度考核完成（考核标准：{r.criteria}）",
+                f"Lu'an annual assessment {r.year} done (criteria: {r.criteria})")]
+    rr, ot = m.get("reply_rate", np.nan), m.get("on_time_rate", np.nan)
+    lines.append(tr(f"  单位 {m.get('units', '—')} 个，账号 {m.get('accounts', '—')} 个，信息 {m.get('posts', '—')} 条，"
+                    f"留言 {m.get('messages', '—')} 条，答复率 {rr:.1%}，按时率 {ot:.1%}，"
+                    f"问题 {len(r.assessment.findings)} 个，通报整改 {len(r.assessment.rectification)} 个",
+                    f"  {m.get('units', '-')} units, {m.get('accounts', '-')} accounts, {m.get('posts', '-')} posts, "
+                    f"{m.get('messages', '-')} messages, reply rate {rr:.1%}, on time {ot:.1%}, "
+                    f"{len(r.assessment.findings)} findings, {len(r.assessment.rectification)} to rectify"))
+    for reason in r.missing.values():
+        lines.append("  " + reason)
+    lines.append(tr("输出文件：", "outputs:"))
+    labels = {"html": tr("报告（HTML）", "report (HTML)"), "xlsx": tr("Excel 工作簿", "Excel workbook"),
+              "notebook": tr("已执行的笔记本", "executed notebook")}
+    for key in ("html", "xlsx", "notebook"):
+        if key in res.files:
+            lines.append(f"  {labels[key]}: {res.files[key]}")
+    csvs = [p.name for k, p in res.files.items() if k not in labels]
+    lines.append(tr(f"  CSV 表格（{len(csvs)} 个）: {res.out}/", f"  CSV tables ({len(csvs)}): {res.out}/")
+                 + "、".join(csvs))
+    return "\n".join(lines)
