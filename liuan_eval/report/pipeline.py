@@ -153,8 +153,8 @@ def repost_summary(repost: pd.DataFrame | None) -> pd.DataFrame:
     >>> r = pd.DataFrame({"release_id": ["R1", "R1"], "title": ["甲", "甲"], "issuing_account": ["六安发布"] * 2,
     ...     "released_at": [pd.Timestamp("2025-05-06 10:00")] * 2, "reposted_at": [pd.Timestamp("2025-05-06 10:30"),
     ...     pd.NaT], "delay_minutes": [30.0, np.nan], "on_time": [True, False]})
-    >>> repost_summary(r)[["expected", "reposted", "timely", "timely_rate"]].iloc[0].tolist()
-    [2, 1, 1, 0.5]
+    >>> repost_summary(r).iloc[0][["expected", "reposted", "timely", "timely_rate"]].astype(float).tolist()
+    [2.0, 1.0, 1.0, 0.5]
     """
     cols = ["release_id", "title", "issuing_account", "released_at", "expected", "reposted", "timely",
             "timely_rate", "median_delay_minutes"]
