@@ -56,7 +56,11 @@ LABELS: dict[str, str] = {
     "units": "涉及单位", "representative": "代表性留言", "period_start": "开始", "period_end": "结束",
     "baseline": "基线", "p_value": "P值", "statistic": "统计量",
     "severity_label": "严重程度", "problem": "问题", "message": "说明", "row": "行号",
-    "suggestion": "建议",
+    "suggestion": "建议", "hot_issue": "热点编号", "representative_id": "代表留言编号",
+    "distinct_users": "留言人数", "first_at": "首次出现", "last_at": "最近出现", "topics": "主题",
+    "likes": "点赞数", "opposes": "反对数", "ratio": "倍数", "q_value": "q值", "test": "检验方法",
+    "weight": "分值", "criteria": "涉及指标", "findings": "问题数", "code": "问题代码",
+    "influence_platform_rank": "平台内影响力排名",
 }
 
 SENTIMENT_LABELS = {"positive": "正面", "neutral": "中性", "negative": "负面"}

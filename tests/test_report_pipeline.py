@@ -1,0 +1,195 @@
+"""`liuan-eval run` end to end on a small generated sample: files, sections, charts, workbook,
+no personal data or formulas in any output, determinism, and both notebooks through papermill."""
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from liuan_eval.report import pipeline
+from liuan_eval.report.safety import ID_RE, MOBILE_RE
+from liuan_eval.report.sections import SECTIONS
+
+ROOT = Path(__file__).resolve().parents[1]
+YEAR = 2025
+FORMULA = '=HYPERLINK("http://evil.example","点击")'
+PHONE = "13912345678"
+IDNO = "34150219900101123X"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> Path:
+    """A small generated year, plus a key release whose title is a formula with a phone and ID number."""
+    from liuan_eval.datasets import generate_sample
+
+    data = tmp_path_factory.mktemp("data")
+    generate_sample(YEAR, seed=11, out=data, scale=0.1)
+    rel = data / "releases.csv"
+    with rel.open("a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerow(["R9999", "六安市人民政府发布", f"{YEAR}-06-10 10:00",
+                                 f"{FORMULA} 联系电话{PHONE} 身份证{IDNO}", "正文"])
+    return data
+
+
+@pytest.fixture(scope="module")
+def report_dir(sample, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report")
+    pipeline.run_assessment(sample, YEAR, out, progress=False)
+    return out
+
+
+def _texts(folder: Path):
+    for f in sorted(folder.rglob("*")):
+        if f.suffix in {".csv", ".html", ".json", ".ipynb", ".md", ".txt"}:
+            text = f.read_text(encoding="utf-8", errors="replace")
+            yield f, re.sub(r"data:[a-z/+]+;base64,[A-Za-z0-9+/=]+", "", text)
+        elif f.suffix == ".xlsx":
+            wb = openpyxl.load_workbook(f)
+            yield f, "\n".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row
+                               if c.value is not None)
+
+
+def test_outputs_written(report_dir):
+    for name in ["annual_report.html", "annual_report.xlsx", "01-annual-report.ipynb", "unit_scores.csv",
+                 "account_scores.csv", "findings.csv", "rectification.csv", "closure.csv", "quarantine.csv",
+                 "key_figures.csv", "reply_timeliness.csv", "repost_timeliness.csv"]:
+        assert (report_dir / name).is_file(), name
+
+
+def test_html_has_every_section_and_chart_and_no_code(report_dir):
+    html = (report_dir / "annual_report.html").read_text(encoding="utf-8")
+    for key, title in SECTIONS.items():
+        assert f'id="{key}"' in html and title in html, key
+    assert "jp-InputArea" not in html and 'class="input_area"' not in html
+    assert "import liuan_eval" not in html and "S.show(" not in html
+    assert len(re.findall(r"<img", html)) >= 8
+    # each section that draws charts has at least one image after its heading
+    for key in ["coverage", "ranking", "heatmap", "calendar", "reply", "repost", "influence", "data-quality"]:
+        start = html.index(f'id="{key}"')
+        nxt = min([html.index(f'id="{k}"') for k in SECTIONS if html.index(f'id="{k}"') > start] + [len(html)])
+        assert "<img" in html[start:nxt], f"no chart in section {key}"
+    assert "金安区" in html and "霍山县" in html
+    assert "@font-face" in html   # Chinese text renders without a system CJK font
+
+
+def test_workbook_unit_scores_match_csv(report_dir):
+    wb = openpyxl.load_workbook(report_dir / "annual_report.xlsx")
+    assert len(wb.sheetnames) >= 5
+    for name in ["单位得分", "账号得分", "问题清单", "通报整改名单", "留言统计", "隔离数据"]:
+        assert name in wb.sheetnames, name
+    ws = wb["单位得分"]
+    assert ws.freeze_panes == "A2"
+    rows = list(ws.values)
+    header, body = rows[0], rows[1:]
+    assert header[0] == "单位" and "总分" in header and "等次" in header
+    csv_scores = pd.read_csv(report_dir / "unit_scores.csv", encoding="utf-8-sig")
+    assert len(body) == len(csv_scores)
+    book = pd.DataFrame(body, columns=header)
+    assert book["单位"].tolist() == csv_scores["unit"].tolist()
+    assert book["总分"].astype(float).round(6).tolist() == csv_scores["total"].astype(float).round(6).tolist()
+    assert all(isinstance(v, int | float) for v in book["总分"])   # numbers as numbers
+    crit = [c for c in csv_scores.columns if re.fullmatch(r"C\d\d", c)]
+    for c in crit:
+        col = next(h for h in header if h.startswith(c))
+        assert book[col].astype(float).fillna(-1).tolist() == csv_scores[c].astype(float).fillna(-1).tolist()
+
+
+def test_no_pii_and_no_formula_in_any_output(report_dir, sample):
+    planted = sum(len(MOBILE_RE.findall(t)) + len(ID_RE.findall(t)) for _, t in _texts(sample))
+    assert planted > 0   # the inputs do hold phone and ID numbers
+    for f, text in _texts(report_dir):
+        assert not MOBILE_RE.search(text), f"mobile number in {f.name}"
+        assert not ID_RE.search(text), f"ID number in {f.name}"
+    wb = openpyxl.load_workbook(report_dir / "annual_report.xlsx")
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    # the planted formula is there, as text
+    assert any(isinstance(c.value, str) and c.value.startswith("=HYPERLINK") for c in cells)
+
+
+def test_second_run_and_notebook_give_identical_tables(report_dir, sample, tmp_path):
+    """The CLI's in-process tables, rewritten by the executed notebook, equal a fresh run's."""
+    again = pipeline.run_assessment(sample, YEAR, tmp_path, notebook=False, progress=False)
+    csvs = sorted(p.name for p in report_dir.glob("*.csv"))
+    assert csvs == sorted(p.name for p in tmp_path.glob("*.csv"))
+    for name in csvs:
+        assert (report_dir / name).read_bytes() == (tmp_path / name).read_bytes(), name
+    assert (report_dir / "annual_report.xlsx").read_bytes() == again.files["xlsx"].read_bytes()
+
+
+def test_executed_notebook_parameters_and_no_errors(report_dir):
+    import nbformat
+
+    nb = nbformat.read(report_dir / "01-annual-report.ipynb", as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    template = nbformat.read(pipeline.NOTEBOOK, as_version=4)
+    params = next(c for c in template.cells if "parameters" in c.metadata.get("tags", []))
+    names = {line.split("=")[0].strip() for line in params.source.splitlines()
+             if "=" in line and not line.lstrip().startswith("#")}
+    assert names == {"year", "data_dir", "criteria", "output_dir"}
+
+
+def test_cli_run_and_clear_error(sample, tmp_path, capsys):
+    from liuan_eval.cli import main
+
+    assert main(["run", "--data", str(sample), "--year", str(YEAR), "--out", str(tmp_path / "o"),
+                 "--no-notebook", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "annual_report.xlsx" in out and "年度考核完成" in out
+    assert main(["run", "--data", str(tmp_path / "nope"), "--year", str(YEAR), "--out", str(tmp_path / "o2")]) == 2
+    assert "数据文件夹不存在" in capsys.readouterr().err
+
+
+def test_triage_notebook_runs(sample, tmp_path):
+    import papermill as pm
+
+    import liuan_eval.text as text
+
+    if not hasattr(text, "classify_messages"):
+        pytest.skip("liuan_eval.text.classify_messages is not available yet")
+    nb = ROOT / "notebooks" / "exploratory" / "01-message-triage.ipynb"
+    out = tmp_path / "triage.ipynb"
+    pm.execute_notebook(str(nb), str(out), parameters={"messages_file": str(sample / "messages.csv"), "year": YEAR},
+                        kernel_name="python3", progress_bar=False, cwd=str(tmp_path))
+    import nbformat
+
+    done = nbformat.read(out, as_version=4)
+    html = "".join(o.get("data", {}).get("text/html", "") for c in done.cells if c.cell_type == "code"
+                   for o in c.outputs)
+    assert "读取留言" in html and "高风险留言" in html
+    assert not MOBILE_RE.search(html) and not ID_RE.search(html)
+
+
+@pytest.mark.browser
+def test_first_screen_in_headless_chromium(report_dir, tmp_path):
+    chromium = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if chromium is None:
+        pytest.skip("headless Chromium not found: install it with `apt-get install chromium` "
+                    "(CI's .ci/run does) to run this test")
+    target = ROOT / "reports" / str(YEAR)
+    target.mkdir(parents=True, exist_ok=True)
+    png = target / "annual_report_first_screen.png"
+    png.unlink(missing_ok=True)
+    cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           f"--user-data-dir={tmp_path / 'chromium'}", f"--screenshot={png}", "--window-size=1280,900",
+           (report_dir / "annual_report.html").as_uri()]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+    assert png.is_file() and png.stat().st_size > 20_000
+    import numpy as np
+    from PIL import Image
+
+    img = Image.open(png).convert("L")
+    assert img.size == (1280, 900)
+    # not a blank page: a good share of the first screen is ink
+    assert (np.asarray(img) < 128).mean() > 0.01
