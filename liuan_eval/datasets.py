@@ -175,6 +175,10 @@ class World:
     incidents: pd.DataFrame
     labels: pd.DataFrame
     findings: list[dict] = field(default_factory=list)
+    used_accounts: set = field(default_factory=set)  # changed by a plant: not picked by another
+    used_units: set = field(default_factory=set)
+    removed_units: set = field(default_factory=set)
+    quiet_units: set = field(default_factory=set)  # C16: no post may be added near their incidents
 
     @property
     def start(self) -> pd.Timestamp:
@@ -566,45 +570,35 @@ def _incidents(world: World) -> pd.DataFrame:
 # the criterion, and records the truth with ``world.plant(criterion, unit, account_id)``.
 # A plant must leave every other criterion untouched (e.g. a dormant gap must not also break
 # C16 or C12 for that account), and must choose its targets with ``world.rng`` so that
-# different seeds plant different cases.
+# different seeds plant different cases. Targets are exclusive: an account (or unit) changed
+# by one plant is not picked by another (``World.used_accounts``/``used_units``).
+# The rules they follow are those of liuan_eval/criteria/liuan_2016.toml (docs/criteria_presets.md).
 
-def _pick_accounts(world: World, k: int, platforms=("weibo", "wechat", "app"), exclude=()) -> pd.DataFrame:
+def _pick_accounts(world: World, k: int, platforms=("weibo", "wechat", "app"), exclude=(),
+                   exclude_units=()) -> pd.DataFrame:
+    """``k`` accounts (fewer when the pool is small) not yet used by a plant; marks them used."""
     acc = world.accounts
     pool = acc[acc["platform"].isin(platforms) & ~acc["account_id"].isin(list(exclude))
-               & ~acc["account_id"].isin([f["account_id"] for f in world.findings])]
-    return pool.iloc[world.rng.choice(len(pool), size=k, replace=False)]
+               & ~acc["unit"].isin(list(exclude_units))
+               & ~acc["account_id"].isin(list(world.used_accounts))
+               & ~acc["unit"].isin(list(world.removed_units))]
+    k = min(k, len(pool))
+    chosen = pool.iloc[world.rng.choice(len(pool), size=k, replace=False)]
+    world.used_accounts.update(chosen["account_id"])
+    return chosen
 
 
-def plant_c15_dormant(world: World) -> None:
-    """C15: runs of 15 or more empty days (one run per chosen account, 15 to 40 days long)."""
-    chosen = _pick_accounts(world, 3)
-    protected = _protected_times(world)
-    for _, a in chosen.iterrows():
-        length = int(world.rng.integers(15, 41))
-        first = world.start + pd.Timedelta(days=int(world.rng.integers(40, 300)))
-        gap_end = first + pd.Timedelta(days=length)
-        p = world.posts
-        inside = (p["account_id"] == a["account_id"]) & (p["published_at"] >= first) & (
-            p["published_at"] < gap_end)
-        if (inside & p["post_id"].isin(protected)).any():
-            continue
-        world.posts = p[~inside]
-        world.plant("C15", a["unit"], a["account_id"])
+def _pick_units(world: World, k: int) -> list[str]:
+    """``k`` units not yet used by a unit-level plant; marks them used."""
+    units = sorted(set(world.accounts["unit"]) - world.used_units)
+    k = min(k, len(units))
+    chosen = [units[i] for i in world.rng.choice(len(units), size=k, replace=False)]
+    world.used_units.update(chosen)
+    return chosen
 
 
-def plant_c07_late_reply(world: World) -> None:
-    """C07: in-scope messages answered after more than 5 working days."""
-    from liuan_eval.workdays import add_workdays
-
-    m = world.messages
-    pool = m[m["in_scope"].fillna(True).astype(bool) & ~m["message_id"].str.startswith("H")]
-    used = {(f["unit"], f["account_id"]) for f in world.findings}
-    pool = pool[[(u, a) not in used for u, a in zip(pool["unit"], pool["account_id"])]]
-    chosen = pool.drop_duplicates("account_id").sample(3, random_state=int(world.rng.integers(0, 2**31)))
-    late_day = add_workdays(chosen["received_at"], 7)
-    world.messages.loc[chosen.index, "replied_at"] = late_day + pd.Timedelta(hours=10)
-    for _, r in chosen.iterrows():
-        world.plant("C07", r["unit"], r["account_id"])
+def _n(world: World, lo: int = 1, hi: int = 3) -> int:
+    return int(world.rng.integers(lo, hi + 1))
 
 
 def _protected_times(world: World) -> set:
@@ -613,7 +607,332 @@ def _protected_times(world: World) -> set:
     return set(p[p.str.startswith(("RP", "IR"))])
 
 
-PLANTS = [plant_c15_dormant, plant_c07_late_reply]
+def _protected_windows(world: World, account_ids) -> pd.Series:
+    """Times of the protected posts of the accounts (sorted)."""
+    p = world.posts
+    sel = p["account_id"].isin(list(account_ids)) & p["post_id"].str.startswith(("RP", "IR"))
+    return p.loc[sel, "published_at"].sort_values()
+
+
+def _free_window(world: World, account_ids, length: pd.Timedelta, lo_day: int = 20, hi_day: int = 330,
+                 tries: int = 200) -> pd.Timestamp | None:
+    """A start time (midnight) such that [start, start + length) holds no protected post of the accounts
+    and no release's repost deadline (a release published inside it would need a repost)."""
+    prot = _protected_windows(world, account_ids)
+    rel = world.releases["published_at"] if len(world.releases) else pd.Series([], dtype=prot.dtype)
+    for _ in range(tries):
+        first = world.start + pd.Timedelta(days=int(world.rng.integers(lo_day, hi_day)))
+        end = first + length
+        if ((prot >= first) & (prot < end)).any():
+            continue
+        if ((rel >= first - pd.Timedelta(days=2)) & (rel < end)).any():
+            continue
+        return first
+    return None
+
+
+def _new_ids(world: World, prefix: str, n: int) -> list[str]:
+    return [f"{prefix}{int(x)}" for x in world.rng.choice(10**9, n, replace=False) + 10**9]
+
+
+def plant_c01_missing_platform(world: World) -> None:
+    """C01: a unit without an app (its app account and everything it did removed)."""
+    for unit in _pick_units(world, _n(world, 1, 2)):
+        acc = world.accounts
+        gone = acc[(acc["unit"] == unit) & (acc["platform"] == "app")]["account_id"]
+        world.accounts = acc[~acc["account_id"].isin(gone)].reset_index(drop=True)
+        world.posts = world.posts[~world.posts["account_id"].isin(gone)].reset_index(drop=True)
+        world.messages = world.messages[~world.messages["account_id"].isin(gone)].reset_index(drop=True)
+        world.filings = world.filings[~world.filings["account_id"].isin(gone)].reset_index(drop=True)
+        world.used_accounts.update(gone)
+        world.plant("C01", unit)
+
+
+def plant_c02_not_in_hall(world: World) -> None:
+    """C02: an account that posts all year but is missing from the registry (named after its unit);
+    and, when the calendar allows, a registered account opened late in December that never posts."""
+    for unit in world.rng.choice(sorted(set(world.accounts["unit"]) - world.removed_units), _n(world, 1, 2),
+                                 replace=False):
+        aid = _new_ids(world, "WB", 1)[0]
+        name = f"{unit}{world.rng.choice(['应急管理', '融媒体中心', '政务服务'])}发布"
+        days = pd.date_range(world.start, world.end - pd.Timedelta(days=1), freq="4D")
+        n = len(days)
+        world.posts = pd.concat([world.posts, pd.DataFrame({
+            "account_id": aid, "account": name, "platform": "weibo", "post_id": _new_ids(world, "W", n),
+            "published_at": days + pd.Timedelta(hours=11), "text": f"【政务动态】{unit}开展便民服务活动",
+            "media_kind": "image", "is_repost": pd.array([False] * n, dtype="boolean"),
+            "repost_source": pd.array([None] * n, dtype="str"),
+            "repost_count": pd.array([1] * n, dtype="Int64"), "comment_count": pd.array([0] * n, dtype="Int64"),
+            "like_count": pd.array([2] * n, dtype="Int64"), "read_count": pd.array([pd.NA] * n, dtype="Int64"),
+            "device": "微博 weibo.com"})], ignore_index=True)
+        world.used_accounts.add(aid)
+        world.plant("C02", str(unit), aid)
+    # a registered account that has not posted: opened after the last release's repost deadline and
+    # less than 15 days before the period ends, so that only C02 applies
+    from liuan_eval.workdays import add_workdays, deadline_end
+
+    last_due = deadline_end(world.releases["published_at"], 1).max() if len(world.releases) else world.start
+    opened = max(last_due.normalize(), world.end - pd.Timedelta(days=14))
+    if opened >= world.end - pd.Timedelta(days=6):
+        return
+    a = _pick_accounts(world, 1, platforms=("weibo",)).iloc[0]
+    new = a.copy()
+    new["account_id"] = _new_ids(world, "WB", 1)[0]
+    new["opened_at"] = opened
+    new["filed_at"] = add_workdays(opened, 1) + pd.Timedelta(hours=10)
+    world.accounts = pd.concat([world.accounts, new.to_frame().T.astype(world.accounts.dtypes)], ignore_index=True)
+    world.filings = pd.concat([world.filings, pd.DataFrame({
+        "unit": [new["unit"]], "account_id": [new["account_id"]], "event": ["open"], "event_date": [opened],
+        "filed_at": [new["filed_at"]], "approved_at": [new["filed_at"] + pd.Timedelta(days=1)]})], ignore_index=True)
+    world.used_accounts.add(new["account_id"])
+    world.plant("C02", new["unit"], new["account_id"])
+
+
+def plant_c03_bad_name(world: World) -> None:
+    """C03: account names that break the notice's pattern (short or missing 发布/人民政府)."""
+    for _, a in _pick_accounts(world, _n(world)).iterrows():
+        good = a["account_name"]
+        bad = {"county": good.replace("人民政府", ""), "zone": good.replace("开发区", "开发区管委会"),
+               "department": good.replace("六安市", "")}[a["unit_type"]]
+        if a["platform"] != "app" and bad == good:
+            bad = good.removesuffix("发布")
+        if bad == good:
+            bad = good + "官方"
+        world.accounts.loc[world.accounts["account_id"] == a["account_id"], "account_name"] = bad
+        world.posts.loc[world.posts["account_id"] == a["account_id"], "account"] = bad
+        world.plant("C03", a["unit"], a["account_id"])
+
+
+def plant_c04_late_opening_filing(world: World) -> None:
+    """C04: accounts opened during the year and filed after 4–8 working days."""
+    from liuan_eval.workdays import add_workdays
+
+    for _, a in _pick_accounts(world, _n(world), platforms=("wechat", "app")).iterrows():
+        opened = world.start + pd.Timedelta(days=int(world.rng.integers(60, 240)))
+        filed = add_workdays(opened, int(world.rng.integers(4, 9))) + pd.Timedelta(hours=10)
+        aid = a["account_id"]
+        sel = world.accounts["account_id"] == aid
+        world.accounts.loc[sel, "opened_at"] = opened
+        world.accounts.loc[sel, "filed_at"] = filed
+        f = world.filings
+        op = (f["account_id"] == aid) & (f["event"] == "open")
+        world.filings.loc[op, "event_date"] = opened
+        world.filings.loc[op, "filed_at"] = filed
+        world.filings.loc[op, "approved_at"] = filed + pd.Timedelta(days=1)
+        world.posts = world.posts[~((world.posts["account_id"] == aid) & (world.posts["published_at"] < opened))]
+        world.plant("C04", a["unit"], aid)
+
+
+def _close(world: World, a: pd.Series, day: pd.Timestamp, filed: pd.Timestamp, event: str) -> None:
+    aid = a["account_id"]
+    sel = world.accounts["account_id"] == aid
+    world.accounts.loc[sel, "closed_at"] = day
+    world.accounts.loc[sel, "closure_filed_at"] = filed
+    world.filings = pd.concat([world.filings, pd.DataFrame({
+        "unit": [a["unit"]], "account_id": [aid], "event": [event], "event_date": [day], "filed_at": [filed],
+        "approved_at": [filed + pd.Timedelta(hours=4)]})], ignore_index=True)
+    world.posts = world.posts[~((world.posts["account_id"] == aid)
+                                & (world.posts["published_at"] >= day + pd.Timedelta(days=1)))]
+
+
+def plant_c05_late_closure_filing(world: World) -> None:
+    """C05: accounts closed with the filing only 1–5 working days ahead (7 required)."""
+    from liuan_eval.workdays import add_workdays, workdays_between
+
+    for _, a in _pick_accounts(world, _n(world), platforms=("wechat", "app")).iterrows():
+        filed = world.start + pd.Timedelta(days=int(world.rng.integers(90, 300)), hours=10)
+        day = add_workdays(filed, int(world.rng.integers(1, 6)))
+        assert workdays_between(filed, day) < 7
+        _close(world, a, day, filed, "close")
+        world.plant("C05", a["unit"], a["account_id"])
+
+
+def plant_c06_late_emergency_filing(world: World) -> None:
+    """C06: emergency closures filed one or more days after the same-day deadline."""
+    from liuan_eval.workdays import same_day_deadline
+
+    for _, a in _pick_accounts(world, _n(world, 1, 2), platforms=("wechat", "app")).iterrows():
+        day = world.start + pd.Timedelta(days=int(world.rng.integers(90, 330)))
+        filed = same_day_deadline(day) + pd.Timedelta(days=int(world.rng.integers(0, 3)), hours=9)
+        _close(world, a, day, filed, "emergency_close")
+        world.plant("C06", a["unit"], a["account_id"])
+
+
+def plant_c07_late_reply(world: World) -> None:
+    """C07: in-scope messages answered after 6–9 working days, or left unanswered."""
+    from liuan_eval.workdays import add_workdays
+
+    m = world.messages
+    pool = m[m["in_scope"].fillna(True).astype(bool) & ~m["message_id"].str.startswith("H")
+             & ~m["account_id"].isin(list(world.used_accounts))]
+    chosen = pool.drop_duplicates("account_id")
+    chosen = chosen.iloc[world.rng.choice(len(chosen), size=min(_n(world, 2, 4), len(chosen)), replace=False)]
+    late_day = add_workdays(chosen["received_at"], world.rng.integers(6, 10, len(chosen)))
+    late = late_day + pd.Timedelta(hours=10)
+    unanswered = world.rng.random(len(chosen)) < 0.3
+    world.messages.loc[chosen.index, "replied_at"] = late.where(~unanswered, pd.NaT)
+    world.messages.loc[chosen.index[unanswered], "reply_text"] = None
+    for _, r in chosen.iterrows():
+        world.plant("C07", r["unit"], r["account_id"])
+
+
+def plant_c08_late_explanation(world: World) -> None:
+    """C08: out-of-scope messages explained only after the same-day deadline."""
+    from liuan_eval.workdays import same_day_deadline
+
+    m = world.messages
+    pool = m[m["in_scope"].eq(False).fillna(False).astype(bool) & ~m["account_id"].isin(list(world.used_accounts))]
+    chosen = pool.drop_duplicates("account_id")
+    chosen = chosen.iloc[world.rng.choice(len(chosen), size=min(_n(world), len(chosen)), replace=False)]
+    due = same_day_deadline(chosen["received_at"])
+    world.messages.loc[chosen.index, "replied_at"] = due + pd.to_timedelta(
+        world.rng.integers(9 * 60, 40 * 60, len(chosen)), "m")
+    for _, r in chosen.iterrows():
+        world.plant("C08", r["unit"], r["account_id"])
+
+
+def plant_c09_boilerplate_reply(world: World) -> None:
+    """C09: replies that say nothing ("已收到。", "感谢您的留言！")."""
+    m = world.messages
+    pool = m[m["replied_at"].notna() & ~m["message_id"].str.startswith("H")
+             & ~m["account_id"].isin(list(world.used_accounts))]
+    chosen = pool.drop_duplicates("account_id")
+    chosen = chosen.iloc[world.rng.choice(len(chosen), size=min(_n(world), len(chosen)), replace=False)]
+    world.messages.loc[chosen.index, "reply_text"] = world.rng.choice(
+        ["已收到。", "感谢您的留言！", "您好，已转相关部门。", "收到"], len(chosen))
+    for _, r in chosen.iterrows():
+        world.plant("C09", r["unit"], r["account_id"])
+
+
+def plant_c10_plain_text(world: World) -> None:
+    """C10: accounts whose posts are all plain text (apart from release reposts)."""
+    for _, a in _pick_accounts(world, _n(world)).iterrows():
+        sel = (world.posts["account_id"] == a["account_id"]) & ~world.posts["post_id"].str.startswith("RP")
+        world.posts.loc[sel, "media_kind"] = "text"
+        world.plant("C10", a["unit"], a["account_id"])
+
+
+def plant_c11_bad_source(world: World) -> None:
+    """C11: reposts that name no source or an unsanctioned one."""
+    for _, a in _pick_accounts(world, _n(world), exclude_units=world.quiet_units).iterrows():
+        k = _n(world, 1, 3)
+        when = world.start + pd.to_timedelta(world.rng.integers(10, 350, k), "D") + pd.Timedelta(hours=20)
+        src = world.rng.choice(["某某自媒体", "网友爆料", ""], k)
+        world.posts = pd.concat([world.posts, pd.DataFrame({
+            "account_id": a["account_id"], "account": a["account_name"], "platform": a["platform"],
+            "post_id": _new_ids(world, "B", k), "published_at": when,
+            "text": "【转载】本地生活小常识一则", "media_kind": "image",
+            "is_repost": pd.array([True] * k, dtype="boolean"),
+            "repost_source": pd.array([s or None for s in src], dtype="str"),
+            "repost_count": pd.array([0] * k, dtype="Int64"), "comment_count": pd.array([0] * k, dtype="Int64"),
+            "like_count": pd.array([1] * k, dtype="Int64"),
+            "read_count": pd.array([pd.NA if a["platform"] == "weibo" else 50] * k, dtype="Int64"),
+            "device": "微博 weibo.com" if a["platform"] == "weibo" else pd.NA})], ignore_index=True)
+        world.plant("C11", a["unit"], a["account_id"])
+
+
+def plant_c12_late_repost(world: World) -> None:
+    """C12: a key release reposted late (Weibo/app after 2–6 hours, WeChat after 2–3 working days) or not at all."""
+    from liuan_eval.workdays import add_workdays
+
+    rel = world.releases.set_index("release_id")
+    for _, a in _pick_accounts(world, _n(world, 2, 4), exclude_units=world.quiet_units).iterrows():
+        rid = rel.index[int(world.rng.integers(0, len(rel)))]
+        pid = f"RP{rid}_{a['account_id']}"
+        sel = world.posts["post_id"] == pid
+        if world.rng.random() < 0.35:
+            world.posts = world.posts[~sel]
+        elif a["platform"] == "wechat":
+            t = add_workdays(rel.loc[rid, "published_at"], int(world.rng.integers(2, 4))) + pd.Timedelta(hours=11)
+            world.posts.loc[sel, "published_at"] = t
+        else:
+            world.posts.loc[sel, "published_at"] = rel.loc[rid, "published_at"] + pd.Timedelta(
+                minutes=int(world.rng.integers(120, 360)))
+        world.plant("C12", a["unit"], a["account_id"])
+
+
+def plant_c13_no_operators(world: World) -> None:
+    """C13: units with no operator registered on any account."""
+    for unit in _pick_units(world, _n(world, 1, 2)):
+        sel = world.accounts["unit"] == unit
+        world.accounts.loc[sel, "operators"] = pd.array(
+            world.rng.choice([0, pd.NA], int(sel.sum())), dtype="Int64")
+        world.plant("C13", unit)
+
+
+def plant_c14_officers(world: World) -> None:
+    """C14: a unit with no liaison officer named, and a staff change filed after 5–8 working days."""
+    from liuan_eval.workdays import add_workdays
+
+    for unit in _pick_units(world, 1):
+        world.accounts.loc[world.accounts["unit"] == unit, "liaison_officer"] = None
+        world.plant("C14", unit)
+    f = world.filings
+    staff = f[(f["event"] == "staff_change") & ~f["unit"].isin(list(world.used_units))]
+    if len(staff):
+        i = staff.index[int(world.rng.integers(0, len(staff)))]
+        world.filings.loc[i, "filed_at"] = add_workdays(f.loc[i, "event_date"], int(world.rng.integers(5, 9))) \
+            + pd.Timedelta(hours=10)
+        world.used_units.add(f.loc[i, "unit"])
+        world.plant("C14", f.loc[i, "unit"])
+
+
+def plant_c15_dormant(world: World) -> None:
+    """C15: runs of 15 or more empty days (one run per chosen account, 15 to 40 days long)."""
+    for _, a in _pick_accounts(world, _n(world, 2, 4)).iterrows():
+        length = pd.Timedelta(days=int(world.rng.integers(15, 41)))
+        first = _free_window(world, [a["account_id"]], length, 10, 320)
+        if first is None:
+            continue
+        p = world.posts
+        inside = (p["account_id"] == a["account_id"]) & (p["published_at"] >= first) & (
+            p["published_at"] < first + length)
+        world.posts = p[~inside]
+        world.plant("C15", a["unit"], a["account_id"])
+
+
+def plant_c16_silent(world: World) -> None:
+    """C16: a public-opinion incident after which none of the unit's accounts posts for 24 hours."""
+    for unit in _pick_units(world, _n(world, 1, 2)):
+        ids = world.accounts.loc[world.accounts["unit"] == unit, "account_id"]
+        start = _free_window(world, ids, pd.Timedelta(days=2), 30, 330)
+        if start is None:
+            continue
+        start = start + pd.Timedelta(hours=int(world.rng.integers(8, 20)))
+        p = world.posts
+        quiet = p["account_id"].isin(ids) & (p["published_at"] >= start - pd.Timedelta(minutes=1)) & (
+            p["published_at"] <= start + pd.Timedelta(hours=25))
+        world.posts = p[~quiet]
+        world.incidents = pd.concat([world.incidents, pd.DataFrame({
+            "incident_id": [f"E{world.year}S{len(world.incidents) + 1:02d}"], "unit": [unit],
+            "account_id": pd.array([None], dtype="str"), "kind": ["public_opinion"], "started_at": [start],
+            "ended_at": [start + pd.Timedelta(days=1)], "description": ["网传辖区内发生安全事故"]})], ignore_index=True)
+        world.quiet_units.add(unit)
+        world.plant("C16", unit)
+
+
+def plant_c17_incidents(world: World) -> None:
+    """C17: recorded inaccurate-information and security incidents (on an account or on a unit)."""
+    k = _n(world, 1, 3)
+    chosen = _pick_accounts(world, k)
+    for j, (_, a) in enumerate(chosen.iterrows()):
+        on_unit = j == 0 and world.rng.random() < 0.4
+        kind = str(world.rng.choice(["inaccurate", "security"]))
+        start = world.start + pd.Timedelta(days=int(world.rng.integers(10, 340)), hours=10)
+        world.incidents = pd.concat([world.incidents, pd.DataFrame({
+            "incident_id": [f"E{world.year}K{len(world.incidents) + 1:02d}"], "unit": [a["unit"]],
+            "account_id": pd.array([None if on_unit else a["account_id"]], dtype="str"), "kind": [kind],
+            "started_at": [start], "ended_at": [start + pd.Timedelta(hours=6)],
+            "description": ["发布的数据有误，已更正" if kind == "inaccurate" else "账号密码泄露被冒用发布"]})],
+            ignore_index=True)
+        world.plant("C17", a["unit"], None if on_unit else a["account_id"])
+
+
+PLANTS = [plant_c01_missing_platform, plant_c16_silent, plant_c13_no_operators, plant_c14_officers,
+          plant_c02_not_in_hall, plant_c03_bad_name, plant_c04_late_opening_filing, plant_c05_late_closure_filing,
+          plant_c06_late_emergency_filing, plant_c07_late_reply, plant_c08_late_explanation,
+          plant_c09_boilerplate_reply, plant_c10_plain_text, plant_c11_bad_source, plant_c12_late_repost,
+          plant_c15_dormant, plant_c17_incidents]
 
 
 # --- dirty input rows --------------------------------------------------------------------------
