@@ -1,0 +1,129 @@
+"""``classify_messages``: topic, department, sentiment, risk and reply quality in one pass."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from liuan_eval.text.features import normalize_text
+from liuan_eval.text.reply_quality import REPLY_COLUMNS, assess_replies
+from liuan_eval.text.risk import assess_risk
+from liuan_eval.text.topic import load_routing, route
+
+ADDED_COLUMNS = ["topic", "topic_confidence", "topic_source", "department", "sentiment", "sentiment_score",
+                 "risk_level", "risk_reasons"]
+CHUNK = 200_000
+
+
+def _resolve(model, kind):
+    from liuan_eval.text.models import load_model, shipped_model
+
+    if model is None:
+        return shipped_model(kind)
+    if isinstance(model, str) or hasattr(model, "__fspath__"):
+        return load_model(model, kind)
+    return model, {"kind": kind, "trained_on": "given in memory"}
+
+
+def classify_messages(messages: pd.DataFrame, topic_model=None, sentiment_model=None, *,
+                      routing=None, lexicon=None, use_given_topic: bool = True) -> pd.DataFrame:
+    """Add topic, responsible body, sentiment, risk and reply quality to each message.
+
+    Parameters
+    ----------
+    messages : pandas.DataFrame
+        Canonical messages (``title`` and/or ``text`` needed; ``user``, ``unit``,
+        ``reply_text`` used when present).
+    topic_model, sentiment_model : estimator, path or None
+        A fitted :class:`~liuan_eval.text.TopicClassifier` /
+        :class:`~liuan_eval.text.SentimentClassifier`, a model file written by
+        ``liuan-eval train-*``, or ``None`` for the models the package ships
+        (trained on its sample data, see :mod:`liuan_eval.text.models`).
+    routing : dict or path, optional
+        Routing table (default the shipped ``routing.toml``).
+    lexicon : path, optional
+        Risk lexicon (default the shipped ``risk_lexicon.toml``).
+    use_given_topic : bool
+        Keep a non-empty ``topic`` already in the input (confidence 1,
+        ``topic_source = "given"``) instead of the model's.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``messages`` (same index) with ``topic``, ``topic_confidence``,
+        ``topic_source`` (given/model/empty), ``department``, ``sentiment``
+        (positive/neutral/negative), ``sentiment_score`` ([-1, 1]), ``risk_level``
+        (none/low/medium/high), ``risk_reasons`` and, when ``reply_text`` exists, the
+        reply-quality columns of :func:`~liuan_eval.text.reply_quality.assess_replies`.
+        Messages with neither title nor text get no topic (``topic_source="empty"``,
+        routed to manual review) and no sentiment (NA).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from liuan_eval.text import TopicClassifier, SentimentClassifier
+    >>> X = ["公交车晚点", "公交线路太少", "学校乱收费", "学生作业太多"] * 3
+    >>> tm = TopicClassifier(calibration_cv=2).fit(X, ["交通运输", "交通运输", "教育文体", "教育文体"] * 3)
+    >>> sm = SentimentClassifier().fit(["太好了", "太差了", "请问"] * 2, ["正面", "负面", "中性"] * 2)
+    >>> m = pd.DataFrame({"message_id": ["1", "2"], "title": ["公交车晚点", ""], "text": ["太差了", ""]})
+    >>> out = classify_messages(m, tm, sm)
+    >>> out[["topic", "topic_source", "sentiment"]].astype(object).values.tolist()
+    [['交通运输', 'model', 'negative'], [nan, 'empty', nan]]
+    """
+    if not isinstance(messages, pd.DataFrame):
+        raise TypeError(f"classify_messages expects the messages table as a DataFrame, got {type(messages)}")
+    if "title" not in messages.columns and "text" not in messages.columns:
+        raise KeyError("classify_messages: the messages table needs a `title` or a `text` column; "
+                       f"columns present: {list(messages.columns)}")
+    tmodel, _ = _resolve(topic_model, "topic")
+    smodel, _ = _resolve(sentiment_model, "sentiment")
+    table = routing if isinstance(routing, dict) else load_routing(routing)
+    n = len(messages)
+    out = messages.copy()
+    title = normalize_text(messages["title"]) if "title" in messages else pd.Series([""] * n, index=messages.index)
+    text = normalize_text(messages["text"]) if "text" in messages else pd.Series([""] * n, index=messages.index)
+    empty = ((title.str.len() == 0) & (text.str.len() == 0)).to_numpy()
+    # each distinct (title, text) is classified once
+    codes, uniq = pd.factorize(title + "\x00" + text)
+    parts = pd.Series(uniq, dtype="str").str.split("\x00", n=1, expand=True, regex=False)
+    utitle = np.asarray(parts[0], dtype=object)
+    utext = np.asarray(parts[1] if parts.shape[1] > 1 else [""] * len(parts), dtype=object)
+    m = len(utitle)
+    utopic = np.empty(m, dtype=object)
+    uconf = np.zeros(m)
+    ulab = np.empty(m, dtype=object)
+    uscore = np.zeros(m)
+    for s in range(0, m, CHUNK):
+        frame = pd.DataFrame({"title": utitle[s:s + CHUNK], "text": utext[s:s + CHUNK]})
+        P = tmodel.predict_proba(frame)
+        utopic[s:s + CHUNK] = np.asarray(tmodel.classes_, dtype=object)[P.argmax(axis=1)]
+        uconf[s:s + CHUNK] = P.max(axis=1)
+        lab, score = smodel.predict_with_score(frame)
+        ulab[s:s + CHUNK], uscore[s:s + CHUNK] = lab, score
+    topic = utopic[codes] if m else np.empty(0, dtype=object)
+    conf = uconf[codes] if m else np.empty(0)
+    source = np.where(empty, "empty", "model").astype(object)
+    if use_given_topic and "topic" in messages.columns:
+        given = messages["topic"].astype("str").str.strip()
+        has = (given.fillna("").str.len() > 0).to_numpy()
+        topic = np.where(has, given.to_numpy(dtype=object, na_value=None), topic)
+        conf = np.where(has, 1.0, conf)
+        source = np.where(has, "given", source)
+    no_topic = source == "empty"
+    topic = np.where(no_topic, None, topic)
+    conf = np.where(no_topic, 0.0, conf)
+    out["topic"] = pd.array(topic, dtype="str")
+    out["topic_confidence"] = pd.array(np.round(conf, 4), dtype="Float64")
+    out["topic_source"] = pd.array(source, dtype="str")
+    out["department"] = pd.array(route(np.where(no_topic, "", topic), conf, table), dtype="str")
+    sent = ulab[codes] if m else np.empty(0, dtype=object)
+    score = uscore[codes] if m else np.empty(0)
+    out["sentiment"] = pd.array(np.where(empty, None, sent), dtype="str")
+    out["sentiment_score"] = pd.array(np.where(empty, np.nan, np.round(score, 4)), dtype="Float64")
+    risk = assess_risk(out, out["sentiment"], lexicon=lexicon)
+    out["risk_level"] = risk["risk_level"]
+    out["risk_reasons"] = risk["risk_reasons"]
+    if "reply_text" in messages.columns:
+        rq = assess_replies(out)
+        for c in REPLY_COLUMNS:
+            out[c] = rq[c]
+    return out

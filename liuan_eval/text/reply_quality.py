@@ -1,0 +1,122 @@
+"""Quality of the replies to answered messages: relevance, completeness, boilerplate.
+
+The 2016 notice (三(四), criterion C09) asks for replies that are direct, specific and
+plain. Three measurable proxies, computed over the whole column at once:
+
+``reply_relevance`` (0–1)
+    Cosine similarity of TF-IDF character bigrams between the message (title and text)
+    and the reply, fitted on both. A reply that talks about what was asked shares its
+    words; a stock answer does not.
+``reply_has_action`` / ``reply_has_time`` / ``reply_completeness``
+    Whether the reply says what was done or will be done (已…、经核查、责成、整改、
+    维修…) and when (a date, 目前、近日、…工作日内、月底前…); completeness is their
+    mean (0, 0.5 or 1).
+``reply_boilerplate`` (0–1), ``reply_is_boilerplate``
+    Share of the reply's characters lying in clauses (split on 。！？；!?; and line
+    breaks) that recur verbatim in at least ``max(3, 1 %)`` of the replies of the table,
+    or that are stock phrases (留言收悉、感谢您的关注…). A reply is boilerplate when
+    this share is at least 0.6.
+``reply_quality`` (0–1)
+    ``(min(relevance / 0.3, 1) + completeness + (1 - boilerplate)) / 3``.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from liuan_eval.text.features import normalize_text
+
+REPLY_COLUMNS = ["reply_relevance", "reply_has_action", "reply_has_time", "reply_completeness",
+                 "reply_boilerplate", "reply_is_boilerplate", "reply_quality"]
+
+ACTION = (r"已(?:经)?(?:[\u4e00-\u9fff]{0,4})(?:处理|解决|修复|维修|整改|完成|落实|安排|协调|清理|拆除|"
+          r"督促|责成|约谈|立案|查处|核实|调查|办理|更换|发放|退还|补发|开工|恢复|关停|取缔|处罚)"
+          r"|经(?:核查|调查|核实|了解|查)|责成|已责令|现场(?:查看|核查|检查)|督促|立即|安排专人|"
+          r"将(?:于|在|尽快)|计划|拟|正在(?:处理|实施|施工|推进|办理)")
+TIME = (r"\d{1,4}\s*年|\d{1,2}\s*月\s*\d{0,2}\s*日?|\d{1,2}\s*日|目前|近日|日前|当天|当日|今天|"
+        r"本周|下周|本月|月底|年底|年内|\d+\s*个?(?:工作日|天|周|月)内|近期|即日起|(?:上|下)半年")
+STOCK = (r"留言(?:已)?收悉|来信(?:已)?收悉|感谢您?(?:对我们工作|的)(?:关注|支持|理解)|"
+         r"已(?:转交|转至|转办)(?:相关|有关)部门|请(?:您)?(?:耐心)?等待|"
+         r"(?:如有|若有)(?:疑问|问题).{0,10}(?:咨询|联系)|您好|网友您好")
+_CLAUSE = r"[。！？；!?;\n]+"
+
+
+def assess_replies(messages: pd.DataFrame, *, reply_col: str = "reply_text",
+                   boilerplate_share: float = 0.6) -> pd.DataFrame:
+    """Reply-quality columns for each message (NA where there is no reply).
+
+    Parameters
+    ----------
+    messages : pandas.DataFrame
+        Canonical messages; ``title``/``text`` and ``reply_col`` are read.
+    reply_col : str
+        Column holding the reply.
+    boilerplate_share : float
+        Share of stock or recurring text from which a reply counts as boilerplate.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``messages``, columns :data:`REPLY_COLUMNS`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"title": ["路灯坏了", "路灯坏了"], "text": ["东街路灯不亮", ""],
+    ...     "reply_text": ["经核查，东街路灯线路老化，已于5月3日维修完毕。", "您好，留言已收悉。"]})
+    >>> r = assess_replies(m)
+    >>> r["reply_completeness"].tolist(), r["reply_is_boilerplate"].tolist()
+    ([1.0, 0.0], [False, True])
+    """
+    n = len(messages)
+    out = pd.DataFrame(index=messages.index)
+    if reply_col not in messages.columns or n == 0:
+        for c in REPLY_COLUMNS:
+            out[c] = pd.Series(pd.NA, index=messages.index,
+                               dtype="boolean" if "has" in c or "is_" in c else "Float64")
+        return out
+    reply = normalize_text(messages[reply_col].reset_index(drop=True))
+    title = normalize_text(messages["title"].reset_index(drop=True)) if "title" in messages else ""
+    text = normalize_text(messages["text"].reset_index(drop=True)) if "text" in messages else ""
+    question = (title + " " + text).str.strip() if not isinstance(title, str) else text
+    answered = reply.str.len() > 0
+    rel = np.full(n, np.nan)
+    if answered.any():
+        vec = TfidfVectorizer(analyzer="char", ngram_range=(2, 2), sublinear_tf=True, dtype=np.float32)
+        a = np.flatnonzero(answered.to_numpy())
+        vec.fit(np.concatenate([np.asarray(question.iloc[a], dtype=object),
+                                np.asarray(reply.iloc[a], dtype=object)]))
+        Q = vec.transform(np.asarray(question.iloc[a], dtype=object))
+        R = vec.transform(np.asarray(reply.iloc[a], dtype=object))
+        rel[a] = np.asarray(Q.multiply(R).sum(axis=1)).ravel()
+    has_action = reply.str.contains(ACTION, regex=True)
+    has_time = reply.str.contains(TIME, regex=True)
+    completeness = (has_action.astype(float) + has_time.astype(float)) / 2
+    # recurring clauses: how many distinct replies contain each clause
+    clauses = reply[answered].str.split(_CLAUSE, regex=True).explode()
+    clauses = clauses[clauses.str.len() > 0]
+    freq = clauses.groupby(level=0).agg(lambda s: list(dict.fromkeys(s))).explode().value_counts()
+    min_rep = max(3, int(0.01 * answered.sum()))
+    common = set(freq.index[freq.to_numpy() >= min_rep])
+    clause_len = clauses.str.len()
+    is_boiler = clauses.isin(common) | clauses.str.contains(STOCK, regex=True)
+    boiler_chars = (clause_len * is_boiler).groupby(level=0).sum()
+    total_chars = clause_len.groupby(level=0).sum()
+    share = (boiler_chars / total_chars).reindex(range(n))
+    share = share.where(answered, np.nan)
+    quality = (np.minimum(rel / 0.3, 1.0) + completeness.to_numpy() + (1 - share.to_numpy())) / 3
+    na = ~answered.to_numpy()
+    out["reply_relevance"] = pd.array(np.where(na, np.nan, rel), dtype="Float64")
+    out["reply_has_action"] = pd.array(has_action.to_numpy(), dtype="boolean")
+    out["reply_has_time"] = pd.array(has_time.to_numpy(), dtype="boolean")
+    out["reply_completeness"] = pd.array(np.where(na, np.nan, completeness), dtype="Float64")
+    out["reply_boilerplate"] = pd.array(share.fillna(np.nan).to_numpy(dtype=float), dtype="Float64")
+    out["reply_is_boilerplate"] = pd.array(share.to_numpy(dtype=float) >= boilerplate_share,
+                                           dtype="boolean")
+    out["reply_quality"] = pd.array(np.where(na, np.nan, quality), dtype="Float64")
+    for c in ["reply_has_action", "reply_has_time", "reply_is_boilerplate"]:
+        out.loc[na, c] = pd.NA
+    for c in ["reply_relevance", "reply_completeness", "reply_boilerplate", "reply_quality"]:
+        out[c] = out[c].round(4)
+    return out
