@@ -419,9 +419,11 @@ def _closest(values: list[str], choices: list[str], cutoff: float = 60) -> dict[
 
 
 def _lines_text(lines: pd.Series, k: int = 5) -> str:
+    """``第 2、35 行`` / ``lines 2, 35`` (the first ``k`` lines, then 等 / ...)."""
     shown = [str(int(x)) for x in lines.dropna().head(k)]
-    more = tr("等", " ...") if len(lines) > k else ""
-    return "、".join(shown) + more if tr("zh", "en") == "zh" else ", ".join(shown) + more
+    more = len(lines.dropna()) > k
+    return tr(f"第 {'、'.join(shown)} 行" + ("等" if more else ""),
+              f"lines {', '.join(shown)}" + (", ..." if more else ""))
 
 
 def _unit_problems(ds, sources: dict[str, list[_Source]], folder: Path) -> list[dict]:
@@ -453,9 +455,9 @@ def _unit_problems(ds, sources: dict[str, list[_Source]], folder: Path) -> list[
             for name, lines in groups:  # one problem per distinct unknown unit
                 hint = close.get(name)
                 out.append(_problem("warning", "unknown_unit", table, file, lines.iloc[0], column, tr(
-                    f"《{label}》中的单位“{name}”不在账号登记表中（共 {len(lines)} 行：第 {_lines_text(lines)} 行）"
+                    f"《{label}》中的单位“{name}”不在账号登记表中（共 {len(lines)} 行：{_lines_text(lines)}）"
                     + (f"；是否应为“{hint}”？" if hint else ""),
-                    f"{table}: unit '{name}' is not in the account registry ({len(lines)} rows: lines "
+                    f"{table}: unit '{name}' is not in the account registry ({len(lines)} rows: "
                     f"{_lines_text(lines)})" + (f"; did you mean '{hint}'?" if hint else "")), hint))
             for rec in fuzzy.itertuples(index=False):  # distinct names matched approximately
                 lines = raw.loc[raw["value"] == rec.name, "line"]
@@ -500,9 +502,9 @@ def _account_problems(ds, sources: dict[str, list[_Source]], folder: Path) -> li
             nm = grp["name"].dropna()
             shown = f"{k}（{nm.iloc[0]}）" if len(nm) and nm.iloc[0] != k else k
             out.append(_problem("warning", "unregistered_account", "posts", file, grp["line"].iloc[0], column, tr(
-                f"发布信息中的账号“{shown}”不在账号登记表中（共 {len(grp)} 条：第 {_lines_text(grp['line'])} 行），"
+                f"发布信息中的账号“{shown}”不在账号登记表中（共 {len(grp)} 条：{_lines_text(grp['line'])}），"
                 "请补登记或核对账号ID（C02）",
-                f"posts: account '{shown}' is not in the account registry ({len(grp)} posts: lines "
+                f"posts: account '{shown}' is not in the account registry ({len(grp)} posts: "
                 f"{_lines_text(grp['line'])}); register it or check the id (C02)")))
     return out
 
