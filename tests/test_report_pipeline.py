@@ -40,10 +40,22 @@ def sample(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def report_dir(sample, tmp_path_factory) -> Path:
+def run_result(sample, tmp_path_factory) -> pipeline.RunResult:
     out = tmp_path_factory.mktemp("report")
-    pipeline.run_assessment(sample, YEAR, out, progress=False)
-    return out
+    return pipeline.run_assessment(sample, YEAR, out, progress=False)
+
+
+@pytest.fixture(scope="module")
+def report_dir(run_result) -> Path:
+    return run_result.out
+
+
+def test_every_upstream_piece_was_used(run_result):
+    r = run_result.report
+    assert r.missing == {}
+    assert r.preflight is not None and r.messages is not None and r.hot_issues is not None
+    assert {"topic", "department", "sentiment", "risk_level"} <= set(r.messages.columns)
+    assert r.repost is not None and len(r.repost) > 0
 
 
 def _texts(folder: Path):

@@ -17,7 +17,6 @@ Examples
 """
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +51,8 @@ def _no_data(title: str, note: str = "无数据") -> Figure:
 
 
 def _short(text: str, width: int) -> str:
-    return textwrap.shorten(str(text), width=width, placeholder="…") if len(str(text)) > width else str(text)
+    text = str(text)
+    return text if len(text) <= width else text[:max(width - 1, 1)] + "…"
 
 
 def save(fig: Figure, path: str | Path) -> Path:
