@@ -23,6 +23,13 @@ def _planted(s, criterion):
     return {f["account_id"] for f in s.truth["findings"] if f["criterion"] == criterion}
 
 
+def _untouched(s):
+    """Accounts of units with no planted finding at all: the compliant background."""
+    units = {f["unit"] for f in s.truth["findings"]}
+    acc = s.tables["accounts"]
+    return acc[~acc["unit"].isin(units)]
+
+
 def test_units_are_luan_counties_zones_and_departments(sample):
     s, _ = sample
     acc = s.tables["accounts"]
@@ -32,17 +39,23 @@ def test_units_are_luan_counties_zones_and_departments(sample):
     assert acc["account_id"].is_unique
 
 
-def test_background_has_no_dormant_gap_outside_the_plants(sample):
+def test_background_has_no_dormant_gap_and_plants_have_one(sample):
     s, _ = sample
     p = s.tables["posts"]
     days = p.assign(day=p["published_at"].dt.normalize()).groupby("account_id")["day"]
     start, end = pd.Timestamp("2025-01-01", tz="Asia/Shanghai"), pd.Timestamp("2025-12-31", tz="Asia/Shanghai")
+    acc = s.tables["accounts"].set_index("account_id")
     dormant = set()
-    for acc, d in days:  # a test may loop: it is an independent reference
-        d = np.unique(np.concatenate([[start - pd.Timedelta(days=1)], d.to_numpy(), [end + pd.Timedelta(days=1)]]))
+    for a, d in days:  # a test may loop: it is an independent reference
+        lo = max(start, acc.loc[a, "opened_at"].normalize()) if a in acc.index else start
+        closed = acc.loc[a, "closed_at"] if a in acc.index else pd.NaT
+        hi = min(end, closed.normalize()) if pd.notna(closed) else end
+        d = d[(d >= lo) & (d <= hi)].to_numpy()
+        d = np.unique(np.concatenate([[lo - pd.Timedelta(days=1)], d, [hi + pd.Timedelta(days=1)]]))
         if (np.diff(d) / pd.Timedelta(days=1) - 1 >= 15).any():
-            dormant.add(acc)
-    assert dormant == _planted(s, "C15")
+            dormant.add(a)
+    assert _planted(s, "C15") <= dormant
+    assert not (dormant & set(_untouched(s)["account_id"]))
 
 
 def test_background_replies_in_time_outside_the_plants(sample):
@@ -51,16 +64,18 @@ def test_background_replies_in_time_outside_the_plants(sample):
     scope = m["in_scope"].fillna(True).astype(bool)
     late_in = scope & (m["replied_at"] >= deadline_end(m["received_at"], 5))
     late_out = ~scope & (m["replied_at"] >= same_day_deadline(m["received_at"]))
-    assert not late_out.any()
-    assert set(m.loc[late_in, "account_id"]) == _planted(s, "C07")
-    assert (m["replied_at"] > m["received_at"]).all()
+    background = m["account_id"].isin(_untouched(s)["account_id"])
+    assert not (late_out & background).any()
+    assert not (late_in & background).any()
+    assert _planted(s, "C07") <= set(m.loc[late_in, "account_id"])
 
 
 def test_every_release_is_reposted_by_every_account_in_time(sample):
     s, _ = sample
     p, rel = s.tables["posts"], s.tables["releases"]
-    rp = p[p["post_id"].str.startswith("RP")]
-    assert len(rp) == len(rel) * len(s.tables["accounts"])
+    rp = p[p["post_id"].str.startswith("RP") & p["account_id"].isin(_untouched(s)["account_id"])]
+    assert rp["account_id"].nunique() >= 3
+    assert (rp.groupby("account_id").size() == len(rel)).all()
     rid = rp["post_id"].str.slice(2).str.split("_").str[0]
     delay = rp["published_at"] - rid.map(rel.set_index("release_id")["published_at"])
     fast = rp["platform"] != "wechat"
@@ -71,7 +86,9 @@ def test_every_release_is_reposted_by_every_account_in_time(sample):
 def test_each_incident_has_a_post_of_its_unit_within_24_hours(sample):
     s, _ = sample
     p = s.tables["posts"].merge(s.tables["accounts"][["account_id", "unit"]], on="account_id")
-    for _, inc in s.tables["incidents"].iterrows():
+    incidents = s.tables["incidents"]
+    silent = {f["unit"] for f in s.truth["findings"] if f["criterion"] == "C16"}
+    for _, inc in incidents[(incidents["kind"] == "public_opinion") & ~incidents["unit"].isin(silent)].iterrows():
         t = p[(p["unit"] == inc["unit"]) & (p["published_at"] >= inc["started_at"])
               & (p["published_at"] < inc["started_at"] + pd.Timedelta(hours=24))]
         assert len(t) >= 1, inc["incident_id"]
