@@ -63,3 +63,11 @@ def test_mask_frame_text_only():
     f = mask_frame(pd.DataFrame({"t": pd.array(["13912345678 x", None], dtype="str"), "n": [1, 2]}))
     assert f["t"].iloc[0] == "139****5678 x"
     assert f["n"].tolist() == [1, 2]
+
+
+def test_long_floats_do_not_print_like_id_numbers(tmp_path):
+    """0.004881109080079308 printed in full holds an 18-digit run that reads as an ID number."""
+    path = write_workbook(tmp_path / "f.xlsx", {"s": pd.DataFrame({"q": [0.004881109080079308, 1 / 3]})})
+    values = [c.value for row in openpyxl.load_workbook(path)["s"].iter_rows(min_row=2) for c in row]
+    assert values[0] == 0.00488110908 and abs(values[1] - 1 / 3) < 1e-9
+    assert not ID_RE.search("\n".join(map(str, values)))

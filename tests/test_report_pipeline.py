@@ -205,3 +205,9 @@ def test_first_screen_in_headless_chromium(report_dir, tmp_path):
     assert img.size == (1280, 900)
     # not a blank page: a good share of the first screen is ink
     assert (np.asarray(img) < 128).mean() > 0.01
+
+
+def test_csv_floats_do_not_print_like_id_numbers(tmp_path):
+    paths = pipeline.write_csvs({"t": pd.DataFrame({"q": [0.004881109080079308], "n": [3]})}, tmp_path)
+    text = paths["t"].read_text(encoding="utf-8-sig")
+    assert not ID_RE.search(text) and "0.00488110908" in text

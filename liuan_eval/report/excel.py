@@ -61,15 +61,16 @@ def _cell_values(series: pd.Series) -> tuple[list, str | None]:
                 for v in s.astype("Int64").astype(object).tolist()], "0"
     if pd.api.types.is_float_dtype(s):
         arr = s.astype("float64").to_numpy(na_value=np.nan)
-        return [None if not np.isfinite(v) else float(v) for v in arr.tolist()], None
+        # 10 significant digits (see write_csvs): no long digit runs that look like ID numbers
+        return [None if not np.isfinite(v) else float(f"{v:.10g}") for v in arr.tolist()], None
     if pd.api.types.is_timedelta64_dtype(s):
         return [None if pd.isna(v) else str(v) for v in s.tolist()], None
     values = s.astype(object).where(s.notna(), None).tolist()
     out = []
     for v in values:
         if v is None or isinstance(v, bool | int | float | dt.datetime | dt.date):
-            if isinstance(v, float) and not np.isfinite(v):
-                v = None
+            if isinstance(v, float):
+                v = float(f"{v:.10g}") if np.isfinite(v) else None
             out.append(v)
         elif isinstance(v, np.generic):
             out.append(v.item())

@@ -333,7 +333,9 @@ def write_csvs(tables: dict[str, pd.DataFrame], out: Path) -> dict[str, Path]:
     paths = {}
     for name, frame in tables.items():
         p = out / f"{name}.csv"
-        frame.to_csv(p, index=False, encoding="utf-8-sig", lineterminator="\n")
+        # 10 significant digits: reproducible, and no float prints a digit run that looks
+        # like a phone or ID number (0.004881109080079308 would)
+        frame.to_csv(p, index=False, encoding="utf-8-sig", lineterminator="\n", float_format="%.10g")
         paths[name] = p
     return paths
 

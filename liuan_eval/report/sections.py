@@ -107,6 +107,8 @@ def _fmt_value(col: str, series: pd.Series) -> pd.Series:
         v = series.astype("float64")
         if col.endswith("_rate") or col.endswith("share"):
             return v.map(lambda x: "—" if not np.isfinite(x) else f"{x:.1%}").astype("object")
+        if col.endswith("p_value") or col.endswith("q_value"):
+            return v.map(lambda x: "—" if not np.isfinite(x) else f"{x:.2g}").astype("object")
         if pd.api.types.is_integer_dtype(series):
             return series.astype("object").where(series.notna(), "—")
         return v.map(lambda x: "—" if not np.isfinite(x) else f"{x:.2f}".rstrip("0").rstrip(".")).astype("object")
