@@ -369,8 +369,10 @@ def _quarantine_problems(ds, sources: dict[str, list[_Source]], folder: Path) ->
             for s in srcs:
                 for canon, h in s.header.items():
                     headers[(str(s.path), canon)] = h
-        col = pd.Series([headers.get((f, c), c) for f, c in zip(q["file"], q["column"])], index=q.index,
-                        dtype="str")
+        canon = q["column"].astype("str")
+        as_written = (q["file"].astype("str") + "\x1f" + canon).map(
+            {f"{f}\x1f{c}": h for (f, c), h in headers.items()})
+        col = as_written.fillna(canon).astype("str")
         col = col.mask(col == "")
         zh = q["reason"].map({k: v[0] for k, v in _REASONS.items()}).fillna(q["reason"])
         en = q["reason"].map({k: v[1] for k, v in _REASONS.items()}).fillna(q["reason"])
@@ -382,7 +384,8 @@ def _quarantine_problems(ds, sources: dict[str, list[_Source]], folder: Path) ->
             text = (en + ": '" + value + "'; the row is not used").where(~empty, en + "; the row is not used")
         frame = pd.DataFrame({
             "severity": "warning", "code": q["reason"].astype("str"), "table": q["table"].astype("str"),
-            "file": q["file"].map(lambda f: _name(Path(f), folder)).astype("str"), "row": q["line"],
+            "file": q["file"].map({f: _name(Path(f), folder) for f in q["file"].unique()}).astype("str"),
+            "row": q["line"],
             "column": col, "message": text, "suggestion": pd.Series(pd.NA, index=q.index, dtype="str")})
         out.extend(frame.to_dict("records"))
     rep = ds.load_report
@@ -657,10 +660,10 @@ def _example_problems(sources: dict[str, list[_Source]], folder: Path) -> list[d
             a, b = src.raw(key), src.raw(second)
             if a is None or b is None:
                 continue
-            pairs = set(zip((r[key] for r in ex), (r[second] for r in ex)))
+            pairs = {f"{r[key]}\x1f{r[second]}" for r in ex}
             bv = b["value"].str.slice(0, 10) if TABLES[table][second].kind == "datetime" else b["value"]
-            hit = pd.Series([(x, y) in pairs for x, y in zip(a["value"], bv)], index=a.index) if len(a) else None
-            if hit is None or not hit.any():
+            hit = (a["value"] + "\x1f" + bv).isin(pairs).fillna(False)
+            if not hit.any():
                 continue
             for line in a.loc[hit, "line"]:  # at most the two example rows
                 out.append(_problem("warning", "template_example", table, _name(src.path, folder), line, None,
