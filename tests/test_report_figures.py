@@ -59,3 +59,12 @@ def test_charts_draw_what_they_are_given():
     assert len(fig.axes) == 2
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["R1 甲", "R2 乙"]
     assert "无数据" in figures.influence_figure(pd.DataFrame()).axes[0].texts[0].get_text()
+
+
+def test_repost_chart_marks_accounts_that_never_reposted():
+    d = pd.DataFrame({"release_id": ["R1", "R1", "R1"], "title": ["甲"] * 3, "platform": ["weibo", "app", "wechat"],
+                      "delay_minutes": [30.0, np.nan, np.nan], "delay_workdays": [0.0, np.nan, np.nan],
+                      "on_time": [True, False, False]})
+    fig = figures.repost_timeliness_figure(d)
+    labels = [[t.get_text() for t in ax.get_legend().get_texts()] for ax in fig.axes]
+    assert "未转发" in labels[0] and "未转发" in labels[1]

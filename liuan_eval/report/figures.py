@@ -373,10 +373,14 @@ def repost_timeliness_figure(delays: pd.DataFrame) -> Figure:
         shown = np.isfinite(v)
         ax.scatter(v[shown & ok], y[shown & ok], s=14, color="#43a047", label="及时")
         ax.scatter(v[shown & ~ok], y[shown & ~ok], s=14, color="#e53935", label="超时")
-        ax.axvline(limit, color="#555555", linestyle="--", linewidth=1)
-        ax.set_xlabel(unit)
         if col == "delay_minutes" and shown.any() and np.nanmax(v) > 600:
             ax.set_xscale("symlog", linthresh=60)
+        if (~shown).any():  # not reposted: a cross at the right edge
+            right = max(float(np.nanmax(v)) if shown.any() else 0.0, limit) * 1.15 + (1 if limit <= 1 else 0)
+            ax.scatter(np.full(int((~shown).sum()), right), y[~shown], s=22, marker="x", color="#b71c1c",
+                       label="未转发")
+        ax.axvline(limit, color="#555555", linestyle="--", linewidth=1)
+        ax.set_xlabel(unit)
         ax.legend(loc="lower right", fontsize=8)
     ax1.set_title("微博、客户端转发延迟（分钟，限1小时）")
     ax2.set_title("微信转发延迟（工作日，限1个工作日）")

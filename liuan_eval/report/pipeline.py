@@ -537,7 +537,7 @@ def summary(res: RunResult) -> str:
                     f"  {m.get('units', '-')} units, {m.get('accounts', '-')} accounts, {m.get('posts', '-')} posts, "
                     f"{m.get('messages', '-')} messages, reply rate {rr:.1%}, on time {ot:.1%}, "
                     f"{len(r.assessment.findings)} findings, {len(r.assessment.rectification)} to rectify"))
-    for reason in r.missing.values():
+    for reason in dict.fromkeys(r.missing.values()):
         lines.append("  " + reason)
     lines.append(tr("输出文件：", "outputs:"))
     labels = {"html": tr("报告（HTML）", "report (HTML)"), "xlsx": tr("Excel 工作簿", "Excel workbook"),

@@ -427,7 +427,7 @@ def section_method(report) -> Section:
         s.table(na, "未评估的指标")
     else:
         s.text("所有指标均已评估。")
-    for reason in report.missing.values():
+    for reason in dict.fromkeys(report.missing.values()):
         s.missing(reason)
     return s
 
