@@ -195,7 +195,8 @@ class SentimentClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         """The class of each text."""
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        P = self.predict_proba(X)
+        return self.classes_[P.argmax(axis=1)]
 
     def predict_with_score(self, X) -> tuple[np.ndarray, np.ndarray]:
         """``(labels, scores)`` in one pass; scores in [-1, 1]."""

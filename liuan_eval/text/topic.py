@@ -149,9 +149,9 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         n_min = int(pd.Series(y).value_counts().min())
         cv = min(int(self.calibration_cv), n_min)
         if cv >= 2:
-            model = CalibratedClassifierCV(LinearSVC(C=self.C), method="sigmoid", cv=cv, ensemble=False)
+            model = CalibratedClassifierCV(LinearSVC(C=self.C, random_state=0), method="sigmoid", cv=cv, ensemble=False)
         else:  # too few examples of a class to calibrate: plain SVM with softmax scores
-            model = LinearSVC(C=self.C)
+            model = LinearSVC(C=self.C, random_state=0)
         return model.fit(X, y)
 
     # --- estimator API ----------------------------------------------------------------------
@@ -186,7 +186,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         if self.unlabeled is not None:
             ut, ub = as_title_body(self.unlabeled)
             Xu = self._transform(ut, ub)
-            svm = LinearSVC(C=self.C).fit(Xm, y)
+            svm = LinearSVC(C=self.C, random_state=0).fit(Xm, y)
             dec = svm.decision_function(Xu)
             top2 = np.sort(dec, axis=1)[:, -2:] if dec.ndim == 2 else None
             if top2 is not None:
@@ -220,7 +220,8 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         """Most probable topic of each message."""
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        P = self.predict_proba(X)
+        return self.classes_[P.argmax(axis=1)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

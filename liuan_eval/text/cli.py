@@ -1,0 +1,206 @@
+"""The ``train-topic``, ``train-sentiment`` and ``classify`` commands.
+
+Examples
+--------
+>>> import argparse
+>>> p = argparse.ArgumentParser(); configure_classify(p)
+>>> p.parse_args(["--input", "m.csv", "--text-col", "留言详情", "--out", "o.csv"]).topic_model is None
+True
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from liuan_eval.i18n import tr
+
+
+class CommandError(Exception):
+    """A problem with the analyst's input, reported without a traceback."""
+
+
+def _read_csv(path: str) -> pd.DataFrame:
+    p = Path(path)
+    if not p.is_file():
+        raise CommandError(tr(f"{p}: 找不到文件", f"{p}: file not found"))
+    last = None
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return pd.read_csv(p, dtype="str", encoding=enc, keep_default_na=False, na_values=[""])
+        except UnicodeDecodeError as exc:
+            last = exc
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise CommandError(tr(f"{p}: 无法读取CSV（{exc}）", f"{p}: cannot read the CSV ({exc})")) from exc
+    raise CommandError(tr(f"{p}: 编码无法识别（应为UTF-8或GB18030）",
+                          f"{p}: unknown encoding (expected UTF-8 or GB18030): {last}"))
+
+
+def _need(frame: pd.DataFrame, path: str, *cols: str | None) -> None:
+    for c in cols:
+        if c is not None and c not in frame.columns:
+            raise CommandError(tr(f"{path}: 没有“{c}”列；现有列：{'、'.join(map(str, frame.columns))}",
+                                  f"{path}: no column {c!r}; columns are: {', '.join(map(str, frame.columns))}"))
+
+
+def _texts(frame: pd.DataFrame, text_col: str, title_col: str | None) -> pd.DataFrame:
+    return pd.DataFrame({"title": frame[title_col] if title_col else "", "text": frame[text_col]},
+                        index=frame.index)
+
+
+def _labeled(args, frame) -> tuple[pd.DataFrame, pd.Series]:
+    X = _texts(frame, args.text_col, getattr(args, "title_col", None))
+    y = frame[args.label_col].str.strip()
+    no_label = y.isna() | (y == "")
+    empty = (X["title"].fillna("").str.strip() == "") & (X["text"].fillna("").str.strip() == "")
+    drop = no_label | empty
+    if drop.any():
+        lines = (np.flatnonzero(drop.to_numpy()) + 2)[:10].tolist()
+        print(tr(f"{args.input}: 跳过{int(drop.sum())}行（标签或文本为空），如第{lines}行",
+                 f"{args.input}: skipped {int(drop.sum())} row(s) with an empty label or text, e.g. lines {lines}"),
+              file=sys.stderr)
+    return X[~drop], y[~drop]
+
+
+def _fail(exc: Exception) -> int:
+    print(tr(f"错误：{exc}", f"error: {exc}"), file=sys.stderr)
+    return 2
+
+
+# --- train-topic ------------------------------------------------------------------------------
+def configure_train_topic(parser) -> None:
+    """Arguments of ``liuan-eval train-topic``."""
+    parser.add_argument("--input", required=True, help=tr("带标签的留言CSV", "CSV of labeled messages"))
+    parser.add_argument("--text-col", required=True, help=tr("正文列名", "column holding the text"))
+    parser.add_argument("--title-col", default=None, help=tr("标题列名（可选）", "column holding the title"))
+    parser.add_argument("--label-col", required=True, help=tr("一级分类标签列名", "column holding the topic"))
+    parser.add_argument("--out", required=True, help=tr("模型文件输出路径", "model file to write"))
+    parser.add_argument("--taxonomy", default=None,
+                        help=tr("分类体系CSV（一级分类,二级分类,三级分类），作为先验词汇",
+                                "taxonomy CSV (一级分类,二级分类,三级分类) as prior vocabulary"))
+
+
+def run_train_topic(args) -> int:
+    """Train a :class:`~liuan_eval.text.TopicClassifier` and write it."""
+    from liuan_eval.text.models import save_model
+    from liuan_eval.text.topic import TopicClassifier
+
+    try:
+        frame = _read_csv(args.input)
+        _need(frame, args.input, args.text_col, args.title_col, args.label_col)
+        X, y = _labeled(args, frame)
+        counts = y.value_counts()
+        if len(counts) < 2:
+            raise CommandError(tr(f"{args.input}: “{args.label_col}”列至少需要两个不同的标签，现有：{counts.index.tolist()}",
+                                  f"{args.input}: column {args.label_col!r} needs at least 2 labels, "
+                                  f"found {counts.index.tolist()}"))
+        taxonomy = None
+        if args.taxonomy:
+            taxonomy = _read_csv(args.taxonomy)
+        model = TopicClassifier(taxonomy=taxonomy).fit(X, y)
+        save_model(model, args.out, "topic", f"{Path(args.input).name}: {len(y)} messages")
+    except (CommandError, ValueError, KeyError, OSError) as exc:
+        return _fail(exc)
+    print(tr(f"主题模型已写入 {args.out}：{len(y)}条留言，{len(counts)}个类别（{'、'.join(counts.index)}）",
+             f"topic model written to {args.out}: {len(y)} messages, {len(counts)} topics "
+             f"({', '.join(counts.index)})"))
+    return 0
+
+
+# --- train-sentiment ----------------------------------------------------------------------------
+def configure_train_sentiment(parser) -> None:
+    """Arguments of ``liuan-eval train-sentiment``."""
+    parser.add_argument("--input", required=True, help=tr("带情感标签的文本CSV", "CSV of labeled texts"))
+    parser.add_argument("--text-col", required=True, help=tr("文本列名", "column holding the text"))
+    parser.add_argument("--label-col", required=True,
+                        help=tr("情感标签列名（正面/负面/中性、pos/neg/neu、1/0、happy/angry/sad/fear/neural）",
+                                "label column (正面/负面/中性, pos/neg/neu, 1/0, happy/angry/sad/fear/neural)"))
+    parser.add_argument("--out", required=True, help=tr("模型文件输出路径", "model file to write"))
+
+
+def run_train_sentiment(args) -> int:
+    """Train a :class:`~liuan_eval.text.SentimentClassifier` and write it."""
+    from liuan_eval.text.models import save_model
+    from liuan_eval.text.sentiment import SentimentClassifier, normalize_sentiment_labels
+
+    try:
+        frame = _read_csv(args.input)
+        _need(frame, args.input, args.text_col, args.label_col)
+        X, y = _labeled(args, frame)
+        try:
+            labels, keep = normalize_sentiment_labels(y)
+        except ValueError as exc:
+            raise CommandError(f"{args.input}, {args.label_col}: {exc}") from exc
+        if (~keep).any():
+            print(tr(f"跳过{int((~keep).sum())}行无极性标签（如 surprise）",
+                     f"skipped {int((~keep).sum())} row(s) whose label has no polarity (e.g. surprise)"),
+                  file=sys.stderr)
+        model = SentimentClassifier().fit(X[keep], labels[keep])
+        save_model(model, args.out, "sentiment", f"{Path(args.input).name}: {int(keep.sum())} texts")
+    except (CommandError, ValueError, KeyError, OSError) as exc:
+        return _fail(exc)
+    counts = pd.Series(labels[keep]).value_counts()
+    print(tr(f"情感模型已写入 {args.out}：{int(keep.sum())}条文本（" +
+             "、".join(f"{k}{v}" for k, v in counts.items()) + "）",
+             f"sentiment model written to {args.out}: {int(keep.sum())} texts (" +
+             ", ".join(f"{k} {v}" for k, v in counts.items()) + ")"))
+    return 0
+
+
+# --- classify -----------------------------------------------------------------------------------
+def configure_classify(parser) -> None:
+    """Arguments of ``liuan-eval classify``."""
+    parser.add_argument("--input", required=True, help=tr("留言CSV", "CSV of messages"))
+    parser.add_argument("--text-col", required=True, help=tr("正文列名", "column holding the text"))
+    parser.add_argument("--title-col", default=None, help=tr("标题列名（可选）", "column holding the title"))
+    parser.add_argument("--topic-model", default=None,
+                        help=tr("主题模型文件（默认用软件包自带模型）", "topic model file (default: the shipped one)"))
+    parser.add_argument("--sentiment-model", default=None,
+                        help=tr("情感模型文件（默认用软件包自带模型）", "sentiment model file (default: the shipped one)"))
+    parser.add_argument("--out", required=True, help=tr("输出CSV", "CSV to write"))
+
+
+def _describe(kind: str, info: dict, given: str | None) -> str:
+    zh_kind, en_kind = {"topic": ("主题", "topic"), "sentiment": ("情感", "sentiment")}[kind]
+    if given:
+        return tr(f"{zh_kind}模型：{given}（训练数据：{info.get('trained_on')}）",
+                  f"{en_kind} model: {given} (trained on {info.get('trained_on')})")
+    return tr(f"{zh_kind}模型：软件包自带模型，由项目样例数据训练（{info.get('trained_on')}；缓存 {info.get('path')}）",
+              f"{en_kind} model: the package's own, trained on the project's sample data "
+              f"({info.get('trained_on')}; cached at {info.get('path')})")
+
+
+def run_classify(args) -> int:
+    """Classify the messages of a CSV and write them with the added columns."""
+    from liuan_eval.text.classify import classify_messages
+    from liuan_eval.text.models import load_model, shipped_model
+
+    try:
+        frame = _read_csv(args.input)
+        _need(frame, args.input, args.text_col, args.title_col)
+        models = {}
+        for kind, given in (("topic", args.topic_model), ("sentiment", args.sentiment_model)):
+            models[kind] = load_model(given, kind) if given else shipped_model(kind)
+            print(_describe(kind, models[kind][1], given))
+        X = frame.copy()
+        X["text"] = frame[args.text_col]
+        X["title"] = frame[args.title_col] if args.title_col else ""
+        for c in ("topic",):
+            if c in X.columns and c not in (args.text_col, args.title_col):
+                X = X.drop(columns=c)
+        out = classify_messages(X, models["topic"][0], models["sentiment"][0])
+        if args.text_col != "text":
+            out = out.drop(columns="text")
+        if args.title_col != "title":
+            out = out.drop(columns="title")
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        out.to_csv(args.out, index=False, encoding="utf-8-sig")
+    except (CommandError, ValueError, KeyError, OSError) as exc:
+        return _fail(exc)
+    empty = int((out["topic_source"] == "empty").sum())
+    print(tr(f"已写入 {args.out}：{len(out)}条留言" + (f"（{empty}条标题和正文均为空，未分类）" if empty else ""),
+             f"written {args.out}: {len(out)} messages" +
+             (f" ({empty} with neither title nor text, not classified)" if empty else "")))
+    return 0

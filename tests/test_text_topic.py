@@ -1,0 +1,106 @@
+"""TopicClassifier, taxonomy prior, routing (liuan_eval/text/topic.py)."""
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils import estimator_checks as ec
+
+from liuan_eval.text.topic import TopicClassifier, load_routing, route, taxonomy_documents
+
+TRANSPORT = ["公交车晚点严重", "公交线路太少", "出租车拒载", "道路货运超载", "公交站台破损", "地铁施工堵车"]
+SCHOOL = ["学校乱收费", "学生作业太多", "教师工资拖欠", "幼儿园学位紧张", "学区划分不合理", "中考政策咨询"]
+HEALTH = ["医院挂号难", "医保报销慢", "疫苗接种咨询", "乡镇卫生院缺医生", "看病贵", "医生态度差"]
+
+
+def _data(k=3):
+    X = (TRANSPORT + SCHOOL + HEALTH) * k
+    y = (["交通运输"] * 6 + ["教育文体"] * 6 + ["卫生计生"] * 6) * k
+    return X, y
+
+
+@pytest.mark.parametrize("check", [
+    ec.check_parameters_default_constructible, ec.check_get_params_invariance, ec.check_set_params,
+    ec.check_no_attributes_set_in_init, ec.check_estimator_cloneable, ec.check_estimator_repr,
+    ec.check_do_not_raise_errors_in_init_or_set_params, ec.check_mixin_order, ec.check_valid_tag_types,
+    ec.check_estimator_tags_renamed,
+], ids=lambda c: c.__name__)
+def test_sklearn_checks_that_apply(check):
+    check("TopicClassifier", TopicClassifier())
+
+
+def test_fit_predict_proba_and_refit_idempotent():
+    X, y = _data()
+    clf = TopicClassifier(calibration_cv=2)
+    assert clf.fit(X, y) is clf
+    assert set(clf.classes_) == {"交通运输", "教育文体", "卫生计生"}
+    P = clf.predict_proba(["公交车太少", "学校收费太高"])
+    assert P.shape == (2, 3)
+    np.testing.assert_allclose(P.sum(axis=1), 1.0)
+    assert clf.predict(["公交车太少", "学校收费太高"]).tolist() == ["交通运输", "教育文体"]
+    again = clone(clf).fit(X, y)
+    np.testing.assert_allclose(again.predict_proba(X), clf.predict_proba(X))
+    clf.fit(X, y)
+    np.testing.assert_allclose(again.predict_proba(X), clf.predict_proba(X))
+    back = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_allclose(back.predict_proba(X), clf.predict_proba(X))
+
+
+def test_title_and_body_frames():
+    X, y = _data()
+    frame = pd.DataFrame({"title": X, "text": ["请尽快处理"] * len(X)})
+    clf = TopicClassifier(calibration_cv=2).fit(frame, y)
+    new = pd.DataFrame({"title": ["医院挂号太难"], "text": ["请尽快处理"]})
+    assert clf.predict(new).tolist() == ["卫生计生"]
+    # the same as a (title, text) array
+    assert clf.predict(new.to_numpy()).tolist() == ["卫生计生"]
+
+
+def test_unfitted_and_bad_labels():
+    with pytest.raises(NotFittedError):
+        TopicClassifier().predict(["公交"])
+    with pytest.raises(ValueError, match="at least 2 topics"):
+        TopicClassifier().fit(["公交", "地铁"], ["交通运输", "交通运输"])
+    with pytest.raises(ValueError, match="labels"):
+        TopicClassifier().fit(["公交", "地铁", "学校"], ["交通运输", "交通运输"])
+    with pytest.raises(ValueError, match="no usable text"):
+        TopicClassifier().fit(["", "", "", ""], ["a", "b", "a", "b"])
+
+
+def test_taxonomy_prior_and_self_training():
+    tax = pd.DataFrame({"一级分类": ["交通运输", "教育文体", "卫生计生", "民政"],
+                        "二级分类": ["公交客运", "学前教育", "医疗服务", "低保"], "三级分类": [None] * 4})
+    docs, labs = taxonomy_documents(tax)
+    assert labs.tolist() == ["交通运输", "卫生计生", "教育文体", "民政"]
+    X, y = _data()
+    clf = TopicClassifier(taxonomy=tax, unlabeled=["公交车太挤了", "学校食堂差", "医院排队久"] * 3,
+                          self_training_margin=0.0, calibration_cv=2).fit(X, y)
+    # the class absent from y (民政) is not learnt from the taxonomy alone
+    assert "民政" not in clf.classes_
+    assert clf.n_pseudo_labeled_ == 9
+
+
+def test_routing_table_and_manual_review(tmp_path):
+    table = load_routing()
+    assert len(table["departments"]) == 15
+    assert table["departments"]["交通运输"] == "六安市交通运输局"
+    got = route(["卫生计生", "卫生计生", "不存在"], [0.95, 0.1, 0.99])
+    assert got.tolist() == ["六安市卫生健康委员会", table["manual_review"], table["manual_review"]]
+    p = tmp_path / "r.toml"
+    p.write_text('min_confidence = 0.9\nmanual_review = "待分办"\n[departments]\n"交通运输" = "X局"\n',
+                 encoding="utf-8")
+    assert route(["交通运输", "交通运输"], [0.95, 0.8], p).tolist() == ["X局", "待分办"]
+    bad = tmp_path / "bad.toml"
+    bad.write_text("min_confidence = \n", encoding="utf-8")
+    with pytest.raises(ValueError, match="bad.toml"):
+        load_routing(bad)
+
+
+def test_taxonomy_of_the_real_board_has_15_classes(shared_data):
+    docs, labs = taxonomy_documents(shared_data / "gov_messages" / "taxonomy.csv")
+    assert len(labs) == 15
+    assert set(labs) == set(load_routing()["departments"])
