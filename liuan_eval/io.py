@@ -36,6 +36,7 @@ from liuan_eval.clean import (
     flag_near_duplicates,
     mask_pii,
     match_units,
+    nfkc,
     normalize_choice,
     normalize_platform,
     normalize_text,
@@ -52,6 +53,7 @@ from liuan_eval.schemas import (
     TIMEZONE,
     column_names,
 )
+from liuan_eval.validation import validate
 
 SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".parquet", ".pq")
 DT_DTYPE = f"datetime64[ns, {TIMEZONE}]"
@@ -81,7 +83,7 @@ EMPTY_WORDS = {"-", "--", "—", "——", "/", "n/a", "na", "nan", "null", "non
 BOOL_WORDS = {"是": True, "否": False, "true": True, "false": False, "1": True, "0": False,
               "yes": True, "no": False, "y": True, "n": False, "√": True, "×": False, "对": True,
               "错": False, "1.0": True, "0.0": False, "属于": True, "不属于": False}
-MIN_DATE, MAX_DATE = pd.Timestamp("1980-01-01"), pd.Timestamp("2100-01-01")
+MIN_UTC, MAX_UTC = np.datetime64("1980-01-01", "ns"), np.datetime64("2100-01-01", "ns")
 
 
 # --- public types ----------------------------------------------------------------------------
@@ -253,6 +255,42 @@ def detect_encoding(raw: bytes) -> str:
     raise UnicodeDecodeError("unknown", raw[:1], 0, 1, "no encoding decodes this file")
 
 
+def _read_csv_arrow(text: str, sep: str) -> pd.DataFrame | None:
+    """Fast path: pyarrow's multi-threaded CSV reader, every column as text.
+
+    Returns ``None`` (the caller falls back to pandas, then to record-by-record reading)
+    when the file has blank lines, repeated headers or a record pyarrow cannot split.
+    """
+    if "\n\n" in text or "\n\r\n" in text:
+        return None
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        header = next(csv.reader(io.StringIO(text[:1_000_000], newline=""), delimiter=sep), None)
+        if not header or len(set(header)) != len(header) or any(h == "" for h in header):
+            return None
+        broken: list = []
+
+        def on_invalid(row):
+            broken.append(row)
+            return "skip"
+
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True,
+                                             invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in header},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                                 null_values=[]))
+    except Exception:  # any trouble: the slower readers decide
+        return None
+    if broken or table.num_columns != len(header):
+        return None
+    return pd.DataFrame({h: pd.Series(table.column(i), dtype="str") for i, h in enumerate(header)})
+
+
 def _read_csv(path: Path) -> _Raw:
     raw = path.read_bytes()
     if not raw.strip():
@@ -269,6 +307,9 @@ def _read_csv(path: Path) -> _Raw:
     text = text.lstrip("\ufeff").replace("\x00", "")
     first = text.split("\n", 1)[0]
     sep = "\t" if first.count("\t") > first.count(",") else ","
+    frame = _read_csv_arrow(text, sep)
+    if frame is not None:
+        return _Raw(frame, np.arange(len(frame), dtype=np.int64) + 2, [])
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
                             skip_blank_lines=False, index_col=False, engine="c")
@@ -380,51 +421,74 @@ def parse_datetimes(values: pd.Series, year_hint: int | None = None) -> tuple[pd
     """
     values = pd.Series(values)
     index = values.index
-    out = pd.Series(pd.NaT, index=index, dtype=DT_DTYPE)
+    out = np.full(len(values), np.datetime64("NaT", "ns"))  # UTC instants
     if pd.api.types.is_datetime64_any_dtype(values):
         ts = values
         ts = ts.dt.tz_convert(TIMEZONE) if ts.dt.tz is not None else ts.dt.tz_localize(
             TIMEZONE, nonexistent="NaT", ambiguous="NaT")
         return ts.astype(DT_DTYPE), pd.Series(False, index=index)
-    s = strip_padding(values.astype("str")).str.normalize("NFKC")
+    s = strip_padding(values.astype("str"))
     present = s.notna().to_numpy()
-    n = s.str.replace(r"(\d)\s*年\s*(\d)", r"\1-\2", regex=True)
-    n = n.str.replace(r"(\d)\s*月\s*(\d)", r"\1-\2", regex=True)
-    n = n.str.replace(r"(\d)\s*日", r"\1 ", regex=True)
-    n = n.str.replace(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})", r"\1-\2-\3", regex=True)
-    n = n.str.replace(r"^(\d{1,2})/(\d{1,2})(?=\s|$)", r"\1-\2", regex=True)
-    n = n.str.replace(r"\s+", " ", regex=True).str.strip()
+    odd = s.str.contains(r"[^0-9 :./+TZ-]", regex=True).fillna(False).to_numpy()
+    n = s
+    if odd.any():  # Chinese dates, full-width digits, doubled spaces: normalise those rows only
+        o = nfkc(s[odd])
+        o = o.str.replace(r"([0-9])[ ]*年[ ]*([0-9])", r"\1-\2", regex=True)
+        o = o.str.replace(r"([0-9])[ ]*月[ ]*([0-9])", r"\1-\2", regex=True)
+        o = o.str.replace(r"([0-9])[ ]*日", r"\1 ", regex=True)
+        o = o.str.replace(r"[ \t\r\n]+", " ", regex=True).str.strip()
+        n = s.copy()
+        n.loc[odd] = o
+    slashed = n.str.contains(r"^[0-9]{1,4}[/.][0-9]", regex=True).fillna(False).to_numpy()
+    if slashed.any():
+        o = n[slashed].str.replace(r"^([0-9]{4})[/.]([0-9]{1,2})[/.]([0-9]{1,2})", r"\1-\2-\3", regex=True)
+        o = o.str.replace(r"^([0-9]{1,2})/([0-9]{1,2})( |$)", r"\1-\2\3", regex=True)
+        n = n.copy()
+        n.loc[slashed] = o
     todo = present.copy()
 
     def put(mask: np.ndarray, ts: pd.Series) -> None:
         nonlocal todo
-        ts = ts.astype(DT_DTYPE)
-        ok = ts.notna().to_numpy() & (ts.dt.tz_localize(None) >= MIN_DATE).to_numpy() & (
-            ts.dt.tz_localize(None) < MAX_DATE).to_numpy()
+        utc = ts.astype(DT_DTYPE).to_numpy(dtype="datetime64[ns]")  # tz-aware → UTC instants
+        ok = ~np.isnat(utc) & (utc >= MIN_UTC) & (utc < MAX_UTC)
         idx = np.flatnonzero(mask)[ok]
         if len(idx):
-            out.iloc[idx] = ts.iloc[np.flatnonzero(ok)].to_numpy()
+            out[idx] = utc[ok]
             todo[idx] = False
 
     def naive(sub: pd.Series, fmt: str) -> pd.Series:
-        ts = pd.to_datetime(sub, format=fmt, errors="coerce")
+        if "%f" in fmt:
+            ts = pd.to_datetime(sub, format=fmt, errors="coerce")
+            return ts.dt.tz_localize(TIMEZONE, nonexistent="NaT", ambiguous="NaT")
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        src = getattr(sub.array, "_pa_array", None)
+        if src is None:
+            src = pa.array(sub.to_numpy(dtype=object), type=pa.string())
+        arr = pc.strptime(src, format=fmt, unit="s", error_is_null=True)
+        ts = pd.Series(arr.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False), index=sub.index)
+        # arrow rolls 2025-02-30 over to 03-02: days 29-31 are re-read strictly by pandas
+        late = sub.str.contains(r"^[0-9]{4}-[0-9]{1,2}-(?:29|30|31)", regex=True).fillna(False)
+        if late.any():
+            ts[late] = pd.to_datetime(sub[late], format=fmt, errors="coerce").astype("datetime64[ns]")
         return ts.dt.tz_localize(TIMEZONE, nonexistent="NaT", ambiguous="NaT")
 
-    with_year = n.str.match(r"^\d{4}-\d{1,2}-\d{1,2}").fillna(False).to_numpy()
+    with_year = n.str.match(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}").fillna(False).to_numpy()
     for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S",
                 "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H"):
         m = todo & with_year
         if not m.any():
             break
         put(m, naive(n[m], fmt))
-    m = todo & n.str.contains(r"\d[T ]\d.*(?:[+-]\d{2}:?\d{2}|Z)$", regex=True).fillna(False).to_numpy()
+    m = todo & n.str.contains(r"[0-9][T ][0-9].*(?:[+-][0-9]{2}:?[0-9]{2}|Z)$", regex=True).fillna(False).to_numpy()
     if m.any():
         ts = pd.to_datetime(n[m], format="ISO8601", utc=True, errors="coerce").dt.tz_convert(TIMEZONE)
         put(m, ts)
-    m = todo & n.str.fullmatch(r"\d{8}").fillna(False).to_numpy()
+    m = todo & n.str.fullmatch(r"[0-9]{8}").fillna(False).to_numpy()
     if m.any():
         put(m, naive(n[m], "%Y%m%d"))
-    m = todo & n.str.fullmatch(r"\d+(?:\.\d+)?").fillna(False).to_numpy()
+    m = todo & n.str.fullmatch(r"[0-9]+(?:\.[0-9]+)?").fillna(False).to_numpy()
     if m.any():
         num = pd.to_numeric(n[m], errors="coerce").to_numpy(dtype=float)
         serial = (num >= 20000) & (num < 80000)
@@ -438,7 +502,7 @@ def parse_datetimes(values: pd.Series, year_hint: int | None = None) -> tuple[pd
                 mm = np.zeros(len(n), dtype=bool)
                 mm[np.flatnonzero(m)[sel]] = True
                 put(mm, ts)
-    m = todo & n.str.fullmatch(r"\d{1,2}-\d{1,2}(?: \d{1,2}:\d{2}(?::\d{2})?)?").fillna(False).to_numpy()
+    m = todo & n.str.fullmatch(r"[0-9]{1,2}-[0-9]{1,2}(?: [0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?").fillna(False).to_numpy()
     if m.any():
         sub = n[m]
         base = pd.to_datetime("2000-" + sub, format="mixed", errors="coerce")  # 2000 is a leap year
@@ -454,7 +518,8 @@ def parse_datetimes(values: pd.Series, year_hint: int | None = None) -> tuple[pd
         full = pd.Series(years.astype(str), index=sub.index) + "-" + sub
         ts = pd.to_datetime(full, format="mixed", errors="coerce")
         put(m, ts.dt.tz_localize(TIMEZONE, nonexistent="NaT", ambiguous="NaT"))
-    return out, pd.Series(todo, index=index)
+    result = pd.Series(pd.DatetimeIndex(out).tz_localize("UTC").tz_convert(TIMEZONE), index=index)
+    return result.astype(DT_DTYPE), pd.Series(todo, index=index)
 
 
 def parse_counts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -477,7 +542,7 @@ def parse_counts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_integer_dtype(values):
         v = values.astype("Int64")
         return v.mask(v == -1), pd.Series(v.fillna(0) < -1, index=values.index).astype(bool)
-    s = strip_padding(values.astype("str")).str.normalize("NFKC")
+    s = nfkc(strip_padding(values.astype("str")))
     present = s.notna()
     low = s.str.lower()
     zero = low.isin(ZERO_WORDS).fillna(False)
@@ -510,7 +575,7 @@ def parse_bools(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     values = pd.Series(values)
     if pd.api.types.is_bool_dtype(values):
         return values.astype("boolean"), pd.Series(False, index=values.index)
-    s = strip_padding(values.astype("str")).str.normalize("NFKC").str.lower()
+    s = nfkc(strip_padding(values.astype("str"))).str.lower()
     v = s.map(BOOL_WORDS)
     out = pd.Series(v, index=values.index, dtype="object").astype("boolean")
     bad = s.notna() & v.isna() & ~s.isin(EMPTY_WORDS).fillna(False)
@@ -758,6 +823,7 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
     report = pd.DataFrame(rows, columns=LOAD_REPORT_COLUMNS)
     data = df.loc[clean_mask].reset_index(drop=True) if len(df) else pd.DataFrame(columns=names)
     data = _finish(table, data, names, registry)
+    validate(table, data)  # the clean table meets its contract (a failure here is a bug)
     return TableLoad(data, q, report, caveats)
 
 
@@ -780,7 +846,7 @@ def _finish(table: str, data: pd.DataFrame, names: list[str], registry) -> pd.Da
             if name in FREE_TEXT[table]:
                 s = normalize_text(s)
             else:
-                s = strip_padding(s.str.normalize("NFKC"))
+                s = strip_padding(nfkc(s))
             if name in PII_COLUMNS.get(table, []):
                 s = mask_pii(s)
             data[name] = s
@@ -902,7 +968,7 @@ def to_iso(frame: pd.DataFrame) -> pd.DataFrame:
     for c in out.columns:
         if isinstance(out[c].dtype, pd.DatetimeTZDtype):
             s = out[c].dt.strftime("%Y-%m-%dT%H:%M:%S%z").astype("str")
-            out[c] = s.str.replace(r"([+-]\d{2})(\d{2})$", r"\1:\2", regex=True)
+            out[c] = s.str.replace(r"([+-][0-9]{2})([0-9]{2})$", r"\1:\2", regex=True)
     return out
 
 
