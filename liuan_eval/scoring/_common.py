@@ -62,24 +62,39 @@ def num(x: pd.Series, digits: int = 1) -> pd.Series:
     return x.astype("Float64").round(digits).astype("str")
 
 
+def group_codes(keys: list[pd.Series]) -> tuple[np.ndarray, pd.DataFrame]:
+    """One integer code per row for the combination of ``keys`` (missing as ``""``), and the
+    distinct combinations (a DataFrame with columns ``k0, k1, …`` indexed by code)."""
+    code = np.zeros(len(keys[0]), dtype=np.int64)
+    for k in keys:
+        c, _ = pd.factorize(k.fillna("").astype("str"))
+        code = code * (int(c.max()) + 2 if len(c) else 1) + c
+    code, _ = pd.factorize(code)
+    first = pd.Series(np.arange(len(code))).groupby(code).first().to_numpy()
+    uniq = pd.DataFrame({f"k{i}": k.fillna("").astype("str").to_numpy()[first] for i, k in enumerate(keys)})
+    return code, uniq
+
+
 def join_ids(ids: pd.Series, keys: list[pd.Series] | pd.Series) -> pd.Series:
     """Evidence strings per group: up to :data:`MAX_EVIDENCE_IDS` ids joined by ``;``.
 
-    One Python join per group (accounts or units), never per row.
+    Indexed by the group's key (a MultiIndex for several keys); one Python join per group
+    (accounts or units), never per row.
     """
-    df = pd.DataFrame({"id": ids.astype("str").fillna("?")})
     keys = keys if isinstance(keys, list) else [keys]
-    names = []
-    for i, k in enumerate(keys):
-        df[f"k{i}"] = k.fillna("").astype("str").to_numpy()
-        names.append(f"k{i}")
-    df["_n"] = df.groupby(names, sort=False).cumcount()
-    head = df[df["_n"] < MAX_EVIDENCE_IDS]
-    out = head.groupby(names, sort=False)["id"].agg(";".join)
-    count = df.groupby(names, sort=False).size()
-    more = count - MAX_EVIDENCE_IDS
-    extra = pd.Series(np.where(more > 0, ";…(共" + count.astype("str") + "条)", ""), index=count.index)
-    return (out + extra.reindex(out.index)).rename("evidence")
+    code, uniq = group_codes(keys)
+    order = np.argsort(code, kind="stable")
+    sc = code[order]
+    starts = np.r_[0, np.flatnonzero(sc[1:] != sc[:-1]) + 1] if len(sc) else np.array([], dtype=np.int64)
+    rank = np.arange(len(sc)) - np.repeat(starts, np.diff(np.r_[starts, len(sc)]))
+    take = order[rank < MAX_EVIDENCE_IDS]
+    idv = ids.astype("str").fillna("?").to_numpy(dtype=object)
+    joined = pd.Series(idv[take]).groupby(code[take], sort=True).agg(";".join)
+    count = np.bincount(code, minlength=len(uniq))
+    more = np.where(count > MAX_EVIDENCE_IDS, ";…(共" + pd.Series(count).astype("str") + "条)", "")
+    ev = joined.reindex(range(len(uniq))).fillna("").to_numpy(dtype=object) + more
+    idx = pd.MultiIndex.from_frame(uniq) if len(keys) > 1 else pd.Index(uniq["k0"])
+    return pd.Series(ev, index=idx, name="evidence", dtype="str")
 
 
 @dataclass
@@ -195,10 +210,9 @@ def build_context(dataset, year: int, criteria: Criteria) -> Context:
     posts = None
     if posts_all is not None:
         posts_all = posts_all[posts_all["account_id"].notna() & posts_all["published_at"].notna()]
+        posts_all = _join_registry(posts_all, acc)
         t = posts_all["published_at"]
         posts = posts_all[(t >= start) & (t < end)]
-        posts = _join_registry(posts, acc)
-        posts_all = _join_registry(posts_all, acc)
     msgs = normalise_table(dataset.messages, "messages")
     if msgs is not None:
         t = msgs["received_at"]
@@ -216,15 +230,18 @@ def build_context(dataset, year: int, criteria: Criteria) -> Context:
 
 
 def _join_registry(df: pd.DataFrame, acc: pd.DataFrame | None) -> pd.DataFrame:
+    """The registry's ``unit``, ``unit_type`` and ``reg_platform`` for each row (one hash lookup)."""
     df = df.drop(columns=[c for c in ("unit", "unit_type", "reg_platform") if c in df.columns])
     if acc is None or len(acc) == 0:
-        return df.assign(unit=pd.Series(pd.NA, index=df.index, dtype="str"),
-                         unit_type=pd.Series(pd.NA, index=df.index, dtype="str"),
-                         reg_platform=pd.Series(pd.NA, index=df.index, dtype="str"))
-    lk = acc.set_index("account_id")
-    ids = df["account_id"]
-    return df.assign(unit=ids.map(lk["unit"]).astype("str"), unit_type=ids.map(lk["unit_type"]).astype("str"),
-                     reg_platform=ids.map(lk["platform"]).astype("str"))
+        na = pd.Series(pd.NA, index=df.index, dtype="str")
+        return df.assign(unit=na, unit_type=na, reg_platform=na)
+    pos = pd.Index(acc["account_id"]).get_indexer(df["account_id"])
+    found = pos >= 0
+    out = {}
+    for src, dst in (("unit", "unit"), ("unit_type", "unit_type"), ("platform", "reg_platform")):
+        vals = acc[src].astype("str").to_numpy(dtype=object)
+        out[dst] = pd.Series(np.where(found, vals[np.maximum(pos, 0)], None), index=df.index, dtype="str")
+    return df.assign(**out)
 
 
 def rows(unit, account_id, platform, window_start, window_end, explanation, evidence) -> pd.DataFrame:
@@ -259,14 +276,28 @@ def empty_rows() -> pd.DataFrame:
     return fix_rows(pd.DataFrame({c: pd.Series([], dtype=object) for c in ROW_COLUMNS}))
 
 
-_PUNCT = re.compile(r"[\s\u3000，。！？、；：“”‘’（）《》【】〔〕…—,.!?;:'\"()\[\]<>~～·\-_/\\|*#@]+")
+# whitespace and punctuation, written as literal characters (no \\s or \\u escapes) so that pandas
+# hands the pattern to pyarrow's RE2 instead of Python's re, row by row
+_SPACE = " \t\n\r\x0b\x0c\u3000\u00a0\u200b\u200c\u200d\ufeff"
+_PUNCT = re.compile("[" + _SPACE + "，。！？、；：“”‘’（）《》【】〔〕…—,.!?;:'\"()<>~～·_/|*#@＠\\-\\[\\]\\\\" + "]+")
 
 
 def normalise_text(s: pd.Series) -> pd.Series:
-    """Text without whitespace and punctuation (for comparisons)."""
-    return s.astype("str").str.replace(_PUNCT.pattern, "", regex=True)
+    """Text without whitespace and punctuation (for comparisons).
+
+    The regex runs once per distinct text (replies and reposts repeat a lot).
+
+    Examples
+    --------
+    >>> normalise_text(pd.Series(["已收到。", " 六安 发布！", None])).tolist()
+    ['已收到', '六安发布', nan]
+    """
+    codes, uniq = pd.factorize(s.astype("str"), use_na_sentinel=True)
+    norm = pd.Series(uniq, dtype="str").str.replace(_PUNCT.pattern, "", regex=True).to_numpy(dtype=object)
+    out = np.where(codes >= 0, norm[np.maximum(codes, 0)] if len(norm) else None, None)
+    return pd.Series(out, index=s.index, dtype="str")
 
 
 __all__ = ["Context", "DAY", "FINDING_COLUMNS", "NotAssessed", "ROW_COLUMNS", "UNIT_TYPE_LABELS",
-           "build_context", "empty_rows", "fix_rows", "fmt_date", "fmt_minute", "join_ids",
+           "build_context", "empty_rows", "fix_rows", "fmt_date", "fmt_minute", "group_codes", "join_ids",
            "normalise_text", "num", "platform_label", "rows"]

@@ -23,6 +23,7 @@ from liuan_eval.scoring._common import (
 from liuan_eval.workdays import deadline_end, workdays_between
 
 RICH = ("image", "chart", "audio", "video", "link")
+_NOT_NAME = "[@＠ \t\n\r\u3000\u200b]"  # literal characters: keeps the regex on pyarrow
 
 
 def c10_forms(ctx: Context, crit) -> pd.DataFrame:
@@ -45,7 +46,7 @@ def c10_forms(ctx: Context, crit) -> pd.DataFrame:
 
 
 def _source_ok(source: pd.Series, crit) -> pd.Series:
-    src = source.astype("str").str.replace(r"[@＠\s]", "", regex=True)
+    src = source.astype("str").str.replace(_NOT_NAME, "", regex=True)
     names = "|".join(re.escape(s) for s in crit.params["sources"])
     ok = src.str.contains(names, regex=True)
     pats = crit.params["source_patterns"]
@@ -96,7 +97,11 @@ def match_reposts(ctx: Context, crit, releases: pd.DataFrame, posts: pd.DataFram
 
     window = pd.Timedelta(days=crit.params["match_window_days"])
     hi, lo = crit.params["min_similarity"], crit.params["min_similarity_with_source"]
-    p = posts.sort_values("published_at")
+    starts = np.sort(releases["published_at"].dt.as_unit("ns").array.asi8)
+    tall = posts["published_at"].dt.as_unit("ns").array.asi8
+    last = np.searchsorted(starts, tall, side="right") - 1
+    inside = (last >= 0) & (tall < starts[np.maximum(last, 0)] + window.value)
+    p = posts[inside].sort_values("published_at")
     t = p["published_at"].dt.as_unit("ns").array.asi8
     text = normalise_text(p["text"].fillna("")) if "text" in p.columns else pd.Series("", index=p.index)
     src = (normalise_text(p["repost_source"].fillna("")) if "repost_source" in p.columns
@@ -111,11 +116,19 @@ def match_reposts(ctx: Context, crit, releases: pd.DataFrame, posts: pd.DataFram
         rtext = getattr(r, "text", "")
         queries = [q for q in normalise_text(pd.Series([r.title, rtext if isinstance(rtext, str) else ""],
                                                        dtype="str")).fillna("").tolist() if q]
-        sim = process.cdist(queries, cand.tolist(), scorer=fuzz.partial_ratio, workers=1).max(axis=0)
         issuer = normalise_text(pd.Series([r.issuing_account], dtype="str")).fillna("")[0]
         s = src.iloc[i0:i1]
         by_source = ((s.str.len() > 0) & s.str.contains(issuer, regex=False)).fillna(False).to_numpy() \
             if issuer else np.zeros(len(s), bool)
+        # prefilter (vectorised, RE2): a text within 80 of a query shares one of its 3-character pieces
+        grams = sorted({q[i:i + 3] for q in queries for i in range(max(len(q[:200]) - 2, 1))})
+        pre = cand.str.contains("|".join(re.escape(g) for g in grams), regex=True).fillna(False).to_numpy() \
+            | by_source
+        sim = np.zeros(len(cand))
+        if pre.any():
+            codes, uniq = pd.factorize(cand[pre])  # each distinct text scored once; weak matches cut off early
+            sim[pre] = process.cdist(queries, list(uniq), scorer=fuzz.partial_ratio, score_cutoff=min(hi, lo),
+                                     workers=-1).max(axis=0)[codes]
         ok = (sim >= hi) | ((sim >= lo) & by_source)
         m = p.iloc[i0:i1][ok]
         if len(m):
@@ -153,7 +166,7 @@ def c12_key_reposts(ctx: Context, crit) -> pd.DataFrame:
     alive = (grid["opened_at"].fillna(ctx.start) <= grid["published_at"]) & (
         grid["closed_at"].isna() | (grid["closed_at"] >= due.dt.floor("D"))).fillna(True)
     grid = grid.assign(due=due)[alive.to_numpy()]
-    cand = posts[posts["account_id"].isin(grid["account_id"])]
+    cand = posts[posts["account_id"].isin(grid["account_id"].unique())]
     found = match_reposts(ctx, crit, rel, cand)
     g = grid.merge(found, on=["release_id", "account_id"], how="left")
     delay_min = (g["repost_at"] - g["published_at"]).dt.total_seconds() / 60
@@ -197,24 +210,27 @@ def dormant_gaps(ctx: Context, min_days: int, platforms=("weibo", "wechat", "app
         posts = pd.DataFrame({"account_id": pd.Series([], dtype="str"),
                               "published_at": pd.Series([], dtype=f"datetime64[ns, {ctx.start.tz}]")})
     day0 = ctx.start.tz_localize(None).to_datetime64().astype("datetime64[D]")
-    p = posts[posts["account_id"].isin(acc["account_id"])]
-    pday = (p["published_at"].dt.tz_localize(None).to_numpy().astype("datetime64[D]") - day0).astype(np.int64)
-    a_start = (acc["active_start"].dt.tz_localize(None).to_numpy().astype("datetime64[D]") - day0).astype(np.int64)
-    a_end = (acc["active_end"].dt.tz_localize(None).to_numpy().astype("datetime64[D]") - day0).astype(np.int64)
+
+    def days_of(s: pd.Series) -> np.ndarray:
+        return (s.dt.tz_localize(None).to_numpy().astype("datetime64[D]") - day0).astype(np.int64)
+
     ids = acc["account_id"].to_numpy()
-    lk = pd.DataFrame({"s": a_start, "e": a_end}, index=ids)
-    ps = p["account_id"].map(lk["s"]).to_numpy()
-    pe = p["account_id"].map(lk["e"]).to_numpy()
-    keep = (pday >= ps) & (pday < pe)
-    # each account's post days, plus sentinels: the day before its start and its (exclusive) end
-    d = pd.DataFrame({"a": np.concatenate([p["account_id"].to_numpy()[keep], ids, ids]),
-                      "d": np.concatenate([pday[keep], a_start - 1, a_end])}).drop_duplicates()
-    d = d.sort_values(["a", "d"], ignore_index=True)
-    nxt = d.groupby("a", sort=False)["d"].shift(-1)
-    gap = nxt - d["d"] - 1
-    sel = (gap >= min_days).fillna(False).to_numpy()
-    out = pd.DataFrame({"account_id": d["a"].to_numpy()[sel], "first": d["d"].to_numpy()[sel] + 1,
-                        "days": gap.to_numpy()[sel].astype(np.int64)})
+    code = pd.Index(ids).get_indexer(posts["account_id"])  # one hash pass; -1 when not an active account
+    sel = code >= 0
+    pcode, pday = code[sel], days_of(posts["published_at"][sel])
+    a_start, a_end = days_of(acc["active_start"]), days_of(acc["active_end"])
+    keep = (pday >= a_start[pcode]) & (pday < a_end[pcode])
+    # (account, day) as one sorted int64 key; sentinels: the day before each start and each (exclusive) end
+    span = 1 << 20
+    off = 1 << 10
+    acodes = np.arange(len(ids), dtype=np.int64)
+    key = np.unique(np.concatenate([pcode[keep] * span + pday[keep] + off, acodes * span + a_start - 1 + off,
+                                    acodes * span + a_end + off]))
+    a, d = key // span, key % span - off
+    same = a[1:] == a[:-1]
+    gap = d[1:] - d[:-1] - 1
+    hit = same & (gap >= min_days)
+    out = pd.DataFrame({"account_id": ids[a[:-1][hit]], "first": d[:-1][hit] + 1, "days": gap[hit]})
     first = pd.to_datetime(day0 + out["first"].to_numpy().astype("timedelta64[D]")).tz_localize(ctx.start.tz)
     out["first_day"] = first
     out["last_day"] = first + pd.to_timedelta(out["days"] - 1, unit="D")
@@ -248,7 +264,7 @@ def c16_crisis_silence(ctx: Context, crit) -> pd.DataFrame:
         raise NotAssessed("缺少发布信息（posts）")
     h = crit.params["within_hours"]
     inc = inc.reset_index(drop=True).assign(_i=lambda x: x.index, until=lambda x: x["started_at"] + pd.Timedelta(hours=h))
-    p = ctx.posts_all[ctx.posts_all["unit"].isin(inc["unit"]) & ctx.posts_all["platform"].isin(crit.platforms)]
+    p = ctx.posts_all[ctx.posts_all["unit"].isin(inc["unit"].unique()) & ctx.posts_all["platform"].isin(crit.platforms)]
     m = inc[["_i", "unit", "started_at", "until"]].merge(p[["unit", "published_at", "post_id"]], on="unit")
     hit = m[(m["published_at"] >= m["started_at"]) & (m["published_at"] <= m["until"])]
     n_posts = hit.groupby("_i").size().reindex(inc["_i"], fill_value=0)

@@ -30,7 +30,7 @@ def influence_index(ctx: Context, weights: dict[str, float]) -> pd.DataFrame:
     acc = ctx.active_accounts()
     days = ((acc["active_end"] - acc["active_start"]).dt.days).clip(lower=1).to_numpy(dtype=float)
     posts = ctx.posts if ctx.posts is not None else pd.DataFrame({"account_id": pd.Series([], dtype="str")})
-    p = posts[posts["account_id"].isin(acc["account_id"])]
+    p = posts[posts["account_id"].isin(acc["account_id"].unique())]
     g = p.groupby("account_id")
     num = pd.DataFrame(index=acc["account_id"])
     avail = pd.DataFrame(index=acc["account_id"])

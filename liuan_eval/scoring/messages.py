@@ -12,6 +12,7 @@ import pandas as pd
 from liuan_eval.scoring._common import (
     Context,
     empty_rows,
+    group_codes,
     join_ids,
     normalise_text,
     num,
@@ -35,34 +36,37 @@ def _replied(m: pd.DataFrame) -> pd.Series:
 
 def _per_account(ctx: Context, m: pd.DataFrame, bad: pd.Series, total: pd.Series | None, until: pd.Series,
                  sentence) -> pd.DataFrame:
-    """Group the bad messages by (unit, account) and build one finding per group."""
-    b = m[bad.to_numpy()]
-    if not len(b):
+    """Group the bad messages by (unit, account) and build one finding per group (integer-coded groups)."""
+    bad = np.asarray(bad, dtype=bool)
+    if not bad.any():
         return empty_rows()
-    key_u = b["unit"].fillna("") if "unit" in b.columns else pd.Series("", index=b.index)
-    key_a = b["account_id"].fillna("") if "account_id" in b.columns else pd.Series("", index=b.index)
-    g = pd.DataFrame({"u": key_u, "a": key_a, "t0": b["received_at"], "t1": until[bad.to_numpy()],
-                      "unans": _replied(b).isna()}).groupby(["u", "a"], sort=True).agg(
-        n=("t0", "size"), first=("t0", "min"), last=("t1", "max"), unans=("unans", "sum"))
-    if total is not None:
-        all_u = m["unit"].fillna("") if "unit" in m.columns else pd.Series("", index=m.index)
-        all_a = m["account_id"].fillna("") if "account_id" in m.columns else pd.Series("", index=m.index)
-        tot = total.groupby([all_u, all_a]).sum().reindex(g.index, fill_value=0)
-    else:
-        tot = g["n"]
-    ev = join_ids(b["message_id"], [key_u, key_a]).reindex(g.index)
-    units = g.index.get_level_values(0).to_series(index=g.index)
-    accs = g.index.get_level_values(1).to_series(index=g.index)
+    empty = pd.Series("", index=m.index, dtype="str")
+    all_u = m["unit"] if "unit" in m.columns else empty
+    all_a = m["account_id"] if "account_id" in m.columns else empty
+    code, uniq = group_codes([all_u, all_a])
+    k = len(uniq)
+    tot = pd.Series(np.bincount(code, minlength=k))
+    bc = code[bad]
+    n = pd.Series(np.bincount(bc, minlength=k))
+    unans = pd.Series(np.bincount(bc, weights=_replied(m).isna().to_numpy()[bad], minlength=k)).astype("int64")
+    t0 = pd.Series(m["received_at"].array[bad]).groupby(bc).min()
+    t1 = pd.Series(until.array[bad]).groupby(bc).max()
+    plat_all = m["platform"].to_numpy(dtype=object) if "platform" in m.columns else np.full(len(m), None)
+    p2 = pd.Series(plat_all[bad]).groupby(bc).first()
+    ids = m["message_id"].to_numpy(dtype=object)[bad]
+    ev = join_ids(pd.Series(ids), pd.Series(bc.astype("str")))
+    groups = np.flatnonzero(n.to_numpy() > 0)
+    g = pd.DataFrame({"n": n[groups].to_numpy(), "unans": unans[groups].to_numpy(),
+                      "first": t0.reindex(groups).to_numpy(), "last": t1.reindex(groups).to_numpy()})
+    units = pd.Series(uniq["k0"].to_numpy()[groups], dtype="str")
+    accs = pd.Series(uniq["k1"].to_numpy()[groups], dtype="str")
     info = ctx.account_info(accs.where(accs != ""))
-    plat = info["platform"]
-    if "platform" in b.columns:
-        p2 = b.groupby([key_u, key_a])["platform"].first().reindex(g.index)
-        plat = plat.fillna(p2.astype("str"))
+    plat = info["platform"].fillna(pd.Series(p2.reindex(groups).to_numpy(), dtype="str"))
     who = (platform_label(plat.fillna("")) + "账号“" + info["account_name"].fillna(accs) + "”").where(
         accs != "", units + "（未注明账号）")
-    expl = sentence(who, g, tot)
-    return rows(units.to_numpy(), accs.to_numpy(), plat.to_numpy(), g["first"].to_numpy(), g["last"].to_numpy(),
-                expl.to_numpy(), ev.to_numpy())
+    expl = sentence(who, g, pd.Series(tot[groups].to_numpy()))
+    return rows(units.to_numpy(), accs.to_numpy(), plat.to_numpy(), g["first"], g["last"],
+                expl.to_numpy(), ev.reindex(groups.astype("str")).to_numpy())
 
 
 def reply_delays(ctx: Context, m: pd.DataFrame, n: int) -> pd.DataFrame:

@@ -61,7 +61,7 @@ def c02_hall(ctx: Context, crit) -> pd.DataFrame:
     posts = ctx.need("posts")
     out = []
     if crit.params["flag_unregistered"]:
-        stray = posts[~posts["account_id"].isin(acc["account_id"])]
+        stray = posts[~posts["account_id"].isin(acc["account_id"].unique())]
         if len(stray):
             name_col = stray["account"] if "account" in stray.columns else pd.Series(pd.NA, index=stray.index,
                                                                                      dtype="str")
@@ -78,7 +78,7 @@ def c02_hall(ctx: Context, crit) -> pd.DataFrame:
                             g["last"].to_numpy(), expl.to_numpy(), ev.reindex(g.index).to_numpy()))
     if crit.params["flag_silent_registered"]:
         act = acc[acc["active"] & acc["platform"].isin(crit.platforms)]
-        silent = act[~act["account_id"].isin(posts["account_id"])]
+        silent = act[~act["account_id"].isin(posts["account_id"].unique())]
         if len(silent):
             expl = ("登记在册的" + platform_label(silent["platform"]) + "账号“" + silent["account_name"]
                     + "”在" + fmt_date(silent["active_start"]) + "至" + fmt_date(silent["active_end"] - DAY)
