@@ -211,3 +211,33 @@ def test_csv_floats_do_not_print_like_id_numbers(tmp_path):
     paths = pipeline.write_csvs({"t": pd.DataFrame({"q": [0.004881109080079308], "n": [3]})}, tmp_path)
     text = paths["t"].read_text(encoding="utf-8-sig")
     assert not ID_RE.search(text) and "0.00488110908" in text
+
+
+def test_blocking_problems_stop_the_run_with_the_check_list(tmp_path, capsys):
+    from liuan_eval.cli import main
+
+    (tmp_path / "empty").mkdir()
+    assert main(["run", "--data", str(tmp_path / "empty"), "--year", str(YEAR), "--out", str(tmp_path / "o"),
+                 "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "阻断" in err and "账号登记表" in err
+    assert not (tmp_path / "o" / "annual_report.xlsx").exists()
+
+
+def test_missing_tables_give_not_assessed_sections(sample, tmp_path):
+    from liuan_eval.report import sections
+
+    part = tmp_path / "part"
+    part.mkdir()
+    for f in sample.glob("accounts*"):
+        shutil.copy(f, part / f.name)
+    for f in sample.glob("posts_weibo*"):
+        shutil.copy(f, part / f.name)
+    report = pipeline.assess(part, YEAR)
+    html = {f.__name__: f(report).html() for f in sections.ALL_SECTIONS}
+    assert "未评估" in html["section_messages"] and "未评估" in html["section_repost"]
+    assert "未评估" in html["section_reply"] and "未评估" in html["section_hot_issues"]
+    assert "未评估" not in html["section_ranking"]
+    assert "C07" in html["section_method"]          # listed among the criteria not assessed
+    res = pipeline.run_assessment(part, YEAR, tmp_path / "out", notebook=False, progress=False)
+    assert "未评估：没有本年度的网民留言" in pipeline.summary(res)

@@ -168,6 +168,14 @@ def repost_summary(repost: pd.DataFrame | None) -> pd.DataFrame:
     return out[cols]
 
 
+class BlockingProblems(RuntimeError):
+    """The pre-flight check found problems that stop the assessment (see ``liuan-eval check``)."""
+
+    def __init__(self, check):
+        self.check = check
+        super().__init__(check.to_text())
+
+
 def _step(bar, text: str) -> None:
     if bar is not None:
         bar.set_description_str(text)
@@ -215,6 +223,8 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
             dataset = getattr(pre, "dataset", None)
         except (ImportError, AttributeError) as exc:
             missing["data_quality"] = tr(f"未评估：预检模块不可用（{exc}）", f"not assessed: pre-flight check unavailable ({exc})")
+        if pre is not None and not getattr(pre, "ok", True):
+            raise BlockingProblems(pre)
         if dataset is None:
             dataset = liuan_eval.load(data_dir, year=year)
         if bar is not None:
@@ -514,6 +524,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         res = run_assessment(data, args.year, args.out, args.criteria, notebook=not args.no_notebook,
                              progress=not args.quiet)
+    except BlockingProblems as exc:
+        print(tr("错误：数据有阻断性问题，无法进行考核，请先修正：", "error: blocking data problems, fix them first:"),
+              file=sys.stderr)
+        print(str(exc), file=sys.stderr)
+        return 1
     except InputError as exc:
         print(tr(f"错误：数据无法读取：{exc}", f"error: data cannot be read: {exc}"), file=sys.stderr)
         return 1
@@ -530,12 +545,15 @@ def summary(res: RunResult) -> str:
     m = getattr(r.assessment, "metrics", {}) or {}
     lines = [tr(f"六安市政务“两微一端”{r.year}年度考核完成（考核标准：{r.criteria}）",
                 f"Lu'an annual assessment {r.year} done (criteria: {r.criteria})")]
-    rr, ot = m.get("reply_rate", np.nan), m.get("on_time_rate", np.nan)
+    def pct(v) -> str:
+        return "—" if v is None or not np.isfinite(v) else f"{v:.1%}"
+
+    rr, ot = pct(m.get("reply_rate", np.nan)), pct(m.get("on_time_rate", np.nan))
     lines.append(tr(f"  单位 {m.get('units', '—')} 个，账号 {m.get('accounts', '—')} 个，信息 {m.get('posts', '—')} 条，"
-                    f"留言 {m.get('messages', '—')} 条，答复率 {rr:.1%}，按时率 {ot:.1%}，"
+                    f"留言 {m.get('messages', '—')} 条，答复率 {rr}，按时率 {ot}，"
                     f"问题 {len(r.assessment.findings)} 个，通报整改 {len(r.assessment.rectification)} 个",
                     f"  {m.get('units', '-')} units, {m.get('accounts', '-')} accounts, {m.get('posts', '-')} posts, "
-                    f"{m.get('messages', '-')} messages, reply rate {rr:.1%}, on time {ot:.1%}, "
+                    f"{m.get('messages', '-')} messages, reply rate {rr}, on time {ot}, "
                     f"{len(r.assessment.findings)} findings, {len(r.assessment.rectification)} to rectify"))
     for reason in dict.fromkeys(r.missing.values()):
         lines.append("  " + reason)

@@ -375,6 +375,11 @@ def section_actions(report) -> Section:
     return s
 
 
+def _basename(paths: pd.Series) -> pd.Series:
+    """File names without their folders (vectorised; missing stays missing)."""
+    return paths.astype("str").str.replace(r"^.*[/\\]", "", regex=True)
+
+
 def section_data_quality(report) -> Section:
     """数据质量: the pre-flight check's problems, what was quarantined and why."""
     s = Section("data-quality", SECTIONS["data-quality"])
@@ -388,7 +393,7 @@ def section_data_quality(report) -> Section:
                               table=summary["table"].map(lambda t: TABLE_LABELS.get(t, t)))
         s.table(show, "隔离原因汇总", limit=None)
     if ds.load_report is not None and len(ds.load_report):
-        lr = ds.load_report.assign(file=ds.load_report["file"].astype("str").map(lambda p: p.rsplit("/", 1)[-1]))
+        lr = ds.load_report.assign(file=_basename(ds.load_report["file"]))
         s.table(lr, "各文件读取情况", limit=None)
     pre = report.preflight
     if pre is not None and getattr(pre, "problems", None) is not None:
@@ -398,7 +403,7 @@ def section_data_quality(report) -> Section:
                f"提示 {int(counts.get('info', 0))} 个。")
         cols = [c for c in ["severity", "table", "file", "row", "column", "message", "suggestion"] if c in p.columns]
         if len(p):
-            show = p[cols].assign(**({"file": p["file"].astype("str").map(lambda x: x.rsplit("/", 1)[-1])}
+            show = p[cols].assign(**({"file": _basename(p["file"])}
                                      if "file" in cols else {}),
                                   **({"severity": p["severity"].astype("str").replace(
                                       {"blocking": "阻断", "warning": "警告", "info": "提示"})}
