@@ -42,6 +42,10 @@ def test_key_figures_counts_and_rates():
     assert kf["发布信息数"] == 4 and kf["网民留言数"] == 3
     assert kf["按时答复率（5个工作日内）"] == 0.75
     assert kf["通报整改账号数"] == 2 and kf["建议关停账号数"] == 0
+    # the scoring engine's count of accounts active in the year wins over the registry's rows
+    kf = dict(zip(*tables.key_figures(accounts(), None, None, metrics={
+        "accounts": 4, "accounts_by_platform": {"weibo": 2, "wechat": 1, "app": 1}, "reply_rate": 0.5}).T.to_numpy()))
+    assert (kf["账号总数"], kf["微信账号数"], kf["留言答复率"]) == (4, 1, 0.5)
 
 
 def test_reply_timeliness_across_national_day():

@@ -143,7 +143,9 @@ def key_figures(accounts: pd.DataFrame | None, posts: pd.DataFrame | None,
     rectification, closure : DataFrame, optional
         The assessment's lists; their distinct accounts are counted.
     metrics : dict, optional
-        The assessment's headline figures; used where this function has no table.
+        The assessment's headline figures: ``accounts_by_platform`` (accounts active in
+        the year) is preferred to counting the registry; ``reply_rate`` and
+        ``on_time_rate`` are used when ``reply`` is absent.
 
     Examples
     --------
@@ -156,11 +158,17 @@ def key_figures(accounts: pd.DataFrame | None, posts: pd.DataFrame | None,
     metrics = metrics or {}
     rows: list[tuple[str, object]] = []
     n_units = accounts["unit"].nunique() if accounts is not None else metrics.get("units", np.nan)
-    rows.append(("单位数", n_units))
-    rows.append(("账号总数", len(accounts) if accounts is not None else np.nan))
-    for p in PLATFORMS:
-        n = int(accounts["platform"].astype("str").eq(p).sum()) if accounts is not None else np.nan
-        rows.append((f"{PLATFORM_LABELS[p]}账号数", n))
+    rows.append(("单位数", int(n_units) if pd.notna(n_units) else np.nan))
+    by_platform = metrics.get("accounts_by_platform")
+    if by_platform is not None:   # the scoring engine's count: accounts active during the year
+        rows.append(("账号总数", int(metrics.get("accounts", sum(by_platform.values())))))
+        for p in PLATFORMS:
+            rows.append((f"{PLATFORM_LABELS[p]}账号数", int(by_platform.get(p, 0))))
+    else:
+        rows.append(("账号总数", len(accounts) if accounts is not None else np.nan))
+        for p in PLATFORMS:
+            n = int(accounts["platform"].astype("str").eq(p).sum()) if accounts is not None else np.nan
+            rows.append((f"{PLATFORM_LABELS[p]}账号数", n))
     rows.append(("发布信息数", len(posts) if posts is not None else np.nan))
     rows.append(("网民留言数", len(messages) if messages is not None else np.nan))
     if reply is not None and not reply.empty:
