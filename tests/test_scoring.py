@@ -360,3 +360,22 @@ def test_calendar_fallback_year_is_a_caveat():
 def test_both_presets_run_on_the_same_data(criteria):
     a = score(Dataset(accounts=accounts(), posts=all_posts()), year=2025, criteria=criteria)
     assert a.criteria.name == criteria and len(a.unit_scores) == 1
+
+
+def test_score_command_writes_the_four_files_with_bom(tmp_path, capsys):
+    from liuan_eval.cli import main
+    from liuan_eval.datasets import generate_sample
+
+    generate_sample(2025, seed=4, scale=0.1, out=tmp_path / "d")
+    assert main(["score", "--data", str(tmp_path / "d"), "--year", "2025", "--out", str(tmp_path / "o")]) == 0
+    for name in ("unit_scores", "account_scores", "findings", "quarantine"):
+        raw = (tmp_path / "o" / f"{name}.csv").read_bytes()
+        assert raw[:3] == b"\xef\xbb\xbf", name
+    f = pd.read_csv(tmp_path / "o" / "findings.csv", encoding="utf-8-sig", dtype=str)
+    assert {"criterion", "unit", "account_id", "explanation"} <= set(f.columns) and len(f) > 10
+    q = pd.read_csv(tmp_path / "o" / "quarantine.csv", encoding="utf-8-sig", dtype=str)
+    assert len(q) > 0
+    out = capsys.readouterr().out
+    assert "年度考核" in out and "发现问题" in out
+    assert main(["score", "--data", str(tmp_path / "d"), "--year", "2025", "--out", str(tmp_path / "o2"),
+                 "--criteria", "no_such"]) == 2

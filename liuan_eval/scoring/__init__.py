@@ -273,12 +273,21 @@ def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016") ->
         metrics = _metrics(ctx, f, units)
     caveats = list(getattr(dataset, "caveats", []) or [])
     fallback = set(calendar_fallback_years(pd.Series([ctx.start, ctx.end - pd.Timedelta(days=1)])))
+    covered = set(range(2004, 2027))  # only years outside chinesecalendar's table are fallbacks
+    try:
+        from liuan_eval.workdays import calendar_coverage
+
+        lo, hi = calendar_coverage()
+        covered = set(range(lo, hi + 1))
+    except ImportError:  # pragma: no cover
+        pass
     for w in caught:
         if issubclass(w.category, CalendarFallbackWarning):
-            fallback.update(int(y) for y in re.findall(r"(?<!\d)(\d{4})(?!\d)", str(w.message))
-                            if int(y) < 2004 or int(y) > 2026)
+            fallback.update(int(y) for y in getattr(w.message, "years", None)
+                            or re.findall(r"(?<!\d)(\d{4})(?!\d)", str(w.message)))
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    fallback -= covered
     if fallback:
         years = "、".join(str(y) for y in sorted(fallback))
         caveats.append(tr(f"工作日历没有{years}年的节假日和调休安排，这些年份按周一至周五为工作日计算。",
