@@ -716,6 +716,8 @@ def preflight_check(folder: str | Path, year: int | None = None) -> CheckResult:
             problems.append(_problem("info", "year_inferred", message=tr(
                 f"未指定考核年度，按数据推断为 {year} 年（可用 --year 指定）",
                 f"no --year given; the data say {year}")))
+    for caveat in getattr(ds, "caveats", None) or []:
+        problems.append(_problem("info", "caveat", message=str(caveat)))
     problems += _unit_problems(ds, sources, folder)
     problems += _account_problems(ds, sources, folder)
     problems += _silent_problems(ds, sources, year, folder)
@@ -730,6 +732,24 @@ def preflight_check(folder: str | Path, year: int | None = None) -> CheckResult:
 
 # --------------------------------------------------------------------------- output
 
+def _coverage_lines(result: CheckResult) -> list[str]:
+    cov = result.coverage
+    if cov is None or cov.empty:
+        return []
+    out = [tr("各表时间覆盖：", "time coverage:")]
+    for rec in cov.itertuples(index=False):  # one line per table
+        if pd.isna(rec.first):
+            continue
+        span = f"{rec.first:%Y-%m-%d} — {rec.last:%Y-%m-%d}"
+        inside = ""
+        if result.year is not None and not pd.isna(rec.rows_in_year):
+            inside = tr(f"，{result.year} 年内 {rec.rows_in_year:,} 行、{rec.months_in_year} 个月有数据",
+                        f"; {rec.rows_in_year:,} in {result.year}, {rec.months_in_year} months with data")
+        out.append(tr(f"  {TABLE_LABELS[rec.table]}：{rec.rows:,} 行，{span}{inside}",
+                      f"  {rec.table}: {rec.rows:,} rows, {span}{inside}"))
+    return out
+
+
 def _format(result: CheckResult, limit: int | None) -> str:
     en = tr("zh", "en") == "en"
     labels = SEVERITY_LABELS_EN if en else SEVERITY_LABELS
@@ -741,6 +761,7 @@ def _format(result: CheckResult, limit: int | None) -> str:
                 f"pre-flight check: {c['blocking']} blocking, {c['warning']} warnings, {c['info']} notes"
                 + (f" (year {year})" if year else ""))]
     if p.empty:
+        lines.extend(_coverage_lines(result))
         lines.append(tr("未发现问题，可以运行考核。", "no problems found; ready to run."))
         return "\n".join(lines)
     keys = ["severity", "code", "table", "file", "column"]
@@ -762,6 +783,7 @@ def _format(result: CheckResult, limit: int | None) -> str:
             where.append(tr(f"列“{rec.column}”", f"column '{rec.column}'"))
         loc = f"[{' '.join(where)}] " if where else ""
         lines.append(f"[{labels[rec.severity]}] {loc}{rec.message}")
+    lines.extend(_coverage_lines(result))
     if result.disabled_criteria:
         lines.append(tr("因缺少数据表而无法考核的指标：", "criteria not assessed for want of a table:"))
         for table, crit in result.disabled_criteria.items():

@@ -200,3 +200,10 @@ def test_limit_summarises_long_groups(tmp_path):
     short = r.to_text(limit=20)
     assert "同类问题另有 11 条" in short
     assert "同类问题另有" not in r.to_text(limit=None)
+
+
+def test_text_shows_time_coverage(tmp_path):
+    folder = _write(tmp_path / "cov", accounts__csv=ACCOUNTS, posts__csv=_posts(months=range(3, 6)))
+    text = preflight_check(folder, year=2025).to_text()
+    assert "各表时间覆盖：" in text
+    assert "发布信息：6 行，2025-03-05 — 2025-05-06，2025 年内 6 行、3 个月有数据" in text
