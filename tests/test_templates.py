@@ -187,3 +187,17 @@ def test_filled_templates_check_and_score_like_the_generator_csvs(tmp_path):
         y = pd.read_csv(tmp_path / "o2" / name, dtype=str)
         assert len(x) > 0, name
         pd.testing.assert_frame_equal(x, y, obj=name)
+
+
+def test_unchanged_templates_load_cleanly(tmp_path):
+    from liuan_eval.io import load
+
+    write_templates(tmp_path)
+    ds = load(tmp_path, year=2025)
+    assert ds.quarantine.empty, ds.quarantine.to_dict("records")
+    for table in TABLES:
+        frame = ds.table(table)
+        assert len(frame) == 2, table
+    assert sorted(ds.accounts["platform"]) == ["wechat", "weibo"]
+    assert list(ds.filings["event"]) == ["open", "staff_change"]
+    assert ds.posts["published_at"].iloc[0] == pd.Timestamp("2025-03-01 09:30", tz="Asia/Shanghai")
