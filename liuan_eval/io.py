@@ -25,6 +25,7 @@ import difflib
 import io
 import re
 import sys
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -298,11 +299,11 @@ def _read_csv(path: Path) -> _Raw:
                                  "expected": "a header row and data rows", "expected_zh": "表头行和数据行"}])
     try:
         enc = detect_encoding(raw)
-    except UnicodeDecodeError:
+        text = raw.decode(enc)
+    except (UnicodeDecodeError, LookupError):
         raise InputError(path, [{"column": "", "row": "", "value": tr("无法识别的编码", "unknown encoding"),
                                  "expected": "UTF-8, UTF-8 with BOM or GB18030/GBK text",
                                  "expected_zh": "UTF-8、带BOM的UTF-8或GB18030/GBK文本"}]) from None
-    text = raw.decode(enc)
     del raw
     text = text.lstrip("\ufeff").replace("\x00", "")
     first = text.split("\n", 1)[0]
@@ -311,10 +312,13 @@ def _read_csv(path: Path) -> _Raw:
     if frame is not None:
         return _Raw(frame, np.arange(len(frame), dtype=np.int64) + 2, [])
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, index_col=False, engine="c")
-        lines = np.arange(len(frame), dtype=np.int64) + 2
-        return _Raw(frame, lines, [])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+                                skip_blank_lines=False, index_col=False, engine="c")
+        if not any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+            lines = np.arange(len(frame), dtype=np.int64) + 2
+            return _Raw(frame, lines, [])  # (a parser warning means lost fields: read record by record)
     except pd.errors.EmptyDataError:
         raise InputError(path, [{"column": "", "row": 1, "value": tr("没有表头", "no header"),
                                  "expected": "a header row", "expected_zh": "表头行"}]) from None
