@@ -9,8 +9,8 @@ period is compared with the sum ``S`` of the ``k`` preceding periods (``k`` = up
 message rate did not change, ``c`` given ``c + S`` is Binomial(``c + S``, 1/(k+1)):
 the exact conditional test for the equality of two Poisson rates (Przyborowski &
 Wilenski, 1940). Its one-sided p-value ``P(X >= c)`` is corrected for the many
-(group, period) cells tested by Benjamini–Hochberg; a burst is a cell with ``c >=
-min_count`` and corrected ``q <= alpha``. A unit that always receives many messages is
+(group, period) cells by Benjamini–Hochberg over every cell that has enough history; a burst is a cell with
+``c >= min_count`` and corrected ``q <= alpha``. A unit that always receives many messages is
 thus not flagged, while a quiet unit whose messages triple is.
 
 Hot issues
@@ -135,12 +135,13 @@ def detect_bursts(messages: pd.DataFrame, by=("unit", "topic"), freq: str = "W",
     lo = np.maximum(0, t - window)
     S = cs[:, t] - cs[:, lo]
     k = (t - lo)[None, :].repeat(G, axis=0)
-    tested = (k >= min_history) & (C >= min_count)
-    gi, ti = np.nonzero(tested)
+    eligible = k >= min_history
+    gi, ti = np.nonzero(eligible)
     c, s, kk = C[gi, ti], S[gi, ti], k[gi, ti]
+    # every eligible cell is in the BH family (not only the busy ones: no selection bias)
     p = binom.sf(c - 1, c + s, 1.0 / (kk + 1))
     q = _bh(p)
-    hit = q <= alpha
+    hit = (q <= alpha) & (c >= min_count)
     gi, ti, c, s, kk, p, q = gi[hit], ti[hit], c[hit], s[hit], kk[hit], p[hit], q[hit]
     idx = counts.index
     out = pd.DataFrame({col: idx.get_level_values(col)[gi] if isinstance(idx, pd.MultiIndex)
@@ -173,7 +174,7 @@ def _similarity_pairs(X: sp.csr_matrix, threshold: float, block: int = 2000) -> 
     return sp.csr_matrix((np.ones(len(r), dtype=np.int8), (r, c)), shape=(n, n))
 
 
-def find_hot_issues(messages: pd.DataFrame, *, threshold: float = 0.6, min_messages: int = 3,
+def find_hot_issues(messages: pd.DataFrame, *, threshold: float = 0.5, min_messages: int = 3,
                     min_users: int = 2, body_chars: int = 120, max_df: float = 0.3) -> pd.DataFrame:
     """Clusters of similar messages from different people, ranked by heat.
 

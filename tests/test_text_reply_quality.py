@@ -1,0 +1,35 @@
+"""Reply quality (liuan_eval/text/reply_quality.py)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from liuan_eval.text.reply_quality import REPLY_COLUMNS, assess_replies
+
+
+def _frame():
+    stock = "您好，您的留言已收悉。感谢您对我们工作的关注和支持。"
+    return pd.DataFrame({
+        "title": ["东街路灯不亮", "小区垃圾没人清运", "公交车太少", "学校收费", "噪音扰民", "医院排队", "无人答复"],
+        "text": ["东街路灯坏了一个月", "垃圾堆了一周", "", "", "", "", "请处理"],
+        "reply_text": ["经核查，东街路灯线路老化，已于5月3日维修完毕，恢复照明。",
+                       "您反映的小区垃圾问题，城管局已安排专人清运，本周内完成。",
+                       stock, stock, stock, stock, None],
+    })
+
+
+def test_planted_good_and_boilerplate_replies():
+    r = assess_replies(_frame())
+    assert list(r.columns) == REPLY_COLUMNS
+    assert r["reply_has_action"].tolist()[:2] == [True, True]
+    assert r["reply_has_time"].tolist()[:2] == [True, True]
+    assert r["reply_completeness"].tolist()[:3] == [1.0, 1.0, 0.0]
+    assert r["reply_is_boilerplate"].tolist()[:6] == [False, False, True, True, True, True]
+    assert r.loc[0, "reply_relevance"] > r.loc[2, "reply_relevance"]
+    assert r.loc[0, "reply_quality"] > 0.6 > r.loc[2, "reply_quality"]
+
+
+def test_unanswered_is_na_and_missing_column():
+    r = assess_replies(_frame())
+    assert r.iloc[6].isna().all()
+    r2 = assess_replies(pd.DataFrame({"title": ["a"]}))
+    assert r2.iloc[0].isna().all() and list(r2.columns) == REPLY_COLUMNS
