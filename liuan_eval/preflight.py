@@ -250,7 +250,7 @@ def _header_problems(src: _Source, folder: Path) -> list[dict]:
             suggested_for_missing.add(hint)
             msg = tr(f"《{label}》缺少必填列“{col.label}”；表头“{hint}”是否应为“{col.label}”？",
                      f"{table}: required column '{col.label}' ({m}) is missing; "
-                     f"did you mean '{col.label}' for the header '{hint}'?")
+                     f"did you mean '{col.label}' instead of '{hint}'?")
         else:
             msg = tr(f"《{label}》缺少必填列“{col.label}”（也可写作：{'、'.join(col.aliases[:4])}）",
                      f"{table}: required column '{col.label}' ({m}) is missing "
@@ -787,7 +787,8 @@ def _format(result: CheckResult, limit: int | None) -> str:
     if result.disabled_criteria:
         lines.append(tr("因缺少数据表而无法考核的指标：", "criteria not assessed for want of a table:"))
         for table, crit in result.disabled_criteria.items():
-            lines.append(f"  {TABLE_LABELS[table]}（{table}）: {'、'.join(crit)}")
+            lines.append(tr(f"  {TABLE_LABELS[table]}（{table}）：{'、'.join(crit)}",
+                            f"  {table}: {', '.join(crit)}"))
     if result.ok:
         lines.append(tr("没有阻断问题，可以运行考核；建议先处理上面的警告。",
                         "nothing blocks a run; consider fixing the warnings first."))
