@@ -379,3 +379,33 @@ def test_score_command_writes_the_four_files_with_bom(tmp_path, capsys):
     assert "年度考核" in out and "发现问题" in out
     assert main(["score", "--data", str(tmp_path / "d"), "--year", "2025", "--out", str(tmp_path / "o2"),
                  "--criteria", "no_such"]) == 2
+
+
+def test_a_custom_period_bounds_the_dormant_runs_and_the_sentences():
+    # a quarter: posts until 10 May then nothing; Q2 ends 30 June -> 11 May–30 June, 51 days
+    p = pd.concat([all_posts().query("account_id != 'W1'"), daily_posts(end="2025-05-10", every=1)],
+                  ignore_index=True)
+    a = score(Dataset(accounts=accounts(), posts=p), year=2025, period=("2025-04-01", "2025-06-30"))
+    f = a.findings[a.findings["criterion"] == "C15"]
+    assert len(f) == 1 and "2025-05-11至2025-06-30连续51天" in f.iloc[0]["explanation"]
+    assert a.metrics["posts"] == len(p[(p["published_at"] >= "2025-04-01") & (p["published_at"] < "2025-07-01")])
+
+
+@pytest.mark.real_data
+def test_silence_after_the_beijing_rainstorm_matches_a_direct_count(shared_data):
+    from liuan_eval.io import read_table
+
+    folder = shared_data / "gov_weibo_raw" / "北京暴雨"
+    posts = read_table("posts", sorted(folder.glob("*.csv")), platform="weibo", account_from_filename=True,
+                       year_hint=2012).data
+    posts = posts[posts["published_at"].notna()].assign(account_id=lambda d: d["account"])
+    names = sorted(posts["account"].unique())
+    acc = pd.DataFrame({"unit": names, "unit_type": "department", "platform": "weibo", "account_id": names,
+                        "account_name": names, "opened_at": pd.Timestamp("2009-01-01", tz=TZ)})
+    t0 = pd.Timestamp("2012-07-21 10:00", tz=TZ)
+    inc = pd.DataFrame({"unit": names, "kind": "public_opinion", "started_at": t0})
+    a = score(Dataset(accounts=acc, posts=posts, incidents=inc), year=2012, period=("2012-06-01", "2012-08-31"))
+    within = posts[(posts["published_at"] >= t0) & (posts["published_at"] <= t0 + pd.Timedelta(hours=24))]
+    expect = sorted(set(names) - set(within["account"]))
+    assert sorted(a.findings.loc[a.findings["criterion"] == "C16", "unit"]) == expect
+    assert len(a.account_scores) == len(names) == 12

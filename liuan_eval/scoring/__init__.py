@@ -234,7 +234,7 @@ def _metrics(ctx: Context, f: pd.DataFrame, unit_scores: pd.DataFrame) -> dict:
     return m
 
 
-def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016") -> Assessment:
+def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016", period=None) -> Assessment:
     """Assess a loaded dataset for one year against a criteria preset.
 
     Parameters
@@ -245,6 +245,8 @@ def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016") ->
         The assessment year: 1 January 00:00 to 31 December 24:00, Asia/Shanghai.
     criteria : str, pathlib.Path or Criteria
         A built-in preset name (``"liuan_2016"``, ``"state_council_2019"``) or a TOML path.
+    period : (first day, last day), optional
+        Both inclusive; replaces the calendar year (a quarterly check, an event window).
 
     Returns
     -------
@@ -262,7 +264,7 @@ def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016") ->
     from liuan_eval.workdays import CalendarFallbackWarning, calendar_fallback_years
 
     crits = load_criteria(criteria)
-    ctx = build_context(dataset, int(year), crits)
+    ctx = build_context(dataset, int(year), crits, period)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CalendarFallbackWarning)
         f, not_assessed = _findings(ctx, crits)

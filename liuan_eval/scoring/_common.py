@@ -128,6 +128,14 @@ class Context:
     caveats: list[str] = field(default_factory=list)
 
     # ---- helpers -------------------------------------------------------------------
+    @property
+    def label(self) -> str:
+        """``2025年`` for a calendar year, else ``2025-06-01至2025-08-31``."""
+        if self.start == pd.Timestamp(year=self.year, month=1, day=1, tz=TIMEZONE) and \
+                self.end == pd.Timestamp(year=self.year + 1, month=1, day=1, tz=TIMEZONE):
+            return f"{self.year}年"
+        return f"{self.start:%Y-%m-%d}至{(self.end - DAY):%Y-%m-%d}"
+
     def need(self, table: str, *columns: str) -> pd.DataFrame:
         """The table, or :class:`NotAssessed` naming what is missing."""
         from liuan_eval.schemas import TABLE_LABELS, TABLES
@@ -192,10 +200,20 @@ def normalise_table(df: pd.DataFrame | None, table: str) -> pd.DataFrame | None:
     return df
 
 
-def build_context(dataset, year: int, criteria: Criteria) -> Context:
-    """Prepare the tables once: period, active spans, registry facts joined to posts/messages."""
+def build_context(dataset, year: int, criteria: Criteria, period=None) -> Context:
+    """Prepare the tables once: period, active spans, registry facts joined to posts/messages.
+
+    ``period`` (first day, last day), both inclusive, replaces the calendar year (e.g. a quarter).
+    """
     start = pd.Timestamp(year=year, month=1, day=1, tz=TIMEZONE)
     end = pd.Timestamp(year=year + 1, month=1, day=1, tz=TIMEZONE)
+    if period is not None:
+        first, last = (pd.Timestamp(x) for x in period)
+        first = first.tz_localize(TIMEZONE) if first.tzinfo is None else first.tz_convert(TIMEZONE)
+        last = last.tz_localize(TIMEZONE) if last.tzinfo is None else last.tz_convert(TIMEZONE)
+        start, end = first.normalize(), last.normalize() + DAY
+        if end <= start:
+            raise ValueError(f"period {period!r}: the last day is before the first")
     acc = normalise_table(dataset.accounts, "accounts")
     if acc is not None:
         acc = acc[acc["account_id"].notna()].drop_duplicates("account_id", keep="first")

@@ -38,7 +38,7 @@ def c10_forms(ctx: Context, crit) -> pd.DataFrame:
     if not len(bad):
         return empty_rows()
     info = ctx.account_info(bad.index.to_series())
-    expl = (platform_label(info["platform"]) + "账号“" + info["account_name"] + "”" + str(ctx.year) + "年发布"
+    expl = (platform_label(info["platform"]) + "账号“" + info["account_name"] + "”" + ctx.label + "发布"
             + n[bad.index].astype("str") + "条，其中带图片、图解、音视频或链接的占" + num(bad * 100) + "%，低于"
             + f"{lo * 100:g}%。")
     return rows(info["unit"].to_numpy(), bad.index, info["platform"].to_numpy(), ctx.start, ctx.end - DAY,

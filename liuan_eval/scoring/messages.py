@@ -100,7 +100,7 @@ def c07_reply_in_time(ctx: Context, crit) -> pd.DataFrame:
 
     def sentence(who, g, tot):
         rate = (1 - g["n"] / tot) * 100
-        return (who + str(ctx.year) + "年收到职责内留言" + tot.astype("str") + "条，其中" + g["n"].astype("str")
+        return (who + ctx.label + "收到职责内留言" + tot.astype("str") + "条，其中" + g["n"].astype("str")
                 + "条超过" + str(n) + "个工作日未答复（含至期末仍未答复" + g["unans"].astype("str") + "条），按时答复率"
                 + num(rate) + "%。")
 
@@ -120,7 +120,7 @@ def c08_out_of_scope(ctx: Context, crit) -> pd.DataFrame:
     late = (rep >= due).fillna(False) | (rep.isna() & (due <= ctx.end))
 
     def sentence(who, g, tot):
-        return (who + str(ctx.year) + "年收到非本单位职责的留言" + tot.astype("str") + "条，其中" + g["n"].astype("str")
+        return (who + ctx.label + "收到非本单位职责的留言" + tot.astype("str") + "条，其中" + g["n"].astype("str")
                 + "条没有在当天说明情况、指明途径（含未答复" + g["unans"].astype("str") + "条）。")
 
     return _per_account(ctx, m, late, pd.Series(1, index=m.index), rep.fillna(due), sentence)
@@ -154,7 +154,7 @@ def c09_reply_quality(ctx: Context, crit) -> pd.DataFrame:
     bad = poor_replies(m["reply_text"], crit.params["min_chars"], crit.params["boilerplate"])
 
     def sentence(who, g, tot):
-        return (who + str(ctx.year) + "年答复留言" + tot.astype("str") + "条，其中" + g["n"].astype("str")
+        return (who + ctx.label + "答复留言" + tot.astype("str") + "条，其中" + g["n"].astype("str")
                 + "条答复为空或是套话（去掉标点后不足" + str(crit.params["min_chars"]) + "个字或为固定套话），没有直接回应所问。")
 
     return _per_account(ctx, m, bad, pd.Series(1, index=m.index), m["replied_at"], sentence)

@@ -37,7 +37,7 @@ def c01_platforms(ctx: Context, crit) -> pd.DataFrame:
     labels = pd.Series([PLATFORM_LABELS[p] for p in need], index=need)
     miss_txt = missing.dot(labels + "、").str.rstrip("、")
     miss_txt = miss_txt[missing.any(axis=1)]
-    expl = (str(ctx.year) + "年评估期内" + miss_txt.index.to_series() + "没有在运营的" + miss_txt
+    expl = (ctx.label + "评估期内" + miss_txt.index.to_series() + "没有在运营的" + miss_txt
             + "账号（应开通" + "、".join(labels) + "共" + str(len(need)) + "个平台，缺"
             + missing.sum(axis=1)[miss_txt.index].astype("str") + "个）。")
     return rows(miss_txt.index, "", "", ctx.start, ctx.end - DAY, expl.to_numpy(), "")
@@ -72,7 +72,7 @@ def c02_hall(ctx: Context, crit) -> pd.DataFrame:
             unit = _unit_from_name(g["name"].fillna(""), acc["unit"])
             ev = join_ids(stray["post_id"], stray["account_id"])
             expl = ("账号“" + g["name"].fillna(g.index.to_series()) + "”（" + platform_label(g["platform"])
-                    + "，ID " + g.index.to_series() + "）" + str(ctx.year) + "年发布" + g["n"].astype("str")
+                    + "，ID " + g.index.to_series() + "）" + ctx.label + "发布" + g["n"].astype("str")
                     + "条信息，但不在账号登记表中，未进驻政务“两微一端”大厅。")
             out.append(rows(unit.to_numpy(), g.index, g["platform"].to_numpy(), g["first"].to_numpy(),
                             g["last"].to_numpy(), expl.to_numpy(), ev.reindex(g.index).to_numpy()))
