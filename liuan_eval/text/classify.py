@@ -79,6 +79,10 @@ def classify_messages(messages: pd.DataFrame, topic_model=None, sentiment_model=
     table = routing if isinstance(routing, dict) else load_routing(routing)
     n = len(messages)
     out = messages.copy()
+    if n == 0:
+        for c in ADDED_COLUMNS:
+            out[c] = pd.Series([], dtype="Float64" if c in ("topic_confidence", "sentiment_score") else "str")
+        return out
     title = normalize_text(messages["title"]) if "title" in messages else pd.Series([""] * n, index=messages.index)
     text = normalize_text(messages["text"]) if "text" in messages else pd.Series([""] * n, index=messages.index)
     empty = ((title.str.len() == 0) & (text.str.len() == 0)).to_numpy()

@@ -155,6 +155,8 @@ def configure_classify(parser) -> None:
     parser.add_argument("--input", required=True, help=tr("留言CSV", "CSV of messages"))
     parser.add_argument("--text-col", required=True, help=tr("正文列名", "column holding the text"))
     parser.add_argument("--title-col", default=None, help=tr("标题列名（可选）", "column holding the title"))
+    parser.add_argument("--reply-col", default=None,
+                        help=tr("答复意见列名（可选，给出则评估答复质量）", "column holding the reply (optional: reply quality)"))
     parser.add_argument("--topic-model", default=None,
                         help=tr("主题模型文件（默认用软件包自带模型）", "topic model file (default: the shipped one)"))
     parser.add_argument("--sentiment-model", default=None,
@@ -179,7 +181,7 @@ def run_classify(args) -> int:
 
     try:
         frame = _read_csv(args.input)
-        _need(frame, args.input, args.text_col, args.title_col)
+        _need(frame, args.input, args.text_col, args.title_col, args.reply_col)
         models = {}
         for kind, given in (("topic", args.topic_model), ("sentiment", args.sentiment_model)):
             models[kind] = load_model(given, kind) if given else shipped_model(kind)
@@ -187,14 +189,14 @@ def run_classify(args) -> int:
         X = frame.copy()
         X["text"] = frame[args.text_col]
         X["title"] = frame[args.title_col] if args.title_col else ""
-        for c in ("topic",):
-            if c in X.columns and c not in (args.text_col, args.title_col):
-                X = X.drop(columns=c)
+        if args.reply_col:
+            X["reply_text"] = frame[args.reply_col]
+        if "topic" in X.columns:  # a label column of the input is not a given topic here
+            X = X.drop(columns="topic")
         out = classify_messages(X, models["topic"][0], models["sentiment"][0])
-        if args.text_col != "text":
-            out = out.drop(columns="text")
-        if args.title_col != "title":
-            out = out.drop(columns="title")
+        helpers = [c for c, src in (("text", args.text_col), ("title", args.title_col),
+                                    ("reply_text", args.reply_col)) if src != c and c not in frame.columns]
+        out = out.drop(columns=[c for c in helpers if c in out.columns])
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         out.to_csv(args.out, index=False, encoding="utf-8-sig")
     except (CommandError, ValueError, KeyError, OSError) as exc:

@@ -1,0 +1,92 @@
+"""train-topic, train-sentiment and classify commands (liuan_eval/text/cli.py)."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from liuan_eval.cli import main
+from liuan_eval.i18n import set_language
+
+TRANSPORT = ["公交车晚点严重", "公交线路太少", "出租车拒载", "道路货运超载", "公交站台破损", "地铁施工堵车"]
+SCHOOL = ["学校乱收费", "学生作业太多", "教师工资拖欠", "幼儿园学位紧张", "学区划分不合理", "中考政策咨询"]
+
+
+@pytest.fixture(autouse=True)
+def _zh():
+    set_language("zh")
+    yield
+    set_language("zh")
+
+
+@pytest.fixture
+def labeled(tmp_path):
+    n = len(TRANSPORT + SCHOOL)
+    f = pd.DataFrame({
+        "主题": (TRANSPORT + SCHOOL) * 3,
+        "详情": ["请尽快处理，谢谢", "太差了，气死了", "请问怎么办理"] * n,
+        "一级标签": (["交通运输"] * 6 + ["教育文体"] * 6) * 3,
+        "情感": ["正面", "负面", "中性"] * n,
+    })
+    p = tmp_path / "labeled.csv"
+    f.to_csv(p, index=False, encoding="utf-8-sig")
+    return p
+
+
+def test_trained_models_round_trip_through_the_cli(tmp_path, labeled, capsys):
+    tm, sm, out = tmp_path / "topic.joblib", tmp_path / "sent.joblib", tmp_path / "out.csv"
+    assert main(["train-topic", "--input", str(labeled), "--text-col", "详情", "--title-col", "主题",
+                 "--label-col", "一级标签", "--out", str(tm)]) == 0
+    assert main(["train-sentiment", "--input", str(labeled), "--text-col", "详情", "--label-col", "情感",
+                 "--out", str(sm)]) == 0
+    new = pd.DataFrame({"主题": ["公交车太少了", "学校乱收费问题", ""], "详情": ["太差了，气死了", "请问怎么办理", ""],
+                        "答复": ["已安排增开班次，下月起实施。", None, None]})
+    src = tmp_path / "new.csv"
+    new.to_csv(src, index=False, encoding="gb18030")
+    capsys.readouterr()
+    assert main(["classify", "--input", str(src), "--text-col", "详情", "--title-col", "主题", "--reply-col", "答复",
+                 "--topic-model", str(tm), "--sentiment-model", str(sm), "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert str(tm) in said and str(sm) in said and "1条标题和正文均为空" in said
+    got = pd.read_csv(out, dtype="str", encoding="utf-8-sig")
+    assert got["topic"].tolist()[:2] == ["交通运输", "教育文体"]
+    assert got["department"].iloc[0] in ("六安市交通运输局", "人工分办")
+    assert got["sentiment"].tolist()[:2] == ["negative", "neutral"]
+    assert got["topic_source"].tolist() == ["model", "model", "empty"]
+    for c in ["topic_confidence", "sentiment_score", "risk_level", "risk_reasons", "reply_quality"]:
+        assert c in got.columns
+    assert "text" not in got.columns and "reply_text" not in got.columns
+
+
+def test_unknown_sentiment_labels_are_listed(tmp_path, capsys):
+    p = tmp_path / "bad.csv"
+    pd.DataFrame({"t": ["好", "差", "嗯"], "l": ["正面", "很好", "未知"]}).to_csv(p, index=False)
+    assert main(["train-sentiment", "--input", str(p), "--text-col", "t", "--label-col", "l",
+                 "--out", str(tmp_path / "m.joblib")]) == 2
+    err = capsys.readouterr().err
+    assert "'很好'" in err and "'未知'" in err and "bad.csv" in err
+    assert not (tmp_path / "m.joblib").exists()
+
+
+def test_missing_column_and_file_are_clear(tmp_path, labeled, capsys):
+    assert main(["train-topic", "--input", str(labeled), "--text-col", "正文", "--label-col", "一级标签",
+                 "--out", str(tmp_path / "m.joblib")]) == 2
+    err = capsys.readouterr().err
+    assert "正文" in err and "一级标签" in err  # the missing column and the columns present
+    assert main(["classify", "--input", str(tmp_path / "nope.csv"), "--text-col", "x",
+                 "--out", str(tmp_path / "o.csv")]) == 2
+    assert "nope.csv" in capsys.readouterr().err
+
+
+def test_wrong_model_kind_is_refused(tmp_path, labeled, capsys):
+    tm = tmp_path / "topic.joblib"
+    assert main(["train-topic", "--input", str(labeled), "--text-col", "详情", "--label-col", "一级标签",
+                 "--out", str(tm)]) == 0
+    assert main(["classify", "--input", str(labeled), "--text-col", "详情", "--sentiment-model", str(tm),
+                 "--topic-model", str(tm), "--out", str(tmp_path / "o.csv")]) == 2
+    assert "topic" in capsys.readouterr().err
+
+
+def test_english_messages(tmp_path, labeled, capsys):
+    assert main(["--lang", "en", "train-topic", "--input", str(labeled), "--text-col", "详情", "--label-col", "一级标签",
+                 "--out", str(tmp_path / "m.joblib")]) == 0
+    assert "topic model written" in capsys.readouterr().out
