@@ -377,7 +377,11 @@ def _read_parquet(path: Path) -> _Raw:
     frame = frame.reset_index(drop=True)
     frame.columns = [str(c) for c in frame.columns]
     for c in frame.columns:
-        if not (pd.api.types.is_datetime64_any_dtype(frame[c]) or pd.api.types.is_string_dtype(frame[c])):
+        if pd.api.types.is_datetime64_any_dtype(frame[c]):  # as ISO text, read back like any file
+            col = frame[c]
+            frame[c] = (to_iso(col.to_frame())[c] if isinstance(col.dtype, pd.DatetimeTZDtype)
+                        else col.dt.strftime("%Y-%m-%d %H:%M:%S").astype("str"))
+        elif not pd.api.types.is_string_dtype(frame[c]):
             col = frame[c]
             if pd.api.types.is_float_dtype(col):
                 whole = col.notna() & (col == col.round())
@@ -402,7 +406,8 @@ def _read_raw(path: Path) -> _Raw:
 
 
 # --- value parsers -----------------------------------------------------------------------------
-def parse_datetimes(values: pd.Series, year_hint: int | None = None) -> tuple[pd.Series, pd.Series]:
+def parse_datetimes(values: pd.Series, year_hint: int | None = None,
+                    groups: np.ndarray | None = None) -> tuple[pd.Series, pd.Series]:
     """Parse timestamps written in any of the real formats; naive values are Asia/Shanghai.
 
     Formats: ``2012-8-31 21:59``, ``2016/11/24 9:30``, ``2016年11月24日 09:30``, ISO 8601
@@ -511,14 +516,16 @@ def parse_datetimes(values: pd.Series, year_hint: int | None = None) -> tuple[pd
         sub = n[m]
         base = pd.to_datetime("2000-" + sub, format="mixed", errors="coerce")  # 2000 is a leap year
         year = int(year_hint) if year_hint else pd.Timestamp.now(tz=TIMEZONE).year
-        diff = base.diff().dt.total_seconds().to_numpy()
+        g = (np.asarray(groups)[m] if groups is not None else np.zeros(len(sub), dtype=np.int64))
+        diff = base.groupby(g).diff().dt.total_seconds().to_numpy()  # within each file
         half = 183 * 86400
         small = np.abs(diff) < half  # the export's order, judged on ordinary steps
-        ascending = np.sum(small & (diff > 0)) > np.sum(small & (diff < 0))
-        if ascending:
-            years = year + np.cumsum(np.nan_to_num(diff) < -half)
-        else:
-            years = year - np.cumsum(np.nan_to_num(diff) > half)
+        up = pd.Series(small & (diff > 0)).groupby(g).transform("sum").to_numpy()
+        down = pd.Series(small & (diff < 0)).groupby(g).transform("sum").to_numpy()
+        ascending = up > down
+        d = np.nan_to_num(diff)
+        step = np.where(ascending, (d < -half).astype(np.int64), -(d > half).astype(np.int64))
+        years = year + pd.Series(step).groupby(g).cumsum().to_numpy()
         full = pd.Series(years.astype(str), index=sub.index) + "-" + sub
         ts = pd.to_datetime(full, format="mixed", errors="coerce")
         put(m, ts.dt.tz_localize(TIMEZONE, nonexistent="NaT", ambiguous="NaT"))
@@ -612,10 +619,9 @@ def _missing_error(table: str, path: Path, hm: HeaderMap, missing: list[str], he
         en=f"file {path} lacks required columns of table {table}. Columns found: {found}")
 
 
-def _convert_file(table: str, path: Path, raw: _Raw, *, platform, account, account_from_filename,
-                  year_hint) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
-    """One file's rows → canonical columns, per-row first problem (or None), quarantine for bad rows."""
-    cols = TABLES[table]
+def _prepare_file(table: str, path: Path, raw: _Raw, *, platform, account,
+                  account_from_filename) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One file's rows → canonical columns as trimmed text (options filled in), and its bad rows."""
     frame = raw.frame
     hm = map_headers(table, list(frame.columns))
     file_platform = platform or _platform_from_name(path.stem)
@@ -632,8 +638,7 @@ def _convert_file(table: str, path: Path, raw: _Raw, *, platform, account, accou
         raise _missing_error(table, path, hm, missing, list(frame.columns))
     inv = {v: k for k, v in hm.mapping.items()}
     # trimmed cells; blank records (every cell empty) are not rows
-    cells = {c: frame[c] if pd.api.types.is_datetime64_any_dtype(frame[c]) else strip_padding(frame[c])
-             for c in frame.columns}
+    cells = {c: strip_padding(frame[c]) for c in frame.columns}
     lines = raw.lines
     if len(frame) and cells:
         nonblank = np.zeros(len(frame), dtype=bool)
@@ -643,35 +648,46 @@ def _convert_file(table: str, path: Path, raw: _Raw, *, platform, account, accou
             keep = np.flatnonzero(nonblank)
             cells = {c: v.iloc[keep].reset_index(drop=True) for c, v in cells.items()}
             lines = lines[keep]
-    n = len(lines)
-    index = pd.RangeIndex(n)
+    index = pd.RangeIndex(len(lines))
     out: dict[str, pd.Series] = {}
-    problem = np.full(n, None, dtype=object)
-    pcol = np.full(n, None, dtype=object)
-    pval = np.full(n, None, dtype=object)
-    rawtext: dict[str, pd.Series] = {}
-
-    def flag(col: str, mask, reason: str) -> None:
-        mask = np.asarray(mask, dtype=bool) & (problem == None)  # noqa: E711
-        if mask.any():
-            problem[mask] = reason
-            pcol[mask] = col
-            v = rawtext[col].astype("str").fillna("").str.slice(0, 500).to_numpy(dtype=object)
-            pval[mask] = v[mask]
-
-    for name, col in cols.items():
-        src = cells[inv[name]] if name in inv else pd.Series(pd.NA, index=index, dtype="str")
-        is_dt = pd.api.types.is_datetime64_any_dtype(src)
-        txt = src if is_dt else src.astype("str")
+    for name in TABLES[table]:
+        txt = cells[inv[name]] if name in inv else pd.Series(pd.NA, index=index, dtype="str")
         if name == "account" and table == "posts":
             fill = account or (path.stem if account_from_filename else None)
             if fill:
                 txt = txt.fillna(fill)
         if name == "platform" and file_platform:
             txt = txt.fillna(file_platform)
-        rawtext[name] = txt.astype("str") if is_dt else txt
+        out[name] = txt
+    data = pd.DataFrame(out, index=index)
+    data["_line"] = lines
+    bad_q = pd.DataFrame({"table": table, "file": str(path),
+                          "line": [b[0] for b in raw.bad], "column": "",
+                          "value": [b[1][:500] for b in raw.bad], "reason": "bad_row"})
+    return data, bad_q
+
+
+def _convert(table: str, frame: pd.DataFrame, year_hint, groups: np.ndarray) -> pd.DataFrame:
+    """Text columns → typed canonical columns, with each row's first problem (or NA)."""
+    n = len(frame)
+    index = frame.index
+    out: dict[str, pd.Series] = {}
+    problem = np.full(n, None, dtype=object)
+    pcol = np.full(n, None, dtype=object)
+    pval = np.full(n, None, dtype=object)
+
+    def flag(col: str, mask, rawtext: pd.Series) -> None:
+        mask = np.asarray(mask, dtype=bool) & (problem == None)  # noqa: E711
+        if mask.any():
+            problem[mask] = reason
+            pcol[mask] = col
+            v = rawtext.astype("str").fillna("").str.slice(0, 500).to_numpy(dtype=object)
+            pval[mask] = v[mask]
+
+    for name, col in TABLES[table].items():
+        txt = frame[name].astype("str")
         if col.kind == "datetime":
-            v, bad = parse_datetimes(txt, year_hint)
+            v, bad = parse_datetimes(txt, year_hint, groups=groups)
         elif col.kind == "int":
             v, bad = parse_counts(txt)
         elif col.kind == "bool":
@@ -680,27 +696,26 @@ def _convert_file(table: str, path: Path, raw: _Raw, *, platform, account, accou
             v = normalize_choice(txt, col.choice_aliases)
             bad = txt.notna() & v.isna()
         else:
-            v, bad = txt, pd.Series(False, index=index)
+            v, bad = txt, None
         out[name] = v
         reason = {"datetime": "bad_datetime", "int": "bad_number", "bool": "bad_choice",
                   "category": "bad_choice"}.get(col.kind)
         if reason:
-            flag(name, bad.to_numpy(dtype=bool), reason)
+            flag(name, bad.to_numpy(dtype=bool), txt)
     if table == "posts":
         out["account_id"] = out["account_id"].fillna(out["account"])
-        rawtext["account_id"] = out["account_id"]
-    for name, col in cols.items():
+    reason = "missing_value"
+    for name, col in TABLES[table].items():
         if col.required:
-            flag(name, out[name].isna().to_numpy(), "missing_value")
+            flag(name, out[name].isna().to_numpy(), out[name].astype("str") if col.kind == "str"
+                 else frame[name].astype("str"))
     data = pd.DataFrame(out, index=index)
-    bad_q = pd.DataFrame({"table": table, "file": str(path),
-                          "line": [b[0] for b in raw.bad], "column": "",
-                          "value": [b[1][:500] for b in raw.bad], "reason": "bad_row"})
-    data["_line"] = lines
+    data["_line"] = frame["_line"].to_numpy()
+    data["_file"] = frame["_file"].to_numpy()
     data["_problem"] = problem
     data["_pcol"] = pcol
     data["_pval"] = pval
-    return data, bad_q
+    return data
 
 
 def _empty_quarantine() -> pd.DataFrame:
@@ -768,12 +783,15 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
     parts, bads = [], []
     for i, path in enumerate(paths):
         raw = _read_raw(path)
-        data, bad_q = _convert_file(table, path, raw, platform=platform, account=account,
-                                    account_from_filename=account_from_filename, year_hint=year_hint)
+        data, bad_q = _prepare_file(table, path, raw, platform=platform, account=account,
+                                    account_from_filename=account_from_filename)
         data["_file"] = i
         parts.append(data)
         bads.append(bad_q)
-    df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    # one conversion for all the files (year-less dates are resolved file by file)
+    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    df = _convert(table, frame, year_hint, frame["_file"].to_numpy())
+    del frame, parts
     names = column_names(table)
     caveats: list[str] = []
     if table == "posts" and registry is not None and len(df):
