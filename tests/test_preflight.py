@@ -207,3 +207,31 @@ def test_text_shows_time_coverage(tmp_path):
     text = preflight_check(folder, year=2025).to_text()
     assert "各表时间覆盖：" in text
     assert "发布信息：6 行，2025-03-05 — 2025-05-06，2025 年内 6 行、3 个月有数据" in text
+
+
+def test_unreadable_file_blocks_and_the_rest_is_still_checked(tmp_path):
+    folder = _write(tmp_path / "broken", accounts__csv=ACCOUNTS, messages__csv=MESSAGES)
+    (folder / "posts.xlsx").write_bytes(b"this is not a workbook")
+    r = preflight_check(folder, year=2025)
+    p = _one(r.problems, "unreadable_file")
+    assert (p["severity"], p["table"], p["file"]) == ("blocking", "posts", "posts.xlsx")
+    assert r.exit_code == 1
+    assert "bad_datetime" in set(r.problems["code"])  # messages were loaded all the same
+    assert r.dataset.messages is not None and r.dataset.posts is None
+
+
+def test_rows_in_excel_templates_are_excel_row_numbers(tmp_path):
+    from openpyxl import load_workbook
+
+    from liuan_eval.templates import template_filename
+
+    write_templates(tmp_path, ["accounts", "posts"])
+    path = tmp_path / template_filename("posts")
+    wb = load_workbook(path)
+    ws = wb["发布信息"]
+    col = [c.value for c in ws[1]].index("发布时间") + 1
+    ws.cell(3, col).value = "2025年2月30日"
+    wb.save(path)
+    r = preflight_check(tmp_path, year=2025)
+    p = _one(r.problems, "bad_datetime")
+    assert (p["file"], p["row"], p["column"]) == (template_filename("posts"), 3, "发布时间")
