@@ -409,3 +409,15 @@ def test_silence_after_the_beijing_rainstorm_matches_a_direct_count(shared_data)
     expect = sorted(set(names) - set(within["account"]))
     assert sorted(a.findings.loc[a.findings["criterion"] == "C16", "unit"]) == expect
     assert len(a.account_scores) == len(names) == 12
+
+
+def test_bad_tables_are_clear_errors_naming_table_column_and_row():
+    from liuan_eval.scoring._common import ScoringInputError
+
+    with pytest.raises(ScoringInputError, match="unit_type"):
+        score(Dataset(accounts=accounts().drop(columns="unit_type"), posts=all_posts()), year=2025)
+    p = all_posts()
+    p["published_at"] = p["published_at"].astype(str)
+    p.loc[7, "published_at"] = "昨天"
+    with pytest.raises(ScoringInputError, match=r"第 7 行.*发布时间.*昨天"):
+        score(Dataset(accounts=accounts(), posts=p), year=2025)

@@ -26,6 +26,10 @@ MAX_EVIDENCE_IDS = 30
 DAY = pd.Timedelta(days=1)
 
 
+class ScoringInputError(ValueError):
+    """A table handed to :func:`liuan_eval.score` that cannot be read (names table, column, row)."""
+
+
 class NotAssessed(Exception):  # noqa: N818 - it is an outcome, not a failure
     """Raised by an indicator that cannot be assessed; the message is the (Chinese) reason."""
 
@@ -184,16 +188,32 @@ _KIND_DTYPE = {"str": "str", "category": "str", "datetime": f"datetime64[ns, {TI
 
 def normalise_table(df: pd.DataFrame | None, table: str) -> pd.DataFrame | None:
     """Every canonical column present (missing optional ones as NA), timestamps in Shanghai time."""
-    from liuan_eval.schemas import TABLES
+    from liuan_eval.i18n import tr
+    from liuan_eval.schemas import TABLE_LABELS, TABLES
 
     if df is None:
         return None
+    if not isinstance(df, pd.DataFrame):
+        raise ScoringInputError(tr(f"{TABLE_LABELS[table]}（{table}）应为 DataFrame，得到 {type(df).__name__}",
+                                   f"table {table}: expected a DataFrame, got {type(df).__name__}"))
+    missing = [c.name for c in TABLES[table].values() if c.required and c.name not in df.columns]
+    if missing and len(df):
+        labels = "、".join(f"“{TABLES[table][c].label}”（{c}）" for c in missing)
+        raise ScoringInputError(tr(f"{TABLE_LABELS[table]}（{table}）缺少必填列：{labels}",
+                                   f"table {table}: required column(s) missing: {', '.join(missing)}"))
     df = df.copy()
     for name, col in TABLES[table].items():
         if name not in df.columns:
             continue
         if col.kind == "datetime":
-            df[name] = as_local(df[name])
+            before = df[name]
+            df[name] = as_local(before)
+            bad = df[name].isna() & before.notna()
+            if bad.any():
+                i = bad.idxmax()
+                raise ScoringInputError(tr(
+                    f"{TABLE_LABELS[table]}（{table}）第 {i} 行“{col.label}”（{name}）的值 {before[i]!r} 不是日期时间",
+                    f"table {table}, row {i}, column {name}: {before[i]!r} is not a date-time"))
         elif col.kind in ("str", "category") and df[name].dtype != "str":
             df[name] = df[name].astype("str")
     df.attrs["present"] = [c for c in column_names(table) if c in df.columns]
@@ -316,6 +336,6 @@ def normalise_text(s: pd.Series) -> pd.Series:
     return pd.Series(out, index=s.index, dtype="str")
 
 
-__all__ = ["Context", "DAY", "FINDING_COLUMNS", "NotAssessed", "ROW_COLUMNS", "UNIT_TYPE_LABELS",
+__all__ = ["Context", "DAY", "ScoringInputError", "FINDING_COLUMNS", "NotAssessed", "ROW_COLUMNS", "UNIT_TYPE_LABELS",
            "build_context", "empty_rows", "fix_rows", "fmt_date", "fmt_minute", "group_codes", "join_ids",
            "normalise_text", "num", "platform_label", "rows"]
