@@ -35,13 +35,14 @@ def test_key_figures_counts_and_rates():
     posts = pd.DataFrame({"account_id": ["a1"] * 4})
     messages = pd.DataFrame({"message_id": ["1", "2", "3"]})
     reply = pd.DataFrame({"unit": ["金安区", "合计"], "reply_rate": [0.5, 0.5], "on_time_rate": [1.0, 0.75]})
-    rect = pd.DataFrame({"account_id": ["a1", "a1", "h1"]})
+    rect = pd.DataFrame({"unit": ["金安区", "金安区", "霍山县", "市教育局"], "account_id": ["a1", "a1", "h1", ""]})
     kf = dict(zip(*tables.key_figures(accounts(), posts, messages, reply, rect, None).T.to_numpy()))
     assert kf["单位数"] == 3 and kf["账号总数"] == 5
     assert (kf["微博账号数"], kf["微信账号数"], kf["客户端账号数"]) == (2, 2, 1)
     assert kf["发布信息数"] == 4 and kf["网民留言数"] == 3
     assert kf["按时答复率（5个工作日内）"] == 0.75
     assert kf["通报整改账号数"] == 2 and kf["建议关停账号数"] == 0
+    assert kf["通报整改单位数（单位层面问题）"] == 1
     # the scoring engine's count of accounts active in the year wins over the registry's rows
     kf = dict(zip(*tables.key_figures(accounts(), None, None, metrics={
         "accounts": 4, "accounts_by_platform": {"weibo": 2, "wechat": 1, "app": 1}, "reply_rate": 0.5}).T.to_numpy()))

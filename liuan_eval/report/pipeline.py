@@ -237,9 +237,7 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
             missing["messages"] = tr("未评估：没有本年度的网民留言（messages）", "not assessed: no messages for the year")
         else:
             try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", UserWarning)
-                    classified = liuan_eval.classify_messages(messages)
+                classified = liuan_eval.classify_messages(messages)
             except (ImportError, AttributeError) as exc:
                 missing["messages"] = tr(f"未评估：留言分类模块不可用（{exc}）",
                                          f"not assessed: message classification unavailable ({exc})")
@@ -551,10 +549,14 @@ def summary(res: RunResult) -> str:
     rr, ot = pct(m.get("reply_rate", np.nan)), pct(m.get("on_time_rate", np.nan))
     lines.append(tr(f"  单位 {m.get('units', '—')} 个，账号 {m.get('accounts', '—')} 个，信息 {m.get('posts', '—')} 条，"
                     f"留言 {m.get('messages', '—')} 条，答复率 {rr}，按时率 {ot}，"
-                    f"问题 {len(r.assessment.findings)} 个，通报整改 {len(r.assessment.rectification)} 个",
+                    f"问题 {len(r.assessment.findings)} 个，通报整改账号 {T.named_accounts(r.assessment.rectification)} 个、"
+                    f"单位 {T.named_units(r.assessment.rectification)} 个，"
+                    f"建议关停账号 {T.named_accounts(r.assessment.closure)} 个",
                     f"  {m.get('units', '-')} units, {m.get('accounts', '-')} accounts, {m.get('posts', '-')} posts, "
                     f"{m.get('messages', '-')} messages, reply rate {rr}, on time {ot}, "
-                    f"{len(r.assessment.findings)} findings, {len(r.assessment.rectification)} to rectify"))
+                    f"{len(r.assessment.findings)} findings, {T.named_accounts(r.assessment.rectification)} accounts "
+                    f"and {T.named_units(r.assessment.rectification)} units to rectify, "
+                    f"{T.named_accounts(r.assessment.closure)} accounts to close"))
     for reason in dict.fromkeys(r.missing.values()):
         lines.append("  " + reason)
     lines.append(tr("输出文件：", "outputs:"))

@@ -369,7 +369,8 @@ def section_actions(report) -> Section:
     s = Section("actions", SECTIONS["actions"])
     extra = {"criteria": "涉及指标", "findings": "问题数", "evidence": "问题说明"}
     rect, close = T.action_list(report.assessment.rectification), T.action_list(report.assessment.closure)
-    s.text(f"通报整改账号 {len(rect)} 个，建议关停账号 {len(close)} 个。")
+    s.text(f"通报整改账号 {T.named_accounts(rect)} 个、单位 {T.named_units(rect)} 个（单位层面问题，无具体账号），"
+           f"建议关停账号 {T.named_accounts(close)} 个。每行附问题说明。")
     s.table(rect, "通报整改名单", extra, limit=None)
     s.table(close, "关停名单", extra, limit=None)
     return s
@@ -423,6 +424,12 @@ def section_method(report) -> Section:
                f"等次：" + "，".join(f"{g} ≥ {m:g}" for g, m in crits.grades) + "。")
     s.text("工作日按国务院办公厅公布的节假日和调休安排计算（chinesecalendar）；“以上”含本数。"
            "各指标的阈值、分值和一票否决项见考核标准预设文件。")
+    m = report.messages
+    if m is not None and "topic_source" in m:
+        src = m["topic_source"].astype("str").value_counts()
+        s.text(f"留言主题：沿用数据中已有标签 {int(src.get('given', 0))} 条，模型自动分类 {int(src.get('model', 0))} 条，"
+               f"标题和正文均为空未分类 {int(src.get('empty', 0))} 条。未指定模型时使用软件包自带的主题和情感模型"
+               "（由项目样例数据训练）；置信度低的留言转人工分办。")
     caveats = list(getattr(report.assessment, "caveats", []) or [])
     if caveats:
         s.raw("<p><b>说明与假设</b></p><ul>" + "".join(f"<li>{_html.escape(mask_text(c))}</li>" for c in caveats)

@@ -180,12 +180,44 @@ def key_figures(accounts: pd.DataFrame | None, posts: pd.DataFrame | None,
         ot = metrics.get("on_time_rate", np.nan)
     rows.append(("留言答复率", rr))
     rows.append(("按时答复率（5个工作日内）", ot))
-    n_rect = rectification["account_id"].nunique() if rectification is not None and "account_id" in rectification else 0
-    n_close = closure["account_id"].nunique() if closure is not None and "account_id" in closure else 0
-    rows.append(("通报整改账号数", n_rect))
-    rows.append(("建议关停账号数", n_close))
+    rows.append(("通报整改账号数", named_accounts(rectification)))
+    rows.append(("通报整改单位数（单位层面问题）", named_units(rectification)))
+    rows.append(("建议关停账号数", named_accounts(closure)))
     return pd.DataFrame({"metric": pd.Series([r[0] for r in rows], dtype="str"),
                          "value": pd.Series([r[1] for r in rows], dtype="object")})
+
+
+def _account_ids(frame: pd.DataFrame | None) -> pd.Series:
+    if frame is None or frame.empty or "account_id" not in frame:
+        return pd.Series([], dtype="str")
+    ids = frame["account_id"].astype("str").str.strip()
+    return ids[ids.notna() & ids.ne("")]
+
+
+def named_accounts(frame: pd.DataFrame | None) -> int:
+    """Distinct accounts on a rectification or closure list (unit-level rows have no account).
+
+    Examples
+    --------
+    >>> named_accounts(pd.DataFrame({"unit": ["甲", "甲", "乙"], "account_id": ["a", "a", ""]}))
+    1
+    """
+    return int(_account_ids(frame).nunique())
+
+
+def named_units(frame: pd.DataFrame | None) -> int:
+    """Distinct units named on a list for unit-level problems (rows without an account).
+
+    Examples
+    --------
+    >>> named_units(pd.DataFrame({"unit": ["甲", "乙"], "account_id": ["a", None]}))
+    1
+    """
+    if frame is None or frame.empty:
+        return 0
+    ids = frame["account_id"].astype("str").str.strip() if "account_id" in frame else None
+    unit_level = ids.isna() | ids.eq("") if ids is not None else pd.Series(True, index=frame.index)
+    return int(frame.loc[unit_level.fillna(True).to_numpy(), "unit"].nunique())
 
 
 def ranking_table(unit_scores: pd.DataFrame) -> pd.DataFrame:
