@@ -57,8 +57,6 @@ _LANDLINE_PRE = r"0[0-9]{2,3}[-) ）]?[ ]?[0-9]{7}"
 _PASSES = [(*_ID15, r"[0-9]{15}"), (*_MOBILE, _MOBILE_PRE), (*_MOBILE, _MOBILE_PRE),
            (*_LANDLINE, _LANDLINE_PRE), (*_LANDLINE, _LANDLINE_PRE), (*_EMAIL, "@"),
            (*_PLATE, rf"[{_PROVINCES}][A-HJ-NP-Z]"), (*_PLATE, rf"[{_PROVINCES}][A-HJ-NP-Z]")]
-#: Quick pre-filter: a row can hold PII only if it has a long digit run, an @ or a plate prefix.
-_CANDIDATE = rf"[0-9]{{3}}[- ]?[0-9]{{4}}|@|[{_PROVINCES}][A-HJ-NP-Z]"
 
 _ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
 _ID_CHECK = "10X98765432"
@@ -121,21 +119,15 @@ def mask_pii(texts: pd.Series) -> pd.Series:
     ['手机 +86 138****5678', '座机0564-****2345', '身份证1101**********002X', '邮箱z***@qq.com', '车牌皖N***45', nan]
     """
     s = pd.Series(texts, dtype="str")
-    cand = s.str.contains(_CANDIDATE, regex=True).fillna(False).to_numpy(dtype=bool)
-    if not cand.any():
-        return s
-    sub = s[cand]
     # ID numbers first (their digits would otherwise look like phone numbers); the check
     # digit needs Python, on the few rows holding an 18-digit run only
-    has18 = sub.str.contains(_ID18_ANY, regex=True).fillna(False)
-    if has18.any():
-        sub.loc[has18] = sub[has18].str.replace(_ID18, _mask_id18, regex=True)
-    sub = "\x01" + sub + "\x01"
+    s = _replace_where(s, s.str.contains(_ID18_ANY, regex=True), _ID18, _mask_id18)
     for pat, repl, pre in _PASSES:
-        sub = _replace_where(sub, sub.str.contains(pre, regex=True), pat, repl)
-    out = s.copy()
-    out.loc[cand] = sub.str.slice(1, -1)
-    return out
+        hit = _mask(s.str.contains(pre, regex=True))
+        if hit.any():  # sentinels let "[^0-9]" stand for the ends of the text
+            s = s.copy()
+            s.loc[hit] = ("\x01" + s[hit] + "\x01").str.replace(pat, repl, regex=True).str.slice(1, -1)
+    return s
 
 
 @functools.lru_cache(maxsize=1)
@@ -347,7 +339,7 @@ def match_units(names: pd.Series, registry_units) -> pd.DataFrame:
     return out
 
 
-def near_duplicate_key(texts: pd.Series) -> pd.Series:
+def near_duplicate_key(texts: pd.Series, normalized: bool = False) -> pd.Series:
     """A comparison key for near duplicates: NFKC, lower case, no links, spaces or punctuation.
 
     Examples
@@ -356,15 +348,15 @@ def near_duplicate_key(texts: pd.Series) -> pd.Series:
     >>> near_duplicate_key(pd.Series(["【通知】明天停水！http://t.cn/abc", "通知 明天停水"])).tolist()
     ['通知明天停水', '通知明天停水']
     """
-    k = nfkc(texts).str.lower()
-    k = k.str.replace(r"https?://[!-~]+", "", regex=True)
+    k = (pd.Series(texts, dtype="str") if normalized else nfkc(texts)).str.lower()
+    k = _replace_where(k, k.str.contains("http", regex=False), r"https?://[!-~]+", "")
     # RE2 Unicode classes (pandas hands patterns Python's re cannot parse to pyarrow)
     k = k.str.replace(r"[\p{P}\p{S}\p{Z}\p{C}_ ]+", "", regex=True)
     return k.mask(k == "")
 
 
 def flag_near_duplicates(df: pd.DataFrame, id_col: str, text_cols: list[str],
-                         group_cols: list[str] = ()) -> pd.Series:
+                         group_cols: list[str] = (), normalized: bool = False) -> pd.Series:
     """For each row, the id of the first earlier row with the same near-duplicate key.
 
     Rows whose key is empty (image-only posts) are never flagged.
@@ -378,9 +370,9 @@ def flag_near_duplicates(df: pd.DataFrame, id_col: str, text_cols: list[str],
     """
     if df.empty:
         return pd.Series(pd.NA, index=df.index, dtype="str")
-    key = near_duplicate_key(df[text_cols[0]])
+    key = near_duplicate_key(df[text_cols[0]], normalized)
     for c in text_cols[1:]:
-        key = key.fillna("") + "\x1f" + near_duplicate_key(df[c]).fillna("")
+        key = key.fillna("") + "\x1f" + near_duplicate_key(df[c], normalized).fillna("")
         key = key.mask(key.str.strip("\x1f") == "")
     parts = [df[c].astype("str").fillna("") for c in group_cols] + [key]
     frame = pd.concat(parts, axis=1, keys=range(len(parts)))

@@ -901,10 +901,10 @@ def _finish(table: str, data: pd.DataFrame, names: list[str], registry) -> pd.Da
             data["unit_match_score"] = m["score"].astype("Float64").where(data["unit"].notna())
             extra.append("unit_match_score")
     if table == "posts":
-        data["near_duplicate_of"] = flag_near_duplicates(data, "post_id", ["text"], ["account_id"])
+        data["near_duplicate_of"] = flag_near_duplicates(data, "post_id", ["text"], ["account_id"], normalized=True)
         extra.append("near_duplicate_of")
     elif table == "messages":
-        data["near_duplicate_of"] = flag_near_duplicates(data, "message_id", ["title", "text"])
+        data["near_duplicate_of"] = flag_near_duplicates(data, "message_id", ["title", "text"], normalized=True)
         extra.append("near_duplicate_of")
     return data[names + [e for e in dict.fromkeys(extra) if e not in names]]
 
