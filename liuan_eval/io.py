@@ -791,9 +791,17 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
     # one conversion for all the files (year-less dates are resolved file by file)
     frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     df = _convert(table, frame, year_hint, frame["_file"].to_numpy())
+    caveats: list[str] = []
+    if year_hint is None:
+        yearless = [c for c, col in TABLES[table].items() if col.kind == "datetime" and frame[c].str.contains(
+            r"^[0-9]{1,2}月[0-9]{1,2}日", regex=True).fillna(False).any()]
+        if yearless:
+            y = pd.Timestamp.now(tz=TIMEZONE).year
+            caveats.append(tr(f"{table} 表的 {', '.join(yearless)} 有不带年份的日期，未给出年份，按 {y} 年处理",
+                              f"{table}: {', '.join(yearless)} has dates without a year and no year hint; "
+                              f"{y} was assumed"))
     del frame, parts
     names = column_names(table)
-    caveats: list[str] = []
     if table == "posts" and registry is not None and len(df):
         df = _fill_from_registry_posts(df, registry)
         still = df["account_id"].isna() & (df["_problem"].isna())

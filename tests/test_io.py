@@ -435,3 +435,10 @@ def test_real_messages_with_replies(shared_data):
     assert t.data[["message_id", "received_at", "replied_at"]].notna().all().all()
     assert t.data.loc[t.data["message_id"] == "2549", "received_at"].iloc[0] == ts("2019-04-25 09:32:09")
     assert not t.data["text"].str.startswith(("\n", "\t")).any()
+
+
+def test_yearless_dates_without_a_hint_leave_a_caveat(tmp_path):
+    f = write(tmp_path / "p.csv", "微博ID,发布时间\n1,9月30日 23:00\n")
+    t = read_table("posts", f, platform="weibo", account="x")
+    assert len(t.data) == 1 and len(t.caveats) == 1 and "published_at" in t.caveats[0]
+    assert not read_table("posts", f, platform="weibo", account="x", year_hint=2017).caveats
