@@ -225,6 +225,30 @@ def _input_error_problems(table: str, exc, folder: Path) -> list[dict]:
     return out
 
 
+def _plausible(table: str, header: str, canon: str) -> bool:
+    """A header-to-column suggestion shares at least two characters with one of the column's spellings.
+
+    The loaders' closest-name hint is generous (``序号`` → ``账号ID``, one character in common);
+    an analyst is only told "did you mean" when the two names share a real part.
+
+    Examples
+    --------
+    >>> _plausible("posts", "发布日期", "published_at"), _plausible("posts", "序号", "account_id")
+    (True, False)
+    """
+    import difflib
+
+    from liuan_eval.clean import normalize_unicode_header
+
+    h = normalize_unicode_header(header)
+    col = TABLES[table][canon]
+    for spelling in (col.name, col.label, *col.aliases):
+        blocks = difflib.SequenceMatcher(None, h, normalize_unicode_header(spelling)).get_matching_blocks()
+        if sum(b.size for b in blocks) >= 2:
+            return True
+    return False
+
+
 def _header_problems(src: _Source, folder: Path) -> list[dict]:
     """Missing required columns (blocking) and unrecognised headers, with the closest name."""
     io = _io()
@@ -246,6 +270,8 @@ def _header_problems(src: _Source, folder: Path) -> list[dict]:
             continue
         col = TABLES[table][m]
         hint = hm.suggestions.get(m)
+        if hint and not _plausible(table, hint, m):
+            hint = None
         if hint:
             suggested_for_missing.add(hint)
             msg = tr(f"《{label}》缺少必填列“{col.label}”；表头“{hint}”是否应为“{col.label}”？",
@@ -264,6 +290,9 @@ def _header_problems(src: _Source, folder: Path) -> list[dict]:
         if h in suggested_for_missing or h.startswith("Unnamed:"):
             continue
         hint = hm.suggestions.get(h)
+        by_label = {c.label: name for name, c in TABLES[table].items()}
+        if hint and (hint not in by_label or not _plausible(table, h, by_label[hint])):
+            hint = None
         if hint and hint not in labels_present:
             out.append(_problem("warning", "misnamed_column", table, file, None, h, tr(
                 f"表头“{h}”无法识别，是否应为“{hint}”？（不改名则该列数据不会被使用）",

@@ -235,3 +235,17 @@ def test_rows_in_excel_templates_are_excel_row_numbers(tmp_path):
     r = preflight_check(tmp_path, year=2025)
     p = _one(r.problems, "bad_datetime")
     assert (p["file"], p["row"], p["column"]) == (template_filename("posts"), 3, "发布时间")
+
+
+@pytest.mark.real_data
+def test_raw_weibo_export_needs_an_account_column(shared_data, tmp_path):
+    """A real, untouched Weibo export dropped into the folder: no account column, a stray 序号."""
+    raw = shared_data / "gov_weibo_raw" / "北京暴雨" / "中国气象局.csv"
+    folder = _write(tmp_path / "real", accounts__csv=ACCOUNTS)
+    (folder / "posts_weibo_中国气象局.csv").symlink_to(raw)
+    r = preflight_check(folder, year=2012)
+    p = _one(r.problems, "missing_column")
+    assert (p["severity"], p["table"], p["suggestion"]) == ("blocking", "posts", "账号ID")
+    extra = r.problems[r.problems["code"] == "unknown_column"]
+    assert "序号" in set(extra["column"])
+    assert "platform" not in " ".join(r.problems["message"])  # the file name says weibo
