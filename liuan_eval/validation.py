@@ -146,7 +146,9 @@ def data_contracts_markdown() -> str:
     out += ["", "## Quarantine and load report", "",
             "Quarantine columns: " + ", ".join(f"`{c}`" for c in QUARANTINE_COLUMNS)
             + ". `line` is 1-based as a spreadsheet user counts (header = 1; a CSV record spanning",
-            "several physical lines counts once). One row per unusable input row (its first problem).", "",
+            "several physical lines counts once). One row per unusable input row (its first problem).",
+            "A CSV record with more fields than the header is a `bad_row`; one with fewer has its",
+            "missing trailing cells empty.", "",
             "| reason | 说明 | meaning |", "|---|---|---|"]
     for code, (zh, en) in REASONS.items():
         out.append(f"| `{code}` | {zh} | {en} |")
