@@ -344,7 +344,7 @@ def run(args) -> int:
     a = score(ds, year=args.year, criteria=crits)
     paths = a.write(args.out, quarantine=ds.quarantine)
     m = a.metrics
-    print(tr(f"{args.year}年度考核（{crits.title}）：{m.get('units', 0)}个单位、{m.get('accounts', 0)}个账号、"
+    print(tr(f"{args.year}年度考核，标准：{crits.title}。{m.get('units', 0)}个单位、{m.get('accounts', 0)}个账号、"
              f"{m.get('posts', 0)}条发布、{m.get('messages', 0)}条留言；发现问题{len(a.findings)}条，"
              f"通报整改{len(a.rectification)}个，建议关停{len(a.closure)}个。",
              f"{args.year} assessment ({crits.name}): {m.get('units', 0)} units, {m.get('accounts', 0)} accounts, "
@@ -352,7 +352,7 @@ def run(args) -> int:
              f"{len(a.rectification)} named for rectification, {len(a.closure)} for closure."))
     if len(a.unit_scores):
         g = a.unit_scores["grade"].value_counts()
-        print(tr("等级：", "grades: ") + "，".join(f"{k}{v}个" for k, v in g.items()))
+        print(tr("等级：", "grades: ") + tr("，", ", ").join(tr(f"{k}{v}个", f"{k} {v}") for k, v in g.items()))
     for c in a.caveats:
         print(tr("注意：", "note: ") + c)
     print(tr(f"结果已写入 {Path(args.out)}：", f"written to {Path(args.out)}: ") + "、".join(p.name for p in paths.values()))
