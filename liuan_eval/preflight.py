@@ -281,6 +281,13 @@ def _header_problems(src: _Source, folder: Path) -> list[dict]:
             msg = tr(f"《{label}》缺少必填列“{col.label}”（也可写作：{'、'.join(col.aliases[:4])}）",
                      f"{table}: required column '{col.label}' ({m}) is missing "
                      f"(also accepted: {', '.join(col.aliases[:4])})")
+        if table == "posts" and m == "account_id":
+            msg += tr("；从平台导出的单个账号的文件，可加一列“账号名称”（与账号登记表一致），程序据此填入账号ID",
+                      "; for one account's export, add a column 账号名称 (as in the registry) and the id "
+                      "is filled from the registry")
+        if table in ("posts", "accounts") and m == "platform":
+            msg += tr("；也可在文件名中注明平台，如 posts_weibo.csv、posts_微信.xlsx",
+                      "; or name the platform in the file name, e.g. posts_weibo.csv")
         out.append(_problem("blocking", "missing_column", table, file, None, hint or col.label, msg,
                             col.label))
     if any(p["severity"] == "blocking" for p in out):
