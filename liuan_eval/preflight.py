@@ -708,6 +708,20 @@ def _example_problems(sources: dict[str, list[_Source]], folder: Path) -> list[d
     return out
 
 
+def _check_failed(name: str, exc: Exception) -> list[dict]:
+    return [_problem("warning", "check_failed", message=tr(
+        f"有一项检查（{name}）未能完成，其余检查不受影响；请把此信息告知技术人员：{type(exc).__name__}: {exc}",
+        f"the check {name} could not finish (the others did): {type(exc).__name__}: {exc}"))]
+
+
+def _safe(check, *args) -> list[dict]:
+    """Run one secondary check; a failure becomes one warning instead of hiding every other problem."""
+    try:
+        return check(*args)
+    except Exception as exc:  # noqa: BLE001 - reported in the list, with the developer's detail
+        return _check_failed(check.__name__.strip("_"), exc)
+
+
 def preflight_check(folder: str | Path, year: int | None = None) -> CheckResult:
     """Load ``folder`` as a run would and list every problem, in one table.
 
@@ -754,12 +768,16 @@ def preflight_check(folder: str | Path, year: int | None = None) -> CheckResult:
                 f"no --year given; the data say {year}")))
     for caveat in getattr(ds, "caveats", None) or []:
         problems.append(_problem("info", "caveat", message=str(caveat)))
-    problems += _unit_problems(ds, sources, folder)
-    problems += _account_problems(ds, sources, folder)
-    problems += _silent_problems(ds, sources, year, folder)
-    coverage = coverage_table(ds, year)
-    problems += _coverage_problems(ds, coverage, year)
-    problems += _example_problems(sources, folder)
+    problems += _safe(_unit_problems, ds, sources, folder)
+    problems += _safe(_account_problems, ds, sources, folder)
+    problems += _safe(_silent_problems, ds, sources, year, folder)
+    try:
+        coverage = coverage_table(ds, year)
+    except Exception as exc:  # noqa: BLE001 - one check failing must not hide the others
+        coverage = coverage_table(None, None)
+        problems += _check_failed("coverage_table", exc)
+    problems += _safe(_coverage_problems, ds, coverage, year)
+    problems += _safe(_example_problems, sources, folder)
     files = ds.load_report.copy() if ds.load_report is not None else pd.DataFrame()
     if len(files):
         files["file"] = files["file"].map(lambda f: _name(Path(f), folder)).astype("str")

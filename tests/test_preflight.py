@@ -249,3 +249,16 @@ def test_raw_weibo_export_needs_an_account_column(shared_data, tmp_path):
     extra = r.problems[r.problems["code"] == "unknown_column"]
     assert "序号" in set(extra["column"])
     assert "platform" not in " ".join(r.problems["message"])  # the file name says weibo
+
+
+def test_a_failing_check_does_not_hide_the_others(planted, monkeypatch):
+    from liuan_eval import preflight
+
+    def broken(*args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(preflight, "_unit_problems", broken)
+    r = preflight.preflight_check(planted, year=2025)
+    p = _one(r.problems, "check_failed")
+    assert "boom" in p["message"] and p["severity"] == "warning"
+    assert {"missing_column", "bad_datetime", "missing_table"} <= set(r.problems["code"])
