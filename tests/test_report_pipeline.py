@@ -144,6 +144,9 @@ def test_executed_notebook_parameters_and_no_errors(report_dir):
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
     assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    # the notebook wrote the tables and the workbook itself (its last cell lists them)
+    last = "".join(o.get("data", {}).get("text/html", "") for o in nb.cells[-1].outputs)
+    assert "annual_report.xlsx" in last and "unit_scores.csv" in last
     template = nbformat.read(pipeline.NOTEBOOK, as_version=4)
     params = next(c for c in template.cells if "parameters" in c.metadata.get("tags", []))
     names = {line.split("=")[0].strip() for line in params.source.splitlines()
