@@ -302,6 +302,12 @@ def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016", pe
     if "C07" in crits and crits["C07"].params.get("na_scope_counts_in", True):
         caveats.append(tr("“是否属本单位职责”未填的留言按职责内计（适用5个工作日答复时限）。",
                           "Messages with no in-scope flag are taken as in scope (5-working-day rule)."))
+    if "C12" in assessed:
+        types = "、".join({"county": "县区", "zone": "开发区", "department": "市直部门"}[t]
+                         for t in crits["C12"].params["unit_types"])
+        caveats.append(tr(f"重要信息转载（C12）按{types}的全部在运营账号核对；转载按来源和文字相似度匹配，不要求标题完全一致。",
+                          "Key-release reposts (C12) are checked on every operating account of the listed unit "
+                          "types, matched by source and text similarity."))
     if "C05" in assessed:
         caveats.append(tr("关停、更名没有填写批准时间的，只核对报备是否提前7个工作日，不核对批准。",
                           "Closures/renames without an approval date are checked for the filing date only."))
