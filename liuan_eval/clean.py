@@ -213,12 +213,23 @@ def normalize_text(series: pd.Series) -> pd.Series:
     if ent.any():
         ent[ent] = _mask(s[ent].str.contains(_ENTITY_RE, regex=True))
     if ent.any():
-        s.loc[ent] = nfkc(s[ent].map(html.unescape))
+        s.loc[ent] = nfkc(_batch(s[ent], html.unescape))
     trad = s.str.contains(_traditional_class(), regex=True).fillna(False).to_numpy(dtype=bool)
     if trad.any():
-        conv = _converter()
-        s.loc[trad] = s[trad].map(conv.convert)
+        s.loc[trad] = _batch(s[trad], _converter().convert)
     return strip_padding(s)
+
+
+def _batch(s: pd.Series, func) -> pd.Series:
+    """Apply a str → str function to many texts in one call (joined by a record separator)."""
+    sep = "\x1e"
+    vals = s.fillna("")
+    if vals.str.contains(sep, regex=False).any():  # pragma: no cover - separator inside the data
+        return s.map(func)
+    out = func(sep.join(vals.tolist())).split(sep)
+    if len(out) != len(s):  # pragma: no cover - the function touched a separator
+        return s.map(func)
+    return pd.Series(out, index=s.index, dtype="str").where(s.notna())
 
 
 _SPACES = "[ \t\r\n\x0b\x0c\u3000]+"
@@ -243,6 +254,12 @@ def normalize_platform(values: pd.Series) -> pd.Series:
     return normalize_choice(values, PLATFORM_ALIASES)
 
 
+@functools.lru_cache(maxsize=64)
+def _alias_table(items: tuple) -> dict[str, str]:
+    keys = _key(pd.Series([k for k, _ in items], dtype="str"))
+    return dict(zip(keys, (v for _, v in items)))
+
+
 def normalize_choice(values: pd.Series, aliases: dict[str, str]) -> pd.Series:
     """Map spellings to canonical codes with ``aliases`` (case and width insensitive).
 
@@ -252,7 +269,7 @@ def normalize_choice(values: pd.Series, aliases: dict[str, str]) -> pd.Series:
     >>> normalize_choice(pd.Series(["县区", "Zone"]), {"县区": "county", "zone": "zone"}).tolist()
     ['county', 'zone']
     """
-    table = {_key(pd.Series([k])).iloc[0]: v for k, v in aliases.items()}
+    table = _alias_table(tuple(aliases.items()))
     keys = _key(values)
     return keys.map(table).astype("str")
 
