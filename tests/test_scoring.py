@@ -421,3 +421,13 @@ def test_bad_tables_are_clear_errors_naming_table_column_and_row():
     p.loc[7, "published_at"] = "昨天"
     with pytest.raises(ScoringInputError, match=r"第 7 行.*发布时间.*昨天"):
         score(Dataset(accounts=accounts(), posts=p), year=2025)
+
+
+def test_score_command_reports_a_bad_file_without_a_traceback(tmp_path, capsys):
+    from liuan_eval.cli import main
+
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "posts.csv").write_text("x,y\n1,2\n", encoding="utf-8")
+    assert main(["score", "--data", str(tmp_path / "d"), "--year", "2025", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "posts.csv" in err and "Traceback" not in err

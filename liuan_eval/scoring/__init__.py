@@ -343,11 +343,17 @@ def run(args) -> int:
     if not data.is_dir():
         print(tr(f"找不到数据文件夹：{data}", f"data folder not found: {data}"), file=sys.stderr)
         return 2
+    from liuan_eval.scoring._common import ScoringInputError
+
     try:
         ds = liuan_eval.load(data, year=args.year)
-    except TypeError:
-        ds = liuan_eval.load(data)
-    a = score(ds, year=args.year, criteria=crits)
+        a = score(ds, year=args.year, criteria=crits)
+    except (ScoringInputError, OSError) as exc:
+        print(tr(f"无法评分：{exc}", f"cannot score: {exc}"), file=sys.stderr)
+        return 2
+    except ValueError as exc:  # the readers' InputError names file, column and row
+        print(tr(f"数据有误：{exc}", f"bad input: {exc}"), file=sys.stderr)
+        return 2
     paths = a.write(args.out, quarantine=ds.quarantine)
     m = a.metrics
     print(tr(f"{args.year}年度考核，标准：{crits.title}。{m.get('units', 0)}个单位、{m.get('accounts', 0)}个账号、"
