@@ -202,6 +202,21 @@ def dormant_gaps(ctx: Context, min_days: int, platforms=("weibo", "wechat", "app
     -------
     DataFrame
         ``account_id, first_day, last_day, days`` (first and last empty day, inclusive).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from liuan_eval.criteria import load_criteria
+    >>> from liuan_eval.dataset import Dataset
+    >>> from liuan_eval.scoring._common import build_context
+    >>> acc = pd.DataFrame({"unit": ["金安区"], "unit_type": ["county"], "platform": ["weibo"],
+    ...     "account_id": ["1"], "account_name": ["金安区人民政府发布"],
+    ...     "opened_at": pd.to_datetime(["2025-03-01"]).tz_localize("Asia/Shanghai")})
+    >>> posts = pd.DataFrame({"account_id": ["1", "1"], "platform": "weibo", "post_id": ["a", "b"],
+    ...     "published_at": pd.to_datetime(["2025-03-01 23:59", "2025-03-17 00:01"]).tz_localize("Asia/Shanghai")})
+    >>> ctx = build_context(Dataset(accounts=acc, posts=posts), 2025, load_criteria(), ("2025-03-01", "2025-03-31"))
+    >>> dormant_gaps(ctx, 15)[["first_day", "days"]].astype(str).values.tolist()
+    [['2025-03-02 00:00:00+08:00', '15']]
     """
     acc = ctx.active_accounts()
     acc = acc[acc["platform"].isin(platforms)]

@@ -26,6 +26,22 @@ def influence_index(ctx: Context, weights: dict[str, float]) -> pd.DataFrame:
 
     Grouped sums over posts, one vectorised pass; ranks are 1 for the most influential
     (ties share the better rank).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from liuan_eval.criteria import load_criteria
+    >>> from liuan_eval.dataset import Dataset
+    >>> from liuan_eval.scoring._common import build_context
+    >>> acc = pd.DataFrame({"unit": "金安区", "unit_type": "county", "platform": ["weibo", "wechat"],
+    ...     "account_id": ["W", "X"], "account_name": ["金安区人民政府发布"] * 2,
+    ...     "opened_at": pd.Timestamp("2016-01-01", tz="Asia/Shanghai")})
+    >>> posts = pd.DataFrame({"account_id": ["W", "X", "X"], "platform": ["weibo", "wechat", "wechat"],
+    ...     "post_id": ["1", "2", "3"], "published_at": pd.Timestamp("2025-05-01 09:00", tz="Asia/Shanghai"),
+    ...     "like_count": pd.array([10, 3, 3], dtype="Int64"), "read_count": pd.array([None, 900, 800], dtype="Int64")})
+    >>> ctx = build_context(Dataset(accounts=acc, posts=posts), 2025, load_criteria())
+    >>> influence_index(ctx, load_criteria()["C18"].params["weights"])["influence_rank"].tolist()
+    [2, 1]
     """
     acc = ctx.active_accounts()
     days = ((acc["active_end"] - acc["active_start"]).dt.days).clip(lower=1).to_numpy(dtype=float)
