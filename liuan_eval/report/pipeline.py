@@ -407,7 +407,7 @@ def export_html(executed: Path, html: Path) -> Path:
             cell.outputs = [o for o in cell.get("outputs", [])
                             if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
     exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+                            exclude_output_prompt=True, exclude_markdown=True)
     body, _ = exporter.from_notebook_node(nb)
     title = html_escape(nb.metadata.get("title", REPORT_TITLE))
     visible = re.sub(r"data:[a-z/+]+;base64,[A-Za-z0-9+/=]+", "", body) + title
@@ -489,11 +489,30 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     report = assess(data_dir, year, criteria, progress=progress)
-    files = write_outputs(report, out)
-    if notebook:
-        executed = execute_notebook(Path(data_dir), year, criteria, out, progress=progress)
-        files["notebook"] = executed
-        files["html"] = export_html(executed, out / HTML_NAME)
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=3 if notebook else 1, file=sys.stderr, unit=tr("步", "step"), leave=True)
+    try:
+        _step(bar, tr("写出表格和Excel工作簿", "writing tables and workbook"))
+        files = write_outputs(report, out)
+        if bar is not None:
+            bar.update()
+        if notebook:
+            _step(bar, tr("执行报告笔记本", "executing the report notebook"))
+            executed = execute_notebook(Path(data_dir), year, criteria, out, progress=progress)
+            files["notebook"] = executed
+            if bar is not None:
+                bar.update()
+            _step(bar, tr("导出HTML报告", "exporting the HTML report"))
+            files["html"] = export_html(executed, out / HTML_NAME)
+            if bar is not None:
+                bar.update()
+        _step(bar, tr("报告完成", "report done"))
+    finally:
+        if bar is not None:
+            bar.close()
     return RunResult(out=out, files=files, report=report)
 
 
