@@ -68,3 +68,11 @@ def test_repost_chart_marks_accounts_that_never_reposted():
     fig = figures.repost_timeliness_figure(d)
     labels = [[t.get_text() for t in ax.get_legend().get_texts()] for ax in fig.axes]
     assert "未转发" in labels[0] and "未转发" in labels[1]
+
+
+def test_influence_by_platform_ranks_within_each_platform():
+    a = pd.DataFrame({"unit": list("甲乙丙丁"), "account_id": list("1234"), "account_name": ["A", "B", "C", "D"],
+                      "platform": ["weibo", "weibo", "wechat", "weibo"], "influence": [1.0, 9.0, 5.0, np.nan]})
+    fig = figures.influence_by_platform_figure(a)
+    assert [ax.get_title() for ax in fig.axes] == ["微博", "微信"]
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["1. B", "2. A"]

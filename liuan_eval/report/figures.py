@@ -24,6 +24,7 @@ import pandas as pd
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from liuan_eval.report.fonts import setup_fonts
 from liuan_eval.report.tables import GRADE_ORDER, PLATFORMS, _local
@@ -485,6 +486,42 @@ def influence_figure(influence: pd.DataFrame) -> Figure:
     return fig
 
 
+def influence_by_platform_figure(account_scores: pd.DataFrame, top: int = 8) -> Figure:
+    """The ``top`` accounts by influence within each platform, one panel per platform.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"unit": ["甲", "乙"], "account_id": ["1", "2"], "account_name": ["A", "B"],
+    ...                   "platform": ["weibo", "app"], "influence": [3.0, 5.0]})
+    >>> [ax.get_title() for ax in influence_by_platform_figure(a).axes]
+    ['微博', '客户端']
+    """
+    title = "各平台账号影响力前列"
+    if account_scores is None or account_scores.empty or "influence" not in account_scores:
+        return _no_data(title)
+    a = account_scores[account_scores["influence"].notna().to_numpy()]
+    plats = [p for p in PLATFORMS if (a["platform"].astype("str") == p).any()]
+    if not plats:
+        return _no_data(title)
+    fig = _figure(4.2 * len(plats), 0.3 * top + 1.4)
+    axes = fig.subplots(1, len(plats), squeeze=False)[0]
+    for ax, p in zip(axes, plats):
+        part = a[(a["platform"].astype("str") == p).to_numpy()].sort_values(
+            ["influence", "account_id"], ascending=[False, True], kind="stable").head(top)
+        y = np.arange(len(part))
+        v = part["influence"].astype("float64").to_numpy()
+        ax.barh(y, v, color=PLATFORM_COLORS[p])
+        ax.set_yticks(y, [f"{i + 1}. {_short(n, 12)}" for i, n in enumerate(part["account_name"])], fontsize=8)
+        ax.invert_yaxis()
+        lo = float(v.min()) if len(v) else 0.0
+        ax.set_xlim(max(0.0, lo - (float(v.max()) - lo) * 0.5 - 1e-9) if len(v) > 1 else 0.0,
+                    float(v.max()) * 1.02 if len(v) else 1.0)
+        ax.set_title(PLATFORM_LABELS[p])
+        ax.set_xlabel("影响力指数")
+    fig.suptitle(title)
+    return fig
+
+
 def quarantine_figure(summary: pd.DataFrame) -> Figure:
     """Quarantined input rows by table and reason (a :func:`tables.quarantine_summary`).
 
@@ -506,6 +543,7 @@ def quarantine_figure(summary: pd.DataFrame) -> Figure:
     ax = fig.add_subplot()
     y = np.arange(len(g))
     ax.barh(y, g.to_numpy(dtype="float64"), color="#8e24aa")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_yticks(y, [f"{TABLE_LABELS.get(t, t)}：{REASON_LABELS.get(r, r)}" for t, r in g.index], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("行数")

@@ -360,6 +360,7 @@ def section_influence(report) -> Section:
         return s.missing("未评估：没有影响力指数（缺少发布信息或互动数据）")
     s.text("影响力指数由发布量、转发、评论、点赞和阅读数按对数尺度加权计算，可跨平台比较。")
     s.figure(F.influence_figure(inf))
+    s.figure(F.influence_by_platform_figure(report.assessment.account_scores))
     s.table(inf, "影响力前20名账号", limit=None)
     return s
 
