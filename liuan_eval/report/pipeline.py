@@ -390,6 +390,8 @@ def execute_notebook(data_dir: Path, year: int, criteria: str, out: Path, *, pro
                         "output_dir": str(out.resolve())},
             kernel_name="python3", progress_bar=progress, log_output=False, cwd=str(out),
             report_mode=False,
+            # the kernel's own start-up log (e.g. "running over TCP") is noise in an analyst's terminal
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     return target
 
