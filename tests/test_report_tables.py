@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from liuan_eval.report import tables
 
@@ -116,3 +117,22 @@ def test_to_chinese_headers_and_codes():
                                         "total": [np.float64(1.0)]}))
     assert f.columns.tolist() == ["单位", "单位类型", "平台", "总分"]
     assert f.iloc[0, :3].tolist() == ["金安区", "县区", "微信"]
+
+
+@pytest.mark.real_data
+def test_reply_timeliness_agrees_with_scoring_on_real_messages(shared_data):
+    """2,816 real messages with reply times: the report's per-unit table and the scoring engine's
+    headline reply and on-time rates are computed independently and must agree."""
+    import liuan_eval
+    from liuan_eval.dataset import Dataset
+    from liuan_eval.io import read_table
+
+    m = read_table("messages", [shared_data / "gov_messages" / "messages_replies.csv"]).data
+    for year in (2018, 2019):
+        metrics = liuan_eval.score(Dataset(messages=m), year=year).metrics
+        r = tables.reply_timeliness(m[(m["received_at"].dt.year == year).to_numpy()], year)
+        total = r[r["unit"] == "合计"].iloc[0]
+        assert int(total["in_scope"]) == metrics["messages_in_scope"]
+        assert total["reply_rate"] == pytest.approx(metrics["reply_rate"])
+        assert total["on_time_rate"] == pytest.approx(metrics["on_time_rate"])
+        assert 0.2 < total["on_time_rate"] < 0.6   # real delays: hours to years
