@@ -119,7 +119,9 @@ class CheckResult:
     year : int or None
         The assessment year checked against.
     dataset : liuan_eval.dataset.Dataset or None
-        What the loaders returned (``None`` when loading failed).
+        What the loaders returned, exactly as a run loads it; ``None`` when a problem blocks
+        the run (the other tables were still read and checked, but a partial data set must
+        not be assessed).
     """
 
     problems: pd.DataFrame
@@ -781,7 +783,9 @@ def preflight_check(folder: str | Path, year: int | None = None) -> CheckResult:
     files = ds.load_report.copy() if ds.load_report is not None else pd.DataFrame()
     if len(files):
         files["file"] = files["file"].map(lambda f: _name(Path(f), folder)).astype("str")
-    return CheckResult(_problems_frame(problems), disabled, coverage, files, year, ds)
+    frame = _problems_frame(problems)
+    blocked = bool((frame["severity"] == "blocking").any())
+    return CheckResult(frame, disabled, coverage, files, year, None if blocked else ds)
 
 
 # --------------------------------------------------------------------------- output
