@@ -63,12 +63,12 @@ def test_shipped_models_trained_from_sample_and_cached(tmp_path, monkeypatch):
     monkeypatch.setattr(mod, "_MEMO", {})
     topic, info = mod.shipped_model("topic")
     assert "generate_sample" in info["trained_on"]
-    assert (mod.cache_dir() / "topic.joblib").is_file()
+    assert (mod.cache_dir() / f"topic-{mod.RECIPE}.joblib").is_file()
     assert len(topic.classes_) == 15
     sentiment, _ = mod.shipped_model("sentiment")
     out = classify_messages(pd.DataFrame({"title": ["金安区东桥镇路灯不亮"], "text": ["晚上一片漆黑，气死了"]}))
     assert out["sentiment"].iloc[0] in ("negative", "neutral", "positive")
     monkeypatch.setattr(mod, "_MEMO", {})
     again, info2 = mod.shipped_model("topic")  # from the cache this time
-    assert info2["path"] == str(mod.cache_dir() / "topic.joblib")
+    assert info2["path"] == str(mod.cache_dir() / f"topic-{mod.RECIPE}.joblib")
     assert again.classes_.tolist() == topic.classes_.tolist()

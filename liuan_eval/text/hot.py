@@ -34,10 +34,9 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from scipy.stats import binom
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from liuan_eval.schemas import TIMEZONE
-from liuan_eval.text.features import normalize_text
+from liuan_eval.text.features import CharNgramTfidf, normalize_text
 
 UNKNOWN = "（未知）"
 
@@ -228,8 +227,7 @@ def find_hot_issues(messages: pd.DataFrame, *, threshold: float = 0.5, min_messa
     if usable.sum() < min_messages:
         return pd.DataFrame(columns=cols)
     pos = np.flatnonzero(usable.to_numpy())
-    vec = TfidfVectorizer(analyzer="char", ngram_range=(2, 2), sublinear_tf=True,
-                          max_df=max_df if usable.sum() >= 20 else 1.0, dtype=np.float32)
+    vec = CharNgramTfidf(ngram_range=(2, 2), max_df=max_df if usable.sum() >= 20 else 1.0)
     X = vec.fit_transform(np.asarray(doc[usable], dtype=object)).tocsr()
     A = _similarity_pairs(X, threshold)
     _, lab = connected_components(A, directed=False)

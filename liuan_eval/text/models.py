@@ -25,7 +25,9 @@ from pathlib import Path
 import joblib
 import pandas as pd
 
-FORMAT = "liuan_eval-model/1"
+FORMAT = "liuan_eval-model/2"
+#: bumped whenever the shipped models' recipe changes, so stale caches are retrained
+RECIPE = "r2"
 SAMPLE_YEAR, SAMPLE_SEED = 2025, 7
 KINDS = ("topic", "sentiment")
 
@@ -124,7 +126,7 @@ def shipped_model(kind: str):
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
     if kind in _MEMO:
         return _MEMO[kind]
-    path = cache_dir() / f"{kind}.joblib"
+    path = cache_dir() / f"{kind}-{RECIPE}.joblib"
     try:
         result = load_model(path, kind)
     except (FileNotFoundError, ValueError):

@@ -23,9 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import TfidfVectorizer
 
-from liuan_eval.text.features import normalize_text
+from liuan_eval.text.features import CharNgramTfidf, normalize_text
 
 REPLY_COLUMNS = ["reply_relevance", "reply_has_action", "reply_has_time", "reply_completeness",
                  "reply_boilerplate", "reply_is_boilerplate", "reply_quality"]
@@ -40,6 +39,8 @@ STOCK = (r"留言(?:已)?收悉|来信(?:已)?收悉|感谢您?(?:对我们工�
          r"已(?:转交|转至|转办)(?:相关|有关)部门|请(?:您)?(?:耐心)?等待|"
          r"(?:如有|若有)(?:疑问|问题).{0,10}(?:咨询|联系)|您好|网友您好")
 _CLAUSE = r"[。！？；!?;\n]+"
+FIT_SAMPLE = 20_000
+CHUNK = 100_000
 
 
 def assess_replies(messages: pd.DataFrame, *, reply_col: str = "reply_text",
@@ -82,21 +83,25 @@ def assess_replies(messages: pd.DataFrame, *, reply_col: str = "reply_text",
     question = (title + " " + text).str.strip() if not isinstance(title, str) else text
     answered = reply.str.len() > 0
     rel = np.full(n, np.nan)
-    if answered.any():
-        vec = TfidfVectorizer(analyzer="char", ngram_range=(2, 2), sublinear_tf=True, dtype=np.float32)
-        a = np.flatnonzero(answered.to_numpy())
-        vec.fit(np.concatenate([np.asarray(question.iloc[a], dtype=object),
-                                np.asarray(reply.iloc[a], dtype=object)]))
-        Q = vec.transform(np.asarray(question.iloc[a], dtype=object))
-        R = vec.transform(np.asarray(reply.iloc[a], dtype=object))
-        rel[a] = np.asarray(Q.multiply(R).sum(axis=1)).ravel()
+    a = np.flatnonzero(answered.to_numpy())
+    if len(a):
+        vec = CharNgramTfidf(ngram_range=(2, 2))
+        fit_on = a if len(a) <= FIT_SAMPLE else np.sort(np.random.default_rng(0).choice(a, FIT_SAMPLE, replace=False))
+        vec.fit(np.concatenate([np.asarray(question.iloc[fit_on], dtype=object),
+                                np.asarray(reply.iloc[fit_on], dtype=object)]))
+        for s in range(0, len(a), CHUNK):  # chunks bound the memory on large tables
+            part = a[s:s + CHUNK]
+            Q = vec.transform(np.asarray(question.iloc[part], dtype=object))
+            R = vec.transform(np.asarray(reply.iloc[part], dtype=object))
+            rel[part] = np.asarray(Q.multiply(R).sum(axis=1)).ravel()
     has_action = reply.str.contains(ACTION, regex=True)
     has_time = reply.str.contains(TIME, regex=True)
     completeness = (has_action.astype(float) + has_time.astype(float)) / 2
     # recurring clauses: how many distinct replies contain each clause
     clauses = reply[answered].str.split(_CLAUSE, regex=True).explode()
     clauses = clauses[clauses.str.len() > 0]
-    freq = clauses.groupby(level=0).agg(lambda s: list(dict.fromkeys(s))).explode().value_counts()
+    pairs = pd.DataFrame({"row": clauses.index, "clause": clauses.to_numpy()}).drop_duplicates()
+    freq = pairs["clause"].value_counts()
     min_rep = max(3, int(0.01 * answered.sum()))
     common = set(freq.index[freq.to_numpy() >= min_rep])
     clause_len = clauses.str.len()

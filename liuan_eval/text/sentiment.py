@@ -21,11 +21,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
-from liuan_eval.text.features import as_title_body, joined
+from liuan_eval.text.features import CharNgramTfidf, as_title_body, joined
 
 SENTIMENTS = ("negative", "neutral", "positive")
 SENTIMENT_LABELS = {"positive": "正面", "neutral": "中性", "negative": "负面"}
@@ -168,8 +167,7 @@ class SentimentClassifier(ClassifierMixin, BaseEstimator):
             return self
         if len(np.unique(labels)) < 2:
             raise ValueError(f"need at least 2 sentiment classes to learn from, got {np.unique(labels)}")
-        self.vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=tuple(self.ngram_range),
-                                           sublinear_tf=True, dtype=np.float32)
+        self.vectorizer_ = CharNgramTfidf(ngram_range=tuple(self.ngram_range))
         Xm = self.vectorizer_.fit_transform(texts)
         self.model_ = LogisticRegression(C=self.C, max_iter=3000, class_weight=self.class_weight)
         self.model_.fit(Xm, labels)

@@ -30,7 +30,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
-from liuan_eval.text.features import as_title_body, jieba_tokens, joined
+from liuan_eval.text.features import CharNgramTfidf, as_title_body, jieba_tokens, joined
 
 TAXONOMY_COLUMNS = ("一级分类", "二级分类", "三级分类")
 
@@ -128,8 +128,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
     # --- features -------------------------------------------------------------------------
     def _blocks(self):
         def char():
-            return TfidfVectorizer(analyzer="char", ngram_range=tuple(self.ngram_range),
-                                   sublinear_tf=True, min_df=self.min_df, dtype=np.float32)
+            return CharNgramTfidf(ngram_range=tuple(self.ngram_range), min_df=self.min_df)
 
         def word():
             return TfidfVectorizer(analyzer=jieba_tokens, sublinear_tf=True, min_df=1, dtype=np.float32)
