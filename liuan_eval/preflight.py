@@ -151,6 +151,24 @@ class CheckResult:
         vc = self.problems["severity"].value_counts()
         return {s: int(vc.get(s, 0)) for s in SEVERITIES}
 
+    def for_analyst(self) -> pd.DataFrame:
+        """The problem list with headers and severities in the analyst's language (for ``--out``).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> list(preflight_check(tempfile.mkdtemp(), year=2025).for_analyst().columns)[:4]
+        ['级别', '问题代码', '数据表', '文件']
+        """
+        zh = tr("zh", "en") == "zh"
+        heads = (["级别", "问题代码", "数据表", "文件", "行号", "列", "说明", "建议"] if zh
+                 else ["severity", "code", "table", "file", "row", "column", "message", "suggestion"])
+        out = self.problems.copy()
+        out["severity"] = out["severity"].map(SEVERITY_LABELS if zh else SEVERITY_LABELS_EN).astype("str")
+        if zh:
+            out["table"] = out["table"].map(TABLE_LABELS).astype("str")
+        return out.set_axis(heads, axis=1)
+
     def to_text(self, limit: int | None = 20) -> str:
         """The problem list as an analyst reads it (language from :mod:`liuan_eval.i18n`).
 
@@ -878,10 +896,15 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)
-        frame = result.problems
-        if out.suffix.lower() in (".xlsx", ".xls"):
-            frame.to_excel(out, index=False)
-        else:
-            frame.to_csv(out, index=False, encoding="utf-8-sig")
+        frame = result.for_analyst()
+        try:
+            if out.suffix.lower() in (".xlsx", ".xls"):
+                frame.to_excel(out.with_suffix(".xlsx"), index=False, sheet_name=tr("问题清单", "problems"))
+                out = out.with_suffix(".xlsx")
+            else:
+                frame.to_csv(out, index=False, encoding="utf-8-sig")
+        except OSError as exc:
+            print(tr(f"无法保存问题清单到 {out}：{exc}", f"cannot save the problem list to {out}: {exc}"))
+            return max(result.exit_code, 1)
         print(tr(f"问题清单已保存到 {out}", f"problem list saved to {out}"))
     return result.exit_code

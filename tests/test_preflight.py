@@ -181,7 +181,10 @@ def test_cli_chinese_and_english(planted, tmp_path, capsys):
     text = capsys.readouterr().out
     assert "阻断" in text and "messages.csv 第 3 行" in text and "是否应为“发布时间”" in text
     saved = pd.read_csv(out_csv, encoding="utf-8-sig")
-    assert "missing_column" in set(saved["code"])
+    assert list(saved.columns) == ["级别", "问题代码", "数据表", "文件", "行号", "列", "说明", "建议"]
+    row = saved[saved["问题代码"] == "bad_datetime"].iloc[0]
+    assert (row["级别"], row["数据表"], row["文件"], row["行号"], row["列"]) == (
+        "警告", "网民留言", "messages.csv", 3, "留言时间")
     try:
         assert cli.main(["--lang", "en", "check", "--data", str(planted), "--year", "2025"]) == 1
         text = capsys.readouterr().out
