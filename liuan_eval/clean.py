@@ -57,6 +57,7 @@ _LANDLINE_PRE = r"0[0-9]{2,3}[-) ）]?[ ]?[0-9]{7}"
 _PASSES = [(*_ID15, r"[0-9]{15}"), (*_MOBILE, _MOBILE_PRE), (*_MOBILE, _MOBILE_PRE),
            (*_LANDLINE, _LANDLINE_PRE), (*_LANDLINE, _LANDLINE_PRE), (*_EMAIL, "@"),
            (*_PLATE, rf"[{_PROVINCES}][A-HJ-NP-Z]"), (*_PLATE, rf"[{_PROVINCES}][A-HJ-NP-Z]")]
+_ANY_PII = "|".join(dict.fromkeys([_ID18_ANY] + [p[2] for p in _PASSES]))
 
 _ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
 _ID_CHECK = "10X98765432"
@@ -121,13 +122,19 @@ def mask_pii(texts: pd.Series) -> pd.Series:
     s = pd.Series(texts, dtype="str")
     # ID numbers first (their digits would otherwise look like phone numbers); the check
     # digit needs Python, on the few rows holding an 18-digit run only
-    s = _replace_where(s, s.str.contains(_ID18_ANY, regex=True), _ID18, _mask_id18)
+    cand = _mask(s.str.contains(_ANY_PII, regex=True))  # one scan over all rows
+    if not cand.any():
+        return s
+    sub = s[cand]
+    sub = _replace_where(sub, sub.str.contains(_ID18_ANY, regex=True), _ID18, _mask_id18)
     for pat, repl, pre in _PASSES:
-        hit = _mask(s.str.contains(pre, regex=True))
+        hit = _mask(sub.str.contains(pre, regex=True))
         if hit.any():  # sentinels let "[^0-9]" stand for the ends of the text
-            s = s.copy()
-            s.loc[hit] = ("\x01" + s[hit] + "\x01").str.replace(pat, repl, regex=True).str.slice(1, -1)
-    return s
+            sub = sub.copy()
+            sub.loc[hit] = ("\x01" + sub[hit] + "\x01").str.replace(pat, repl, regex=True).str.slice(1, -1)
+    out = s.copy()
+    out.loc[cand] = sub
+    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -206,7 +213,16 @@ def normalize_text(series: pd.Series) -> pd.Series:
     ['政务微博发布&ABC', nan]
     """
     s = nfkc(series)
-    # each costly step only on the rows that need it (a literal search is far cheaper)
+    # each costly step only on the rows that need it, found with one scan
+    todo = _mask(s.str.contains(f"[<&{ZERO_WIDTH}]|" + _traditional_class(), regex=True))
+    if not todo.any():
+        return strip_padding(s)
+    out = s.copy()
+    out.loc[todo] = _normalize_rest(s[todo])
+    return strip_padding(out)
+
+
+def _normalize_rest(s: pd.Series) -> pd.Series:
     s = _replace_where(s, s.str.contains("<", regex=False), _TAG_RE, "")
     s = _replace_where(s, s.str.contains(_ZW_RE, regex=True), _ZW_RE, "")
     ent = _mask(s.str.contains("&", regex=False))
@@ -217,7 +233,7 @@ def normalize_text(series: pd.Series) -> pd.Series:
     trad = s.str.contains(_traditional_class(), regex=True).fillna(False).to_numpy(dtype=bool)
     if trad.any():
         s.loc[trad] = _batch(s[trad], _converter().convert)
-    return strip_padding(s)
+    return s
 
 
 def _batch(s: pd.Series, func) -> pd.Series:
@@ -391,12 +407,21 @@ def flag_near_duplicates(df: pd.DataFrame, id_col: str, text_cols: list[str],
     for c in text_cols[1:]:
         key = key.fillna("") + "\x1f" + near_duplicate_key(df[c], normalized).fillna("")
         key = key.mask(key.str.strip("\x1f") == "")
-    parts = [df[c].astype("str").fillna("") for c in group_cols] + [key]
-    frame = pd.concat(parts, axis=1, keys=range(len(parts)))
-    first = df[id_col].astype("str").groupby([frame[i] for i in frame], dropna=True).transform("first")
-    first = first.reindex(df.index)
-    flagged = first.notna() & (first != df[id_col].astype("str")) & key.notna()
-    return first.where(flagged).astype("str")
+    # integer codes instead of string group keys: factorize each part, combine, take the
+    # first row of each group
+    code = np.zeros(len(df), dtype=np.int64)
+    for part in [df[c].astype("str").fillna("") for c in group_cols] + [key.fillna("")]:
+        c, uniq = pd.factorize(part)
+        code = code * (len(uniq) + 1) + c
+        code = pd.factorize(code)[0].astype(np.int64)  # keep the combined codes small
+    pos = np.arange(len(df))
+    first_pos = pd.Series(pos).groupby(code).transform("min").to_numpy()
+    ids = df[id_col].astype("str")
+    flagged = (first_pos != pos) & _mask(key.notna())
+    out = pd.Series(pd.NA, index=df.index, dtype="str")
+    if flagged.any():
+        out.iloc[np.flatnonzero(flagged)] = ids.iloc[first_pos[flagged]].to_numpy()
+    return out
 
 
 def normalize_unicode_header(h: str) -> str:

@@ -484,12 +484,12 @@ def parse_datetimes(values: pd.Series, year_hint: int | None = None,
         return ts.dt.tz_localize(TIMEZONE, nonexistent="NaT", ambiguous="NaT")
 
     with_year = n.str.match(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}").fillna(False).to_numpy()
+    colons = n.str.count(":").fillna(0).to_numpy()
     for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S",
                 "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H"):
-        m = todo & with_year
-        if not m.any():
-            break
-        put(m, naive(n[m], fmt))
+        m = todo & with_year & (colons == fmt.count(":"))  # only rows of the right shape
+        if m.any():
+            put(m, naive(n[m], fmt))
     m = todo & n.str.contains(r"[0-9][T ][0-9].*(?:[+-][0-9]{2}:?[0-9]{2}|Z)$", regex=True).fillna(False).to_numpy()
     if m.any():
         ts = pd.to_datetime(n[m], format="ISO8601", utc=True, errors="coerce").dt.tz_convert(TIMEZONE)
