@@ -76,3 +76,15 @@ def test_influence_by_platform_ranks_within_each_platform():
     fig = figures.influence_by_platform_figure(a)
     assert [ax.get_title() for ax in fig.axes] == ["微博", "微信"]
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["1. B", "2. A"]
+
+
+def test_influence_by_platform_equal_values_draw_without_warning():
+    import warnings
+
+    a = pd.DataFrame({"unit": ["甲", "乙"], "account_id": ["1", "2"], "account_name": ["A", "B"],
+                      "platform": ["weibo", "weibo"], "influence": [0.0, 0.0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = figures.influence_by_platform_figure(a)
+    lo, hi = fig.axes[0].get_xlim()
+    assert hi > lo

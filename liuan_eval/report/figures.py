@@ -513,9 +513,10 @@ def influence_by_platform_figure(account_scores: pd.DataFrame, top: int = 8) -> 
         ax.barh(y, v, color=PLATFORM_COLORS[p])
         ax.set_yticks(y, [f"{i + 1}. {_short(n, 12)}" for i, n in enumerate(part["account_name"])], fontsize=8)
         ax.invert_yaxis()
-        lo = float(v.min()) if len(v) else 0.0
-        ax.set_xlim(max(0.0, lo - (float(v.max()) - lo) * 0.5 - 1e-9) if len(v) > 1 else 0.0,
-                    float(v.max()) * 1.02 if len(v) else 1.0)
+        lo, hi = (float(v.min()), float(v.max())) if len(v) else (0.0, 1.0)
+        left = max(0.0, lo - (hi - lo) * 0.5) if len(v) > 1 else 0.0
+        right = hi * 1.02 if hi > left else left + 1.0
+        ax.set_xlim(left, right)
         ax.set_title(PLATFORM_LABELS[p])
         ax.set_xlabel("影响力指数")
     fig.suptitle(title)
