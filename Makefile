@@ -7,7 +7,7 @@ YEAR   ?= 2025
 SEED   ?= 7
 DATA   ?= data/generated/$(YEAR)
 
-.PHONY: install demo test lint bench clean sample
+.PHONY: install demo test lint bench clean sample docs-check
 
 install: $(STAMP)
 
@@ -28,6 +28,9 @@ lint: install
 
 test: lint
 	$(BIN)/python -m pytest
+
+docs-check: install
+	$(BIN)/python -m pytest tests/test_guide.py -q
 
 bench: install
 	$(BIN)/python -m benchmarks
