@@ -17,7 +17,10 @@ Hot issues
 ----------
 Messages are compared by the cosine similarity of TF-IDF character bigrams of their
 title and the first ``body_chars`` characters of the text; pairs at or above
-``threshold`` are linked and each connected group is a candidate. A hot issue has at
+``threshold`` are linked. Groups are stars, not chains: round by round, the messages with
+the most similar neighbours (and no neighbour with more) become seeds and each other
+message joins the seed it is most similar to, so every member is similar to its seed and
+templated messages do not chain into one giant group. A hot issue has at
 least ``min_messages`` messages from at least ``min_users`` different users (a missing
 user counts as a distinct one). Its representative is the member closest to the
 group's centroid. The heat score is::
@@ -32,7 +35,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 from scipy.stats import binom
 
 from liuan_eval.schemas import TIMEZONE
@@ -158,22 +160,63 @@ def detect_bursts(messages: pd.DataFrame, by=("unit", "topic"), freq: str = "W",
     return out.sort_values(["q_value", "period_start"], kind="stable").reset_index(drop=True)[cols]
 
 
-def _similarity_pairs(X: sp.csr_matrix, threshold: float, block: int = 2000) -> sp.csr_matrix:
+def _similarity_pairs(X: sp.csr_matrix, threshold: float, block: int = 2000,
+                      weights: bool = False) -> sp.csr_matrix:
     """Upper-triangular adjacency of rows whose cosine similarity is >= threshold."""
     n = X.shape[0]
     XT = X.T.tocsc()
-    rows, cols = [], []
+    rows, cols, vals = [], [], []
     for start in range(0, n, block):  # blocks of rows, each a sparse matrix product
         S = (X[start:start + block] @ XT).tocoo()
         keep = (S.data >= threshold) & (S.col > S.row + start)
         rows.append(S.row[keep] + start)
         cols.append(S.col[keep])
+        vals.append(S.data[keep])
     r = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
     c = np.concatenate(cols) if cols else np.empty(0, dtype=np.int64)
-    return sp.csr_matrix((np.ones(len(r), dtype=np.int8), (r, c)), shape=(n, n))
+    v = np.concatenate(vals) if vals else np.empty(0, dtype=np.float32)
+    return sp.csr_matrix((v if weights else np.ones(len(r), dtype=np.int8), (r, c)), shape=(n, n))
 
 
-def find_hot_issues(messages: pd.DataFrame, *, threshold: float = 0.5, min_messages: int = 3,
+def _star_clusters(X: sp.csr_matrix, threshold: float, rounds: int = 20) -> np.ndarray:
+    """Cluster label per row: stars around seeds, so that every member is similar to its seed.
+
+    Linking all similar pairs (single linkage) chains templated messages into giant groups;
+    here, in each round, the rows that have the most similar neighbours among the rows still
+    free (ties by position) and no neighbour with more become seeds, and every free row
+    similar to a seed joins the seed it is most similar to. All vectorised; a row with no
+    similar neighbour stays alone.
+    """
+    n = X.shape[0]
+    A = _similarity_pairs(X, threshold, weights=True)
+    A = (A + A.T).tocoo()
+    ei, ej, ew = A.row, A.col, A.data
+    label = np.arange(n)
+    free = np.ones(n, dtype=bool)
+    for _ in range(rounds):
+        live = free[ei] & free[ej]
+        ei, ej, ew = ei[live], ej[live], ew[live]
+        if len(ei) == 0:
+            break
+        deg = np.bincount(ei, minlength=n)
+        key = deg.astype(np.int64) * n + (n - 1 - np.arange(n))
+        best_nbr = np.full(n, -1, dtype=np.int64)
+        np.maximum.at(best_nbr, ei, key[ej])
+        seed = free & (deg > 0) & (key > best_nbr)
+        # each free non-seed row joins its most similar seed neighbour
+        cand = seed[ej] & ~seed[ei]
+        ci, cj, cw = ei[cand], ej[cand], ew[cand]
+        order = np.lexsort((-cw, ci))
+        ci, cj = ci[order], cj[order]
+        first = np.ones(len(ci), dtype=bool)
+        first[1:] = ci[1:] != ci[:-1]
+        label[ci[first]] = cj[first]
+        free[seed] = False
+        free[ci[first]] = False
+    return label
+
+
+def find_hot_issues(messages: pd.DataFrame, *, threshold: float = 0.6, min_messages: int = 3,
                     min_users: int = 2, body_chars: int = 120, max_df: float = 0.3) -> pd.DataFrame:
     """Clusters of similar messages from different people, ranked by heat.
 
@@ -229,8 +272,7 @@ def find_hot_issues(messages: pd.DataFrame, *, threshold: float = 0.5, min_messa
     pos = np.flatnonzero(usable.to_numpy())
     vec = CharNgramTfidf(ngram_range=(2, 2), max_df=max_df if usable.sum() >= 20 else 1.0)
     X = vec.fit_transform(np.asarray(doc[usable], dtype=object)).tocsr()
-    A = _similarity_pairs(X, threshold)
-    _, lab = connected_components(A, directed=False)
+    lab = _star_clusters(X, threshold)
     size = np.bincount(lab)
     big = size[lab] >= min_messages
     if not big.any():
