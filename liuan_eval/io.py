@@ -448,13 +448,27 @@ def parse_datetimes(values: pd.Series, year_hint: int | None = None,
         o = o.str.replace(r"[ \t\r\n]+", " ", regex=True).str.strip()
         n = s.copy()
         n.loc[odd] = o
-    slashed = n.str.contains(r"^[0-9]{1,4}[/.][0-9]", regex=True).fillna(False).to_numpy()
-    if slashed.any():
-        o = n[slashed].str.replace(r"^([0-9]{4})[/.]([0-9]{1,2})[/.]([0-9]{1,2})", r"\1-\2-\3", regex=True)
-        o = o.str.replace(r"^([0-9]{1,2})/([0-9]{1,2})( |$)", r"\1-\2\3", regex=True)
+    slashed = n.str.contains("/", regex=False).fillna(False).to_numpy()
+    if slashed.all():  # 2016/11/24 9:30, 9/30 23:00
+        n = n.str.replace("/", "-", regex=False)
+    elif slashed.any():
         n = n.copy()
-        n.loc[slashed] = o
+        n.loc[slashed] = n[slashed].str.replace("/", "-", regex=False)
+    dotted = n.str.contains(r"^[0-9]{4}\.[0-9]{1,2}\.", regex=True).fillna(False).to_numpy()
+    if dotted.any():  # 2016.11.24
+        n = n.copy()
+        n.loc[dotted] = n[dotted].str.replace(r"^([0-9]{4})\.([0-9]{1,2})\.([0-9]{1,2})", r"\1-\2-\3",
+                                              regex=True)
     todo = present.copy()
+
+    def still(pattern: str, full: bool = False) -> np.ndarray:
+        """Rows not yet parsed that match ``pattern`` (tested on those rows only)."""
+        m = todo.copy()
+        if m.any():
+            sub = n[m]
+            hit = sub.str.fullmatch(pattern) if full else sub.str.contains(pattern, regex=True)
+            m[m] = hit.fillna(False).to_numpy(dtype=bool)
+        return m
 
     def put(mask: np.ndarray, ts: pd.Series) -> None:
         nonlocal todo
@@ -484,20 +498,23 @@ def parse_datetimes(values: pd.Series, year_hint: int | None = None,
         return ts.dt.tz_localize(TIMEZONE, nonexistent="NaT", ambiguous="NaT")
 
     with_year = n.str.match(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}").fillna(False).to_numpy()
-    colons = n.str.count(":").fillna(0).to_numpy()
+    import pyarrow.compute as pc
+
+    colons = pc.count_substring(n.array._pa_array, ":").to_numpy(zero_copy_only=False) if hasattr(
+        n.array, "_pa_array") else n.str.count(":").fillna(0).to_numpy()
     for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S",
                 "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H"):
         m = todo & with_year & (colons == fmt.count(":"))  # only rows of the right shape
         if m.any():
             put(m, naive(n[m], fmt))
-    m = todo & n.str.contains(r"[0-9][T ][0-9].*(?:[+-][0-9]{2}:?[0-9]{2}|Z)$", regex=True).fillna(False).to_numpy()
+    m = still(r"[0-9][T ][0-9].*(?:[+-][0-9]{2}:?[0-9]{2}|Z)$")
     if m.any():
         ts = pd.to_datetime(n[m], format="ISO8601", utc=True, errors="coerce").dt.tz_convert(TIMEZONE)
         put(m, ts)
-    m = todo & n.str.fullmatch(r"[0-9]{8}").fillna(False).to_numpy()
+    m = still(r"[0-9]{8}", full=True)
     if m.any():
         put(m, naive(n[m], "%Y%m%d"))
-    m = todo & n.str.fullmatch(r"[0-9]+(?:\.[0-9]+)?").fillna(False).to_numpy()
+    m = still(r"[0-9]+(?:\.[0-9]+)?", full=True)
     if m.any():
         num = pd.to_numeric(n[m], errors="coerce").to_numpy(dtype=float)
         serial = (num >= 20000) & (num < 80000)
@@ -511,7 +528,7 @@ def parse_datetimes(values: pd.Series, year_hint: int | None = None,
                 mm = np.zeros(len(n), dtype=bool)
                 mm[np.flatnonzero(m)[sel]] = True
                 put(mm, ts)
-    m = todo & n.str.fullmatch(r"[0-9]{1,2}-[0-9]{1,2}(?: [0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?").fillna(False).to_numpy()
+    m = still(r"[0-9]{1,2}-[0-9]{1,2}(?: [0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?", full=True)
     if m.any():
         sub = n[m]
         base = pd.to_datetime("2000-" + sub, format="mixed", errors="coerce")  # 2000 is a leap year
