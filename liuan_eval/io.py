@@ -805,6 +805,9 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
         data["_file"] = i
         parts.append(data)
         bads.append(bad_q)
+    if not parts:  # no files: an empty table
+        parts = [pd.DataFrame({**{c: pd.Series([], dtype="str") for c in TABLES[table]},
+                               "_line": pd.Series([], dtype="int64"), "_file": pd.Series([], dtype="int64")})]
     # one conversion for all the files (year-less dates are resolved file by file)
     frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     df = _convert(table, frame, year_hint, frame["_file"].to_numpy())

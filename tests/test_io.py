@@ -442,3 +442,9 @@ def test_yearless_dates_without_a_hint_leave_a_caveat(tmp_path):
     t = read_table("posts", f, platform="weibo", account="x")
     assert len(t.data) == 1 and len(t.caveats) == 1 and "published_at" in t.caveats[0]
     assert not read_table("posts", f, platform="weibo", account="x", year_hint=2017).caveats
+
+
+def test_no_files_is_an_empty_table():
+    t = read_table("posts", [])
+    assert t.data.empty and list(t.data.columns[:3]) == ["account_id", "account", "platform"]
+    assert t.report.empty and t.quarantine.empty
