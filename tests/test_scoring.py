@@ -435,3 +435,16 @@ def test_score_command_reports_a_bad_file_without_a_traceback(tmp_path, capsys):
     assert main(["score", "--data", str(tmp_path / "d"), "--year", "2025", "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert "posts.csv" in err and "Traceback" not in err
+
+
+def test_2019_interaction_veto_only_for_messages_left_unanswered():
+    late = messages(["2025-03-03 09:00"], ["2025-03-20 09:00"])
+    a = score(Dataset(accounts=accounts(), posts=all_posts(), messages=late), year=2025,
+              criteria="state_council_2019")
+    assert keys(a, "C07") == [("金安区", "W1")] and a.unit_scores.loc[0, "veto"] == ""
+    assert a.unit_scores.loc[0, "grade"] == "合格"
+    unanswered = messages(["2025-03-03 09:00"], None)
+    a = score(Dataset(accounts=accounts(), posts=all_posts(), messages=unanswered), year=2025,
+              criteria="state_council_2019")
+    assert a.unit_scores.loc[0, "veto"] == "C07" and a.unit_scores.loc[0, "grade"] == "不合格"
+    assert "_veto" not in a.findings.columns and "_unanswered" not in a.findings.columns

@@ -105,8 +105,9 @@ def _findings(ctx: Context, crits: Criteria) -> tuple[pd.DataFrame, list[tuple[s
             not_assessed.append((c.id, reason))
             continue
         if len(rows):
+            veto = rows["_veto"].astype(bool) & c.veto if "_veto" in rows.columns else c.veto
             rows = rows.assign(criterion=c.id, criterion_name=c.name, severity=c.severity,
-                               points=float(c.deduction))
+                               points=float(c.deduction), _veto=veto)
             parts.append(rows)
     if parts:
         f = pd.concat(parts, ignore_index=True)
@@ -114,8 +115,11 @@ def _findings(ctx: Context, crits: Criteria) -> tuple[pd.DataFrame, list[tuple[s
         f = fix_rows(pd.DataFrame(columns=["unit"])).assign(
             criterion=pd.Series([], dtype="str"), criterion_name=pd.Series([], dtype="str"),
             severity=pd.Series([], dtype="str"), points=pd.Series([], dtype=float))
-    f = f[FINDING_COLUMNS].sort_values(["criterion", "unit", "account_id", "window_start"], ignore_index=True,
-                                       na_position="last")
+    if "_veto" not in f.columns:
+        f["_veto"] = pd.Series(False, index=f.index, dtype=bool)
+    f = f[[*FINDING_COLUMNS, "_veto"]].sort_values(["criterion", "unit", "account_id", "window_start"],
+                                                 ignore_index=True, na_position="last")
+    f["_veto"] = f["_veto"].astype(bool)
     for c in ("criterion", "criterion_name", "severity"):
         f[c] = f[c].astype("str")
     return f, not_assessed
@@ -160,8 +164,7 @@ def _unit_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: set[s
     idx = pd.Index(units["unit"], name="unit")
     pts = _points(f, ["unit"], idx, crits, assessed, None)
     total = _totals(pts, crits)
-    vetoes = [c.id for c in crits if c.veto]
-    vetoed = f[f["criterion"].isin(vetoes)].groupby("unit")["criterion"].agg(lambda s: "、".join(sorted(set(s))))
+    vetoed = f[f["_veto"]].groupby("unit")["criterion"].agg(lambda s: "、".join(sorted(set(s))))
     veto = vetoed.reindex(idx).fillna("").astype("str")
     out = units.set_index("unit").join(pts).assign(total=total, veto=veto)
     out["grade"] = [crits.failing_grade if v else (crits.grade(t) if pd.notna(t) else "") for t, v in
@@ -181,8 +184,7 @@ def _account_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: se
     fa = f[f["account_id"] != ""]
     pts = _points(fa, ["account_id"], idx, crits, assessed, "account")
     total = _totals(pts, crits)
-    vetoes = [c.id for c in crits if c.veto]
-    vetoed = fa[fa["criterion"].isin(vetoes)].groupby("account_id").size().reindex(idx, fill_value=0) > 0
+    vetoed = fa[fa["_veto"]].groupby("account_id").size().reindex(idx, fill_value=0) > 0
     out = a.set_index("account_id").join(pts).assign(total=total)
     out["grade"] = [crits.failing_grade if v else (crits.grade(t) if pd.notna(t) else "") for t, v in
                     zip(out["total"], vetoed)]
@@ -311,7 +313,7 @@ def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016", pe
     if "C05" in assessed:
         caveats.append(tr("关停、更名没有填写批准时间的，只核对报备是否提前7个工作日，不核对批准。",
                           "Closures/renames without an approval date are checked for the filing date only."))
-    return Assessment(findings=f, unit_scores=units, account_scores=accounts, rectification=rect, closure=close,
+    return Assessment(findings=f.drop(columns="_veto"), unit_scores=units, account_scores=accounts, rectification=rect, closure=close,
                       not_assessed=na[["criterion", "criterion_name", "reason"]], caveats=caveats, metrics=metrics,
                       criteria=crits, year=int(year))
 

@@ -65,8 +65,10 @@ def _per_account(ctx: Context, m: pd.DataFrame, bad: pd.Series, total: pd.Series
     who = (platform_label(plat.fillna("")) + "账号“" + info["account_name"].fillna(accs) + "”").where(
         accs != "", units + "（未注明账号）")
     expl = sentence(who, g, pd.Series(tot[groups].to_numpy()))
-    return rows(units.to_numpy(), accs.to_numpy(), plat.to_numpy(), g["first"], g["last"],
-                expl.to_numpy(), ev.reindex(groups.astype("str")).to_numpy())
+    out = rows(units.to_numpy(), accs.to_numpy(), plat.to_numpy(), g["first"], g["last"],
+               expl.to_numpy(), ev.reindex(groups.astype("str")).to_numpy())
+    out["_unanswered"] = g["unans"].to_numpy()  # internal: the engine keeps only the findings columns
+    return out
 
 
 def reply_delays(ctx: Context, m: pd.DataFrame, n: int) -> pd.DataFrame:
@@ -104,7 +106,11 @@ def c07_reply_in_time(ctx: Context, crit) -> pd.DataFrame:
                 + "条超过" + str(n) + "个工作日未答复（含至期末仍未答复" + g["unans"].astype("str") + "条），按时答复率"
                 + num(rate) + "%。")
 
-    return _per_account(ctx, m, d["late"], pd.Series(1, index=m.index), until, sentence)
+    out = _per_account(ctx, m, d["late"], pd.Series(1, index=m.index), until, sentence)
+    if crit.params.get("veto_unanswered_only") and len(out):
+        # veto only where a message is still unanswered past its deadline (互动回应差)
+        out["_veto"] = out["_unanswered"].to_numpy() > 0
+    return out
 
 
 def c08_out_of_scope(ctx: Context, crit) -> pd.DataFrame:
