@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 
-from liuan_eval.i18n import set_language, tr
+from liuan_eval.i18n import language, set_language, tr
 
 #: sub-command -> (module, Chinese help, English help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -35,21 +36,63 @@ def _pre_language(argv: list[str]) -> None:
             set_language(a.split("=", 1)[1])
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help with its own words ("usage:") in the analyst's language."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        if prefix is None:
+            prefix = tr("用法: ", "usage: ")
+        return super().add_usage(usage, actions, groups, prefix=prefix)
+
+
+_ARGPARSE_ZH = [
+    (re.compile(r"the following arguments are required: (.*)"), r"缺少必需的参数：\1"),
+    (re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"), r"参数 \1 的值 \2 无效，可选：\3"),
+    (re.compile(r"argument (\S+): invalid (\w+) value: (.*)"), r"参数 \1 的值 \3 无效（应为 \2）"),
+    (re.compile(r"argument (\S+): expected one argument"), r"参数 \1 后面需要一个值"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"无法识别的参数：\1"),
+]
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose own error messages follow the analyst's language."""
+
+    def error(self, message):
+        if language() == "zh":
+            for pattern, zh in _ARGPARSE_ZH:
+                if pattern.search(message):
+                    message = pattern.sub(zh, message)
+                    break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: {tr('错误', 'error')}: {message}\n")
+
+
+def _localise(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Chinese titles and a Chinese ``-h`` for a parser made with ``add_help=False``."""
+    parser._positionals.title = tr("位置参数", "positional arguments")
+    parser._optionals.title = tr("选项", "options")
+    parser.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                        help=tr("显示本帮助并退出", "show this help message and exit"))
+    return parser
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; only ``command``'s module is imported and configured.
 
     Importing one sub-command's module at a time keeps ``liuan-eval ingest`` from
     loading scikit-learn or matplotlib.
     """
-    parser = argparse.ArgumentParser(
-        prog="liuan-eval",
+    parser = _localise(_Parser(
+        prog="liuan-eval", add_help=False, formatter_class=_Formatter,
         description=tr("六安市政务“两微一端”年度考核工具", "Lu'an government new-media annual assessment"),
-    )
+    ))
     parser.add_argument("--lang", choices=["zh", "en"], default=None,
                         help=tr("输出语言（默认中文）", "output language (default Chinese)"))
-    subs = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subs = parser.add_subparsers(dest="command", metavar="COMMAND", title=tr("子命令", "commands"),
+                                 parser_class=_Parser)
     for name, (module, zh, en) in COMMANDS.items():
-        sub = subs.add_parser(name, help=tr(zh, en), description=tr(zh, en))
+        sub = _localise(subs.add_parser(name, help=tr(zh, en), description=tr(zh, en), add_help=False,
+                                        formatter_class=_Formatter))
         sub.add_argument("--lang", choices=["zh", "en"], default=None, help=argparse.SUPPRESS)
         if name == command:
             mod = importlib.import_module(module)

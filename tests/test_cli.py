@@ -22,3 +22,24 @@ def test_lang_en_switches_help(capsys):
         assert "按考核标准评分" not in out
     finally:
         set_language("zh")
+
+
+def test_argparse_words_and_errors_follow_the_language(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["score", "--data", "x"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "缺少必需的参数：--year, --out" in err and "用法: " in err
+    try:
+        with pytest.raises(SystemExit):
+            cli.main(["--lang", "en", "score", "--data", "x"])
+        err = capsys.readouterr().err
+        assert "the following arguments are required: --year, --out" in err and "usage: " in err
+    finally:
+        set_language("zh")
+
+
+def test_unknown_command_is_named_in_chinese(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["scor"])
+    assert "参数 COMMAND 的值 'scor' 无效" in capsys.readouterr().err
