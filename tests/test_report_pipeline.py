@@ -76,6 +76,19 @@ def test_outputs_written(report_dir):
         assert (report_dir / name).is_file(), name
 
 
+def test_clean_tables_written_row_for_row(run_result):
+    """``clean/<table>.csv`` holds every clean row the figures were computed from."""
+    ds = run_result.report.dataset
+    for name, frame in ds.tables().items():
+        path = run_result.out / "clean" / f"{name}.csv"
+        if frame is None:
+            assert not path.exists()
+            continue
+        written = pd.read_csv(path, dtype=str, keep_default_na=False)
+        assert list(written.columns) == list(frame.columns), name
+        assert len(written) == len(frame), name
+
+
 def test_html_has_every_section_and_chart_and_no_code(report_dir):
     html = (report_dir / "annual_report.html").read_text(encoding="utf-8")
     for key, title in SECTIONS.items():

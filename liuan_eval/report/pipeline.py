@@ -429,7 +429,21 @@ def write_outputs(report: AnnualReport, out) -> dict[str, Path]:
     tables = output_tables(report)
     files = write_csvs(tables, out)
     files["xlsx"] = write_workbook(out / XLSX_NAME, workbook_sheets(report, tables))
+    files.update(write_clean_tables(report.dataset, out / CLEAN_DIR))
     return files
+
+
+CLEAN_DIR = "clean"
+
+
+def write_clean_tables(dataset, out: Path) -> dict[str, Path]:
+    """Write the loaded, cleaned and masked canonical tables as ``clean/<table>.csv``.
+
+    These are the tables every figure of the report was computed from, for an analyst who
+    wants to check a number in a spreadsheet; masked once more like every other output.
+    """
+    tables = {name: mask_frame(frame) for name, frame in dataset.tables().items() if frame is not None}
+    return {f"clean_{name}": path for name, path in write_csvs(tables, out).items()}
 
 
 REPORT_TITLE = "六安市政务“两微一端”年度考核报告"
@@ -586,7 +600,11 @@ def summary(res: RunResult) -> str:
     for key in ("html", "xlsx", "notebook"):
         if key in res.files:
             lines.append(f"  {labels[key]}: {res.files[key]}")
-    csvs = [p.name for k, p in res.files.items() if k not in labels]
+    csvs = [p.name for k, p in res.files.items() if k not in labels and not k.startswith("clean_")]
+    clean = [p.name for k, p in res.files.items() if k.startswith("clean_")]
     lines.append(tr(f"  CSV 表格（{len(csvs)} 个）: {res.out}/", f"  CSV tables ({len(csvs)}): {res.out}/")
                  + "、".join(csvs))
+    if clean:
+        lines.append(tr(f"  清洗后的数据表（{len(clean)} 个）: {res.out / CLEAN_DIR}/",
+                        f"  clean tables ({len(clean)}): {res.out / CLEAN_DIR}/") + "、".join(clean))
     return "\n".join(lines)
