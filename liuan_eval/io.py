@@ -71,7 +71,7 @@ FREE_TEXT = {
 PII_COLUMNS = {
     "posts": ["text", "repost_source"],
     "messages": ["user", "title", "text", "reply_text"],
-    "releases": ["text"],
+    "releases": ["title", "text"],
     "incidents": ["description"],
 }
 #: Primary key of each table (same key, other content → ``duplicate_key``).

@@ -49,7 +49,7 @@ def test_csv_encodings_are_detected(tmp_path, encoding):
     f = write(tmp_path / "六安发布.csv", body, encoding)
     t = read_table("posts", f, platform="微博", account_from_filename=True)
     row = t.data.iloc[0]
-    assert row["text"] == "六安发布:暴雨预警"  # NFKC turns the full-width colon into ASCII
+    assert row["text"] == "六安发布：暴雨预警"  # NFKC, but Chinese full-width punctuation is kept
     assert row["published_at"] == ts("2012-08-31 21:59")
     assert (row["repost_count"], row["comment_count"], row["like_count"]) == (0, 0, 0)
     assert row["account"] == "六安发布" and row["account_id"] == "六安发布" and row["platform"] == "weibo"
