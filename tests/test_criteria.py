@@ -89,3 +89,9 @@ def test_missing_parameter_and_unknown_preset_are_clear_errors(tmp_path):
         load_criteria("no_such_preset")
     with pytest.raises(CriteriaError, match="not valid TOML"):
         load_criteria(_write(tmp_path, BASE + "\n[[[broken"))
+
+
+def test_rectified_grade_cap_must_name_a_grade(tmp_path):
+    text = BASE.replace("[preset]\n", '[preset]\nrectified_grade_cap = "极好"\n', 1)
+    with pytest.raises(CriteriaError, match="rectified_grade_cap"):
+        load_criteria(_write(tmp_path, text))

@@ -50,3 +50,21 @@ def test_planted_findings_survive_the_files_and_the_readers(tmp_path):
     f = pd.read_csv(paths["findings"], dtype=str, encoding="utf-8-sig")
     assert len(f) == len(a.findings) and f["explanation"].notna().all()
     assert paths["findings"].read_bytes()[:3] == b"\xef\xbb\xbf"
+
+
+def test_units_and_accounts_named_for_rectification_are_not_rated_excellent():
+    """The preset's ``rectified_grade_cap``: a named unit is 良好 at best, whatever its total."""
+    s = generate_sample(2025, seed=5, scale=0.2)
+    a = score(Dataset(**s.tables), year=2025)
+    named_units = set(a.rectification["unit"]) - {""}
+    u = a.unit_scores.set_index("unit")
+    assert named_units
+    assert not (u.loc[sorted(named_units), "grade"] == "优秀").any()
+    capped = u.loc[sorted(named_units)]
+    capped = capped[(capped["total"] >= 90) & (capped["veto"] == "")]
+    assert len(capped) and (capped["grade"] == "良好").all()   # high totals, held at the cap
+    others = u.drop(index=sorted(named_units))
+    assert (others.loc[others["total"] >= 90, "grade"] == "优秀").all()
+    acc = a.account_scores.set_index("account_id")
+    named_acc = sorted(set(a.rectification["account_id"]) - {""} & set(acc.index))
+    assert not (acc.loc[named_acc, "grade"] == "优秀").any()

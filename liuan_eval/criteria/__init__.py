@@ -7,7 +7,7 @@ strictly: an unknown key, a missing key or a value of the wrong kind is a
 
 Layout of a preset::
 
-    [preset]            name, title, source, full_marks, closure_after (optional)
+    [preset]            name, title, source, full_marks, closure_after, rectified_grade_cap (optional)
     [[grades]]          name, min           (highest band first)
     [criteria.C15]      name, level, platforms, weight, deduction, veto, severity,
                         rectify, description (optional)
@@ -100,6 +100,7 @@ _PRESET_KEYS = {
     "source": ((str,), None, "a string"),
     "full_marks": (_NUM, lambda v: v > 0, "a number > 0"),
     "closure_after": ((int,), lambda v: v >= 1, "an integer >= 1 (rectification findings)"),
+    "rectified_grade_cap": ((str,), lambda v: bool(v.strip()), "a grade name from [[grades]]"),
 }
 _GRADE_KEYS = {"name": ((str,), lambda v: bool(v.strip()), "a grade name"),
                "min": (_NUM, lambda v: v >= 0, "a score >= 0")}
@@ -138,6 +139,27 @@ class Criteria:
     criteria: dict[str, Criterion]
     closure_after: int = 2
     path: Path | None = None
+    rectified_grade_cap: str | None = None
+
+    def cap_grade(self, grade: str, named: bool) -> str:
+        """``grade`` lowered to ``rectified_grade_cap`` when the unit or account was named.
+
+        A unit (or account) named for rectification (通报整改) in the year cannot be rated
+        above the cap, whatever its total — the usual rule of annual assessments
+        (被通报的不得评为优秀).
+
+        Examples
+        --------
+        >>> c = load_criteria("liuan_2016")
+        >>> c.cap_grade("优秀", named=True), c.cap_grade("优秀", named=False), c.cap_grade("合格", named=True)
+        ('良好', '优秀', '合格')
+        """
+        if not named or not self.rectified_grade_cap or not grade:
+            return grade
+        order = [name for name, _ in self.grades]
+        if grade not in order:
+            return grade
+        return order[max(order.index(grade), order.index(self.rectified_grade_cap))]
 
     def __getitem__(self, cid: str) -> Criterion:
         return self.criteria[cid]
@@ -239,6 +261,10 @@ def parse_criteria(data: dict, where: str = "<preset>") -> Criteria:
     mins = [m for _, m in grades]
     if mins != sorted(mins, reverse=True):
         raise CriteriaError(f"{where}: key 'grades' must list bands from the highest 'min' down")
+    cap = preset.get("rectified_grade_cap")
+    if cap is not None and cap not in [g[0] for g in grades]:
+        raise CriteriaError(f"{where}: key 'preset.rectified_grade_cap' must name one of the grades "
+                            f"({', '.join(g[0] for g in grades)}), got {cap!r}")
     crits: dict[str, Criterion] = {}
     for cid, entry in data["criteria"].items():
         if cid not in CRITERION_IDS:
@@ -258,7 +284,8 @@ def parse_criteria(data: dict, where: str = "<preset>") -> Criteria:
     return Criteria(name=preset["name"], title=preset.get("title", preset["name"]),
                     source=preset.get("source", ""), full_marks=float(preset.get("full_marks", 100)),
                     grades=tuple(grades), criteria=dict(sorted(crits.items())),
-                    closure_after=preset.get("closure_after", 2))
+                    closure_after=preset.get("closure_after", 2),
+                    rectified_grade_cap=preset.get("rectified_grade_cap"))
 
 
 def load_criteria(criteria: str | Path | Criteria = "liuan_2016") -> Criteria:

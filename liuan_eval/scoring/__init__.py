@@ -167,8 +167,9 @@ def _unit_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: set[s
     vetoed = f[f["_veto"]].groupby("unit")["criterion"].agg(lambda s: "、".join(sorted(set(s))))
     veto = vetoed.reindex(idx).fillna("").astype("str")
     out = units.set_index("unit").join(pts).assign(total=total, veto=veto)
-    out["grade"] = [crits.failing_grade if v else (crits.grade(t) if pd.notna(t) else "") for t, v in
-                    zip(out["total"], out["veto"])]
+    named = set(f.loc[f["criterion"].isin([c.id for c in crits if c.rectify]), "unit"])
+    out["grade"] = [crits.failing_grade if v else crits.cap_grade(crits.grade(t) if pd.notna(t) else "", u in named)
+                    for u, t, v in zip(out.index, out["total"], out["veto"])]
     order = pd.DataFrame({"v": out["veto"] != "", "t": -out["total"].fillna(-1e9)})
     out["rank"] = (order["v"].astype(int) * 1e6 + order["t"]).rank(method="min").astype("Int64")
     return out.reset_index()[["unit", "unit_type", *pts.columns, "total", "grade", "rank", "veto"]]
@@ -186,8 +187,9 @@ def _account_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: se
     total = _totals(pts, crits)
     vetoed = fa[fa["_veto"]].groupby("account_id").size().reindex(idx, fill_value=0) > 0
     out = a.set_index("account_id").join(pts).assign(total=total)
-    out["grade"] = [crits.failing_grade if v else (crits.grade(t) if pd.notna(t) else "") for t, v in
-                    zip(out["total"], vetoed)]
+    named = set(fa.loc[fa["criterion"].isin([c.id for c in crits if c.rectify]), "account_id"])
+    out["grade"] = [crits.failing_grade if v else crits.cap_grade(crits.grade(t) if pd.notna(t) else "", a in named)
+                    for a, t, v in zip(out.index, out["total"], vetoed)]
     if "C18" in crits:
         inf = influence_index(ctx, crits["C18"].params["weights"]).set_index("account_id")
         out = out.join(inf)
