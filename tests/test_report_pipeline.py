@@ -257,3 +257,23 @@ def test_missing_tables_give_not_assessed_sections(sample, tmp_path):
     assert "C07" in html["section_method"]          # listed among the criteria not assessed
     res = pipeline.run_assessment(part, YEAR, tmp_path / "out", notebook=False, progress=False)
     assert "未评估：没有本年度的网民留言" in pipeline.summary(res)
+
+
+def test_a_relative_preset_path_reaches_the_notebook_resolved(tmp_path, monkeypatch):
+    """The kernel runs in the output folder: a preset path relative to the analyst's folder is resolved."""
+    import papermill as pm
+
+    import liuan_eval.criteria as crit
+
+    preset = Path(crit.__file__).with_name("liuan_2016.toml")
+    local = tmp_path / "my_preset.toml"
+    local.write_bytes(preset.read_bytes())
+    seen = {}
+    monkeypatch.setattr(pm, "execute_notebook", lambda *a, **k: seen.update(k["parameters"]))
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    pipeline.execute_notebook(tmp_path, YEAR, "my_preset.toml", out, progress=False)
+    assert seen["criteria"] == str(local.resolve())
+    pipeline.execute_notebook(tmp_path, YEAR, "liuan_2016", out, progress=False)
+    assert seen["criteria"] == "liuan_2016"

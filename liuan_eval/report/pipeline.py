@@ -382,6 +382,9 @@ def execute_notebook(data_dir: Path, year: int, criteria: str, out: Path, *, pro
     if not notebook.is_file():
         raise FileNotFoundError(tr(f"找不到报告笔记本：{notebook}", f"report notebook not found: {notebook}"))
     target = out / EXECUTED_NOTEBOOK
+    # a preset given as a file path relative to where the analyst stands: the kernel runs in `out`
+    if Path(str(criteria)).is_file():
+        criteria = str(Path(str(criteria)).resolve())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         pm.execute_notebook(

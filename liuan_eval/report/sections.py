@@ -382,6 +382,15 @@ def _basename(paths: pd.Series) -> pd.Series:
     return paths.astype("str").str.replace(r"^.*[/\\]", "", regex=True)
 
 
+def _column_labels(tables: pd.Series, columns: pd.Series) -> pd.Series:
+    """Canonical column names shown by their Chinese labels (``published_at`` → 发布时间)."""
+    from liuan_eval.schemas import TABLES
+
+    labels = {(t, c): col.label for t, cols in TABLES.items() for c, col in cols.items()}
+    keys = pd.Series(list(zip(tables.astype("str"), columns.astype("str"))), index=columns.index)
+    return keys.map(labels).fillna(columns.astype("str"))
+
+
 def section_data_quality(report) -> Section:
     """数据质量: the pre-flight check's problems, what was quarantined and why."""
     s = Section("data-quality", SECTIONS["data-quality"])
@@ -392,6 +401,8 @@ def section_data_quality(report) -> Section:
     s.figure(F.quarantine_figure(summary))
     if len(summary):
         show = summary.assign(reason=summary["reason"].map(lambda r: F.REASON_LABELS.get(r, r)),
+                              column=_column_labels(summary["table"], summary["column"]),
+                              file=_basename(summary["file"]),
                               table=summary["table"].map(lambda t: TABLE_LABELS.get(t, t)))
         s.table(show, "隔离原因汇总", limit=None)
     if ds.load_report is not None and len(ds.load_report):
