@@ -11,7 +11,7 @@ from liuan_eval.text.topic import load_routing, route
 
 ADDED_COLUMNS = ["topic", "topic_confidence", "topic_source", "department", "sentiment", "sentiment_score",
                  "risk_level", "risk_reasons"]
-CHUNK = 200_000
+CHUNK = 100_000
 
 
 def _resolve(model, kind):
