@@ -44,7 +44,7 @@ from liuan_eval.clean import (
     normalize_unicode_header,
     strip_padding,
 )
-from liuan_eval.i18n import tr
+from liuan_eval.i18n import language, tr
 from liuan_eval.schemas import (
     LOAD_REPORT_COLUMNS,
     PLATFORM_ALIASES,
@@ -1059,7 +1059,8 @@ def run(args) -> int:
     r = t.report[["rows_read", "rows_clean", "rows_quarantined", "duplicates_removed"]].sum()
     n, m, k, d = (int(r[c]) for c in ["rows_read", "rows_clean", "rows_quarantined", "duplicates_removed"])
     print(f"{n} read, {m} clean, {k} quarantined, {d} duplicates")
-    print(f"读取 {n} 行，清洁 {m} 行，隔离 {k} 行，重复 {d} 行")
+    if language() == "zh":  # the English line above is the stable, parseable contract
+        print(f"读取 {n} 行，清洁 {m} 行，隔离 {k} 行，重复 {d} 行")
     for c in t.caveats:
         print(c)
     if k:

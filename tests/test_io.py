@@ -346,6 +346,15 @@ def test_cli_ingest_writes_table_and_quarantine(tmp_path, capsys):
     assert pd.isna(got["repost_count"].iloc[0])
     q = pd.read_csv(tmp_path / "out" / "posts.quarantine.csv", dtype=str)
     assert q[["line", "reason"]].values.tolist() == [["4", "bad_datetime"]]
+    from liuan_eval.i18n import set_language
+
+    try:
+        assert main(["--lang", "en", "ingest", "posts", str(f), "--out", str(out), "--platform", "weibo",
+                     "--account-from-filename", "--year-hint", "2017"]) == 0
+        printed = capsys.readouterr().out
+        assert "3 read, 2 clean" in printed and "读取" not in printed
+    finally:
+        set_language("zh")
 
 
 def test_cli_ingest_unusable_file_exits_non_zero(tmp_path, capsys):

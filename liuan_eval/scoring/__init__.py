@@ -371,7 +371,7 @@ def run(args) -> int:
         print(tr("等级：", "grades: ") + tr("，", ", ").join(tr(f"{k}{v}个", f"{k} {v}") for k, v in g.items()))
     for c in a.caveats:
         print(tr("注意：", "note: ") + c)
-    print(tr(f"结果已写入 {Path(args.out)}：", f"written to {Path(args.out)}: ") + "、".join(p.name for p in paths.values()))
+    print(tr(f"结果已写入 {Path(args.out)}：", f"written to {Path(args.out)}: ") + tr("、", ", ").join(p.name for p in paths.values()))
     return 0
 
 
