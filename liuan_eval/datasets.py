@@ -40,6 +40,7 @@ import pandas as pd
 
 from liuan_eval.i18n import tr
 from liuan_eval.schemas import TIMEZONE, column_names
+from liuan_eval.workdays import add_workdays, deadline_end, is_workday, same_day_deadline, workdays_between
 
 COUNTIES = ["金安区", "裕安区", "叶集区", "霍邱县", "舒城县", "金寨县", "霍山县"]
 ZONES = ["六安经济技术开发区", "六安高新技术产业开发区"]
@@ -225,8 +226,6 @@ def _names(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def _daytable(year: int) -> pd.DataFrame:
-    from liuan_eval.workdays import is_workday
-
     days = pd.date_range(f"{year}-01-01", f"{year}-12-31", freq="D", tz=TIMEZONE)
     work = np.asarray(is_workday(pd.Series(days)), dtype=bool)
     return pd.DataFrame({"day": days, "workday": work})
@@ -246,17 +245,6 @@ def _accounts(units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     return acc
 
 
-def _after_workdays(days: pd.Series, k: np.ndarray) -> pd.Series:
-    """The date ``k`` working days after each day (vectorised over a per-row ``k``)."""
-    from liuan_eval.workdays import add_workdays
-
-    out = pd.Series(pd.NaT, index=days.index, dtype=f"datetime64[ns, {TIMEZONE}]")
-    for n in np.unique(k):
-        sel = k == n
-        out[sel] = add_workdays(days[sel], int(n))
-    return out
-
-
 def _background(year: int, seed: int, scale: float) -> World:
     rng = np.random.default_rng(seed)
     units = _units(scale)
@@ -264,7 +252,7 @@ def _background(year: int, seed: int, scale: float) -> World:
     n = len(acc)
     # filing of the opening: 0-3 working days after it, approved the next working day
     k = rng.integers(0, 4, n)
-    acc["filed_at"] = _after_workdays(acc["opened_at"], k) + pd.to_timedelta(rng.integers(9, 17, n), "h")
+    acc["filed_at"] = add_workdays(acc["opened_at"], k) + pd.to_timedelta(rng.integers(9, 17, n), "h")
     acc["closed_at"] = pd.Series(pd.NaT, index=acc.index, dtype=f"datetime64[ns, {TIMEZONE}]")
     acc["closure_filed_at"] = pd.Series(pd.NaT, index=acc.index, dtype=f"datetime64[ns, {TIMEZONE}]")
     acc["operators"] = pd.array(rng.integers(1, 4, n), dtype="Int64")
@@ -344,7 +332,7 @@ def _filings(world: World, k: np.ndarray) -> pd.DataFrame:
                      + pd.to_timedelta(rng.integers(0, 300, len(pick)), "D"))
     staff = pd.DataFrame({"unit": acc["unit"].to_numpy()[pick], "account_id": acc["account_id"].to_numpy()[pick],
                           "event": "staff_change", "event_date": days})
-    staff["filed_at"] = (_after_workdays(staff["event_date"], rng.integers(0, 4, len(staff)))
+    staff["filed_at"] = (add_workdays(staff["event_date"], rng.integers(0, 4, len(staff)))
                          + pd.to_timedelta(10, "h"))
     f = pd.concat([opened, staff], ignore_index=True)
     f["approved_at"] = f["filed_at"] + pd.Timedelta(days=1)
@@ -459,11 +447,9 @@ def _messages(world: World, days: pd.DataFrame, scale: float) -> tuple[pd.DataFr
     in_scope = (utype != "department") | (topic == own) | (rng.random(n) < 0.5)
     in_scope = in_scope & (rng.random(n) > 0.08)
     # replies: in scope within 0-4 working days, out of scope the same (working) day
-    from liuan_eval.workdays import same_day_deadline
-
     k_wd = rng.integers(0, 5, n)
     day_in = received.dt.normalize()
-    reply_day = _after_workdays(day_in, k_wd)
+    reply_day = add_workdays(day_in, k_wd)
     same_day = same_day_deadline(received) - pd.Timedelta(days=1)  # the day the explanation is due
     reply_day = reply_day.where(pd.Series(in_scope), same_day)
     hour = pd.to_timedelta(rng.integers(8 * 60, 18 * 60, n), "m")
@@ -529,8 +515,6 @@ def _hot_issues(world: World, messages: pd.DataFrame, labels: pd.DataFrame):
     hot = pd.DataFrame(rows).astype({"like_count": "Int64", "oppose_count": "Int64", "in_scope": "boolean"})
     hot["topic"] = hot["topic"].astype("str")
     # replies of hot-issue messages respect the working-day rule
-    from liuan_eval.workdays import workdays_between
-
     late = workdays_between(hot["received_at"], hot["replied_at"]) > 4
     hot.loc[late, "replied_at"] = hot.loc[late, "received_at"] + pd.Timedelta(hours=1)
     return (pd.concat([messages, hot], ignore_index=True),
@@ -669,8 +653,6 @@ def plant_c02_not_in_hall(world: World) -> None:
         world.plant("C02", str(unit), aid)
     # a registered account that has not posted: opened after the last release's repost deadline and
     # less than 15 days before the period ends, so that only C02 applies
-    from liuan_eval.workdays import add_workdays, deadline_end
-
     last_due = deadline_end(world.releases["published_at"], 1).max() if len(world.releases) else world.start
     opened = max(last_due.normalize(), world.end - pd.Timedelta(days=14))
     if opened >= world.end - pd.Timedelta(days=6):
@@ -705,8 +687,6 @@ def plant_c03_bad_name(world: World) -> None:
 
 def plant_c04_late_opening_filing(world: World) -> None:
     """C04: accounts opened during the year and filed after 4–8 working days."""
-    from liuan_eval.workdays import add_workdays
-
     for _, a in _pick_accounts(world, _n(world), platforms=("wechat", "app")).iterrows():
         opened = world.start + pd.Timedelta(days=int(world.rng.integers(60, 240)))
         filed = add_workdays(opened, int(world.rng.integers(4, 9))) + pd.Timedelta(hours=10)
@@ -737,8 +717,6 @@ def _close(world: World, a: pd.Series, day: pd.Timestamp, filed: pd.Timestamp, e
 
 def plant_c05_late_closure_filing(world: World) -> None:
     """C05: accounts closed with the filing only 1–5 working days ahead (7 required)."""
-    from liuan_eval.workdays import add_workdays, workdays_between
-
     for _, a in _pick_accounts(world, _n(world), platforms=("wechat", "app")).iterrows():
         filed = world.start + pd.Timedelta(days=int(world.rng.integers(90, 300)), hours=10)
         day = add_workdays(filed, int(world.rng.integers(1, 6)))
@@ -749,8 +727,6 @@ def plant_c05_late_closure_filing(world: World) -> None:
 
 def plant_c06_late_emergency_filing(world: World) -> None:
     """C06: emergency closures filed one or more days after the same-day deadline."""
-    from liuan_eval.workdays import same_day_deadline
-
     for _, a in _pick_accounts(world, _n(world, 1, 2), platforms=("wechat", "app")).iterrows():
         day = world.start + pd.Timedelta(days=int(world.rng.integers(90, 330)))
         filed = same_day_deadline(day) + pd.Timedelta(days=int(world.rng.integers(0, 3)), hours=9)
@@ -760,8 +736,6 @@ def plant_c06_late_emergency_filing(world: World) -> None:
 
 def plant_c07_late_reply(world: World) -> None:
     """C07: in-scope messages answered after 6–9 working days, or left unanswered."""
-    from liuan_eval.workdays import add_workdays
-
     m = world.messages
     pool = m[m["in_scope"].fillna(True).astype(bool) & ~m["message_id"].str.startswith("H")
              & ~m["account_id"].isin(list(world.used_accounts))]
@@ -778,8 +752,6 @@ def plant_c07_late_reply(world: World) -> None:
 
 def plant_c08_late_explanation(world: World) -> None:
     """C08: out-of-scope messages explained only after the same-day deadline."""
-    from liuan_eval.workdays import same_day_deadline
-
     m = world.messages
     pool = m[m["in_scope"].eq(False).fillna(False).astype(bool) & ~m["account_id"].isin(list(world.used_accounts))]
     chosen = pool.drop_duplicates("account_id")
@@ -833,8 +805,6 @@ def plant_c11_bad_source(world: World) -> None:
 
 def plant_c12_late_repost(world: World) -> None:
     """C12: a key release reposted late (Weibo/app after 2–6 hours, WeChat after 2–3 working days) or not at all."""
-    from liuan_eval.workdays import add_workdays
-
     rel = world.releases.set_index("release_id")
     for _, a in _pick_accounts(world, _n(world, 2, 4), exclude_units=world.quiet_units).iterrows():
         rid = rel.index[int(world.rng.integers(0, len(rel)))]
@@ -862,8 +832,6 @@ def plant_c13_no_operators(world: World) -> None:
 
 def plant_c14_officers(world: World) -> None:
     """C14: a unit with no liaison officer named, and a staff change filed after 5–8 working days."""
-    from liuan_eval.workdays import add_workdays
-
     for unit in _pick_units(world, 1):
         world.accounts.loc[world.accounts["unit"] == unit, "liaison_officer"] = None
         world.plant("C14", unit)
