@@ -7,7 +7,7 @@ YEAR   ?= 2025
 SEED   ?= 7
 DATA   ?= data/generated/$(YEAR)
 
-.PHONY: install demo test lint bench clean sample docs-check
+.PHONY: install demo test lint bench clean sample sample-data docs-check
 
 install: $(STAMP)
 
@@ -19,6 +19,10 @@ $(STAMP): pyproject.toml
 
 sample: install
 	$(BIN)/liuan-eval sample --year $(YEAR) --seed $(SEED) --out $(DATA)
+
+sample-data: install
+	rm -rf data/sample
+	$(BIN)/liuan-eval sample --year 2025 --seed 7 --scale 0.3 --out data/sample
 
 demo: sample
 	$(BIN)/liuan-eval run --data $(DATA) --year $(YEAR) --out reports/$(YEAR)

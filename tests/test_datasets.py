@@ -146,3 +146,18 @@ def test_inputs_carry_citizens_phone_and_id_numbers(sample):
     w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     for i in ids[:20]:
         assert "10X98765432"[sum(int(c) * k for c, k in zip(i[:17], w)) % 11] == i[17].upper()
+
+
+def test_committed_sample_is_what_the_generator_makes(tmp_path):
+    """``data/sample`` (committed for people to look at) stays in step with the generator:
+    refresh it with ``make sample-data`` after changing the generator."""
+    from pathlib import Path
+
+    committed = Path(__file__).resolve().parents[1] / "data" / "sample"
+    generate_sample(2025, seed=7, out=tmp_path, scale=0.3)
+    for name in ("truth.json", "labels.csv", "messages.csv", "posts_weibo.csv", "posts_wechat.csv",
+                 "releases.csv", "incidents.csv"):
+        assert (committed / name).read_bytes() == (tmp_path / name).read_bytes(), name
+    for name in ("accounts.xlsx", "filings.xlsx"):
+        assert pd.read_excel(committed / name).equals(pd.read_excel(tmp_path / name)), name
+    assert pd.read_parquet(committed / "posts_app.parquet").equals(pd.read_parquet(tmp_path / "posts_app.parquet"))
