@@ -78,7 +78,7 @@ def classify_messages(messages: pd.DataFrame, topic_model=None, sentiment_model=
     smodel, _ = _resolve(sentiment_model, "sentiment")
     table = routing if isinstance(routing, dict) else load_routing(routing)
     n = len(messages)
-    out = messages.copy()
+    out = messages.copy(deep=False)  # copy-on-write: the input is never modified
     if n == 0:
         for c in ADDED_COLUMNS:
             out[c] = pd.Series([], dtype="Float64" if c in ("topic_confidence", "sentiment_score") else "str")
