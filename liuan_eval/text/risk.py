@@ -15,14 +15,13 @@ Reasons, each worth points:
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from liuan_eval.text._toml import read_table_toml
 from liuan_eval.text.features import normalize_text
 
 RISK_LEVELS = ("none", "low", "medium", "high")
@@ -48,15 +47,7 @@ def load_lexicon(path: str | Path | None = None) -> list[RiskCategory]:
     >>> [c.code for c in cats][:3]
     ['mass_incident', 'safety', 'petition']
     """
-    if path is None:
-        raw = resources.files("liuan_eval.text").joinpath("risk_lexicon.toml").read_bytes()
-        src = "risk_lexicon.toml"
-    else:
-        raw, src = Path(path).read_bytes(), str(path)
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{src}: not valid TOML: {exc}") from exc
+    data, src = read_table_toml(path, "risk_lexicon.toml")
     cats = []
     for code, item in data.items():
         if not isinstance(item, dict) or not item.get("words"):

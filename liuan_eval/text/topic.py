@@ -17,8 +17,6 @@ usable confidence. Optional extras, all fitted inside ``fit`` (never on a test f
 """
 from __future__ import annotations
 
-import tomllib
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +28,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
+from liuan_eval.text._toml import read_table_toml
 from liuan_eval.text.features import CharNgramTfidf, as_title_body, jieba_tokens, joined
 
 TAXONOMY_COLUMNS = ("一级分类", "二级分类", "三级分类")
@@ -237,14 +236,7 @@ def load_routing(path: str | Path | None = None) -> dict:
     >>> load_routing()["departments"]["卫生计生"]
     '六安市卫生健康委员会'
     """
-    if path is None:
-        raw, src = resources.files("liuan_eval.text").joinpath("routing.toml").read_bytes(), "routing.toml"
-    else:
-        raw, src = Path(path).read_bytes(), str(path)
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{src}: not valid TOML: {exc}") from exc
+    data, src = read_table_toml(path, "routing.toml")
     if not isinstance(data.get("departments"), dict):
         raise ValueError(f"{src}: needs a [departments] table mapping topic to body")
     data.setdefault("min_confidence", 0.5)
