@@ -878,12 +878,21 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
 
 
 def _fill_from_registry_posts(df: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame:
-    reg = registry.dropna(subset=["account_id"])
-    by_name = reg.drop_duplicates("account_name").set_index("account_name")["account_id"]
-    # an account_id that is really the account's name (filled from the name) → the registry's id
+    """Posts identified by the account's *name* only get the registry's id for that name on
+    that platform (a unit's Weibo and WeChat accounts share one name under the notice's rules).
+
+    An id given in the file is kept as it is, even when the registry does not know it: that
+    is an unregistered account (C02), not a name to be looked up.
+    """
+    reg = registry.dropna(subset=["account_id", "account_name", "platform"])
+    key = reg["account_name"].astype("str") + "\x1f" + reg["platform"].astype("str")
+    by_name = pd.Series(reg["account_id"].to_numpy(), index=key.to_numpy())
+    by_name = by_name[~by_name.index.duplicated(keep="first")]
     known = df["account_id"].isin(set(reg["account_id"]))
-    from_name = df["account"].map(by_name)
-    df["account_id"] = df["account_id"].where(known | from_name.isna(), from_name).astype("str")
+    from_name_only = df["account_id"].astype("str") == df["account"].astype("str")
+    looked_up = (df["account"].astype("str") + "\x1f" + df["platform"].astype("str")).map(by_name)
+    replace = ~known & from_name_only.fillna(False) & looked_up.notna()
+    df["account_id"] = df["account_id"].where(~replace, looked_up).astype("str")
     return df
 
 

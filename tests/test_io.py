@@ -457,3 +457,17 @@ def test_no_files_is_an_empty_table():
     t = read_table("posts", [])
     assert t.data.empty and list(t.data.columns[:3]) == ["account_id", "account", "platform"]
     assert t.report.empty and t.quarantine.empty
+
+
+def test_posts_named_by_account_get_the_registry_id_of_their_platform(tmp_path):
+    """A unit's Weibo and WeChat accounts share one name: the platform decides the id, and an
+    id given in the file is kept even when the registry does not know it (C02)."""
+    reg = pd.DataFrame({"unit": ["金安区"] * 2, "unit_type": ["county"] * 2, "platform": ["weibo", "wechat"],
+                        "account_id": ["111", "wx111"], "account_name": ["金安区人民政府发布"] * 2,
+                        "opened_at": [pd.Timestamp("2016-10-08", tz=TZ)] * 2})
+    f = write(tmp_path / "posts.csv", "account,account_id,platform,post_id,published_at,text\n"
+              "金安区人民政府发布,,wechat,w0,2025-01-01 09:00,微信\n"
+              "金安区人民政府发布,,weibo,b0,2025-01-01 10:00,微博\n"
+              "金安区人民政府发布,999,weibo,b1,2025-01-02 10:00,另一个账号\n")
+    t = read_table("posts", f, registry=reg)
+    assert t.data.set_index("post_id")["account_id"].to_dict() == {"w0": "wx111", "b0": "111", "b1": "999"}

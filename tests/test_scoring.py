@@ -305,7 +305,9 @@ def test_filings_opening_emergency_closure_and_staff_change():
     p = all_posts()
     a = score(Dataset(accounts=acc, posts=p, filings=filings), year=2025)
     assert keys(a, "C04") == [("金安区", "X1")]
-    assert keys(a, "C06") == [("金安区", "A1")]  # Saturday 11 Oct was a working day; Sunday 12 Oct was not
+    # filed Monday 13 Oct: late for both — the same calendar day is owed, even on a Sunday
+    # (the next-working-day extension of the Definitions is for messages only)
+    assert keys(a, "C06") == [("金安区", "A1"), ("金安区", "W1")]
     assert keys(a, "C14") == [("金安区", "")]  # 3 June -> 9 June: 4 working days
 
 
@@ -448,3 +450,87 @@ def test_2019_interaction_veto_only_for_messages_left_unanswered():
               criteria="state_council_2019")
     assert a.unit_scores.loc[0, "veto"] == "C07" and a.unit_scores.loc[0, "grade"] == "不合格"
     assert "_veto" not in a.findings.columns and "_unanswered" not in a.findings.columns
+
+
+def test_as_local_reads_naive_values_as_shanghai_beside_aware_ones():
+    """An object column mixing UTC-aware and naive timestamps: naive ones are Shanghai time."""
+    from liuan_eval.scoring._common import as_local
+
+    s = pd.Series([pd.Timestamp("2025-03-01 15:30", tz="UTC"), pd.Timestamp("2025-03-01 23:30"), None],
+                  dtype=object)
+    got = as_local(s)
+    assert got.iloc[0] == got.iloc[1] == pd.Timestamp("2025-03-01 23:30", tz="Asia/Shanghai")
+    assert pd.isna(got.iloc[2])
+
+
+def _reg(platforms, closed=None):
+    tz = "Asia/Shanghai"
+    n = len(platforms)
+    return pd.DataFrame({"unit": ["金安区"] * n, "unit_type": ["county"] * n, "platform": list(platforms),
+                         "account_id": [f"a_{p}" for p in platforms],
+                         "account_name": ["金安区人民政府" if p == "app" else "金安区人民政府发布" for p in platforms],
+                         "opened_at": pd.to_datetime(["2016-01-01"] * n).tz_localize(tz),
+                         "closed_at": pd.to_datetime([closed] * n).tz_localize(tz)})
+
+
+def _release(when, text="今天上午市长作政府工作报告。"):
+    return pd.DataFrame({"release_id": ["R1"], "issuing_account": ["六安市人民政府发布"],
+                         "published_at": pd.to_datetime([when]).tz_localize("Asia/Shanghai"),
+                         "title": ["六安市2025年政府工作报告全文发布"], "text": [text]})
+
+
+def _posts(rows, source="六安市人民政府发布"):
+    p = pd.DataFrame(rows, columns=["account_id", "published_at", "text"])
+    p["published_at"] = pd.to_datetime(p["published_at"]).dt.tz_localize("Asia/Shanghai")
+    p["platform"] = p["account_id"].str[2:]
+    p["post_id"] = [f"p{i}" for i in range(len(p))]
+    p["repost_source"] = source
+    return p
+
+
+def _c12(accounts, releases, posts):
+    f = score(Dataset(accounts=accounts, posts=posts, releases=releases), year=2025).findings
+    return f[f["criterion"] == "C12"]
+
+
+def test_c12_wechat_repost_after_golden_week_is_on_time():
+    """Release 30 September, WeChat repost 9 October: one working day later (1–8 October off)."""
+    got = _c12(_reg(["wechat"]), _release("2025-09-30 10:00"),
+               _posts([("a_wechat", "2025-10-09 20:00", "六安市2025年政府工作报告全文发布")]))
+    assert got.empty
+    late = _c12(_reg(["wechat"]), _release("2025-09-30 10:00"),
+                _posts([("a_wechat", "2025-10-10 08:00", "六安市2025年政府工作报告全文发布")]))
+    assert len(late) == 1 and "2个工作日后" in late["explanation"].iloc[0]
+
+
+def test_c12_repost_quoting_a_late_passage_of_the_release_is_matched():
+    passage = "全市上下凝心聚力奋力谱写中国式现代化六安篇章的壮丽画卷"
+    rel = _release("2025-05-06 10:00", text="前言" * 150 + passage)
+    got = _c12(_reg(["weibo"]), rel, _posts([("a_weibo", "2025-05-06 10:20", passage)], source=None))
+    assert got.empty
+
+
+def test_c12_wechat_account_closed_on_its_deadline_day_still_owed_the_repost():
+    got = _c12(_reg(["wechat"], closed="2025-05-07"), _release("2025-05-06 10:00"),
+               _posts([("a_wechat", "2025-01-06 11:00", "其他")]))
+    assert len(got) == 1 and "未转载" in got["explanation"].iloc[0]
+
+
+def test_c06_saturday_emergency_closure_filed_on_monday_is_late():
+    tz = "Asia/Shanghai"
+    acc = _reg(["wechat"], closed="2025-06-07")
+    fil = pd.DataFrame({"unit": ["金安区"], "account_id": ["a_wechat"], "event": ["emergency_close"],
+                        "event_date": pd.to_datetime(["2025-06-07"]).tz_localize(tz),
+                        "filed_at": pd.to_datetime(["2025-06-09 09:00"]).tz_localize(tz)})
+    f = score(Dataset(accounts=acc, filings=fil), year=2025).findings
+    assert (f["criterion"] == "C06").sum() == 1
+    fil["filed_at"] = pd.to_datetime(["2025-06-07 22:00"]).tz_localize(tz)
+    f = score(Dataset(accounts=acc, filings=fil), year=2025).findings
+    assert (f["criterion"] == "C06").sum() == 0
+
+
+def test_c15_not_assessed_when_no_post_falls_in_the_period():
+    posts = _posts([("a_weibo", "2024-12-30 10:00", "去年的")])
+    a = score(Dataset(accounts=_reg(["weibo"]), posts=posts), year=2025)
+    assert not (a.findings["criterion"] == "C15").any()
+    assert "C15" in set(a.not_assessed["criterion"])

@@ -41,14 +41,24 @@ def platform_label(platform: pd.Series) -> pd.Series:
 
 def as_local(s: pd.Series) -> pd.Series:
     """The column as tz-aware Asia/Shanghai timestamps (naive values taken as Shanghai time)."""
-    if not isinstance(s.dtype, pd.DatetimeTZDtype):
-        first = s.dropna()[:1]
-        aware = len(first) and getattr(first.iloc[0], "tzinfo", None) is not None
-        # mixed time zones (e.g. Shanghai and UTC rows concatenated): convert through UTC
-        s = pd.to_datetime(s, errors="coerce", utc=bool(aware))
-        if not isinstance(s.dtype, pd.DatetimeTZDtype):
-            return s.dt.tz_localize(TIMEZONE)
-    return s.dt.tz_convert(TIMEZONE)
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        return s.dt.tz_convert(TIMEZONE)
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return _localise(s)
+    if s.dtype != object:  # text
+        return _localise(pd.to_datetime(s, errors="coerce", format="mixed"))
+    # objects may mix time-zone-aware values (converted) with naive ones (Shanghai local time)
+    aware = s.map(lambda v: getattr(v, "tzinfo", None) is not None).astype(bool)
+    out = pd.Series(pd.NaT, index=s.index, dtype=f"datetime64[ns, {TIMEZONE}]")
+    if aware.any():
+        out[aware] = pd.to_datetime(s[aware], errors="coerce", utc=True).dt.tz_convert(TIMEZONE)
+    if (~aware).any():
+        out[~aware] = _localise(pd.to_datetime(s[~aware], errors="coerce", format="mixed"))
+    return out
+
+
+def _localise(s: pd.Series) -> pd.Series:
+    return s.dt.tz_convert(TIMEZONE) if isinstance(s.dtype, pd.DatetimeTZDtype) else s.dt.tz_localize(TIMEZONE)
 
 
 def fmt_date(s: pd.Series) -> pd.Series:

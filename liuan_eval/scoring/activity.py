@@ -80,6 +80,10 @@ def c11_repost_sources(ctx: Context, crit) -> pd.DataFrame:
                 g["last"].to_numpy(), expl.to_numpy(), ev.reindex(g.index).to_numpy())
 
 
+#: characters of a release's title and text whose 3-character pieces pre-select candidate reposts
+MAX_QUERY_CHARS = 5000
+
+
 def match_reposts(ctx: Context, crit, releases: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
     """The earliest post of each account matching each release (by text similarity and source).
 
@@ -97,19 +101,24 @@ def match_reposts(ctx: Context, crit, releases: pd.DataFrame, posts: pd.DataFram
 
     window = pd.Timedelta(days=crit.params["match_window_days"])
     hi, lo = crit.params["min_similarity"], crit.params["min_similarity_with_source"]
-    starts = np.sort(releases["published_at"].dt.as_unit("ns").array.asi8)
+    releases = releases.sort_values("published_at", kind="stable")
+    starts = releases["published_at"].dt.as_unit("ns").array.asi8
+    # the search runs `window` past the WeChat deadline (a long holiday can push that deadline
+    # days away), so a late repost is found and reported as late, not as missing
+    wx_end = deadline_end(releases["published_at"], crit.params["wechat_max_workdays"]).dt.as_unit("ns").array.asi8
+    ends = np.maximum(starts, wx_end) + window.value
     tall = posts["published_at"].dt.as_unit("ns").array.asi8
     last = np.searchsorted(starts, tall, side="right") - 1
-    inside = (last >= 0) & (tall < starts[np.maximum(last, 0)] + window.value)
+    inside = (last >= 0) & (tall < np.maximum.accumulate(ends)[np.maximum(last, 0)])
     p = posts[inside].sort_values("published_at")
     t = p["published_at"].dt.as_unit("ns").array.asi8
     text = normalise_text(p["text"].fillna("")) if "text" in p.columns else pd.Series("", index=p.index)
     src = (normalise_text(p["repost_source"].fillna("")) if "repost_source" in p.columns
            else pd.Series("", index=p.index))
     out = []
-    for r in releases.itertuples(index=False):  # a few dozen releases a year, each one vectorised
+    for r, end in zip(releases.itertuples(index=False), ends):  # a few dozen releases a year, each vectorised
         t0 = pd.Timestamp(r.published_at).as_unit("ns")
-        i0, i1 = np.searchsorted(t, [t0.value, (t0 + window).value])
+        i0, i1 = np.searchsorted(t, [t0.value, end])
         if i1 <= i0:
             continue
         cand = text.iloc[i0:i1]
@@ -121,7 +130,7 @@ def match_reposts(ctx: Context, crit, releases: pd.DataFrame, posts: pd.DataFram
         by_source = ((s.str.len() > 0) & s.str.contains(issuer, regex=False)).fillna(False).to_numpy() \
             if issuer else np.zeros(len(s), bool)
         # prefilter (vectorised, RE2): a text within 80 of a query shares one of its 3-character pieces
-        grams = sorted({q[i:i + 3] for q in queries for i in range(max(len(q[:200]) - 2, 1))})
+        grams = sorted({q[i:i + 3] for q in queries for i in range(max(len(q[:MAX_QUERY_CHARS]) - 2, 1))})
         pre = cand.str.contains("|".join(re.escape(g) for g in grams), regex=True).fillna(False).to_numpy() \
             | by_source
         sim = np.zeros(len(cand))
@@ -163,8 +172,10 @@ def c12_key_reposts(ctx: Context, crit) -> pd.DataFrame:
     wx = grid["platform"] == "wechat"
     due = (grid["published_at"] + pd.Timedelta(minutes=mins)).where(
         ~wx, deadline_end(grid["published_at"], crit.params["wechat_max_workdays"]))
+    # open on the deadline's day (the day of its last valid instant) → the repost was owed
+    due_day = (due - pd.Timedelta(1, "ns")).dt.floor("D")
     alive = (grid["opened_at"].fillna(ctx.start) <= grid["published_at"]) & (
-        grid["closed_at"].isna() | (grid["closed_at"] >= due.dt.floor("D"))).fillna(True)
+        grid["closed_at"].isna() | (grid["closed_at"] >= due_day)).fillna(True)
     grid = grid.assign(due=due)[alive.to_numpy()]
     cand = posts[posts["account_id"].isin(grid["account_id"].unique())]
     found = match_reposts(ctx, crit, rel, cand)
@@ -183,7 +194,7 @@ def c12_key_reposts(ctx: Context, crit) -> pd.DataFrame:
                                f"{mins}分钟"), index=b.index)
     how = pd.Series(np.select(
         [b["repost_at"].isna().to_numpy(), (b["platform"] == "wechat").to_numpy()],
-        [f"在发布后{crit.params['match_window_days']}天内未转载",
+        ["未转载",
          "于" + fmt_minute(b["repost_at"]) + "才转载（" + wd[bad].astype("str") + "个工作日后）"],
         "于" + fmt_minute(b["repost_at"]) + "才转载（" + hours + "小时后）"), index=b.index)
     expl = (platform_label(b["platform"]) + "账号“" + b["account_name"] + "”对" + b["issuing_account"] + fmt_minute(
@@ -255,9 +266,8 @@ def dormant_gaps(ctx: Context, min_days: int, platforms=("weibo", "wechat", "app
 def c15_dormant(ctx: Context, crit) -> pd.DataFrame:
     """C15: each run of ``min_gap_days`` or more empty calendar days is a finding."""
     ctx.need("accounts")
+    ctx.need("posts")  # no posts at all in the period: not assessed, rather than every account dormant
     k = crit.params["min_gap_days"]
-    if ctx.posts is None:
-        raise NotAssessed("缺少发布信息（posts）")
     gaps = dormant_gaps(ctx, k, crit.platforms)
     if not len(gaps):
         return empty_rows()

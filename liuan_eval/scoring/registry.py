@@ -20,7 +20,7 @@ from liuan_eval.scoring._common import (
     platform_label,
     rows,
 )
-from liuan_eval.workdays import deadline_end, same_day_deadline, workdays_between
+from liuan_eval.workdays import deadline_end, workdays_between
 
 _TS = f"datetime64[ns, {TIMEZONE}]"
 
@@ -217,12 +217,16 @@ def c05_change_filed(ctx: Context, crit) -> pd.DataFrame:
 
 
 def c06_emergency_filed(ctx: Context, crit) -> pd.DataFrame:
-    """C06: emergency closures filed the same day (next working day's end for non-working days)."""
+    """C06: emergency closures filed by the end of the calendar day of the closure.
+
+    The Definitions' "next working day" extension is for *messages* that arrive on a
+    non-working day (C08); an emergency closure is filed the same calendar day.
+    """
     f = ctx.need("filings")
     ev = f[(f["event"] == "emergency_close") & (f["event_date"] >= ctx.start) & (f["event_date"] < ctx.end)]
     if not len(ev):
         return empty_rows()
-    due = same_day_deadline(ev["event_date"])
+    due = ev["event_date"].dt.floor("D") + DAY
     bad = (ev["filed_at"].isna() & (due <= ctx.end)) | (ev["filed_at"] >= due).fillna(False)
     e = ev[bad]
     if not len(e):
