@@ -187,8 +187,11 @@ def test_unanswered_message_is_late_only_once_its_deadline_passed_before_the_per
     assert "至期末仍未答复1条" in a.findings.iloc[0]["explanation"]
     a = _msg_score(messages(["2025-12-29 09:00"], None))
     assert keys(a, "C07") == []
-    # 24 Dec: the 5th working day is 31 Dec, the deadline ends at the period's end (24:00): passed
-    assert keys(_msg_score(messages(["2025-12-24 09:00"], None)), "C07") == [("金安区", "W1")]
+    # 23 Dec: the 5th working day is 30 Dec; its end lies before the period's end: late
+    assert keys(_msg_score(messages(["2025-12-23 09:00"], None)), "C07") == [("金安区", "W1")]
+    # 24 Dec: the 5th working day is 31 Dec, the deadline ends *at* the period's end (24:00), not
+    # before it (criteria.md: late "once its deadline ... lies before the end of the period"): not yet
+    assert keys(_msg_score(messages(["2025-12-24 09:00"], None)), "C07") == []
     # 25 Dec: the deadline ends on 5 January 2026, after the period: not yet late
     assert keys(_msg_score(messages(["2025-12-25 09:00"], None)), "C07") == []
 

@@ -184,7 +184,7 @@ def c12_key_reposts(ctx: Context, crit) -> pd.DataFrame:
     wd = workdays_between(g["published_at"], g["repost_at"])
     late = pd.Series(np.where(g["platform"] == "wechat", (wd > crit.params["wechat_max_workdays"]).fillna(False),
                               (delay_min > mins).fillna(False)), index=g.index)
-    missing = g["repost_at"].isna() & (g["due"] <= ctx.end)
+    missing = g["repost_at"].isna() & (g["due"] < ctx.end)
     bad = late | missing
     b = g[bad]
     if not len(b):

@@ -84,7 +84,7 @@ def reply_delays(ctx: Context, m: pd.DataFrame, n: int) -> pd.DataFrame:
     rep = _replied(m)
     wd = workdays_between(m["received_at"], rep)
     due = deadline_end(m["received_at"], n)
-    late = (wd > n).fillna(False) | (rep.isna() & (due <= ctx.end))
+    late = (wd > n).fillna(False) | (rep.isna() & (due < ctx.end))
     return pd.DataFrame({"workdays": wd, "deadline": due, "late": late.astype(bool)}, index=m.index)
 
 
@@ -123,7 +123,7 @@ def c08_out_of_scope(ctx: Context, crit) -> pd.DataFrame:
         return empty_rows()
     due = same_day_deadline(m["received_at"])
     rep = _replied(m)
-    late = (rep >= due).fillna(False) | (rep.isna() & (due <= ctx.end))
+    late = (rep >= due).fillna(False) | (rep.isna() & (due < ctx.end))
 
     def sentence(who, g, tot):
         return (who + ctx.label + "收到非本单位职责的留言" + tot.astype("str") + "条，其中" + g["n"].astype("str")
@@ -175,7 +175,7 @@ def message_metrics(ctx: Context) -> dict:
     ins = m[in_scope_mask(m, c["na_scope_counts_in"])]
     d = reply_delays(ctx, ins, c["max_workdays"])
     replied = _replied(ins).notna()
-    due = (d["deadline"] <= ctx.end) | replied
+    due = (d["deadline"] < ctx.end) | replied
     return {
         "messages": int(len(m)),
         "messages_in_scope": int(len(ins)),

@@ -151,7 +151,7 @@ def c04_opening_filed(ctx: Context, crit) -> pd.DataFrame:
     wd = workdays_between(new["opened_at"], filed)
     due = deadline_end(new["opened_at"], n)
     late = (filed.notna() & (wd > n)).fillna(False)
-    missing = filed.isna() & (due <= ctx.end)
+    missing = filed.isna() & (due < ctx.end)
     bad = late | missing
     a = new[bad]
     if not len(a):
@@ -227,7 +227,7 @@ def c06_emergency_filed(ctx: Context, crit) -> pd.DataFrame:
     if not len(ev):
         return empty_rows()
     due = ev["event_date"].dt.floor("D") + DAY
-    bad = (ev["filed_at"].isna() & (due <= ctx.end)) | (ev["filed_at"] >= due).fillna(False)
+    bad = (ev["filed_at"].isna() & (due < ctx.end)) | (ev["filed_at"] >= due).fillna(False)
     e = ev[bad]
     if not len(e):
         return empty_rows()
@@ -283,7 +283,7 @@ def c14_officers(ctx: Context, crit) -> pd.DataFrame:
         n = crit.params["max_workdays"]
         wd = workdays_between(staff["event_date"], staff["filed_at"])
         due = deadline_end(staff["event_date"], n)
-        bad = (wd > n).fillna(False) | (staff["filed_at"].isna() & (due <= ctx.end))
+        bad = (wd > n).fillna(False) | (staff["filed_at"].isna() & (due < ctx.end))
         s = staff[bad]
         if len(s):
             why = pd.Series(np.where(s["filed_at"].isna(), "至评估期末仍未报备",
