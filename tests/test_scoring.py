@@ -537,3 +537,13 @@ def test_c15_not_assessed_when_no_post_falls_in_the_period():
     a = score(Dataset(accounts=_reg(["weibo"]), posts=posts), year=2025)
     assert not (a.findings["criterion"] == "C15").any()
     assert "C15" in set(a.not_assessed["criterion"])
+
+
+def test_c16_incident_whose_24_hours_run_past_the_period_is_not_yet_silent():
+    tz = "Asia/Shanghai"
+    acc = _reg(["weibo"])
+    inc = pd.DataFrame({"incident_id": ["E1", "E2"], "unit": ["金安区"] * 2, "kind": ["public_opinion"] * 2,
+                        "started_at": pd.to_datetime(["2025-12-31 22:00", "2025-12-20 22:00"]).tz_localize(tz)})
+    posts = _posts([("a_weibo", "2025-12-01 10:00", "日常")])
+    f = score(Dataset(accounts=acc, posts=posts, incidents=inc), year=2025).findings
+    assert f.loc[f["criterion"] == "C16", "evidence"].tolist() == ["E2"]

@@ -293,7 +293,8 @@ def c16_crisis_silence(ctx: Context, crit) -> pd.DataFrame:
     m = inc[["_i", "unit", "started_at", "until"]].merge(p[["unit", "published_at", "post_id"]], on="unit")
     hit = m[(m["published_at"] >= m["started_at"]) & (m["published_at"] <= m["until"])]
     n_posts = hit.groupby("_i").size().reindex(inc["_i"], fill_value=0)
-    b = inc[(n_posts == 0).to_numpy()]
+    # silent only once the whole window has passed within the period, as for every deadline
+    b = inc[(n_posts == 0).to_numpy() & (inc["until"] < ctx.end).to_numpy()]
     if not len(b):
         return empty_rows()
     desc = b["description"].fillna("") if "description" in b.columns else pd.Series("", index=b.index)
