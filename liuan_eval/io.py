@@ -503,7 +503,7 @@ def parse_datetimes(values: pd.Series, year_hint: int | None = None,
     colons = pc.count_substring(n.array._pa_array, ":").to_numpy(zero_copy_only=False) if hasattr(
         n.array, "_pa_array") else n.str.count(":").fillna(0).to_numpy()
     for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S",
-                "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H"):
+                "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H"):
         m = todo & with_year & (colons == fmt.count(":"))  # only rows of the right shape
         if m.any():
             put(m, naive(n[m], fmt))
@@ -511,6 +511,10 @@ def parse_datetimes(values: pd.Series, year_hint: int | None = None,
     if m.any():
         ts = pd.to_datetime(n[m], format="ISO8601", utc=True, errors="coerce").dt.tz_convert(TIMEZONE)
         put(m, ts)
+    m = still(r"[A-Z][a-z]{2} [A-Z][a-z]{2} [0-9]{1,2} [0-9:]{8} [+-][0-9]{4} [0-9]{4}", full=True)
+    if m.any():  # the Weibo API's created_at: Sat Mar 01 09:30:00 +0800 2025
+        ts = pd.to_datetime(n[m], format="%a %b %d %H:%M:%S %z %Y", utc=True, errors="coerce")
+        put(m, ts.dt.tz_convert(TIMEZONE))
     m = still(r"[0-9]{8}", full=True)
     if m.any():
         put(m, naive(n[m], "%Y%m%d"))
