@@ -181,6 +181,11 @@ def _step(bar, text: str) -> None:
         bar.set_description_str(text)
 
 
+def _advance(bar) -> None:
+    if bar is not None:
+        bar.update()
+
+
 def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool = False) -> AnnualReport:
     """Load, check, classify and score one year's data; everything the report shows.
 
@@ -217,18 +222,11 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
     missing: dict[str, str] = {}
     try:
         _step(bar, tr("读取与检查数据", "loading and checking data"))
-        pre, dataset = None, None
-        try:
-            pre = liuan_eval.preflight_check(data_dir, year=year)
-            dataset = getattr(pre, "dataset", None)
-        except (ImportError, AttributeError) as exc:
-            missing["data_quality"] = tr(f"未评估：预检模块不可用（{exc}）", f"not assessed: pre-flight check unavailable ({exc})")
-        if pre is not None and not getattr(pre, "ok", True):
+        pre = liuan_eval.preflight_check(data_dir, year=year)
+        if not pre.ok:
             raise BlockingProblems(pre)
-        if dataset is None:
-            dataset = liuan_eval.load(data_dir, year=year)
-        if bar is not None:
-            bar.update()
+        dataset = pre.dataset if pre.dataset is not None else liuan_eval.load(data_dir, year=year)
+        _advance(bar)
 
         _step(bar, tr("留言分类、情感与风险", "classifying messages"))
         messages = _in_year(dataset.messages, "received_at", year)
@@ -236,39 +234,25 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
         if messages is None or messages.empty:
             missing["messages"] = tr("未评估：没有本年度的网民留言（messages）", "not assessed: no messages for the year")
         else:
-            try:
-                classified = liuan_eval.classify_messages(messages)
-            except (ImportError, AttributeError) as exc:
-                missing["messages"] = tr(f"未评估：留言分类模块不可用（{exc}）",
-                                         f"not assessed: message classification unavailable ({exc})")
-        if bar is not None:
-            bar.update()
+            classified = liuan_eval.classify_messages(messages)
+        _advance(bar)
 
         _step(bar, tr("热点问题与突增", "hot issues and bursts"))
         if classified is not None:
-            try:
-                hot = liuan_eval.find_hot_issues(classified)
-            except (ImportError, AttributeError) as exc:
-                missing["hot_issues"] = tr(f"未评估：热点问题模块不可用（{exc}）", f"not assessed: hot issues unavailable ({exc})")
-            try:
-                bursts = liuan_eval.detect_bursts(classified)
-            except (ImportError, AttributeError) as exc:
-                missing["bursts"] = tr(f"未评估：突增检测模块不可用（{exc}）", f"not assessed: bursts unavailable ({exc})")
-        elif "messages" in missing:
+            hot = liuan_eval.find_hot_issues(classified)
+            bursts = liuan_eval.detect_bursts(classified)
+        else:
             missing["hot_issues"] = missing["messages"]
-        if bar is not None:
-            bar.update()
+        _advance(bar)
 
         _step(bar, tr("按考核标准评分", "scoring"))
         assessment = liuan_eval.score(dataset, year=year, criteria=criteria)
-        if bar is not None:
-            bar.update()
+        _advance(bar)
 
         _step(bar, tr("重要信息转发", "key reposts"))
         repost = repost_timeliness(dataset, assessment, year)
-        if bar is not None:
-            bar.update()
-            _step(bar, tr("评估完成", "assessment done"))
+        _advance(bar)
+        _step(bar, tr("评估完成", "assessment done"))
     finally:
         if bar is not None:
             bar.close()
@@ -516,18 +500,15 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
     try:
         _step(bar, tr("写出表格和Excel工作簿", "writing tables and workbook"))
         files = write_outputs(report, out)
-        if bar is not None:
-            bar.update()
+        _advance(bar)
         if notebook:
             _step(bar, tr("执行报告笔记本", "executing the report notebook"))
             executed = execute_notebook(Path(data_dir), year, criteria, out, progress=progress)
             files["notebook"] = executed
-            if bar is not None:
-                bar.update()
+            _advance(bar)
             _step(bar, tr("导出HTML报告", "exporting the HTML report"))
             files["html"] = export_html(executed, out / HTML_NAME)
-            if bar is not None:
-                bar.update()
+            _advance(bar)
         _step(bar, tr("报告完成", "report done"))
     finally:
         if bar is not None:
