@@ -72,3 +72,12 @@ def test_shipped_models_trained_from_sample_and_cached(tmp_path, monkeypatch):
     again, info2 = mod.shipped_model("topic")  # from the cache this time
     assert info2["path"] == str(mod.cache_dir() / f"topic-{mod.RECIPE}.joblib")
     assert again.classes_.tolist() == topic.classes_.tolist()
+
+
+def test_same_text_different_titles_are_distinct(models):
+    """De-duplication is on the (title, text) pair, not on either alone."""
+    m = pd.DataFrame({"title": ["公交线路太少", "学区划分不合理", "公交线路太少"],
+                      "text": ["请问怎么办"] * 3})
+    out = classify_messages(m, *models)
+    assert out["topic"].tolist() == ["交通运输", "教育文体", "交通运输"]
+    assert out.loc[0, "topic_confidence"] == out.loc[2, "topic_confidence"]

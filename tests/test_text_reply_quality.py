@@ -33,3 +33,19 @@ def test_unanswered_is_na_and_missing_column():
     assert r.iloc[6].isna().all()
     r2 = assess_replies(pd.DataFrame({"title": ["a"]}))
     assert r2.iloc[0].isna().all() and list(r2.columns) == REPLY_COLUMNS
+
+
+def test_recurring_clause_counted_across_chunks(monkeypatch):
+    """A clause repeated in replies that fall in different chunks is still recurring."""
+    import liuan_eval.text.reply_quality as rq
+
+    recurring = "本单位将持续跟进此事并及时公开结果"  # not a stock phrase: only its recurrence marks it
+    replies = [f"{recurring}。第{i}号事项今日办结" for i in range(6)] + ["经核查，路灯已于5月3日修复"]
+    m = pd.DataFrame({"title": ["事项"] * 7, "text": [""] * 7, "reply_text": replies})
+    whole = assess_replies(m)
+    monkeypatch.setattr(rq, "CHUNK", 2)
+    chunked = assess_replies(m)
+    pd.testing.assert_frame_equal(whole, chunked)
+    share = chunked["reply_boilerplate"].tolist()
+    assert share[0] == round(len(recurring) / (len(recurring) + len("第0号事项今日办结")), 4)
+    assert share[6] == 0.0

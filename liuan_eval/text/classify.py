@@ -11,7 +11,7 @@ from liuan_eval.text.topic import load_routing, route
 
 ADDED_COLUMNS = ["topic", "topic_confidence", "topic_source", "department", "sentiment", "sentiment_score",
                  "risk_level", "risk_reasons"]
-CHUNK = 100_000
+CHUNK = 50_000
 
 
 def _resolve(model, kind):
@@ -87,10 +87,13 @@ def classify_messages(messages: pd.DataFrame, topic_model=None, sentiment_model=
     text = normalize_text(messages["text"]) if "text" in messages else pd.Series([""] * n, index=messages.index)
     empty = ((title.str.len() == 0) & (text.str.len() == 0)).to_numpy()
     # each distinct (title, text) is classified once
-    codes, uniq = pd.factorize(title + "\x00" + text)
-    parts = pd.Series(uniq, dtype="str").str.split("\x00", n=1, expand=True, regex=False)
-    utitle = np.asarray(parts[0], dtype=object)
-    utext = np.asarray(parts[1] if parts.shape[1] > 1 else [""] * len(parts), dtype=object)
+    # (pairs of integer codes, not concatenated strings: a million texts are not copied)
+    tcode, tuniq = pd.factorize(title)
+    xcode, xuniq = pd.factorize(text)
+    codes, upair = pd.factorize(tcode.astype(np.int64) * max(len(xuniq), 1) + xcode)
+    utitle = np.asarray(tuniq, dtype=object)[upair // max(len(xuniq), 1)] if len(upair) else np.empty(0, dtype=object)
+    utext = np.asarray(xuniq, dtype=object)[upair % max(len(xuniq), 1)] if len(upair) else np.empty(0, dtype=object)
+    del tcode, xcode, title, text, tuniq, xuniq
     m = len(utitle)
     utopic = np.empty(m, dtype=object)
     uconf = np.zeros(m)

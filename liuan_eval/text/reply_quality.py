@@ -40,7 +40,45 @@ STOCK = (r"留言(?:已)?收悉|来信(?:已)?收悉|感谢您?(?:对我们工�
          r"(?:如有|若有)(?:疑问|问题).{0,10}(?:咨询|联系)|您好|网友您好")
 _CLAUSE = r"[。！？；!?;\n]+"
 FIT_SAMPLE = 5_000
-CHUNK = 100_000
+CHUNK = 20_000
+
+
+def _clause_table(replies: pd.Series, rows: np.ndarray):
+    """Clauses of some replies as arrays: reply row, clause hash, clause length, stock phrase."""
+    clauses = replies.str.split(_CLAUSE, regex=True).explode()
+    clauses = clauses[clauses.str.len() > 0]
+    pos = np.asarray(clauses.index, dtype=np.int64)  # position within ``replies``
+    texts = clauses.astype("str")
+    return (rows[pos], pd.util.hash_array(texts.to_numpy(dtype=object)),
+            texts.str.len().to_numpy(dtype=np.int64), texts.str.contains(STOCK, regex=True).to_numpy(dtype=bool))
+
+
+def _boilerplate_share(reply: pd.Series, answered: np.ndarray) -> np.ndarray:
+    """Share of each answered reply's characters in recurring or stock clauses (NaN if unanswered).
+
+    Clauses are reduced to 64-bit hashes chunk by chunk, so a year of replies never
+    exists as one exploded table of Python strings.
+    """
+    n = len(reply)
+    a = np.flatnonzero(answered)
+    parts = []
+    for s in range(0, len(a), CHUNK):
+        rows = a[s:s + CHUNK]
+        parts.append(_clause_table(reply.iloc[rows].reset_index(drop=True), rows))
+    if not parts:
+        return np.full(n, np.nan)
+    row, key, length, stock = (np.concatenate(x) for x in zip(*parts))
+    # how many distinct replies contain each clause
+    pair = pd.DataFrame({"row": row, "key": key}).drop_duplicates()
+    freq = pair["key"].value_counts()
+    min_rep = max(3, int(0.01 * len(a)))
+    common = freq.index[freq.to_numpy() >= min_rep].to_numpy()
+    is_boiler = np.isin(key, common) | stock
+    boiler = np.bincount(row, weights=length * is_boiler, minlength=n)
+    total = np.bincount(row, weights=length, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = boiler / total
+    return np.where(answered & (total > 0), share, np.nan)
 
 
 def assess_replies(messages: pd.DataFrame, *, reply_col: str = "reply_text",
@@ -97,18 +135,7 @@ def assess_replies(messages: pd.DataFrame, *, reply_col: str = "reply_text",
     has_action = reply.str.contains(ACTION, regex=True)
     has_time = reply.str.contains(TIME, regex=True)
     completeness = (has_action.astype(float) + has_time.astype(float)) / 2
-    # recurring clauses: how many distinct replies contain each clause
-    clauses = reply[answered].str.split(_CLAUSE, regex=True).explode()
-    clauses = clauses[clauses.str.len() > 0]
-    pairs = pd.DataFrame({"row": clauses.index, "clause": clauses.to_numpy()}).drop_duplicates()
-    freq = pairs["clause"].value_counts()
-    min_rep = max(3, int(0.01 * answered.sum()))
-    common = set(freq.index[freq.to_numpy() >= min_rep])
-    clause_len = clauses.str.len()
-    is_boiler = clauses.isin(common) | clauses.str.contains(STOCK, regex=True)
-    boiler_chars = (clause_len * is_boiler).groupby(level=0).sum()
-    total_chars = clause_len.groupby(level=0).sum()
-    share = (boiler_chars / total_chars).reindex(range(n))
+    share = pd.Series(_boilerplate_share(reply, answered.to_numpy()), index=range(n))
     share = share.where(answered, np.nan)
     quality = (np.minimum(rel / 0.3, 1.0) + completeness.to_numpy() + (1 - share.to_numpy())) / 3
     na = ~answered.to_numpy()
