@@ -45,14 +45,14 @@ def _cv_predict(make, X, y, folds=5):
 
 
 def bench_topic() -> None:
-    from liuan_eval.text.features import joined, normalize_text
+    from liuan_eval.text.features import joined, model_text
     from liuan_eval.text.topic import TopicClassifier
 
     path = shared_data_or_none("gov_messages", "labeled_train.csv")
     if path is None:
         return
     d = pd.read_csv(path, dtype="str")
-    X = pd.DataFrame({"title": normalize_text(d["留言主题"]), "text": normalize_text(d["留言详情"])})
+    X = pd.DataFrame({"title": model_text(d["留言主题"]), "text": model_text(d["留言详情"])})
     y = np.asarray(d["一级标签"], dtype=object)
     tax = shared_data_or_none("gov_messages", "taxonomy.csv")
     flat = joined(X["title"], X["text"])

@@ -5,12 +5,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from liuan_eval.text.features import as_title_body, jieba_tokens, joined, normalize_text
+from liuan_eval.text.features import as_title_body, jieba_tokens, joined, model_text
 
 
 def test_normalize_padding_zero_width_fullwidth_and_na():
     s = pd.Series(["\n\t\t 尊敬的\u200b领导  ", None, "ＡＢＣ１２３", pd.NA])
-    assert normalize_text(s).tolist() == ["尊敬的领导", "", "ABC123", ""]
+    assert model_text(s).tolist() == ["尊敬的领导", "", "ABC123", ""]
 
 
 def test_as_title_body_shapes():

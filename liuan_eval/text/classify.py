@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from liuan_eval.text.features import normalize_text
+from liuan_eval.text.features import model_text
 from liuan_eval.text.reply_quality import REPLY_COLUMNS, assess_replies
 from liuan_eval.text.risk import assess_risk
 from liuan_eval.text.topic import load_routing, route
@@ -83,8 +83,8 @@ def classify_messages(messages: pd.DataFrame, topic_model=None, sentiment_model=
         for c in ADDED_COLUMNS:
             out[c] = pd.Series([], dtype="Float64" if c in ("topic_confidence", "sentiment_score") else "str")
         return out
-    title = normalize_text(messages["title"]) if "title" in messages else pd.Series([""] * n, index=messages.index)
-    text = normalize_text(messages["text"]) if "text" in messages else pd.Series([""] * n, index=messages.index)
+    title = model_text(messages["title"]) if "title" in messages else pd.Series([""] * n, index=messages.index)
+    text = model_text(messages["text"]) if "text" in messages else pd.Series([""] * n, index=messages.index)
     empty = ((title.str.len() == 0) & (text.str.len() == 0)).to_numpy()
     # each distinct (title, text) is classified once
     # (pairs of integer codes, not concatenated strings: a million texts are not copied)

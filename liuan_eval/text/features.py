@@ -7,7 +7,7 @@ and title and body joined. jieba is initialised once, silently, on first use.
 Examples
 --------
 >>> import pandas as pd
->>> normalize_text(pd.Series(["\\n\\t 尊敬的领导：  路灯坏了 ", None])).tolist()
+>>> model_text(pd.Series(["\\n\\t 尊敬的领导：  路灯坏了 ", None])).tolist()
 ['尊敬的领导： 路灯坏了', '']
 >>> jieba_tokens("小区路灯坏了")[:2]
 ['小区', '路灯']
@@ -59,8 +59,12 @@ def jieba_tokens(text: str) -> list[str]:
 _WORD = re.compile(r"^[\w\u4e00-\u9fff]+$")
 
 
-def normalize_text(values: Iterable | pd.Series) -> pd.Series:
-    """Squeeze whitespace and zero-width characters, fold full-width ASCII; NA -> ``""``.
+def model_text(values: Iterable | pd.Series) -> pd.Series:
+    """Text as the models read it: whitespace and zero-width characters squeezed, full-width
+    ASCII folded, NA -> ``""``.
+
+    Not the cleaning step (:func:`liuan_eval.clean.normalize_text`, which runs at ingest and
+    keeps NA); this one only prepares model input and is safe on raw or cleaned text.
 
     Parameters
     ----------
@@ -74,7 +78,7 @@ def normalize_text(values: Iterable | pd.Series) -> pd.Series:
 
     Examples
     --------
-    >>> normalize_text(["ＡＢＣ１２３　好，"]).tolist()
+    >>> model_text(["ＡＢＣ１２３　好，"]).tolist()
     ['ABC123 好，']
     """
     s = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype="object")
@@ -124,8 +128,8 @@ def as_title_body(X, title_col: str = "title", text_col: str = "text") -> tuple[
             raise ValueError(
                 f"expected texts as a 1-D sequence, a (title, text) pair of columns or a DataFrame; "
                 f"got an array of shape {arr.shape}")
-    return (np.asarray(normalize_text(title), dtype=object),
-            np.asarray(normalize_text(body), dtype=object))
+    return (np.asarray(model_text(title), dtype=object),
+            np.asarray(model_text(body), dtype=object))
 
 
 def joined(titles: Sequence[str], bodies: Sequence[str]) -> np.ndarray:
@@ -149,7 +153,7 @@ class CharNgramTfidf:
     computed at once with numpy, then looked up in the fitted vocabulary with
     ``searchsorted``. Same weighting as ``TfidfVectorizer(analyzer="char",
     sublinear_tf=True)`` with smooth idf and l2 rows (ASCII letters lower-cased;
-    whitespace should already be squeezed, see :func:`normalize_text`).
+    whitespace should already be squeezed, see :func:`model_text`).
 
     Parameters
     ----------

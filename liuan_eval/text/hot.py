@@ -38,7 +38,7 @@ import scipy.sparse as sp
 from scipy.stats import binom
 
 from liuan_eval.schemas import TIMEZONE
-from liuan_eval.text.features import CharNgramTfidf, normalize_text
+from liuan_eval.text.features import CharNgramTfidf, model_text
 
 UNKNOWN = "（未知）"
 
@@ -263,8 +263,8 @@ def find_hot_issues(messages: pd.DataFrame, *, threshold: float = 0.6, min_messa
         return (messages[name].reset_index(drop=True) if name in messages.columns
                 else pd.Series([default] * n))
 
-    title = normalize_text(col("title"))
-    body = normalize_text(col("text")).str.slice(0, body_chars)
+    title = model_text(col("title"))
+    body = model_text(col("text")).str.slice(0, body_chars)
     doc = (title + " " + body).str.strip()
     usable = doc.str.len() >= 4
     if usable.sum() < min_messages:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from liuan_eval.text.features import CharNgramTfidf, normalize_text
+from liuan_eval.text.features import CharNgramTfidf, model_text
 
 REPLY_COLUMNS = ["reply_relevance", "reply_has_action", "reply_has_time", "reply_completeness",
                  "reply_boilerplate", "reply_is_boilerplate", "reply_quality"]
@@ -115,9 +115,9 @@ def assess_replies(messages: pd.DataFrame, *, reply_col: str = "reply_text",
             out[c] = pd.Series(pd.NA, index=messages.index,
                                dtype="boolean" if "has" in c or "is_" in c else "Float64")
         return out
-    reply = normalize_text(messages[reply_col].reset_index(drop=True))
-    title = normalize_text(messages["title"].reset_index(drop=True)) if "title" in messages else ""
-    text = normalize_text(messages["text"].reset_index(drop=True)) if "text" in messages else ""
+    reply = model_text(messages[reply_col].reset_index(drop=True))
+    title = model_text(messages["title"].reset_index(drop=True)) if "title" in messages else ""
+    text = model_text(messages["text"].reset_index(drop=True)) if "text" in messages else ""
     question = (title + " " + text).str.strip() if not isinstance(title, str) else text
     answered = reply.str.len() > 0
     rel = np.full(n, np.nan)

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from liuan_eval.text._toml import read_table_toml
-from liuan_eval.text.features import normalize_text
+from liuan_eval.text.features import model_text
 
 RISK_LEVELS = ("none", "low", "medium", "high")
 RISK_LEVEL_LABELS = {"none": "无", "low": "低", "medium": "中", "high": "高"}
@@ -90,9 +90,9 @@ def assess_risk(messages: pd.DataFrame, sentiment: pd.Series | None = None, *,
         lexicon = load_lexicon(lexicon)
     n = len(messages)
     idx = messages.index
-    doc = normalize_text(messages["title"] if "title" in messages else pd.Series([""] * n, index=idx))
+    doc = model_text(messages["title"] if "title" in messages else pd.Series([""] * n, index=idx))
     if "text" in messages:
-        doc = doc + " " + normalize_text(messages["text"])
+        doc = doc + " " + model_text(messages["text"])
     points = np.zeros(n, dtype=np.int64)
     reasons = []
     if sentiment is not None:
