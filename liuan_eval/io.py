@@ -747,7 +747,7 @@ def _empty_quarantine() -> pd.DataFrame:
 
 def read_table(table: str, files, *, platform: str | None = None, account: str | None = None,
                account_from_filename: bool = False, year_hint: int | None = None,
-               registry: pd.DataFrame | None = None) -> TableLoad:
+               registry: pd.DataFrame | None = None, _raws: dict | None = None) -> TableLoad:
     """Read, validate and clean the files of one table.
 
     Parameters
@@ -768,6 +768,9 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
     registry : pandas.DataFrame, optional
         The clean accounts table: unit names are matched to it (``unit_match_score``) and
         posts and messages get ``unit``/``platform``/``account_id`` filled from their account.
+    _raws : dict, optional
+        Internal: files already read (path -> raw cells), so that the pre-flight check
+        and the load that follows read each file once.
 
     Returns
     -------
@@ -803,7 +806,7 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
         platform = p
     parts, bads = [], []
     for i, path in enumerate(paths):
-        raw = _read_raw(path)
+        raw = _raws[path] if _raws and path in _raws else _read_raw(path)
         data, bad_q = _prepare_file(table, path, raw, platform=platform, account=account,
                                     account_from_filename=account_from_filename)
         data["_file"] = i
@@ -975,7 +978,7 @@ def find_table_files(folder, table: str) -> list[Path]:
     return out
 
 
-def load(folder, *, year: int | None = None):
+def load(folder, *, year: int | None = None, _raws: dict | None = None):
     """Load every table found in ``folder`` into a :class:`liuan_eval.dataset.Dataset`.
 
     Accounts are read first and serve as the registry for the others; ``year`` is the
@@ -1003,7 +1006,7 @@ def load(folder, *, year: int | None = None):
         files = find_table_files(folder, table)
         if not files:
             continue
-        t = read_table(table, files, year_hint=year, registry=registry)
+        t = read_table(table, files, year_hint=year, registry=registry, _raws=_raws)
         setattr(ds, table, t.data)
         if table == "accounts":
             registry = t.data

@@ -209,6 +209,7 @@ class _Source:
     lines: object = None  # spreadsheet line of each raw row
     header: dict[str, str] = field(default_factory=dict)  # canonical column -> header as written
     usable: bool = True
+    read: object = None  # the reader's own result, handed on to the load (each file is read once)
 
     def raw(self, column: str) -> pd.DataFrame | None:
         """``value, line`` of a canonical column's raw cells (trimmed), or ``None``."""
@@ -367,7 +368,7 @@ def _read_sources(folder: Path) -> tuple[dict[str, list[_Source]], list[dict], d
                 problems.extend(_input_error_problems(table, exc, folder))
                 sources[table].append(src)
                 continue
-            src.frame, src.lines = raw.frame, raw.lines
+            src.frame, src.lines, src.read = raw.frame, raw.lines, raw
             problems.extend(_header_problems(src, folder))
             sources[table].append(src)
     suffixes = getattr(io, "SUFFIXES", _EXTENSIONS)
@@ -385,9 +386,10 @@ def _read_sources(folder: Path) -> tuple[dict[str, list[_Source]], list[dict], d
 def _load(folder: Path, sources: dict[str, list[_Source]], year: int | None, problems: list[dict]):
     """What a run would load; when some files are unusable, the rest (as far as possible)."""
     io = _io()
+    raws = {s.path: s.read for srcs in sources.values() for s in srcs if s.read is not None}
     if all(s.usable for srcs in sources.values() for s in srcs):
         try:
-            return io.load(folder, year=year)
+            return io.load(folder, year=year, _raws=raws)
         except io.InputError as exc:  # a problem the header check did not foresee
             problems.extend(_input_error_problems(None, exc, folder))
     from liuan_eval.dataset import Dataset
@@ -399,7 +401,7 @@ def _load(folder: Path, sources: dict[str, list[_Source]], year: int | None, pro
         if not good:
             continue
         try:
-            t = io.read_table(table, good, year_hint=year, registry=registry)
+            t = io.read_table(table, good, year_hint=year, registry=registry, _raws=raws)
         except io.InputError as exc:
             problems.extend(_input_error_problems(table, exc, folder))
             continue

@@ -265,3 +265,20 @@ def test_a_failing_check_does_not_hide_the_others(planted, monkeypatch):
     p = _one(r.problems, "check_failed")
     assert "boom" in p["message"] and p["severity"] == "warning"
     assert {"missing_column", "bad_datetime", "missing_table"} <= set(r.problems["code"])
+
+
+def test_each_file_is_read_once_and_the_load_matches(tmp_path, monkeypatch):
+    """The check hands what it read to the load: one read per file, the same tables as load()."""
+    import liuan_eval.io as io
+    from liuan_eval.datasets import generate_sample
+
+    folder = tmp_path / "sample"
+    generate_sample(year=2025, seed=3, out=folder, scale=0.05)
+    expected = io.load(folder, year=2025)
+    reads: list[Path] = []
+    real = io._read_raw
+    monkeypatch.setattr(io, "_read_raw", lambda path: reads.append(Path(path)) or real(path))
+    result = preflight_check(folder, year=2025)
+    assert sorted(reads) == sorted(set(reads)) and len(reads) >= 6
+    for table in ("accounts", "posts", "messages"):
+        pd.testing.assert_frame_equal(getattr(result.dataset, table), getattr(expected, table))
