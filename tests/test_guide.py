@@ -54,7 +54,8 @@ def test_guide_has_runnable_commands_for_every_step():
     text = GUIDE.read_text(encoding="utf-8")
     bash = "\n".join(body for lang, body in _blocks() if lang == "bash")
     for command in ("liuan-eval sample", "liuan-eval templates", "liuan-eval check", "liuan-eval run",
-                    "liuan-eval score", "--criteria", "--lang en"):
+                    "liuan-eval score", "liuan-eval classify", "liuan-eval train-topic", "--topic-model",
+                    "liuan-eval ingest", "--criteria", "--lang en"):
         assert command in bash, command
     assert any(lang == "python" for lang, _ in _blocks())
     for heading in ("安装", "填报模板", "运行前检查", "JupyterLab", "阅读报告", "阈值或分值", "新年度"):
@@ -134,6 +135,16 @@ def test_guide_commands_run_as_written(tmp_path, monkeypatch):
     assert (work / "data" / "检查结果" / "问题清单.xlsx").is_file()
     assert (work / "reports" / "2025" / "annual_report.html").is_file()
     assert (work / "reports" / "2026" / "unit_scores.csv").is_file()
+    results = work / "data" / "results" / "2025"
+    classified = pd.read_csv(results / "messages_classified.csv", dtype="str")
+    assert {"topic", "department", "sentiment", "risk_level", "reply_quality"} <= set(classified.columns)
+    own = pd.read_csv(results / "messages_own_model.csv", dtype="str")
+    truth = pd.read_csv(work / "data" / "generated" / "2025" / "labels.csv", dtype="str").set_index("message_id")
+    own = own[own["留言编号"].isin(truth.index)]  # (the sample also plants unusable rows)
+    assert len(own) > 50
+    assert (own["topic"].to_numpy() == truth.loc[own["留言编号"], "topic"].to_numpy()).mean() > 0.9
+    assert (work / "models" / "sentiment.joblib").is_file()
+    assert len(pd.read_csv(results / "posts_weibo_clean.csv", dtype="str")) > 0
     assert "0 个阻断问题" in "\n".join(outputs)
     assert "pre-flight check" in outputs[-1]
     assert namespace["check"].ok and len(namespace["assessment"].unit_scores) > 0
