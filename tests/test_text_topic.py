@@ -10,7 +10,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import estimator_checks as ec
 
-from liuan_eval.text.topic import TopicClassifier, load_routing, route, taxonomy_documents
+from liuan_eval.text.topic import TopicClassifier, load_routing, route, taxonomy_keywords
 
 TRANSPORT = ["公交车晚点严重", "公交线路太少", "出租车拒载", "道路货运超载", "公交站台破损", "地铁施工堵车"]
 SCHOOL = ["学校乱收费", "学生作业太多", "教师工资拖欠", "幼儿园学位紧张", "学区划分不合理", "中考政策咨询"]
@@ -71,16 +71,42 @@ def test_unfitted_and_bad_labels():
         TopicClassifier().fit(["", "", "", ""], ["a", "b", "a", "b"])
 
 
-def test_taxonomy_prior_and_self_training():
-    tax = pd.DataFrame({"一级分类": ["交通运输", "教育文体", "卫生计生", "民政"],
-                        "二级分类": ["公交客运", "学前教育", "医疗服务", "低保"], "三级分类": [None] * 4})
-    docs, labs = taxonomy_documents(tax)
-    assert labs.tolist() == ["交通运输", "卫生计生", "教育文体", "民政"]
+TAXONOMY = pd.DataFrame({
+    "一级分类": ["交通运输", "交通运输", "教育文体", "卫生计生", "民政", "城乡建设"],
+    "二级分类": ["公交客运", "邮政管理", "学前教育", "医疗服务", "低保", "公交设施"],
+    "三级分类": ["线路", "快递", "幼儿园", "医院", None, None]})
+
+
+def test_taxonomy_keywords_are_specific_to_one_class():
+    kw = taxonomy_keywords(TAXONOMY)
+    assert "邮政" in kw["交通运输"] and "快递" in kw["交通运输"] and "幼儿园" in kw["教育文体"]
+    # 公交 sits under two classes: it points at neither; 管理 is too general
+    assert all("公交" not in words and "管理" not in words for words in kw.values())
+    with pytest.raises(KeyError, match="二级分类"):
+        taxonomy_keywords(pd.DataFrame({"一级分类": ["a"]}))
+
+
+def test_taxonomy_keywords_reach_words_never_seen_in_training():
+    """邮政/快递 never occur in the training messages; the taxonomy says they are 交通运输."""
+    X = (["道路线路调整", "线路太少车太挤", "出租车拒载", "货运超载"] + ["幼儿园学位紧张", "学校乱收费", "幼儿园收费高", "学生作业多"]
+         + ["医院挂号难", "看病贵", "医院排队久", "医生态度差"]) * 3
+    y = (["交通运输"] * 4 + ["教育文体"] * 4 + ["卫生计生"] * 4) * 3
+    probe = ["邮政快递包裹丢失"]
+    plain = TopicClassifier(calibration_cv=2).fit(X, y)
+    prior = TopicClassifier(taxonomy=TAXONOMY, taxonomy_weight=1.0, calibration_cv=2).fit(X, y)
+    assert prior.predict(probe).tolist() == ["交通运输"]
+    p_plain = plain.predict_proba(probe)[0, list(plain.classes_).index("交通运输")]
+    p_prior = prior.predict_proba(probe)[0, list(prior.classes_).index("交通运输")]
+    assert p_prior > p_plain
+    # only classes seen in y: 民政 and 城乡建设 are in the taxonomy but not learnt from it alone
+    assert set(prior.classes_) == {"交通运输", "教育文体", "卫生计生"}
+    assert set(prior.keyword_patterns_) == {"交通运输", "教育文体", "卫生计生"}
+
+
+def test_self_training_adds_confident_unlabeled_messages():
     X, y = _data()
-    clf = TopicClassifier(taxonomy=tax, unlabeled=["公交车太挤了", "学校食堂差", "医院排队久"] * 3,
+    clf = TopicClassifier(unlabeled=["公交车太挤了", "学校食堂差", "医院排队久"] * 3,
                           self_training_margin=0.0, calibration_cv=2).fit(X, y)
-    # the class absent from y (民政) is not learnt from the taxonomy alone
-    assert "民政" not in clf.classes_
     assert clf.n_pseudo_labeled_ == 9
 
 
@@ -101,6 +127,7 @@ def test_routing_table_and_manual_review(tmp_path):
 
 
 def test_taxonomy_of_the_real_board_has_15_classes(shared_data):
-    docs, labs = taxonomy_documents(shared_data / "gov_messages" / "taxonomy.csv")
-    assert len(labs) == 15
-    assert set(labs) == set(load_routing()["departments"])
+    kw = taxonomy_keywords(shared_data / "gov_messages" / "taxonomy.csv")
+    assert len(kw) == 15 and min(len(words) for words in kw.values()) >= 10
+    assert set(kw) == set(load_routing()["departments"])
+    assert "邮政" in kw["交通运输"] and "保健品" in kw["卫生计生"]

@@ -78,8 +78,8 @@ def configure_train_topic(parser) -> None:
     parser.add_argument("--label-col", required=True, help=tr("一级分类标签列名", "column holding the topic"))
     parser.add_argument("--out", required=True, help=tr("模型文件输出路径", "model file to write"))
     parser.add_argument("--taxonomy", default=None,
-                        help=tr("分类体系CSV（一级分类,二级分类,三级分类），作为先验词汇",
-                                "taxonomy CSV (一级分类,二级分类,三级分类) as prior vocabulary"))
+                        help=tr("分类体系CSV（一级分类,二级分类,三级分类），其二、三级名称作为各类的关键词",
+                                "taxonomy CSV (一级分类,二级分类,三级分类): its 2nd/3rd-level names give each class keywords"))
 
 
 def run_train_topic(args) -> int:
