@@ -131,3 +131,12 @@ def test_taxonomy_of_the_real_board_has_15_classes(shared_data):
     assert len(kw) == 15 and min(len(words) for words in kw.values()) >= 10
     assert set(kw) == set(load_routing()["departments"])
     assert "邮政" in kw["交通运输"] and "保健品" in kw["卫生计生"]
+
+
+def test_model_files_from_before_the_keyword_features_still_predict():
+    X, y = _data()
+    clf = TopicClassifier(calibration_cv=2).fit(X, y)
+    expected = clf.predict_proba(["公交站台"])
+    old = pickle.loads(pickle.dumps(clf))
+    del old.keyword_patterns_  # as unpickled from a file written by the previous release
+    np.testing.assert_allclose(old.predict_proba(["公交站台"]), expected)

@@ -172,7 +172,8 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         return blocks
 
     def _transform(self, titles, bodies):
-        keywords = self._keyword_features(titles, bodies) if self.keyword_patterns_ else None
+        # (getattr: model files written before the keyword features have no such attribute)
+        keywords = self._keyword_features(titles, bodies) if getattr(self, "keyword_patterns_", None) else None
         if not any(src == "title" for src, _, _ in self.vectorizers_):
             bodies = joined(titles, bodies)  # trained on bodies only: the title joins the body
         mats = [w * v.transform(titles if src == "title" else bodies) for src, v, w in self.vectorizers_]
