@@ -49,3 +49,9 @@ def test_recurring_clause_counted_across_chunks(monkeypatch):
     share = chunked["reply_boilerplate"].tolist()
     assert share[0] == round(len(recurring) / (len(recurring) + len("第0号事项今日办结")), 4)
     assert share[6] == 0.0
+
+
+def test_reply_without_title_or_text_columns():
+    r = assess_replies(pd.DataFrame({"reply_text": ["经核查，路灯已于5月3日修复。", None]}))
+    assert r.loc[0, "reply_relevance"] == 0.0 and r.loc[0, "reply_completeness"] == 1.0
+    assert r.iloc[1].isna().all()

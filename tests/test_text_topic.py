@@ -10,7 +10,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import estimator_checks as ec
 
-from liuan_eval.text.topic import TopicClassifier, load_routing, route, taxonomy_keywords
+from liuan_eval.text.topic import TopicClassifier, load_routing, load_topic_keywords, route, taxonomy_keywords
 
 TRANSPORT = ["公交车晚点严重", "公交线路太少", "出租车拒载", "道路货运超载", "公交站台破损", "地铁施工堵车"]
 SCHOOL = ["学校乱收费", "学生作业太多", "教师工资拖欠", "幼儿园学位紧张", "学区划分不合理", "中考政策咨询"]
@@ -93,7 +93,7 @@ def test_taxonomy_keywords_reach_words_never_seen_in_training():
     y = (["交通运输"] * 4 + ["教育文体"] * 4 + ["卫生计生"] * 4) * 3
     probe = ["邮政快递包裹丢失"]
     plain = TopicClassifier(calibration_cv=2).fit(X, y)
-    prior = TopicClassifier(taxonomy=TAXONOMY, taxonomy_weight=1.0, calibration_cv=2).fit(X, y)
+    prior = TopicClassifier(taxonomy=TAXONOMY, keyword_weight=1.0, calibration_cv=2).fit(X, y)
     assert prior.predict(probe).tolist() == ["交通运输"]
     p_plain = plain.predict_proba(probe)[0, list(plain.classes_).index("交通运输")]
     p_prior = prior.predict_proba(probe)[0, list(prior.classes_).index("交通运输")]
@@ -138,5 +138,45 @@ def test_model_files_from_before_the_keyword_features_still_predict():
     clf = TopicClassifier(calibration_cv=2).fit(X, y)
     expected = clf.predict_proba(["公交站台"])
     old = pickle.loads(pickle.dumps(clf))
-    del old.keyword_patterns_  # as unpickled from a file written by the previous release
+    for name in ("keyword_patterns_", "keywords", "keyword_weight"):  # as in a file of the previous release
+        del old.__dict__[name]
+    old = pickle.loads(pickle.dumps(old))  # (the file is read through __setstate__)
+    assert "keyword_weight=" not in repr(old) and clone(old).keyword_weight == 0.1
     np.testing.assert_allclose(old.predict_proba(["公交站台"]), expected)
+
+
+def test_shipped_keyword_list_covers_the_routing_topics_and_each_word_points_at_one():
+    kw = load_topic_keywords("default")
+    assert set(kw) == set(load_routing()["departments"])
+    owners: dict[str, list[str]] = {}
+    for topic, words in kw.items():
+        assert len(words) >= 10, topic
+        for w in words:
+            owners.setdefault(w, []).append(topic)
+    assert {w: t for w, t in owners.items() if len(t) > 1} == {}
+
+
+def test_keyword_file_errors_name_the_file(tmp_path):
+    bad = tmp_path / "kw.toml"
+    bad.write_text('[keywords]\n"交通运输" = "公交"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="kw.toml.*交通运输.*list of strings"):
+        load_topic_keywords(bad)
+    bad.write_text('"交通运输" = ["公交"]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"kw.toml: needs a \[keywords\] table"):
+        load_topic_keywords(bad)
+    bad.write_text("[keywords\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="kw.toml: not valid TOML"):
+        load_topic_keywords(bad)
+
+
+def test_keywords_merge_with_the_taxonomy_and_reach_unseen_words(tmp_path):
+    X = (["道路线路调整", "线路太少车太挤", "出租车拒载", "货运超载"] + ["幼儿园学位紧张", "学校乱收费", "幼儿园收费高", "学生作业多"]
+         + ["医院挂号难", "看病贵", "医院排队久", "医生态度差"]) * 3
+    y = (["交通运输"] * 4 + ["教育文体"] * 4 + ["卫生计生"] * 4) * 3
+    f = tmp_path / "kw.toml"
+    f.write_text('[keywords]\n"交通运输" = ["线路", "航班", "机场"]\n"卫生计生" = ["医院", "疫苗"]\n', encoding="utf-8")
+    clf = TopicClassifier(taxonomy=TAXONOMY, keywords=f, keyword_weight=1.0, calibration_cv=2).fit(X, y)
+    # 邮政 from the taxonomy, 航班 from the file: neither occurs in any training message
+    assert clf.predict(["邮政快递包裹丢失", "航班延误机场滞留"]).tolist() == ["交通运输", "交通运输"]
+    assert clf.predict(["疫苗预约不上"]).tolist() == ["卫生计生"]
+    assert "航班" in clf.keyword_patterns_["交通运输"] and "邮政" in clf.keyword_patterns_["交通运输"]

@@ -80,6 +80,13 @@ def configure_train_topic(parser) -> None:
     parser.add_argument("--taxonomy", default=None,
                         help=tr("分类体系CSV（一级分类,二级分类,三级分类），其二、三级名称作为各类的关键词",
                                 "taxonomy CSV (一级分类,二级分类,三级分类): its 2nd/3rd-level names give each class keywords"))
+    kw = parser.add_mutually_exclusive_group()
+    kw.add_argument("--keywords", default=None,
+                    help=tr("各类关键词表（TOML，[keywords] 表：主题 = [\"词\", ...]）；默认用软件包自带的 topic_keywords.toml",
+                            "class keywords (TOML with a [keywords] table: topic = [\"word\", ...]); "
+                            "default: the package's topic_keywords.toml"))
+    kw.add_argument("--no-keywords", action="store_true",
+                    help=tr("不使用关键词特征", "no keyword features"))
 
 
 def run_train_topic(args) -> int:
@@ -99,7 +106,8 @@ def run_train_topic(args) -> int:
         taxonomy = None
         if args.taxonomy:
             taxonomy = _read_csv(args.taxonomy)
-        model = TopicClassifier(taxonomy=taxonomy).fit(X, y)
+        keywords = None if args.no_keywords else (args.keywords or "default")
+        model = TopicClassifier(taxonomy=taxonomy, keywords=keywords).fit(X, y)
         save_model(model, args.out, "topic", f"{Path(args.input).name}: {len(y)} messages")
     except (CommandError, ValueError, KeyError, OSError) as exc:
         return _fail(exc)

@@ -116,9 +116,10 @@ def assess_replies(messages: pd.DataFrame, *, reply_col: str = "reply_text",
                                dtype="boolean" if "has" in c or "is_" in c else "Float64")
         return out
     reply = model_text(messages[reply_col].reset_index(drop=True))
-    title = model_text(messages["title"].reset_index(drop=True)) if "title" in messages else ""
-    text = model_text(messages["text"].reset_index(drop=True)) if "text" in messages else ""
-    question = (title + " " + text).str.strip() if not isinstance(title, str) else text
+    blank = pd.Series([""] * n, dtype="str")
+    title = model_text(messages["title"].reset_index(drop=True)) if "title" in messages else blank
+    text = model_text(messages["text"].reset_index(drop=True)) if "text" in messages else blank
+    question = (title + " " + text).str.strip()
     answered = reply.str.len() > 0
     rel = np.full(n, np.nan)
     a = np.flatnonzero(answered.to_numpy())

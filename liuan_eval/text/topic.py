@@ -9,9 +9,13 @@ usable confidence. Optional extras, all fitted inside ``fit`` (never on a test f
 * ``taxonomy`` — the message board's second- and third-level topic names as prior
   knowledge: their words (jieba) that belong to one first-level class only become that
   class's keywords, and each message gets, per class, ``log(1 + matches)`` in the
-  whole message and in the title, scaled by ``taxonomy_weight`` (see
+  whole message and in the title, scaled by ``keyword_weight`` (see
   :func:`taxonomy_keywords`). On the 962 real labeled messages this lifts the CV
   macro-F1 by about 0.015 (``docs/message_intelligence.md``);
+* ``keywords`` — more class keywords, from a TOML file (``"default"``: the editable
+  ``topic_keywords.toml`` shipped with the package, written from the departments'
+  remits), merged with the taxonomy's into the same features. The shipped model uses
+  them: trained on the generator's phrase banks alone it routes real messages far worse;
 * ``unlabeled`` — unlabeled messages used for self-training: after a first fit, the
   unlabeled messages predicted with a decision margin above ``self_training_margin``
   join the training set with their predicted topic, and the model is fitted again.
@@ -92,6 +96,48 @@ def taxonomy_keywords(taxonomy: pd.DataFrame | str | Path) -> dict[str, list[str
     return {t: sorted(g["word"]) for t, g in pairs.groupby("topic", sort=True)}
 
 
+def load_topic_keywords(source=None) -> dict[str, list[str]]:
+    """Class keywords from a dict, a TOML file with a ``[keywords]`` table, or the package's own.
+
+    Parameters
+    ----------
+    source : dict, path, "default" or None
+        ``None`` or ``"default"``: the shipped, editable ``topic_keywords.toml``.
+
+    Returns
+    -------
+    dict
+        Topic -> list of keywords (empty strings dropped).
+
+    Raises
+    ------
+    ValueError
+        Naming the file and what is wrong (not TOML, no ``[keywords]`` table, a topic
+        whose value is not a list of strings).
+
+    Examples
+    --------
+    >>> kw = load_topic_keywords()
+    >>> len(kw), "邮政" in kw["交通运输"] or "公交" in kw["交通运输"]
+    (15, True)
+    >>> load_topic_keywords({"交通运输": ["公交", ""]})
+    {'交通运输': ['公交']}
+    """
+    if isinstance(source, dict):
+        data, src = {"keywords": source}, "keywords"
+    else:
+        data, src = read_table_toml(None if source in (None, "default") else source, "topic_keywords.toml")
+    table = data.get("keywords")
+    if not isinstance(table, dict):
+        raise ValueError(f"{src}: needs a [keywords] table of topic = [\"word\", ...]")
+    out = {}
+    for topic, words in table.items():
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            raise ValueError(f"{src}: keywords of {topic!r} must be a list of strings, got {words!r}")
+        out[str(topic)] = [w.strip() for w in words if w.strip()]
+    return out
+
+
 def _keyword_pattern(words) -> str:
     import re
 
@@ -116,8 +162,12 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
     taxonomy : DataFrame, path or None
         A topic taxonomy (``一级分类, 二级分类, 三级分类``) whose names give each class
         keywords (see :func:`taxonomy_keywords`); only classes seen in ``y`` are used.
-    taxonomy_weight : float
-        Scale of the keyword features against the TF-IDF blocks.
+    keywords : dict, path, "default" or None
+        More keywords per class: ``{topic: [word, ...]}``, a TOML file with a
+        ``[keywords]`` table of that shape, or ``"default"`` for the package's
+        ``topic_keywords.toml`` (see :func:`load_topic_keywords`).
+    keyword_weight : float
+        Scale of the keyword features (taxonomy and ``keywords``) against the TF-IDF blocks.
     unlabeled : sequence of str, DataFrame or None
         Unlabeled messages for one round of self-training.
     self_training_margin : float
@@ -145,7 +195,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, ngram_range=(1, 2), title_weight=1.0, use_words=False, C=0.5, min_df=2,
-                 taxonomy=None, taxonomy_weight=0.1, unlabeled=None, self_training_margin=0.5,
+                 taxonomy=None, keywords=None, keyword_weight=0.1, unlabeled=None, self_training_margin=0.5,
                  calibration_cv=3):
         self.ngram_range = ngram_range
         self.title_weight = title_weight
@@ -153,10 +203,19 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         self.C = C
         self.min_df = min_df
         self.taxonomy = taxonomy
-        self.taxonomy_weight = taxonomy_weight
+        self.keywords = keywords
+        self.keyword_weight = keyword_weight
         self.unlabeled = unlabeled
         self.self_training_margin = self_training_margin
         self.calibration_cv = calibration_cv
+
+    def __setstate__(self, state):
+        # model files written before the keyword features: they had none
+        state.setdefault("keywords", None)
+        state.setdefault("keyword_weight", 0.1)
+        if "model_" in state:
+            state.setdefault("keyword_patterns_", {})
+        super().__setstate__(state)
 
     # --- features -------------------------------------------------------------------------
     def _blocks(self):
@@ -172,8 +231,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         return blocks
 
     def _transform(self, titles, bodies):
-        # (getattr: model files written before the keyword features have no such attribute)
-        keywords = self._keyword_features(titles, bodies) if getattr(self, "keyword_patterns_", None) else None
+        keywords = self._keyword_features(titles, bodies) if self.keyword_patterns_ else None
         if not any(src == "title" for src, _, _ in self.vectorizers_):
             bodies = joined(titles, bodies)  # trained on bodies only: the title joins the body
         mats = [w * v.transform(titles if src == "title" else bodies) for src, v, w in self.vectorizers_]
@@ -187,7 +245,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         whole = pd.Series(joined(titles, bodies), dtype="str")
         cols = [np.log1p(part.str.count(pat).to_numpy(dtype=float))
                 for part in (whole, t) for pat in self.keyword_patterns_.values()]
-        return sp.csr_matrix(float(self.taxonomy_weight) * np.column_stack(cols))
+        return sp.csr_matrix(float(self.keyword_weight) * np.column_stack(cols))
 
     def _fit_model(self, X, y):
         n_min = int(pd.Series(y).value_counts().min())
@@ -209,10 +267,12 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("y holds missing labels; drop those messages or label them")
         if len(np.unique(y)) < 2:
             raise ValueError(f"need at least 2 topics to learn from, got {np.unique(y).tolist()}")
-        self.keyword_patterns_ = {}
-        if self.taxonomy is not None:
-            keywords = taxonomy_keywords(self.taxonomy)
-            self.keyword_patterns_ = {t: _keyword_pattern(keywords[t]) for t in np.unique(y) if keywords.get(t)}
+        keywords: dict[str, set] = {}
+        for source in (taxonomy_keywords(self.taxonomy) if self.taxonomy is not None else {},
+                       load_topic_keywords(self.keywords) if self.keywords is not None else {}):
+            for t, words in source.items():
+                keywords.setdefault(t, set()).update(words)
+        self.keyword_patterns_ = {t: _keyword_pattern(keywords[t]) for t in np.unique(y) if keywords.get(t)}
         self.vectorizers_ = []
         for src, v, w in self._blocks():
             try:
