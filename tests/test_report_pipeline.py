@@ -277,3 +277,26 @@ def test_a_relative_preset_path_reaches_the_notebook_resolved(tmp_path, monkeypa
     assert seen["criteria"] == str(local.resolve())
     pipeline.execute_notebook(tmp_path, YEAR, "liuan_2016", out, progress=False)
     assert seen["criteria"] == "liuan_2016"
+
+
+def test_wheel_build_carries_the_report_notebook(tmp_path):
+    """A wheel has no source tree: its build copies the notebook into the package, where it is found."""
+    import sys
+
+    tree = tmp_path / "src"
+    tree.mkdir()
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md"):
+        shutil.copy(ROOT / name, tree / name)
+    shutil.copytree(ROOT / "liuan_eval", tree / "liuan_eval", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "notebooks", tree / "notebooks")
+    built = tmp_path / "lib"
+    done = subprocess.run([sys.executable, "setup.py", "-q", "build_py", "--build-lib", str(built)], cwd=tree,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    carried = built / "liuan_eval" / "report" / "notebooks" / "01-annual-report.ipynb"
+    assert carried.read_bytes() == pipeline.NOTEBOOK.read_bytes()
+    assert (built / "liuan_eval" / "text" / "topic_keywords.toml").is_file()  # package data as before
+    # without a source tree beside it, the pipeline takes the packaged copy
+    assert pipeline.report_notebook(source_root=tmp_path / "nowhere") == (
+        Path(pipeline.__file__).resolve().parent / "notebooks" / "01-annual-report.ipynb")
+    assert pipeline.report_notebook() == ROOT / "notebooks" / "reports" / "01-annual-report.ipynb"

@@ -25,9 +25,24 @@ from liuan_eval.i18n import tr
 from liuan_eval.report import tables as T
 from liuan_eval.report.safety import mask_frame
 
-#: The report notebook (in the source tree beside the package).
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "reports" / "01-annual-report.ipynb"
+#: File name of the report notebook (the template and its executed copy in the output folder).
 EXECUTED_NOTEBOOK = "01-annual-report.ipynb"
+
+
+def report_notebook(source_root: Path | None = None) -> Path:
+    """The annual-report notebook: the source tree's, else the copy a wheel carries.
+
+    ``notebooks/reports/01-annual-report.ipynb`` beside the package (a checkout or an
+    editable install, where an analyst edits it in JupyterLab); a wheel has no source
+    tree, and its build (``setup.py``) copies the notebook into ``liuan_eval/report/notebooks/``.
+    """
+    root = Path(__file__).resolve().parents[2] if source_root is None else Path(source_root)
+    source = root / "notebooks" / "reports" / EXECUTED_NOTEBOOK
+    return source if source.is_file() else Path(__file__).resolve().parent / "notebooks" / EXECUTED_NOTEBOOK
+
+
+#: The report notebook this installation runs.
+NOTEBOOK = report_notebook()
 HTML_NAME = "annual_report.html"
 XLSX_NAME = "annual_report.xlsx"
 
