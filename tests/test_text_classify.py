@@ -81,3 +81,11 @@ def test_same_text_different_titles_are_distinct(models):
     out = classify_messages(m, *models)
     assert out["topic"].tolist() == ["交通运输", "教育文体", "交通运输"]
     assert out.loc[0, "topic_confidence"] == out.loc[2, "topic_confidence"]
+
+
+def test_too_little_chinese_goes_to_manual_review(models):
+    m = pd.DataFrame({"title": ["asdfgh qwerty", "感谢", "公交线路太少"], "text": ["lorem ipsum", "", ""]})
+    out = classify_messages(m, *models)
+    assert out["department"].tolist()[:2] == ["人工分办", "人工分办"]
+    assert out["topic_source"].tolist() == ["model"] * 3 and out["topic"].notna().all()
+    assert out.loc[2, "department"] == "六安市交通运输局"

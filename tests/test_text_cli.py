@@ -63,7 +63,7 @@ def test_unknown_sentiment_labels_are_listed(tmp_path, capsys):
     assert main(["train-sentiment", "--input", str(p), "--text-col", "t", "--label-col", "l",
                  "--out", str(tmp_path / "m.joblib")]) == 2
     err = capsys.readouterr().err
-    assert "'很好'" in err and "'未知'" in err and "bad.csv" in err
+    assert "无法识别的情感标签" in err and "“很好”（1行）" in err and "“未知”（1行）" in err and "bad.csv" in err
     assert not (tmp_path / "m.joblib").exists()
 
 
@@ -90,3 +90,19 @@ def test_english_messages(tmp_path, labeled, capsys):
     assert main(["--lang", "en", "train-topic", "--input", str(labeled), "--text-col", "详情", "--label-col", "一级标签",
                  "--out", str(tmp_path / "m.joblib")]) == 0
     assert "topic model written" in capsys.readouterr().out
+
+
+def test_classified_file_has_no_phone_or_id_numbers(tmp_path, labeled):
+    tm = tmp_path / "topic.joblib"
+    assert main(["train-topic", "--input", str(labeled), "--text-col", "详情", "--title-col", "主题",
+                 "--label-col", "一级标签", "--out", str(tm)]) == 0
+    src, out = tmp_path / "new.csv", tmp_path / "out.csv"
+    pd.DataFrame({"主题": ["公交车太少了"], "详情": ["请回电13812345678，身份证11010519491231002X"],
+                  "联系电话": ["13912345678"]}).to_csv(src, index=False)
+    assert main(["classify", "--input", str(src), "--text-col", "详情", "--title-col", "主题",
+                 "--topic-model", str(tm), "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8-sig")
+    assert "13812345678" not in text and "13912345678" not in text and "11010519491231002X" not in text
+    got = pd.read_csv(out, dtype="str")
+    assert got.loc[0, "详情"] == "请回电138****5678，身份证1101**********002X"
+    assert got.loc[0, "topic"] == "交通运输"

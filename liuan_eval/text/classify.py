@@ -12,6 +12,9 @@ from liuan_eval.text.topic import load_routing, route
 ADDED_COLUMNS = ["topic", "topic_confidence", "topic_source", "department", "sentiment", "sentiment_score",
                  "risk_level", "risk_reasons"]
 CHUNK = 50_000
+#: A message with fewer Chinese characters than this (title and text together) is too little
+#: to route: whatever the model's confidence, it goes to manual review.
+MIN_CHINESE_CHARS = 4
 
 
 def _resolve(model, kind):
@@ -55,7 +58,10 @@ def classify_messages(messages: pd.DataFrame, topic_model=None, sentiment_model=
         (none/low/medium/high), ``risk_reasons`` and, when ``reply_text`` exists, the
         reply-quality columns of :func:`~liuan_eval.text.reply_quality.assess_replies`.
         Messages with neither title nor text get no topic (``topic_source="empty"``,
-        routed to manual review) and no sentiment (NA).
+        routed to manual review) and no sentiment (NA); a message with fewer than
+        :data:`MIN_CHINESE_CHARS` Chinese characters keeps the model's topic but is routed
+        to manual review whatever the confidence (too little to route; nonsense or foreign
+        text can look confident).
 
     Examples
     --------
@@ -86,6 +92,8 @@ def classify_messages(messages: pd.DataFrame, topic_model=None, sentiment_model=
     title = model_text(messages["title"]) if "title" in messages else pd.Series([""] * n, index=messages.index)
     text = model_text(messages["text"]) if "text" in messages else pd.Series([""] * n, index=messages.index)
     empty = ((title.str.len() == 0) & (text.str.len() == 0)).to_numpy()
+    too_little = ((title.str.count(r"[\u4e00-\u9fff]") + text.str.count(r"[\u4e00-\u9fff]"))
+                  < MIN_CHINESE_CHARS).to_numpy()
     # each distinct (title, text) is classified once
     # (pairs of integer codes, not concatenated strings: a million texts are not copied)
     tcode, tuniq = pd.factorize(title)
@@ -121,7 +129,9 @@ def classify_messages(messages: pd.DataFrame, topic_model=None, sentiment_model=
     out["topic"] = pd.array(topic, dtype="str")
     out["topic_confidence"] = pd.array(np.round(conf, 4), dtype="Float64")
     out["topic_source"] = pd.array(source, dtype="str")
-    out["department"] = pd.array(route(np.where(no_topic, "", topic), conf, table), dtype="str")
+    department = route(np.where(no_topic, "", topic), conf, table)
+    department = np.where(too_little & (source == "model"), table["manual_review"], department)
+    out["department"] = pd.array(department, dtype="str")
     sent = ulab[codes] if m else np.empty(0, dtype=object)
     score = uscore[codes] if m else np.empty(0)
     out["sentiment"] = pd.array(np.where(empty, None, sent), dtype="str")

@@ -131,7 +131,7 @@ def configure_train_sentiment(parser) -> None:
 def run_train_sentiment(args) -> int:
     """Train a :class:`~liuan_eval.text.SentimentClassifier` and write it."""
     from liuan_eval.text.models import save_model
-    from liuan_eval.text.sentiment import SentimentClassifier, normalize_sentiment_labels
+    from liuan_eval.text.sentiment import SentimentClassifier, UnknownLabelError, normalize_sentiment_labels
 
     try:
         frame = _read_csv(args.input)
@@ -139,6 +139,12 @@ def run_train_sentiment(args) -> int:
         X, y = _labeled(args, frame)
         try:
             labels, keep = normalize_sentiment_labels(y)
+        except UnknownLabelError as exc:
+            listed = "、".join(f"“{k}”（{v}行）" for k, v in exc.counts.items())
+            raise CommandError(tr(
+                f"{args.input}，“{args.label_col}”列：无法识别的情感标签 {listed}；可用的写法：正面/负面/中性、"
+                "积极/消极、pos/neg/neu、1/0 或 1/0/-1、happy/angry/sad/fear/neural（surprise 不计）",
+                f"{args.input}, {args.label_col}: {exc}")) from exc
         except ValueError as exc:
             raise CommandError(f"{args.input}, {args.label_col}: {exc}") from exc
         if (~keep).any():
@@ -182,6 +188,17 @@ def _describe(kind: str, info: dict, given: str | None) -> str:
               f"({info.get('trained_on')}; cached at {info.get('path')})")
 
 
+def _mask_text_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Phone, ID, e-mail and plate numbers masked in every text column (as the cleaning step does)."""
+    from liuan_eval.clean import mask_pii
+
+    out = frame.copy()
+    for c in out.columns:
+        if pd.api.types.is_string_dtype(out[c]) or out[c].dtype == object:
+            out[c] = mask_pii(out[c])
+    return out
+
+
 def run_classify(args) -> int:
     """Classify the messages of a CSV and write them with the added columns."""
     from liuan_eval.text.classify import classify_messages
@@ -205,6 +222,7 @@ def run_classify(args) -> int:
         helpers = [c for c, src in (("text", args.text_col), ("title", args.title_col),
                                     ("reply_text", args.reply_col)) if src != c and c not in frame.columns]
         out = out.drop(columns=[c for c in helpers if c in out.columns])
+        out = _mask_text_columns(out)  # the file goes to other offices: no citizen's phone or ID number
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         out.to_csv(args.out, index=False, encoding="utf-8-sig")
     except (CommandError, ValueError, KeyError, OSError) as exc:

@@ -42,6 +42,14 @@ LABEL_ALIASES: dict[str, str | None] = {
 }
 
 
+class UnknownLabelError(ValueError):
+    """Sentiment labels that are not understood; ``counts`` maps each to its number of rows."""
+
+    def __init__(self, counts: dict[str, int], message: str):
+        super().__init__(message)
+        self.counts = counts
+
+
 def normalize_sentiment_labels(labels) -> tuple[np.ndarray, np.ndarray]:
     """Map label spellings to ``positive``/``neutral``/``negative``.
 
@@ -57,8 +65,11 @@ def normalize_sentiment_labels(labels) -> tuple[np.ndarray, np.ndarray]:
 
     Raises
     ------
+    UnknownLabelError
+        A ``ValueError`` listing every label that is not understood, with its count
+        (``counts``).
     ValueError
-        Listing every label that is not understood, with its count.
+        Rows without a label.
 
     Examples
     --------
@@ -69,7 +80,7 @@ def normalize_sentiment_labels(labels) -> tuple[np.ndarray, np.ndarray]:
     >>> normalize_sentiment_labels(["好评", "maybe"])
     Traceback (most recent call last):
     ...
-    ValueError: unknown sentiment label(s): 'maybe' (1 row(s)); accepted: 正面/负面/中性, pos/neg/neu, 1/0 or 1/0/-1, happy/angry/sad/fear/neural (surprise is dropped)
+    liuan_eval.text.sentiment.UnknownLabelError: unknown sentiment label(s): 'maybe' (1 row(s)); accepted: 正面/负面/中性, pos/neg/neu, 1/0 or 1/0/-1, happy/angry/sad/fear/neural (surprise is dropped)
     """
     s = pd.Series(np.asarray(labels, dtype=object)).astype("str").str.strip().str.lower()
     s = s.str.replace(r"\.0$", "", regex=True)
@@ -87,8 +98,9 @@ def normalize_sentiment_labels(labels) -> tuple[np.ndarray, np.ndarray]:
     if len(unknown):
         counts = unknown.value_counts()
         listed = ", ".join(f"{k!r} ({v} row(s))" for k, v in counts.items())
-        raise ValueError(f"unknown sentiment label(s): {listed}; accepted: 正面/负面/中性, pos/neg/neu, "
-                         "1/0 or 1/0/-1, happy/angry/sad/fear/neural (surprise is dropped)")
+        raise UnknownLabelError({str(k): int(v) for k, v in counts.items()},
+                                f"unknown sentiment label(s): {listed}; accepted: 正面/负面/中性, pos/neg/neu, "
+                                "1/0 or 1/0/-1, happy/angry/sad/fear/neural (surprise is dropped)")
     out = np.asarray(s.map(mapping).astype(object), dtype=object)
     out = np.where(pd.isna(out), None, out).astype(object)
     keep = np.asarray([v is not None for v in out])
