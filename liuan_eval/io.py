@@ -1071,7 +1071,9 @@ def run(args) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     to_iso(t.data).to_csv(out, index=False, encoding="utf-8")
     qpath = out.with_name(out.stem + ".quarantine.csv")
-    t.quarantine.to_csv(qpath, index=False, encoding="utf-8")
+    from liuan_eval.validation import reason_text
+
+    t.quarantine.assign(reason_text=reason_text(t.quarantine["reason"])).to_csv(qpath, index=False, encoding="utf-8")
     r = t.report[["rows_read", "rows_clean", "rows_quarantined", "duplicates_removed"]].sum()
     n, m, k, d = (int(r[c]) for c in ["rows_read", "rows_clean", "rows_quarantined", "duplicates_removed"])
     print(f"{n} read, {m} clean, {k} quarantined, {d} duplicates")

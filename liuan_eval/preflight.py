@@ -63,14 +63,6 @@ MONTHLY_TABLES = ("posts", "messages")
 
 _EXTENSIONS = (".csv", ".xlsx", ".xls", ".parquet")
 
-_REASONS = {
-    "missing_value": ("必填项为空", "required value is empty"),
-    "bad_datetime": ("无法识别的日期时间", "unparseable date/time"),
-    "bad_number": ("不是有效的数字", "not a valid number"),
-    "bad_choice": ("不在可选值列表中", "not one of the allowed values"),
-    "duplicate_key": ("编号重复（与前面的行相同）", "duplicate key (same as an earlier row)"),
-    "bad_row": ("整行无法读取", "row cannot be read"),
-}
 
 
 def criteria_needing(table: str) -> list[str]:
@@ -432,8 +424,9 @@ def _quarantine_problems(ds, sources: dict[str, list[_Source]], folder: Path) ->
             {f"{f}\x1f{c}": h for (f, c), h in headers.items()})
         col = as_written.fillna(canon).astype("str")
         col = col.mask(col == "")
-        zh = q["reason"].map({k: v[0] for k, v in _REASONS.items()}).fillna(q["reason"])
-        en = q["reason"].map({k: v[1] for k, v in _REASONS.items()}).fillna(q["reason"])
+        from liuan_eval.validation import reason_text
+
+        zh, en = reason_text(q["reason"], "zh"), reason_text(q["reason"], "en")
         value = q["value"].astype("str").fillna("").str.slice(0, 60)
         empty = value.isna() | (value == "")
         if tr("zh", "en") == "zh":
@@ -610,9 +603,10 @@ def _silent_problems(ds, sources: dict[str, list[_Source]], year: int | None, fo
         plat = tr(PLATFORM_LABELS.get(rec.platform, rec.platform), rec.platform)
         out.append(_problem("warning", "silent_account", "accounts", file, line, None, tr(
             f"账号“{rec.account_name}”（{rec.unit}，{plat}，ID {rec.account_id}）{when}没有任何发布信息；"
-            "若是发布数据漏交请补充，否则该账号将被判为长期未更新",
+            "若是发布数据漏交请补充，否则按未更新的天数扣分（超过长期未更新的天数则列入通报整改）",
             f"account '{rec.account_name}' ({rec.unit}, {plat}, id {rec.account_id}) has no post {when}; "
-            "add its posts if they are missing, otherwise it is dormant")))
+            "add its posts if they are missing, otherwise its days without posts are deducted (named for "
+            "rectification past the dormancy threshold)")))
     return out
 
 

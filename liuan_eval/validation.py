@@ -53,6 +53,22 @@ REASONS = {
 }
 
 
+def reason_text(codes: pd.Series, lang: str | None = None) -> pd.Series:
+    """The quarantine reason codes in words (Chinese or English, as the session's language).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> reason_text(pd.Series(["bad_datetime", "other"]), "zh").tolist()
+    ['日期时间无法识别', 'other']
+    """
+    from liuan_eval.i18n import language
+
+    k = 0 if (lang or language()) == "zh" else 1
+    codes = pd.Series(codes)
+    return codes.map({code: words[k] for code, words in REASONS.items()}).fillna(codes).astype("str")
+
+
 def table_schema(table: str) -> pa.DataFrameSchema:
     """The pandera schema of a clean canonical table.
 

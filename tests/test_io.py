@@ -348,7 +348,7 @@ def test_cli_ingest_writes_table_and_quarantine(tmp_path, capsys):
     assert got["account"].tolist() == ["平安六安"] * 2 and got["account_id"].tolist() == ["平安六安"] * 2
     assert pd.isna(got["repost_count"].iloc[0])
     q = pd.read_csv(tmp_path / "out" / "posts.quarantine.csv", dtype=str)
-    assert q[["line", "reason"]].values.tolist() == [["4", "bad_datetime"]]
+    assert q[["line", "reason", "reason_text"]].values.tolist() == [["4", "bad_datetime", "日期时间无法识别"]]
     from liuan_eval.i18n import set_language
 
     try:

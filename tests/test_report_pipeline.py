@@ -110,6 +110,10 @@ def test_workbook_unit_scores_match_csv(report_dir):
     assert len(wb.sheetnames) >= 5
     for name in ["单位得分", "账号得分", "问题清单", "通报整改名单", "留言统计", "隔离数据"]:
         assert name in wb.sheetnames, name
+    quarantined = list(wb["隔离数据"].values)
+    assert "说明" in quarantined[0] and len(quarantined) > 1
+    reasons = {r[quarantined[0].index("说明")] for r in quarantined[1:]}
+    assert reasons and all(any("\u4e00" <= ch <= "\u9fff" for ch in r) for r in reasons)  # words, not codes
     ws = wb["单位得分"]
     assert ws.freeze_panes == "A2"
     rows = list(ws.values)

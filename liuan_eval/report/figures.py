@@ -552,7 +552,7 @@ def quarantine_figure(summary: pd.DataFrame) -> Figure:
     return fig
 
 
-#: Chinese names of the loaders' quarantine reason codes.
+#: Short Chinese names of the loaders' quarantine reason codes, for chart labels (the full wording: validation.REASONS).
 REASON_LABELS = {"missing_value": "必填项缺失", "bad_datetime": "日期时间无法识别", "bad_number": "数字无法识别",
                  "bad_choice": "取值不在可选范围", "duplicate_key": "编号重复", "bad_row": "行格式错误",
                  "unknown_unit": "单位不在登记表", "unknown_account": "账号不在登记表"}

@@ -363,13 +363,25 @@ def workbook_sheets(report: AnnualReport, tables: dict[str, pd.DataFrame]) -> di
         "留言统计": T.to_chinese(tables["message_statistics"], {"negative": "负面留言", "negative_share": "负面占比",
                                                             "high_risk": "高风险留言"}),
         "重要信息转发": T.to_chinese(tables["repost_timeliness"], {"on_time": "是否及时"}),
-        "隔离数据": T.to_chinese(tables["quarantine"]),
+        "隔离数据": T.to_chinese(_with_reason_text(tables["quarantine"]), {"reason_text": "说明"}),
         "读取情况": T.to_chinese(tables["load_report"]),
         "未评估指标": T.to_chinese(tables["not_assessed"]),
     }
     if "data_quality" in tables:
         sheets["数据质量问题"] = T.to_chinese(tables["data_quality"], {"code": "问题代码"})
     return sheets
+
+
+def _with_reason_text(quarantine: pd.DataFrame) -> pd.DataFrame:
+    """The quarantine with its reason codes in Chinese words beside them."""
+    from liuan_eval.validation import reason_text
+
+    if quarantine is None or "reason" not in quarantine.columns:
+        return quarantine
+    at = list(quarantine.columns).index("reason") + 1
+    out = quarantine.copy()
+    out.insert(at, "reason_text", reason_text(quarantine["reason"], "zh"))
+    return out
 
 
 # ---- the notebook ----------------------------------------------------------------------------
@@ -390,7 +402,8 @@ def execute_notebook(data_dir: Path, year: int, criteria: str, out: Path, *, pro
             str(notebook), str(target),
             parameters={"year": int(year), "data_dir": str(Path(data_dir).resolve()), "criteria": str(criteria),
                         "output_dir": str(out.resolve())},
-            kernel_name="python3", progress_bar=progress, log_output=False, cwd=str(out),
+            kernel_name="python3", log_output=False, cwd=str(out),
+            progress_bar={"desc": tr("运行笔记本", "Executing"), "unit": tr("单元格", "cell")} if progress else False,
             report_mode=False,
             # the kernel's own start-up log (e.g. "running over TCP") is noise in an analyst's terminal
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
