@@ -360,12 +360,15 @@ def run(args) -> int:
         return 2
     paths = a.write(args.out, quarantine=ds.quarantine)
     m = a.metrics
+    from liuan_eval.report.tables import named_accounts, named_units  # the report counts the same way
+
+    ra, ru, ca = named_accounts(a.rectification), named_units(a.rectification), named_accounts(a.closure)
     print(tr(f"{args.year}年度考核，标准：{crits.title}。{m.get('units', 0)}个单位、{m.get('accounts', 0)}个账号、"
              f"{m.get('posts', 0)}条发布、{m.get('messages', 0)}条留言；发现问题{len(a.findings)}条，"
-             f"通报整改{len(a.rectification)}个，建议关停{len(a.closure)}个。",
+             f"通报整改账号{ra}个、单位{ru}个，建议关停账号{ca}个。",
              f"{args.year} assessment ({crits.name}): {m.get('units', 0)} units, {m.get('accounts', 0)} accounts, "
              f"{m.get('posts', 0)} posts, {m.get('messages', 0)} messages; {len(a.findings)} findings, "
-             f"{len(a.rectification)} named for rectification, {len(a.closure)} for closure."))
+             f"{ra} accounts and {ru} units named for rectification, {ca} accounts for closure."))
     if len(a.unit_scores):
         g = a.unit_scores["grade"].value_counts()
         print(tr("等级：", "grades: ") + tr("，", ", ").join(tr(f"{k}{v}个", f"{k} {v}") for k, v in g.items()))
