@@ -106,3 +106,22 @@ def test_classified_file_has_no_phone_or_id_numbers(tmp_path, labeled):
     got = pd.read_csv(out, dtype="str")
     assert got.loc[0, "详情"] == "请回电138****5678，身份证1101**********002X"
     assert got.loc[0, "topic"] == "交通运输"
+
+
+def test_training_reports_cross_validated_quality(tmp_path, labeled, capsys):
+    tm = tmp_path / "topic.joblib"
+    capsys.readouterr()
+    assert main(["train-topic", "--input", str(labeled), "--text-col", "详情", "--title-col", "主题",
+                 "--label-col", "一级标签", "--out", str(tm)]) == 0
+    said = capsys.readouterr().out
+    line = next(ln for ln in said.splitlines() if ln.startswith("交叉验证"))
+    acc = float(line.split("准确率 ")[1].split("，")[0])
+    assert 0.9 <= acc <= 1.0  # the two topics are told apart by their titles
+    assert main(["train-sentiment", "--input", str(labeled), "--text-col", "详情", "--label-col", "情感",
+                 "--out", str(tmp_path / "s.joblib"), "--no-cv"]) == 0
+    assert "交叉验证" not in capsys.readouterr().out
+    one = tmp_path / "one.csv"
+    pd.DataFrame({"t": ["公交车太少", "公交线路少", "学校收费"], "l": ["交通运输", "交通运输", "教育文体"]}).to_csv(one, index=False)
+    assert main(["train-topic", "--input", str(one), "--text-col", "t", "--label-col", "l",
+                 "--out", str(tmp_path / "o.joblib")]) == 0
+    assert "无法估计准确率" in capsys.readouterr().out

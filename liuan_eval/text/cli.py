@@ -64,6 +64,39 @@ def _labeled(args, frame) -> tuple[pd.DataFrame, pd.Series]:
     return X[~drop], y[~drop]
 
 
+def _cv_quality(model, X, y, folds: int = 5) -> str:
+    """One line: how well ``model`` recovers the labels it is trained on, by stratified k-fold CV.
+
+    Every fold's model is fitted without the fold it is scored on, so the figure is what an
+    office can expect on new messages like these (not the flattering fit on its own data).
+    """
+    from sklearn.base import clone
+    from sklearn.metrics import accuracy_score, f1_score
+    from sklearn.model_selection import StratifiedKFold
+
+    y = np.asarray(y, dtype=object)
+    k = min(folds, int(pd.Series(y).value_counts().min()))
+    if k < 2:
+        return tr("交叉验证：有的类别只有1条，无法估计准确率（每类至少2条）",
+                  "cross-validation: a class has a single example, no accuracy estimate (2 per class needed)")
+    pred = np.empty(len(y), dtype=object)
+    for train, test in StratifiedKFold(k, shuffle=True, random_state=0).split(np.zeros(len(y)), y):
+        fitted = clone(model).fit(X.iloc[train] if hasattr(X, "iloc") else X[train], y[train])
+        pred[test] = fitted.predict(X.iloc[test] if hasattr(X, "iloc") else X[test])
+    acc, f1 = accuracy_score(y, pred), f1_score(y, pred, average="macro")
+    per = pd.Series(f1_score(y, pred, average=None, labels=np.unique(y)), index=np.unique(y)).sort_values()
+    worst = "、".join(f"{c} {v:.2f}" for c, v in per.head(3).items())
+    return tr(f"交叉验证（{k}折，每折用其余数据训练）：准确率 {acc:.3f}，宏平均F1 {f1:.3f}；F1 最低的类别：{worst}",
+              f"cross-validation ({k} folds, each scored by a model trained without it): accuracy {acc:.3f}, "
+              f"macro-F1 {f1:.3f}; lowest F1: {worst.replace('、', ', ')}")
+
+
+def _no_cv_option(parser) -> None:
+    parser.add_argument("--no-cv", action="store_true",
+                        help=tr("不做交叉验证（默认用5折交叉验证估计模型在新留言上的准确率）",
+                                "skip the 5-fold cross-validation that estimates accuracy on new messages"))
+
+
 def _fail(exc: Exception) -> int:
     print(tr(f"错误：{exc}", f"error: {exc}"), file=sys.stderr)
     return 2
@@ -80,6 +113,7 @@ def configure_train_topic(parser) -> None:
     parser.add_argument("--taxonomy", default=None,
                         help=tr("分类体系CSV（一级分类,二级分类,三级分类），其二、三级名称作为各类的关键词",
                                 "taxonomy CSV (一级分类,二级分类,三级分类): its 2nd/3rd-level names give each class keywords"))
+    _no_cv_option(parser)
     kw = parser.add_mutually_exclusive_group()
     kw.add_argument("--keywords", default=None,
                     help=tr("各类关键词表（TOML，[keywords] 表：主题 = [\"词\", ...]）；默认用软件包自带的 topic_keywords.toml",
@@ -109,11 +143,14 @@ def run_train_topic(args) -> int:
         keywords = None if args.no_keywords else (args.keywords or "default")
         model = TopicClassifier(taxonomy=taxonomy, keywords=keywords).fit(X, y)
         save_model(model, args.out, "topic", f"{Path(args.input).name}: {len(y)} messages")
+        quality = None if args.no_cv else _cv_quality(model, X.reset_index(drop=True), y.to_numpy(dtype=object))
     except (CommandError, ValueError, KeyError, OSError) as exc:
         return _fail(exc)
     print(tr(f"主题模型已写入 {args.out}：{len(y)}条留言，{len(counts)}个类别（{'、'.join(counts.index)}）",
              f"topic model written to {args.out}: {len(y)} messages, {len(counts)} topics "
              f"({', '.join(counts.index)})"))
+    if quality:
+        print(quality)
     return 0
 
 
@@ -126,6 +163,7 @@ def configure_train_sentiment(parser) -> None:
                         help=tr("情感标签列名（正面/负面/中性、pos/neg/neu、1/0、happy/angry/sad/fear/neural）",
                                 "label column (正面/负面/中性, pos/neg/neu, 1/0, happy/angry/sad/fear/neural)"))
     parser.add_argument("--out", required=True, help=tr("模型文件输出路径", "model file to write"))
+    _no_cv_option(parser)
 
 
 def run_train_sentiment(args) -> int:
@@ -153,6 +191,8 @@ def run_train_sentiment(args) -> int:
                   file=sys.stderr)
         model = SentimentClassifier().fit(X[keep], labels[keep])
         save_model(model, args.out, "sentiment", f"{Path(args.input).name}: {int(keep.sum())} texts")
+        quality = None if args.no_cv else _cv_quality(model, X[keep].reset_index(drop=True),
+                                                      np.asarray(labels[keep], dtype=object))
     except (CommandError, ValueError, KeyError, OSError) as exc:
         return _fail(exc)
     counts = pd.Series(labels[keep]).value_counts()
@@ -160,6 +200,8 @@ def run_train_sentiment(args) -> int:
              "、".join(f"{k}{v}" for k, v in counts.items()) + "）",
              f"sentiment model written to {args.out}: {int(keep.sum())} texts (" +
              ", ".join(f"{k} {v}" for k, v in counts.items()) + ")"))
+    if quality:
+        print(quality)
     return 0
 
 
