@@ -92,17 +92,19 @@ def classify_messages(messages: pd.DataFrame, topic_model=None, sentiment_model=
     title = model_text(messages["title"]) if "title" in messages else pd.Series([""] * n, index=messages.index)
     text = model_text(messages["text"]) if "text" in messages else pd.Series([""] * n, index=messages.index)
     empty = ((title.str.len() == 0) & (text.str.len() == 0)).to_numpy()
-    too_little = ((title.str.count(r"[\u4e00-\u9fff]") + text.str.count(r"[\u4e00-\u9fff]"))
-                  < MIN_CHINESE_CHARS).to_numpy()
     # each distinct (title, text) is classified once
     # (pairs of integer codes, not concatenated strings: a million texts are not copied)
     tcode, tuniq = pd.factorize(title)
     xcode, xuniq = pd.factorize(text)
-    codes, upair = pd.factorize(tcode.astype(np.int64) * max(len(xuniq), 1) + xcode)
-    utitle = np.asarray(tuniq, dtype=object)[upair // max(len(xuniq), 1)] if len(upair) else np.empty(0, dtype=object)
-    utext = np.asarray(xuniq, dtype=object)[upair % max(len(xuniq), 1)] if len(upair) else np.empty(0, dtype=object)
+    base = max(len(xuniq), 1)
+    codes, upair = pd.factorize(tcode.astype(np.int64) * base + xcode)
+    utitle = np.asarray(tuniq, dtype=object)[upair // base]
+    utext = np.asarray(xuniq, dtype=object)[upair % base]
     del tcode, xcode, title, text, tuniq, xuniq
     m = len(utitle)
+    han = pd.Series(utitle, dtype="str").str.count(r"[\u4e00-\u9fff]") + pd.Series(utext, dtype="str").str.count(
+        r"[\u4e00-\u9fff]")
+    too_little = (han.to_numpy() < MIN_CHINESE_CHARS)[codes]
     utopic = np.empty(m, dtype=object)
     uconf = np.zeros(m)
     ulab = np.empty(m, dtype=object)

@@ -136,8 +136,7 @@ def assess_replies(messages: pd.DataFrame, *, reply_col: str = "reply_text",
     has_action = reply.str.contains(ACTION, regex=True)
     has_time = reply.str.contains(TIME, regex=True)
     completeness = (has_action.astype(float) + has_time.astype(float)) / 2
-    share = pd.Series(_boilerplate_share(reply, answered.to_numpy()), index=range(n))
-    share = share.where(answered, np.nan)
+    share = pd.Series(_boilerplate_share(reply, answered.to_numpy()), index=range(n))  # NaN where unanswered
     quality = (np.minimum(rel / 0.3, 1.0) + completeness.to_numpy() + (1 - share.to_numpy())) / 3
     na = ~answered.to_numpy()
     out["reply_relevance"] = pd.array(np.where(na, np.nan, rel), dtype="Float64")
