@@ -197,11 +197,19 @@ class _Source:
 
     table: str
     path: Path
-    frame: pd.DataFrame | None = None  # raw cells (None when unreadable)
-    lines: object = None  # spreadsheet line of each raw row
+    read: object = None  # the reader's raw cells and lines (None when unreadable), handed on to the load
     header: dict[str, str] = field(default_factory=dict)  # canonical column -> header as written
     usable: bool = True
-    read: object = None  # the reader's own result, handed on to the load (each file is read once)
+
+    @property
+    def frame(self) -> pd.DataFrame | None:
+        """Raw cells (``None`` when unreadable)."""
+        return None if self.read is None else self.read.frame
+
+    @property
+    def lines(self):
+        """Spreadsheet line of each raw row."""
+        return None if self.read is None else self.read.lines
 
     def raw(self, column: str) -> pd.DataFrame | None:
         """``value, line`` of a canonical column's raw cells (trimmed), or ``None``."""
@@ -360,7 +368,7 @@ def _read_sources(folder: Path) -> tuple[dict[str, list[_Source]], list[dict], d
                 problems.extend(_input_error_problems(table, exc, folder))
                 sources[table].append(src)
                 continue
-            src.frame, src.lines, src.read = raw.frame, raw.lines, raw
+            src.read = raw
             problems.extend(_header_problems(src, folder))
             sources[table].append(src)
     suffixes = getattr(io, "SUFFIXES", _EXTENSIONS)
@@ -426,13 +434,13 @@ def _quarantine_problems(ds, sources: dict[str, list[_Source]], folder: Path) ->
         col = col.mask(col == "")
         from liuan_eval.validation import reason_text
 
-        zh, en = reason_text(q["reason"], "zh"), reason_text(q["reason"], "en")
+        said = reason_text(q["reason"])  # in the session's language
         value = q["value"].astype("str").fillna("").str.slice(0, 60)
         empty = value.isna() | (value == "")
         if tr("zh", "en") == "zh":
-            text = (zh + "：“" + value + "”，该行未使用").where(~empty, zh + "，该行未使用")
+            text = (said + "：“" + value + "”，该行未使用").where(~empty, said + "，该行未使用")
         else:
-            text = (en + ": '" + value + "'; the row is not used").where(~empty, en + "; the row is not used")
+            text = (said + ": '" + value + "'; the row is not used").where(~empty, said + "; the row is not used")
         frame = pd.DataFrame({
             "severity": "warning", "code": q["reason"].astype("str"), "table": q["table"].astype("str"),
             "file": q["file"].map({f: _name(Path(f), folder) for f in q["file"].unique()}).astype("str"),
