@@ -103,15 +103,34 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    Every error the analyst can fix (:class:`liuan_eval.errors.UserError`, and the
+    operating system's refusals to read or write a file) is printed once, in the
+    analyst's language, with exit status 2; Ctrl-C prints one line and exits with 130.
+    """
+    from liuan_eval.errors import INTERRUPTED_EXIT, USER_ERROR_EXIT, UserError, os_error_message
+
     argv = list(sys.argv[1:] if argv is None else argv)
     _pre_language(argv)
-    command = next((a for a in argv if a in COMMANDS), None)
-    parser = build_parser(command)
-    args = parser.parse_args(argv)
-    if not args.command:
-        parser.print_help()
-        return 2
-    mod = importlib.import_module(args._module)
-    run = getattr(mod, f"run_{args._command.replace('-', '_')}", None) or mod.run
-    return int(run(args) or 0)
+    try:
+        command = next((a for a in argv if a in COMMANDS), None)
+        parser = build_parser(command)
+        args = parser.parse_args(argv)
+        if not args.command:
+            parser.print_help()
+            return 2
+        mod = importlib.import_module(args._module)
+        run = getattr(mod, f"run_{args._command.replace('-', '_')}", None) or mod.run
+        return int(run(args) or 0)
+    except UserError as exc:
+        print(str(exc), file=sys.stderr)
+        return exc.exit_code
+    except OSError as exc:  # a file the system refuses to read or write: the analyst can fix it
+        print(str(os_error_message(exc)), file=sys.stderr)
+        return USER_ERROR_EXIT
+    except KeyboardInterrupt:
+        print(tr("\n已中断（Ctrl-C）。本次运行未完成的输出已删除，之前的结果保持不变。",
+                 "\ninterrupted (Ctrl-C). This run's unfinished output was removed; earlier results are untouched."),
+              file=sys.stderr)
+        return INTERRUPTED_EXIT

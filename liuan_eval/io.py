@@ -44,6 +44,7 @@ from liuan_eval.clean import (
     normalize_unicode_header,
     strip_padding,
 )
+from liuan_eval.errors import UserError
 from liuan_eval.i18n import language, tr
 from liuan_eval.schemas import (
     LOAD_REPORT_COLUMNS,
@@ -108,7 +109,7 @@ class TableLoad:
     caveats: list[str] = field(default_factory=list)
 
 
-class InputError(ValueError):
+class InputError(UserError, ValueError):
     """A file that cannot be used at all; lists every problem of the file at once.
 
     Attributes
@@ -137,8 +138,7 @@ class InputError(ValueError):
             where_en = f"column {p.get('column', '')!r}" + (f" row {p['row']}" if p.get("row") else "")
             lines_zh.append(f"  - {where_zh}：{p.get('value', '')} —— 应为 {p.get('expected_zh', p.get('expected', ''))}")
             lines_en.append(f"  - {where_en}: {p.get('value', '')!s} — expected {p.get('expected', '')}")
-        self.developer_text = "\n".join(lines_en)
-        super().__init__(tr("\n".join(lines_zh), self.developer_text))
+        super().__init__("\n".join(lines_zh), "\n".join(lines_en))
 
 
 # --- headers ---------------------------------------------------------------------------------

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from liuan_eval.errors import UserError
+
 HERE = Path(__file__).resolve().parent
 
 #: Every criterion id the toolkit knows (criteria.md).
@@ -106,7 +108,7 @@ _GRADE_KEYS = {"name": ((str,), lambda v: bool(v.strip()), "a grade name"),
                "min": (_NUM, lambda v: v >= 0, "a score >= 0")}
 
 
-class CriteriaError(ValueError):
+class CriteriaError(UserError, ValueError):
     """A preset that cannot be used: names the file and the key at fault."""
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from liuan_eval.errors import UserError
 from liuan_eval.i18n import tr
 from liuan_eval.report import tables as T
 from liuan_eval.report.safety import mask_frame
@@ -183,12 +184,13 @@ def repost_summary(repost: pd.DataFrame | None) -> pd.DataFrame:
     return out[cols]
 
 
-class BlockingProblems(RuntimeError):
+class BlockingProblems(UserError):
     """The pre-flight check found problems that stop the assessment (see ``liuan-eval check``)."""
 
     def __init__(self, check):
         self.check = check
-        super().__init__(check.to_text())
+        super().__init__("错误：数据有阻断性问题，无法进行考核，请先修正：\n" + check.to_text(),
+                         "error: blocking data problems, fix them first:\n" + check.to_text())
 
 
 def _step(bar, text: str) -> None:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from liuan_eval.criteria import Criteria
+from liuan_eval.errors import UserError
 from liuan_eval.schemas import PLATFORM_LABELS, TIMEZONE, UNIT_TYPE_LABELS, column_names
 
 #: Columns an indicator returns (the engine adds criterion, criterion_name, severity, points).
@@ -26,7 +27,7 @@ MAX_EVIDENCE_IDS = 30
 DAY = pd.Timedelta(days=1)
 
 
-class ScoringInputError(ValueError):
+class ScoringInputError(UserError, ValueError):
     """A table handed to :func:`liuan_eval.score` that cannot be read (names table, column, row)."""
 
 

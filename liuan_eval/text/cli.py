@@ -15,10 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from liuan_eval.errors import UserError
 from liuan_eval.i18n import tr
 
 
-class CommandError(Exception):
+class CommandError(UserError):
     """A problem with the analyst's input, reported without a traceback."""
 
 
