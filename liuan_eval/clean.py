@@ -57,7 +57,12 @@ _LANDLINE_PRE = r"0[0-9]{2,3}[-) ）]?[ ]?[0-9]{7}"
 _PASSES = [(*_ID15, r"[0-9]{15}"), (*_MOBILE, _MOBILE_PRE), (*_MOBILE, _MOBILE_PRE),
            (*_LANDLINE, _LANDLINE_PRE), (*_LANDLINE, _LANDLINE_PRE), (*_EMAIL, "@"),
            (*_PLATE, rf"[{_PROVINCES}][A-HJ-NP-Z]"), (*_PLATE, rf"[{_PROVINCES}][A-HJ-NP-Z]")]
-_ANY_PII = "|".join(dict.fromkeys([_ID18_ANY] + [p[2] for p in _PASSES]))
+_SEP = "[ \t\r\n\u3000-]{0,3}"
+_SEP_LIT = "[ \t\r\n　-]"
+#: RE2 pre-filter: an ID or mobile number with at least one separator inside it.
+_SPLIT_PRE = (f"[0-9](?:{_SEP_LIT}{{0,3}}[0-9]){{16}}{_SEP_LIT}{{0,3}}[0-9Xx]"
+              f"|1{_SEP_LIT}{{0,3}}[3-9](?:{_SEP_LIT}{{0,3}}[0-9]){{9}}")
+_ANY_PII = "|".join(dict.fromkeys([_ID18_ANY] + [p[2] for p in _PASSES] + [_SPLIT_PRE]))
 
 _ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
 _ID_CHECK = "10X98765432"
@@ -91,14 +96,21 @@ def _id_ok(number: str) -> bool:
 
 def _mask_id18(m: re.Match) -> str:
     whole = m.group(0)
-    return f"{m.group(1)}**********{whole[-4:]}" if _id_ok(whole) else whole
+    return f"{m.group(1)}**********{whole[-4:]}" if _looks_like_id(whole) else whole
+
+
+def _looks_like_id(number: str) -> bool:
+    """An 18-character resident ID: a valid check digit, or a plausible birth date (a mistyped
+    check digit does not make a citizen's number public)."""
+    return _id_ok(number) or _BIRTH.fullmatch(number[6:14]) is not None
 
 
 def mask_pii(texts: pd.Series) -> pd.Series:
     """Mask citizens' phone numbers, ID numbers, e-mails and plate numbers, keeping a hint.
 
-    18-digit ID numbers are masked when their check digit is valid (other 18-digit
-    numbers are order or case numbers); 15-digit IDs when their birth date is valid.
+    18-digit ID numbers are masked when their check digit is valid or their birth date is
+    plausible (other 18-digit numbers are order or case numbers); 15-digit IDs when their
+    birth date is valid; numbers split by spaces, dashes or line breaks are caught too.
 
     Parameters
     ----------
@@ -132,9 +144,36 @@ def mask_pii(texts: pd.Series) -> pd.Series:
         if hit.any():  # sentinels let "[^0-9]" stand for the ends of the text
             sub = sub.copy()
             sub.loc[hit] = ("\x01" + sub[hit] + "\x01").str.replace(pat, repl, regex=True).str.slice(1, -1)
+    # numbers split by spaces, dashes or line breaks anywhere between their digits ("1391234\n5678")
+    split = _mask(sub.str.contains(_SPLIT_PRE, regex=True))
+    if split.any():
+        sub = sub.copy()
+        sub.loc[split] = sub[split].map(_mask_split)
     out = s.copy()
     out.loc[cand] = sub
     return out
+
+
+_SPLIT_ID = re.compile(rf"(?<![0-9A-Za-z])[0-9](?:{_SEP}[0-9]){{16}}{_SEP}[0-9Xx](?![0-9A-Za-z])")
+_SPLIT_MOBILE = re.compile(rf"(?<![0-9])1{_SEP}[3-9](?:{_SEP}[0-9]){{9}}(?![0-9])")
+_BIRTH = re.compile(r"(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])")
+
+
+def _id_digits_ok(d: str) -> bool:
+    return _BIRTH.fullmatch(d[6:14]) is not None and _id_ok(d)
+
+
+def _mask_split(text: str) -> str:
+    """Mask ID and mobile numbers whose digits are split by spaces, dashes or line breaks."""
+    def id_repl(m: re.Match) -> str:
+        d = re.sub(r"[^0-9Xx]", "", m.group(0))
+        return f"{d[:4]}**********{d[-4:]}" if _id_digits_ok(d) else m.group(0)  # split: both must hold
+
+    def mobile_repl(m: re.Match) -> str:
+        d = re.sub(r"[^0-9]", "", m.group(0))
+        return f"{d[:3]}****{d[-4:]}"
+
+    return _SPLIT_MOBILE.sub(mobile_repl, _SPLIT_ID.sub(id_repl, text))
 
 
 @functools.lru_cache(maxsize=1)

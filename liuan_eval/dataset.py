@@ -28,6 +28,12 @@ class Dataset:
         The folder the tables were read from.
     caveats : list of str
         Things an analyst must know about the data (fallbacks, assumptions).
+    provenance : dict of pandas.DataFrame
+        Per table, the ``file, sheet, line`` each clean row came from (aligned with it).
+    notes : list of dict
+        What the readers saw and assumed (title rows, sheets skipped, ids restored, ...).
+    errors : list of (str, liuan_eval.io.InputError)
+        Files left out by ``load(..., errors="collect")``.
     """
 
     accounts: pd.DataFrame | None = None
@@ -42,6 +48,9 @@ class Dataset:
         default_factory=lambda: pd.DataFrame(columns=LOAD_REPORT_COLUMNS))
     source: Path | None = None
     caveats: list[str] = field(default_factory=list)
+    provenance: dict[str, pd.DataFrame] = field(default_factory=dict)
+    notes: list[dict] = field(default_factory=list)
+    errors: list = field(default_factory=list)
 
     def table(self, name: str) -> pd.DataFrame | None:
         """The table called ``name`` (one of :data:`TABLE_NAMES`)."""

@@ -958,7 +958,12 @@ def _dirty(frames: dict[str, pd.DataFrame], rng: np.random.Generator) -> tuple[d
             order = np.concatenate([order, pick + 0.25])
             truth["duplicates"][_table_of(fname)] = truth["duplicates"].get(_table_of(fname), 0) + k
         allrows = allrows.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
-        for line, reason in zip(allrows.index + 2, allrows["_reason"]):
+        lines = allrows.index.to_numpy() + 2  # a workbook's rows
+        if fname.endswith(".csv"):  # a CSV record starts on the physical line an editor shows
+            cells = allrows.drop(columns="_reason").astype("str")
+            breaks = sum(cells[c].str.count("\n").fillna(0).to_numpy(dtype=np.int64) for c in cells.columns)
+            lines = 2 + np.r_[0, np.cumsum(1 + breaks)[:-1]]
+        for line, reason in zip(lines, allrows["_reason"]):
             if reason is not None:
                 truth["quarantine"].append({"table": _table_of(fname), "file": fname, "line": int(line),
                                             "reason": reason})

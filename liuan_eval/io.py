@@ -20,12 +20,8 @@ Timestamp('2025-05-06 10:00:00+0800', tz='Asia/Shanghai')
 """
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import re
-import sys
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +29,6 @@ import numpy as np
 import pandas as pd
 
 from liuan_eval.clean import (
-    PADDING,
     flag_near_duplicates,
     mask_pii,
     match_units,
@@ -46,6 +41,7 @@ from liuan_eval.clean import (
 )
 from liuan_eval.errors import UserError
 from liuan_eval.i18n import language, tr
+from liuan_eval.raw import SUFFIXES, RawPart, detect_encoding, header_spellings, read_raw
 from liuan_eval.schemas import (
     LOAD_REPORT_COLUMNS,
     PLATFORM_ALIASES,
@@ -55,9 +51,8 @@ from liuan_eval.schemas import (
     TIMEZONE,
     column_names,
 )
-from liuan_eval.validation import validate
+from liuan_eval.validation import Reason, validate
 
-SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".parquet", ".pq")
 DT_DTYPE = f"datetime64[ns, {TIMEZONE}]"
 #: Text columns cleaned with :func:`normalize_text` (the others are identifiers, trimmed only).
 FREE_TEXT = {
@@ -101,12 +96,20 @@ class HeaderMap:
 
 @dataclass
 class TableLoad:
-    """What :func:`read_table` returns: the clean table, its quarantine and the load report."""
+    """What :func:`read_table` returns.
+
+    ``data`` (the clean table), ``quarantine``, ``report`` (one row per file and sheet),
+    ``caveats``, ``provenance`` (``file, sheet, line`` of each row of ``data``) and
+    ``notes`` (dicts: ``table, file, sheet, line, column, severity, code, zh, en`` — what
+    the reader saw and assumed, for the pre-flight check).
+    """
 
     data: pd.DataFrame
     quarantine: pd.DataFrame
     report: pd.DataFrame
     caveats: list[str] = field(default_factory=list)
+    provenance: pd.DataFrame | None = None
+    notes: list[dict] = field(default_factory=list)
 
 
 class InputError(UserError, ValueError):
@@ -142,14 +145,6 @@ class InputError(UserError, ValueError):
 
 
 # --- headers ---------------------------------------------------------------------------------
-def _spellings(table: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for col in TABLES[table].values():
-        for s in (col.name, col.label, *col.aliases):
-            out.setdefault(normalize_unicode_header(s), col.name)
-    return out
-
-
 def _closest_column(table: str, header: str) -> tuple[str | None, float]:
     key = normalize_unicode_header(header)
     best, score = None, 0.0
@@ -191,7 +186,7 @@ def map_headers(table: str, headers) -> HeaderMap:
     >>> hm.missing_required, hm.suggestions["发布日期"], hm.suggestions["published_at"]
     (['account_id', 'platform', 'published_at'], '发布时间', '发布日期')
     """
-    spell = _spellings(table)
+    spell = header_spellings(table)
     mapping: dict[str, str] = {}
     unknown: list[str] = []
     for h in headers:
@@ -212,197 +207,6 @@ def map_headers(table: str, headers) -> HeaderMap:
         if cands:
             suggestions[m] = max(cands, key=lambda x: x[1])[0]
     return HeaderMap(mapping, missing, unknown, suggestions)
-
-
-# --- raw readers -------------------------------------------------------------------------------
-@dataclass
-class _Raw:
-    frame: pd.DataFrame          # raw cells (str, or typed columns from Parquet)
-    lines: np.ndarray            # spreadsheet line of each frame row
-    bad: list[tuple[int, str]]   # (line, raw text) of malformed records
-
-
-def detect_encoding(raw: bytes) -> str:
-    """The encoding of a CSV file's bytes: BOM, strict UTF-8, GB18030, then charset-normalizer.
-
-    Examples
-    --------
-    >>> detect_encoding("微博".encode("gb18030")), detect_encoding(b"\\xef\\xbb\\xbfa")
-    ('gb18030', 'utf-8-sig')
-    """
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    try:
-        raw.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        raw.decode("gb18030")
-        return "gb18030"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(raw[:200_000]).best()
-    if best is not None:
-        try:
-            raw.decode(best.encoding)
-            return best.encoding
-        except (UnicodeDecodeError, LookupError):
-            pass
-    raise UnicodeDecodeError("unknown", raw[:1], 0, 1, "no encoding decodes this file")
-
-
-def _read_csv_arrow(text: str, sep: str) -> pd.DataFrame | None:
-    """Fast path: pyarrow's multi-threaded CSV reader, every column as text.
-
-    Returns ``None`` (the caller falls back to pandas, then to record-by-record reading)
-    when the file has blank lines, repeated headers or a record pyarrow cannot split.
-    """
-    if "\n\n" in text or "\n\r\n" in text:
-        return None
-    try:
-        import pyarrow as pa
-        import pyarrow.csv as pacsv
-
-        header = next(csv.reader(io.StringIO(text[:1_000_000], newline=""), delimiter=sep), None)
-        if not header or len(set(header)) != len(header) or any(h == "" for h in header):
-            return None
-        broken: list = []
-
-        def on_invalid(row):
-            broken.append(row)
-            return "skip"
-
-        table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            read_options=pacsv.ReadOptions(block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True,
-                                             invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in header},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False,
-                                                 null_values=[]))
-    except Exception:  # any trouble: the slower readers decide
-        return None
-    if broken or table.num_columns != len(header):
-        return None
-    return pd.DataFrame({h: pd.Series(table.column(i), dtype="str") for i, h in enumerate(header)})
-
-
-def _read_csv(path: Path) -> _Raw:
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise InputError(path, [{"column": "", "row": 1, "value": tr("空文件", "empty file"),
-                                 "expected": "a header row and data rows", "expected_zh": "表头行和数据行"}])
-    try:
-        enc = detect_encoding(raw)
-        text = raw.decode(enc)
-    except (UnicodeDecodeError, LookupError):
-        raise InputError(path, [{"column": "", "row": "", "value": tr("无法识别的编码", "unknown encoding"),
-                                 "expected": "UTF-8, UTF-8 with BOM or GB18030/GBK text",
-                                 "expected_zh": "UTF-8、带BOM的UTF-8或GB18030/GBK文本"}]) from None
-    del raw
-    text = text.lstrip("\ufeff").replace("\x00", "")
-    first = text.split("\n", 1)[0]
-    sep = "\t" if first.count("\t") > first.count(",") else ","
-    frame = _read_csv_arrow(text, sep)
-    if frame is not None:
-        return _Raw(frame, np.arange(len(frame), dtype=np.int64) + 2, [])
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                                skip_blank_lines=False, index_col=False, engine="c")
-        if not any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
-            lines = np.arange(len(frame), dtype=np.int64) + 2
-            return _Raw(frame, lines, [])  # (a parser warning means lost fields: read record by record)
-    except pd.errors.EmptyDataError:
-        raise InputError(path, [{"column": "", "row": 1, "value": tr("没有表头", "no header"),
-                                 "expected": "a header row", "expected_zh": "表头行"}]) from None
-    except (pd.errors.ParserError, ValueError, OverflowError):
-        pass
-    # a malformed record: read record by record (slow path, only for broken files)
-    csv.field_size_limit(sys.maxsize)
-    records = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    header = next(records, None)
-    if not header:
-        raise InputError(path, [{"column": "", "row": 1, "value": tr("没有表头", "no header"),
-                                 "expected": "a header row", "expected_zh": "表头行"}])
-    n = len(header)
-    good, lines, bad = [], [], []
-    try:
-        for i, rec in enumerate(records, start=2):
-            if len(rec) == n:
-                good.append(rec)
-                lines.append(i)
-            elif any(x.strip(PADDING) for x in rec):
-                bad.append((i, sep.join(rec)))
-    except csv.Error as exc:  # pragma: no cover - csv with strict=False rarely raises
-        bad.append((len(lines) + len(bad) + 2, f"csv error: {exc}"))
-    seen: dict[str, int] = {}
-    cols = []
-    for h in header:  # pandas-style mangling of repeated headers
-        k = seen.get(h, 0)
-        cols.append(h if k == 0 else f"{h}.{k}")
-        seen[h] = k + 1
-    frame = pd.DataFrame(good, columns=cols, dtype="str") if good else pd.DataFrame(
-        {c: pd.Series([], dtype="str") for c in cols})
-    return _Raw(frame, np.asarray(lines, dtype=np.int64), bad)
-
-
-def _read_excel(path: Path) -> _Raw:
-    try:
-        frame = pd.read_excel(path, sheet_name=0, dtype=str, na_filter=False)
-    except ImportError as exc:
-        raise InputError(path, [{"column": "", "row": "", "value": str(exc),
-                                 "expected": "an .xlsx file (save .xls as .xlsx)",
-                                 "expected_zh": ".xlsx 文件（请将 .xls 另存为 .xlsx）"}]) from None
-    except Exception as exc:  # openpyxl raises many kinds on a broken workbook
-        raise InputError(path, [{"column": "", "row": "", "value": f"{type(exc).__name__}: {exc}"[:200],
-                                 "expected": "a readable Excel workbook", "expected_zh": "可读取的Excel工作簿"}]) from None
-    frame.columns = [str(c) for c in frame.columns]
-    frame = frame.astype("str")
-    return _Raw(frame, np.arange(len(frame), dtype=np.int64) + 2, [])
-
-
-def _read_parquet(path: Path) -> _Raw:
-    try:
-        frame = pd.read_parquet(path)
-    except Exception as exc:
-        raise InputError(path, [{"column": "", "row": "", "value": f"{type(exc).__name__}: {exc}"[:200],
-                                 "expected": "a readable Parquet file", "expected_zh": "可读取的Parquet文件"}]) from None
-    frame = frame.reset_index(drop=True)
-    frame.columns = [str(c) for c in frame.columns]
-    for c in frame.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[c]):  # as ISO text, read back like any file
-            col = frame[c]
-            frame[c] = (to_iso(col.to_frame())[c] if isinstance(col.dtype, pd.DatetimeTZDtype)
-                        else col.dt.strftime("%Y-%m-%d %H:%M:%S").astype("str"))
-        elif not pd.api.types.is_string_dtype(frame[c]):
-            col = frame[c]
-            if pd.api.types.is_float_dtype(col):
-                whole = col.notna() & (col == col.round())
-                frame[c] = col.astype("str").where(~whole, col.round().astype("Int64").astype("str"))
-            else:
-                frame[c] = col.astype("str")
-        elif pd.api.types.is_string_dtype(frame[c]):
-            frame[c] = frame[c].astype("str")
-    return _Raw(frame, np.arange(len(frame), dtype=np.int64) + 2, [])
-
-
-def _read_raw(path: Path) -> _Raw:
-    suffix = path.suffix.lower()
-    if not path.exists():
-        raise InputError(path, [{"column": "", "row": "", "value": tr("文件不存在", "no such file"),
-                                 "expected": "an existing file", "expected_zh": "存在的文件"}])
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        return _read_excel(path)
-    if suffix in (".parquet", ".pq"):
-        return _read_parquet(path)
-    return _read_csv(path)
 
 
 # --- value parsers -----------------------------------------------------------------------------
@@ -615,37 +419,77 @@ def parse_bools(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 # --- the table reader --------------------------------------------------------------------------
-def _platform_from_name(stem: str) -> str | None:
+def platform_from_filename(stem: str) -> str | None:
+    """The platform a file name names (``posts_weibo`` → ``weibo``), or ``None``.
+
+    Examples
+    --------
+    >>> platform_from_filename("posts_微信_2025"), platform_from_filename("posts")
+    ('wechat', None)
+    """
     for tok in re.split(r"[_\-\s.]+", stem.lower()):
         if tok in PLATFORM_ALIASES:
             return PLATFORM_ALIASES[tok]
     return None
 
 
-def _missing_error(table: str, path: Path, hm: HeaderMap, missing: list[str], headers) -> InputError:
-    problems = []
-    for m in missing:
-        col = TABLES[table][m]
-        accepted = ", ".join([col.label, col.name, *col.aliases])
-        sugg = hm.suggestions.get(m)
-        problems.append({
-            "column": f"{col.label} ({m})", "row": 1, "value": tr("缺少该列", "column missing"),
-            "expected": f"one of the headers: {accepted}" + (f" (did you mean {sugg!r}?)" if sugg else ""),
-            "expected_zh": f"表头为以下之一：{accepted}" + (f"（是否为“{sugg}”？）" if sugg else ""),
-        })
-    found = ", ".join(map(str, headers)) or "—"
-    return InputError(
-        path, problems,
-        zh=f"文件 {path} 缺少必需的列（{table} 表）。找到的列：{found}",
-        en=f"file {path} lacks required columns of table {table}. Columns found: {found}")
+_platform_from_name = platform_from_filename  # the name the pre-flight check used
+
+#: Headers whose column is told by its values: (table, column the header names) → the column
+#: it is when the values are counts (``转发`` over numbers is the repost count, over 是/否 a flag).
+BY_VALUES = {("posts", "is_repost"): "repost_count"}
+#: A cell that makes its row a totals row (合计), among the first three columns.
+TOTAL_WORDS = {"合计", "总计", "小计", "共计", "累计", "汇总", "总数", "合 计", "total", "sum", "总和"}
 
 
-def _prepare_file(table: str, path: Path, raw: _Raw, *, platform, account,
-                  account_from_filename) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One file's rows → canonical columns as trimmed text (options filled in), and its bad rows."""
-    frame = raw.frame
-    hm = map_headers(table, list(frame.columns))
-    file_platform = platform or _platform_from_name(path.stem)
+@dataclass
+class HeaderCheck:
+    """:func:`map_headers` for one part of a file, with what can be filled in and what is missing."""
+
+    headers: HeaderMap
+    missing: list[str]
+    fillable: set[str]
+    by_values: dict[str, str] = field(default_factory=dict)
+    platform: str | None = None
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        """Header as written → canonical column (after the value-based choices)."""
+        return self.headers.mapping
+
+
+def inspect_headers(table: str, part, *, platform: str | None = None, account: str | None = None,
+                    account_from_filename: bool = False) -> HeaderCheck:
+    """How one file (or sheet) of ``table`` maps to its columns: what is missing, what can be filled.
+
+    The same check serves the loader (which raises :class:`InputError` on a missing column)
+    and the pre-flight check (which lists it with the closest header found).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from pathlib import Path
+    >>> from liuan_eval.raw import RawPart
+    >>> part = RawPart(Path("posts_weibo.csv"), None, pd.DataFrame({"账号名称": ["甲"], "信息ID": ["1"],
+    ...     "发布时间": ["2025-01-01"], "转发": ["12"]}, dtype="str"), None)
+    >>> hc = inspect_headers("posts", part)
+    >>> hc.missing, sorted(hc.fillable), hc.mapping["转发"]
+    ([], ['account_id', 'platform'], 'repost_count')
+    """
+    frame = part.frame
+    hm = map_headers(table, [str(h) for h in frame.columns])
+    by_values = {}
+    for h, canon in list(hm.mapping.items()):
+        other = BY_VALUES.get((table, canon))
+        if other and other not in hm.mapping.values():
+            v = strip_padding(frame[h].astype("str")).dropna().head(1000)
+            if len(v) and not parse_counts(v)[1].any() and parse_bools(v)[1].any():
+                hm.mapping[h] = other
+                by_values[h] = other
+    if by_values:
+        found = set(hm.mapping.values())
+        hm.missing_required = [c.name for c in TABLES[table].values() if c.required and c.name not in found]
+    file_platform = platform or platform_from_filename(part.path.stem)
     fillable = set()
     if table == "posts":
         if account or account_from_filename or "account" in hm.mapping.values():
@@ -655,36 +499,71 @@ def _prepare_file(table: str, path: Path, raw: _Raw, *, platform, account,
     if table == "accounts" and file_platform:
         fillable.add("platform")
     missing = [m for m in hm.missing_required if m not in fillable]
-    if missing:
-        raise _missing_error(table, path, hm, missing, list(frame.columns))
-    inv = {v: k for k, v in hm.mapping.items()}
+    return HeaderCheck(hm, missing, fillable, by_values, file_platform)
+
+
+def _missing_error(table: str, part, hm: HeaderMap, missing: list[str], headers) -> InputError:
+    problems = []
+    for m in missing:
+        col = TABLES[table][m]
+        accepted = ", ".join([col.label, col.name, *col.aliases])
+        sugg = hm.suggestions.get(m)
+        problems.append({
+            "column": f"{col.label} ({m})", "row": part.header_line, "value": tr("缺少该列", "column missing"),
+            "expected": f"one of the headers: {accepted}" + (f" (did you mean {sugg!r}?)" if sugg else ""),
+            "expected_zh": f"表头为以下之一：{accepted}" + (f"（是否为“{sugg}”？）" if sugg else ""),
+        })
+    found = ", ".join(map(str, headers)) or "—"
+    where = part.name
+    return InputError(
+        where, problems,
+        zh=f"文件 {where} 缺少必需的列（{table} 表）。第 {part.header_line} 行的表头为：{found}",
+        en=f"file {where} lacks required columns of table {table}. Header (line {part.header_line}): {found}")
+
+
+def _prepare_part(table: str, part, check: HeaderCheck, *, account, account_from_filename
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One part's rows → canonical columns as trimmed text (options filled in), and its bad rows."""
+    frame = part.frame
+    inv = {v: k for k, v in check.mapping.items()}
     # trimmed cells; blank records (every cell empty) are not rows
-    cells = {c: strip_padding(frame[c]) for c in frame.columns}
-    lines = raw.lines
-    if len(frame) and cells:
-        nonblank = np.zeros(len(frame), dtype=bool)
-        for c in cells.values():
-            nonblank |= c.notna().to_numpy()
-        if not nonblank.all():
-            keep = np.flatnonzero(nonblank)
-            cells = {c: v.iloc[keep].reset_index(drop=True) for c, v in cells.items()}
-            lines = lines[keep]
+    cells = {c: strip_padding(frame[c].astype("str")) for c in frame.columns}
+    lines = part.lines
+    n = len(frame)
+    nonblank = np.zeros(n, dtype=bool)
+    for c in cells.values():
+        nonblank |= c.notna().to_numpy()
+    totals = np.zeros(n, dtype=bool)
+    for c in list(cells)[:3]:
+        totals |= nfkc(cells[c]).str.lower().isin(TOTAL_WORDS).fillna(False).to_numpy()
+    totals &= nonblank
+    bad_rows = [(int(line), raw, reason) for line, raw, reason in zip(
+        part.bad["line"], part.bad["value"], part.bad["reason"])]
+    if totals.any():
+        joined = pd.DataFrame({c: v[totals].fillna("") for c, v in cells.items()}).agg("\t".join, axis=1)
+        bad_rows += [(int(x), t, Reason.TOTALS_ROW.value) for x, t in zip(lines[totals], joined)]
+    keep = nonblank & ~totals
+    if not keep.all():
+        idx = np.flatnonzero(keep)
+        cells = {c: v.iloc[idx].reset_index(drop=True) for c, v in cells.items()}
+        lines = lines[idx]
     index = pd.RangeIndex(len(lines))
     out: dict[str, pd.Series] = {}
     for name in TABLES[table]:
         txt = cells[inv[name]] if name in inv else pd.Series(pd.NA, index=index, dtype="str")
         if name == "account" and table == "posts":
-            fill = account or (path.stem if account_from_filename else None)
+            fill = account or (part.path.stem if account_from_filename else None)
             if fill:
                 txt = txt.fillna(fill)
-        if name == "platform" and file_platform:
-            txt = txt.fillna(file_platform)
+        if name == "platform" and check.platform:
+            txt = txt.fillna(check.platform)
         out[name] = txt
     data = pd.DataFrame(out, index=index)
-    data["_line"] = lines
-    bad_q = pd.DataFrame({"table": table, "file": str(path),
-                          "line": [b[0] for b in raw.bad], "column": "",
-                          "value": [b[1][:500] for b in raw.bad], "reason": "bad_row"})
+    data["_line"] = np.asarray(lines, dtype=np.int64)
+    bad_rows.sort()
+    bad_q = pd.DataFrame({"table": table, "file": str(part.path), "sheet": part.sheet or "",
+                          "line": pd.array([b[0] for b in bad_rows], dtype="Int64"), "column": "",
+                          "value": [b[1][:500] for b in bad_rows], "reason": [b[2] for b in bad_rows]})
     return data, bad_q
 
 
@@ -697,14 +576,16 @@ def _convert(table: str, frame: pd.DataFrame, year_hint, groups: np.ndarray) -> 
     pcol = np.full(n, None, dtype=object)
     pval = np.full(n, None, dtype=object)
 
-    def flag(col: str, mask, rawtext: pd.Series) -> None:
+    def flag(col: str, mask, rawtext: pd.Series, reason: Reason) -> None:
         mask = np.asarray(mask, dtype=bool) & (problem == None)  # noqa: E711
         if mask.any():
-            problem[mask] = reason
+            problem[mask] = reason.value
             pcol[mask] = col
             v = rawtext.astype("str").fillna("").str.slice(0, 500).to_numpy(dtype=object)
             pval[mask] = v[mask]
 
+    reasons = {"datetime": Reason.BAD_DATETIME, "int": Reason.BAD_NUMBER, "bool": Reason.BAD_CHOICE,
+               "category": Reason.BAD_CHOICE}
     for name, col in TABLES[table].items():
         txt = frame[name].astype("str")
         if col.kind == "datetime":
@@ -719,17 +600,14 @@ def _convert(table: str, frame: pd.DataFrame, year_hint, groups: np.ndarray) -> 
         else:
             v, bad = txt, None
         out[name] = v
-        reason = {"datetime": "bad_datetime", "int": "bad_number", "bool": "bad_choice",
-                  "category": "bad_choice"}.get(col.kind)
-        if reason:
-            flag(name, bad.to_numpy(dtype=bool), txt)
+        if col.kind in reasons:
+            flag(name, bad.to_numpy(dtype=bool), txt, reasons[col.kind])
     if table == "posts":
         out["account_id"] = out["account_id"].fillna(out["account"])
-    reason = "missing_value"
     for name, col in TABLES[table].items():
         if col.required:
             flag(name, out[name].isna().to_numpy(), out[name].astype("str") if col.kind == "str"
-                 else frame[name].astype("str"))
+                 else frame[name].astype("str"), Reason.MISSING_VALUE)
     data = pd.DataFrame(out, index=index)
     data["_line"] = frame["_line"].to_numpy()
     data["_file"] = frame["_file"].to_numpy()
@@ -745,9 +623,213 @@ def _empty_quarantine() -> pd.DataFrame:
     return q
 
 
+# --- ids that Excel mangled ---------------------------------------------------------------------
+_SCI = r"[0-9](?:\.[0-9]+)?[eE]\+?[0-9]+"
+_FLOAT = r"[0-9]+\.0+"
+
+
+def _sci_key(value: str, digits: int | None = None) -> str | None:
+    """``3.45679E+15`` form of a number (to ``digits`` significant digits, else as written)."""
+    from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+    try:
+        d = Decimal(value)
+    except InvalidOperation:
+        return None
+    if digits is None:
+        mant = value.lower().split("e")[0].replace(".", "")
+        digits = len(mant.rstrip("0")) or 1
+    exp = d.adjusted()
+    q = (d.scaleb(-exp)).quantize(Decimal(1).scaleb(-(digits - 1)), rounding=ROUND_HALF_UP)
+    return f"{q.normalize()}E{exp}"
+
+
+def restore_ids(ids: pd.Series, registry_ids: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Account ids that Excel mangled, restored from the registry where exactly one id fits.
+
+    Forms recognised: a decimal (``1234.0``), scientific notation (``3.45679E+15``: the
+    registry id that rounds to it), a 16+ digit number whose last digits Excel zeroed
+    (``3456789012345670``: the registry id with the same first 15 digits and length), and
+    leading zeros stripped (``12345`` for ``0012345``).
+
+    Returns
+    -------
+    (pandas.Series, pandas.Series)
+        The ids (restored where possible) and, per row, how: ``decimal``, ``scientific``,
+        ``precision``, ``leading_zeros``; ``mangled`` for a scientific id that no registry
+        id fits (a decimal is always restored: it loses nothing); NA for ids left as they are.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> reg = pd.Series(["3456789012345678", "0012345", "77"])
+    >>> fixed, how = restore_ids(pd.Series(["3.45679E+15", "12345", "77.0", "9.9E+3", "88"]), reg)
+    >>> fixed.tolist(), how.tolist()
+    (['3456789012345678', '0012345', '77', '9.9E+3', '88'], ['scientific', 'leading_zeros', 'decimal', 'mangled', nan])
+    """
+    s = ids.astype("str")
+    how = pd.Series(pd.NA, index=s.index, dtype="str")
+    reg = registry_ids.dropna().astype("str").drop_duplicates()
+    todo = (s.notna() & ~s.isin(set(reg))).to_numpy()
+    if not todo.any():
+        return s, how
+    t = s[todo]
+    fixed = t.copy()
+    found = pd.Series(pd.NA, index=t.index, dtype="str")
+
+    def unique_map(keys: pd.Series, values: pd.Series) -> dict:
+        """key → value for the keys that occur once."""
+        k = pd.Series(values.to_numpy(), index=keys.to_numpy())
+        k = k[k.index.notna()]
+        return k[~k.index.duplicated(keep=False)].to_dict()
+
+    dec = t.str.fullmatch(_FLOAT).fillna(False)
+    if dec.any():
+        fixed[dec] = t[dec].str.replace(r"\.0+$", "", regex=True)  # lossless: always the whole number
+        found[dec] = "decimal"
+    sci = t.str.fullmatch(_SCI).fillna(False)
+    digit_reg = reg[reg.str.fullmatch(r"[0-9]+").fillna(False)]
+    if sci.any() and len(digit_reg):
+        tkey = t[sci].map(_sci_key)  # distinct mangled values are few; the key of each row
+        for digits in sorted({len(v.lower().split("e")[0].replace(".", "").rstrip("0")) or 1
+                              for v in t[sci].unique()}):
+            rk = pd.Series([_sci_key(x, digits) for x in digit_reg], index=digit_reg.index, dtype="str")
+            m = unique_map(rk, digit_reg)  # registry ids rounded as Excel shows them
+            hit = tkey.map(m)
+            sel = hit.notna() & found[sci].isna()
+            fixed.loc[sel[sel].index] = hit[sel]
+            found.loc[sel[sel].index] = "scientific"
+    long_zero = t.str.fullmatch(r"[0-9]{16,}").fillna(False) & t.str.endswith("0").fillna(False) & found.isna()
+    if long_zero.any() and len(digit_reg):
+        m = unique_map(digit_reg.str.slice(0, 15) + "/" + digit_reg.str.len().astype("str"), digit_reg)
+        key = t[long_zero].str.slice(0, 15) + "/" + t[long_zero].str.len().astype("str")
+        hit = key.map(m)
+        sel = hit.notna()
+        fixed.loc[sel[sel].index] = hit[sel]
+        found.loc[sel[sel].index] = "precision"
+    zeros = reg[reg.str.match(r"0[0-9]").fillna(False)]
+    plain_digits = t.str.fullmatch(r"[1-9][0-9]*").fillna(False) & found.isna()
+    if len(zeros) and plain_digits.any():
+        m = unique_map(zeros.str.lstrip("0"), zeros)
+        hit = t[plain_digits].map(m)
+        sel = hit.notna()
+        fixed.loc[sel[sel].index] = hit[sel]
+        found.loc[sel[sel].index] = "leading_zeros"
+    mangled = sci & found.isna()
+    found[mangled] = "mangled"
+    out = s.copy()
+    out[todo] = fixed.to_numpy()
+    how[todo] = found.to_numpy()
+    return out, how
+
+
+def _lines_phrase(lines, k: int = 5) -> tuple[str, str]:
+    shown = [str(int(x)) for x in list(lines)[:k]]
+    more = len(lines) > k
+    return ("第 " + "、".join(shown) + " 行" + ("等" if more else ""),
+            "line(s) " + ", ".join(shown) + (", ..." if more else ""))
+
+
+_HOW_WORDS = {"decimal": ("小数（如“{v}”）", "decimals (e.g. '{v}')"),
+              "scientific": ("科学计数法（如“{v}”）", "scientific notation (e.g. '{v}')"),
+              "precision": ("末几位被改成 0 的长数字（如“{v}”）", "long numbers with their last digits zeroed (e.g. '{v}')"),
+              "leading_zeros": ("去掉了开头的 0（如“{v}”）", "numbers with their leading zeros dropped (e.g. '{v}')")}
+
+
+def _restore_account_ids(table: str, df: pd.DataFrame, registry: pd.DataFrame | None, paths: list[str],
+                         sheets: list[str], notes: list[dict]) -> pd.DataFrame:
+    """Restore mangled account ids against the registry; quarantine those that cannot be restored."""
+    if registry is None or not len(df) or "account_id" not in df.columns:
+        return df
+    usable = df["_problem"].isna()
+    before = df["account_id"]
+    fixed, how = restore_ids(before.where(usable), registry["account_id"])
+    if how.isna().all():
+        return df
+    if table == "posts" and "account" in df.columns:  # a mangled id with a registered name: the name decides
+        reg = registry.dropna(subset=["account_id", "account_name", "platform"])
+        by_name = pd.Series(reg["account_id"].to_numpy(),
+                            index=(reg["account_name"].astype("str") + "\x1f" + reg["platform"].astype("str")).to_numpy())
+        by_name = by_name[~by_name.index.duplicated(keep=False)]
+        mm = (how == "mangled").to_numpy()
+        if mm.any():
+            looked = (df["account"].astype("str") + "\x1f" + df["platform"].astype("str"))[mm].map(by_name)
+            ok = looked.notna().to_numpy()
+            idx = np.flatnonzero(mm)[ok]
+            fixed.iloc[idx] = looked[ok].to_numpy()
+            how.iloc[idx] = "name"
+    df = df.assign(account_id=fixed.where(how.notna() & (how != "mangled"), before))
+    for kind in ("decimal", "scientific", "precision", "leading_zeros", "name"):
+        sel = (how == kind).to_numpy()
+        if not sel.any():
+            continue
+        for f in np.unique(df["_file"].to_numpy()[sel]):
+            rows = sel & (df["_file"].to_numpy() == f)
+            lines = np.sort(df["_line"].to_numpy()[rows])
+            v = before[rows].iloc[0]
+            zh_l, en_l = _lines_phrase(lines)
+            form_zh, form_en = _HOW_WORDS.get(kind, ("与登记表不一致的写法", "a spelling unlike the registry's"))
+            notes.append({"table": table, "file": paths[f], "sheet": sheets[f], "line": int(lines[0]),
+                          "column": "account_id", "severity": "warning", "code": "ids_restored",
+                          "zh": f"{zh_l}（共 {int(rows.sum())} 行）的账号ID被 Excel 改写为{form_zh.format(v=v)}，"
+                                f"已按账号登记表还原为原账号ID（如 {fixed[rows].iloc[0]}）；请把该列设为文本格式后重新导出",
+                          "en": f"{en_l} ({int(rows.sum())} rows): account ids mangled by Excel into "
+                                f"{form_en.format(v=v)} were restored from the registry "
+                                f"(e.g. {fixed[rows].iloc[0]})"})
+    bad = (how == "mangled").to_numpy()
+    if bad.any():
+        df.loc[bad, "_problem"] = Reason.MANGLED_ID.value
+        df.loc[bad, "_pcol"] = "account_id"
+        df.loc[bad, "_pval"] = before[bad].astype("str")
+    return df
+
+
+def _flag_mangled_keys(table: str, df: pd.DataFrame, paths: list[str], sheets: list[str], notes: list[dict]
+                       ) -> pd.DataFrame:
+    """A table's own key (post, message, release ids; the registry's account ids) written by Excel.
+
+    Decimals (``1234.0``) are restored as whole numbers; scientific notation cannot be:
+    the registry's such ids are quarantined (nothing could match them), other tables' keys
+    are kept and named in a warning (rows whose keys now collide are quarantined as
+    ``duplicate_key``).
+    """
+    key = KEYS[table][-1] if KEYS[table] else None
+    if key is None or not len(df):
+        return df
+    s = df[key].astype("str")
+    dec = s.str.fullmatch(_FLOAT).fillna(False).to_numpy() & df["_problem"].isna().to_numpy()
+    if dec.any():
+        df.loc[dec, key] = s[dec].str.replace(r"\.0+$", "", regex=True)
+    sci = s.str.fullmatch(_SCI).fillna(False).to_numpy() & df["_problem"].isna().to_numpy()
+    if not sci.any():
+        return df
+    for f in np.unique(df["_file"].to_numpy()[sci]):
+        rows = sci & (df["_file"].to_numpy() == f)
+        lines = np.sort(df["_line"].to_numpy()[rows])
+        zh_l, en_l = _lines_phrase(lines)
+        v = s[rows].iloc[0]
+        label = TABLES[table][key].label
+        if table == "accounts":
+            zh = (f"{zh_l}（共 {int(rows.sum())} 行）的{label}被 Excel 改写为科学计数法（如“{v}”），无法还原，"
+                  "这些账号已隔离；请在 Excel 中把该列设为文本格式后重新导出")
+            en = f"{en_l}: {key} in scientific notation (e.g. '{v}') cannot be restored; those accounts are quarantined"
+        else:
+            zh = (f"{zh_l}（共 {int(rows.sum())} 行）的{label}被 Excel 改写为科学计数法（如“{v}”），不同的编号可能"
+                  "变成同一个；请在 Excel 中把该列设为文本格式后重新导出")
+            en = f"{en_l}: {key} in scientific notation (e.g. '{v}'); distinct ids may have collapsed into one"
+        notes.append({"table": table, "file": paths[f], "sheet": sheets[f], "line": int(lines[0]), "column": key,
+                      "severity": "warning", "code": "ids_mangled", "zh": zh, "en": en})
+    if table == "accounts":
+        df.loc[sci, "_problem"] = Reason.MANGLED_ID.value
+        df.loc[sci, "_pcol"] = key
+        df.loc[sci, "_pval"] = s[sci]
+    return df
+
+
 def read_table(table: str, files, *, platform: str | None = None, account: str | None = None,
                account_from_filename: bool = False, year_hint: int | None = None,
-               registry: pd.DataFrame | None = None, _raws: dict | None = None) -> TableLoad:
+               registry: pd.DataFrame | None = None, parts: dict | None = None, _raws: dict | None = None
+               ) -> TableLoad:
     """Read, validate and clean the files of one table.
 
     Parameters
@@ -755,7 +837,8 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
     table : str
         ``accounts``, ``posts``, ``messages``, ``filings``, ``releases`` or ``incidents``.
     files : path or list of paths
-        CSV (UTF-8, UTF-8 with BOM, GB18030/GBK detected), Excel (first sheet) or Parquet.
+        CSV (UTF-8, UTF-8 with BOM, GB18030/GBK detected), Excel (every visible sheet with
+        the table's header) or Parquet.
     platform : str, optional
         Fills empty or absent ``platform`` cells (any spelling, e.g. ``微博``); without it,
         a platform word in the file name (``posts_weibo.csv``) is used.
@@ -766,22 +849,25 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
     year_hint : int, optional
         Year of year-less dates (``9月30日 23:00``) at the top of each file.
     registry : pandas.DataFrame, optional
-        The clean accounts table: unit names are matched to it (``unit_match_score``) and
-        posts and messages get ``unit``/``platform``/``account_id`` filled from their account.
-    _raws : dict, optional
-        Internal: files already read (path -> raw cells), so that the pre-flight check
-        and the load that follows read each file once.
+        The clean accounts table: unit names are matched to it (``unit_match_score``),
+        posts and messages get ``unit``/``platform``/``account_id`` filled from their
+        account, and account ids that Excel mangled are restored from it.
+    parts : dict, optional
+        Files already read (path → list of :class:`liuan_eval.raw.RawPart`), so that the
+        pre-flight check and the load that follows read each file once.
 
     Returns
     -------
     TableLoad
         ``data`` (canonical columns in contract order, then ``near_duplicate_of`` and,
-        with a registry, ``unit``/``unit_match_score``), ``quarantine`` and ``report``.
+        with a registry, ``unit``/``unit_match_score``), ``quarantine``, ``report`` (one
+        row per file and sheet), ``provenance`` (file, sheet and line of each data row) and
+        ``notes`` (what the reader saw and assumed).
 
     Raises
     ------
     InputError
-        A file cannot be used (undecodable, empty, required columns missing).
+        A file cannot be used (unreadable, required columns missing, a repeated header).
 
     Examples
     --------
@@ -797,26 +883,42 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
     """
     if table not in TABLES:
         raise ValueError(f"unknown table {table!r}; tables are {', '.join(TABLES)}")
+    parts = parts if parts is not None else _raws
     paths = [Path(files)] if isinstance(files, (str, Path)) else [Path(f) for f in files]
     if platform is not None:
         p = normalize_platform(pd.Series([platform])).iloc[0]
         if pd.isna(p):
-            raise ValueError(tr(f"无法识别的平台：{platform}（应为 微博/微信/客户端）",
-                                f"unknown platform {platform!r} (expected weibo/wechat/app)"))
+            raise InputError(platform, [], zh=f"无法识别的平台：{platform}（应为 微博/微信/客户端）",
+                             en=f"unknown platform {platform!r} (expected weibo/wechat/app)")
         platform = p
-    parts, bads = [], []
-    for i, path in enumerate(paths):
-        raw = _raws[path] if _raws and path in _raws else _read_raw(path)
-        data, bad_q = _prepare_file(table, path, raw, platform=platform, account=account,
+    frames, bads, part_list, notes = [], [], [], []
+    for path in paths:
+        for part in (parts[path] if parts and path in parts else read_raw(path, table)):
+            k = len(part_list)
+            part_list.append(part)
+            for note in part.notes:
+                notes.append({"table": table, "file": str(part.path), "sheet": part.sheet or "", "line": note.line,
+                              "column": note.column, "severity": note.severity, "code": note.code,
+                              "zh": note.zh, "en": note.en})
+            if part.frame.shape[1] == 0:  # an empty file: no header, no rows
+                bads.append(_empty_quarantine())
+                continue
+            check = inspect_headers(table, part, platform=platform, account=account,
                                     account_from_filename=account_from_filename)
-        data["_file"] = i
-        parts.append(data)
-        bads.append(bad_q)
-    if not parts:  # no files: an empty table
-        parts = [pd.DataFrame({**{c: pd.Series([], dtype="str") for c in TABLES[table]},
-                               "_line": pd.Series([], dtype="int64"), "_file": pd.Series([], dtype="int64")})]
+            if check.missing:
+                raise _missing_error(table, part, check.headers, check.missing, list(part.frame.columns))
+            data, bad_q = _prepare_part(table, part, check, account=account,
+                                        account_from_filename=account_from_filename)
+            data["_file"] = k
+            frames.append(data)
+            bads.append(bad_q)
+    file_names = [str(p.path) for p in part_list]
+    sheet_names = [p.sheet or "" for p in part_list]
+    if not frames:  # no rows anywhere: an empty table
+        frames = [pd.DataFrame({**{c: pd.Series([], dtype="str") for c in TABLES[table]},
+                                "_line": pd.Series([], dtype="int64"), "_file": pd.Series([], dtype="int64")})]
     # one conversion for all the files (year-less dates are resolved file by file)
-    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     df = _convert(table, frame, year_hint, frame["_file"].to_numpy())
     caveats: list[str] = []
     if year_hint is None:
@@ -827,19 +929,22 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
             caveats.append(tr(f"{table} 表的 {', '.join(yearless)} 有不带年份的日期，未给出年份，按 {y} 年处理",
                               f"{table}: {', '.join(yearless)} has dates without a year and no year hint; "
                               f"{y} was assumed"))
-    del frame, parts
+    del frame, frames
     names = column_names(table)
+    df = _flag_mangled_keys(table, df, file_names, sheet_names, notes)
+    if table != "accounts":
+        df = _restore_account_ids(table, df, registry, file_names, sheet_names, notes)
     if table == "posts" and registry is not None and len(df):
         df = _fill_from_registry_posts(df, registry)
         still = df["account_id"].isna() & (df["_problem"].isna())
-        df.loc[still, ["_problem", "_pcol", "_pval"]] = ["missing_value", "account_id", ""]
+        df.loc[still, ["_problem", "_pcol", "_pval"]] = [Reason.MISSING_VALUE.value, "account_id", ""]
     # exact duplicates among usable rows (across files; counted against the later file)
     usable = df["_problem"].isna().to_numpy() if len(df) else np.zeros(0, dtype=bool)
     dup = np.zeros(len(df), dtype=bool)
     if usable.any():
         dup[np.flatnonzero(usable)] = df.loc[usable, names].duplicated(keep="first").to_numpy()
     # same key, other content
-    key = [k for k in KEYS[table]]
+    key = list(KEYS[table])
     keydup = np.zeros(len(df), dtype=bool)
     live = usable & ~dup
     if key and live.any():
@@ -849,15 +954,19 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
         keydup[np.flatnonzero(live)[kd]] = True
         if kd.any():
             idcol = key[-1]
-            df.loc[keydup, "_problem"] = "duplicate_key"
+            df.loc[keydup, "_problem"] = Reason.DUPLICATE_KEY.value
             df.loc[keydup, "_pcol"] = idcol
             df.loc[keydup, "_pval"] = df.loc[keydup, idcol].astype("str")
     clean_mask = df["_problem"].isna().to_numpy() & ~dup if len(df) else np.zeros(0, dtype=bool)
-    # quarantine
+    # quarantine: the raw value masked like every output
     qrows = df.loc[~clean_mask & ~dup] if len(df) else df
+    files_arr = np.asarray(file_names + [""], dtype=object)
+    sheets_arr = np.asarray(sheet_names + [""], dtype=object)
+    fidx = qrows["_file"].to_numpy(dtype=np.int64) if len(qrows) else np.zeros(0, dtype=np.int64)
     q = pd.DataFrame({
         "table": table,
-        "file": [str(paths[i]) for i in qrows["_file"]] if len(qrows) else pd.Series([], dtype="str"),
+        "file": files_arr[fidx] if len(qrows) else pd.Series([], dtype="str"),
+        "sheet": sheets_arr[fidx] if len(qrows) else pd.Series([], dtype="str"),
         "line": qrows["_line"].to_numpy() if len(qrows) else np.zeros(0, dtype=np.int64),
         "column": qrows["_pcol"].to_numpy() if len(qrows) else [],
         "value": qrows["_pval"].to_numpy() if len(qrows) else [],
@@ -865,23 +974,34 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
     })
     q = pd.concat([x for x in [q, *bads] if len(x)], ignore_index=True) if any(
         len(x) for x in [q, *bads]) else _empty_quarantine()
-    q = q.astype({"table": "str", "file": "str", "column": "str", "value": "str", "reason": "str",
-                  "line": "Int64"})
-    q = q.sort_values(["file", "line"], kind="stable", ignore_index=True) if len(q) else q
-    # report per file
+    q = q.astype({"table": "str", "file": "str", "sheet": "str", "column": "str", "value": "str",
+                  "reason": "str", "line": "Int64"})[QUARANTINE_COLUMNS]
+    q["value"] = mask_pii(q["value"])
+    q = q.sort_values(["file", "sheet", "line"], kind="stable", ignore_index=True) if len(q) else q
+    # report per file and sheet
     rows = []
-    for i, path in enumerate(paths):
-        mine = (df["_file"] == i).to_numpy() if len(df) else np.zeros(0, dtype=bool)
-        nbad = len(bads[i])
-        rows.append({"table": table, "file": str(path), "rows_read": int(mine.sum()) + nbad,
+    fcodes = df["_file"].to_numpy() if len(df) else np.zeros(0, dtype=np.int64)
+    for k in range(len(part_list)):
+        mine = fcodes == k
+        nbad = len(bads[k])
+        rows.append({"table": table, "file": file_names[k], "sheet": sheet_names[k],
+                     "rows_read": int(mine.sum()) + nbad,
                      "rows_clean": int((mine & clean_mask).sum()),
                      "rows_quarantined": int((mine & ~clean_mask & ~dup).sum()) + nbad,
                      "duplicates_removed": int((mine & dup).sum())})
     report = pd.DataFrame(rows, columns=LOAD_REPORT_COLUMNS)
-    data = df.loc[clean_mask].reset_index(drop=True) if len(df) else pd.DataFrame(columns=names)
+    if len(report):
+        report = report.astype({c: "int64" for c in LOAD_REPORT_COLUMNS[3:]})
+    kept = df.loc[clean_mask] if len(df) else df
+    provenance = pd.DataFrame({
+        "file": pd.Categorical(files_arr[kept["_file"].to_numpy(dtype=np.int64)] if len(kept) else [],
+                               categories=sorted(set(file_names))),
+        "sheet": pd.Series(sheets_arr[kept["_file"].to_numpy(dtype=np.int64)] if len(kept) else [], dtype="str"),
+        "line": pd.array(kept["_line"].to_numpy() if len(kept) else [], dtype="Int64")})
+    data = kept.reset_index(drop=True) if len(df) else pd.DataFrame(columns=names)
     data = _finish(table, data, names, registry)
     validate(table, data)  # the clean table meets its contract (a failure here is a bug)
-    return TableLoad(data, q, report, caveats)
+    return TableLoad(data, q, report, caveats, provenance, notes)
 
 
 def _fill_from_registry_posts(df: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame:
@@ -978,11 +1098,23 @@ def find_table_files(folder, table: str) -> list[Path]:
     return out
 
 
-def load(folder, *, year: int | None = None, _raws: dict | None = None):
+def load(folder, *, year: int | None = None, parts: dict | None = None, errors: str = "raise",
+         _raws: dict | None = None):
     """Load every table found in ``folder`` into a :class:`liuan_eval.dataset.Dataset`.
 
     Accounts are read first and serve as the registry for the others; ``year`` is the
     year hint for year-less dates. A table without files is ``None``.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+    year : int, optional
+    parts : dict, optional
+        Files already read (path → parts from :func:`liuan_eval.raw.read_raw`).
+    errors : {"raise", "collect"}
+        ``"raise"``: a file that cannot be used raises :class:`InputError`. ``"collect"``
+        (the pre-flight check): it is left out, the rest of its table and the other tables
+        are still loaded, and the error is kept in ``Dataset.errors`` as ``(table, error)``.
 
     Examples
     --------
@@ -994,11 +1126,12 @@ def load(folder, *, year: int | None = None, _raws: dict | None = None):
     (1, True, [1])
     """
     from liuan_eval.dataset import Dataset
+    from liuan_eval.errors import DataFolderError
 
+    parts = parts if parts is not None else _raws
     folder = Path(folder)
     if not folder.is_dir():
-        raise InputError(folder, [{"column": "", "row": "", "value": tr("不是文件夹", "not a folder"),
-                                   "expected": "a folder of table files", "expected_zh": "存放数据表的文件夹"}])
+        raise DataFolderError(folder)
     ds = Dataset(source=folder)
     qs, reports = [], []
     registry = None
@@ -1006,15 +1139,30 @@ def load(folder, *, year: int | None = None, _raws: dict | None = None):
         files = find_table_files(folder, table)
         if not files:
             continue
-        t = read_table(table, files, year_hint=year, registry=registry, _raws=_raws)
+        try:
+            t = read_table(table, files, year_hint=year, registry=registry, parts=parts)
+        except InputError as exc:
+            if errors != "collect":
+                raise
+            ds.errors.append((table, exc))
+            good = [f for f in files if str(f) != exc.file and not exc.file.startswith(f"{f}[")]
+            if len(good) == len(files) or not good:
+                continue
+            try:
+                t = read_table(table, good, year_hint=year, registry=registry, parts=parts)
+            except InputError as exc2:
+                ds.errors.append((table, exc2))
+                continue
         setattr(ds, table, t.data)
+        ds.provenance[table] = t.provenance
         if table == "accounts":
             registry = t.data
         qs.append(t.quarantine)
         reports.append(t.report)
         ds.caveats.extend(t.caveats)
+        ds.notes.extend(t.notes)
     if qs:
-        ds.quarantine = pd.concat([q for q in qs], ignore_index=True)
+        ds.quarantine = pd.concat(qs, ignore_index=True)
     if reports:
         ds.load_report = pd.concat(reports, ignore_index=True)
     return ds
@@ -1055,25 +1203,18 @@ def configure(parser) -> None:
 
 
 def run(args) -> int:
-    """``liuan-eval ingest``: write the canonical table and its quarantine; print the counts."""
-    try:
-        registry = read_table("accounts", args.registry).data if args.registry else None
-        t = read_table(args.table, args.files, platform=args.platform, account=args.account,
-                       account_from_filename=args.account_from_filename, year_hint=args.year_hint,
-                       registry=registry)
-    except InputError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    except ValueError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    to_iso(t.data).to_csv(out, index=False, encoding="utf-8")
-    qpath = out.with_name(out.stem + ".quarantine.csv")
+    """``liuan-eval ingest``: write the canonical table and its quarantine (masked); print the counts."""
+    from liuan_eval.output import write_csv
     from liuan_eval.validation import reason_text
 
-    t.quarantine.assign(reason_text=reason_text(t.quarantine["reason"])).to_csv(qpath, index=False, encoding="utf-8")
+    registry = read_table("accounts", args.registry).data if args.registry else None
+    t = read_table(args.table, args.files, platform=args.platform, account=args.account,
+                   account_from_filename=args.account_from_filename, year_hint=args.year_hint,
+                   registry=registry)
+    out = Path(args.out)
+    qpath = out.with_name(out.stem + ".quarantine.csv")
+    write_csv(to_iso(t.data), out, bom=False)
+    write_csv(t.quarantine.assign(reason_text=reason_text(t.quarantine["reason"])), qpath, bom=False)
     r = t.report[["rows_read", "rows_clean", "rows_quarantined", "duplicates_removed"]].sum()
     n, m, k, d = (int(r[c]) for c in ["rows_read", "rows_clean", "rows_quarantined", "duplicates_removed"])
     print(f"{n} read, {m} clean, {k} quarantined, {d} duplicates")
@@ -1081,6 +1222,15 @@ def run(args) -> int:
         print(f"读取 {n} 行，清洁 {m} 行，隔离 {k} 行，重复 {d} 行")
     for c in t.caveats:
         print(c)
+    for note in t.notes:
+        where = f"{Path(note['file']).name}" + (f"[{note['sheet']}]" if note["sheet"] else "")
+        print(f"{where}: {tr(note['zh'], note['en'])}")
     if k:
         print(tr(f"隔离的行见 {qpath}", f"quarantined rows are in {qpath}"))
     return 0
+
+
+__all__ = ["HeaderCheck", "HeaderMap", "InputError", "RawPart", "SUFFIXES", "TableLoad", "configure",
+           "detect_encoding", "find_table_files", "inspect_headers", "load", "map_headers", "parse_bools",
+           "parse_counts", "parse_datetimes", "platform_from_filename", "read_raw", "read_table",
+           "restore_ids", "run", "to_iso"]

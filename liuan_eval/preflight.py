@@ -32,6 +32,7 @@ import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from liuan_eval.i18n import tr
@@ -193,23 +194,23 @@ def _problems_frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
 
 @dataclass
 class _Source:
-    """One input file as the check saw it: its table, raw cells and header mapping."""
+    """One part of an input file (a CSV, or one sheet of a workbook) as the check saw it."""
 
     table: str
     path: Path
-    read: object = None  # the reader's raw cells and lines (None when unreadable), handed on to the load
+    part: object = None  # the reader's RawPart (None when the file could not be read)
     header: dict[str, str] = field(default_factory=dict)  # canonical column -> header as written
     usable: bool = True
 
     @property
     def frame(self) -> pd.DataFrame | None:
         """Raw cells (``None`` when unreadable)."""
-        return None if self.read is None else self.read.frame
+        return None if self.part is None else self.part.frame
 
     @property
     def lines(self):
-        """Spreadsheet line of each raw row."""
-        return None if self.read is None else self.read.lines
+        """The line (CSV) or Excel row of each raw row."""
+        return None if self.part is None else self.part.lines
 
     def raw(self, column: str) -> pd.DataFrame | None:
         """``value, line`` of a canonical column's raw cells (trimmed), or ``None``."""
@@ -221,28 +222,30 @@ class _Source:
                              "line": pd.array(self.lines, dtype="Int64")})
 
 
-def _io():
-    return importlib.import_module("liuan_eval.io")
-
-
-def _name(path: Path, folder: Path) -> str:
+def _name(path, folder: Path, sheet: str | None = None) -> str:
+    """A file as the analyst knows it: relative to the data folder, a workbook's sheet in brackets."""
+    path = Path(path)
     try:
-        return str(path.relative_to(folder))
+        name = str(path.relative_to(folder))
     except ValueError:
-        return str(path)
+        name = str(path)
+    return f"{name}[{sheet}]" if sheet else name
 
 
-def _input_error_problems(table: str, exc, folder: Path) -> list[dict]:
+def _input_error_problems(table: str | None, exc, folder: Path) -> list[dict]:
     out = []
-    file = _name(Path(exc.file), folder)
+    file = _name(Path(exc.file.split("[")[0]), folder) + (exc.file[len(exc.file.split("[")[0]):]
+                                                           if "[" in exc.file else "")
+    zh = tr("zh", "en") == "zh"
+    head = (exc.zh if zh else exc.en).split("\n")[0]
     for p in exc.problems or [{}]:
-        expected = p.get("expected_zh", p.get("expected", "")) if tr("zh", "en") == "zh" else p.get(
-            "expected", "")
+        expected = p.get("expected_zh", p.get("expected", "")) if zh else p.get("expected", "")
         value = p.get("value", "")
         row = p.get("row") or None
-        out.append(_problem("blocking", "unreadable_file", table, file, row if row != 1 else None,
-                            p.get("column") or None, tr(
-            f"文件无法使用：{value}（应为 {expected}）", f"file cannot be used: {value} (expected {expected})")))
+        detail = tr(f"{value}（应为 {expected}）", f"{value} (expected {expected})") if (value or expected) else ""
+        out.append(_problem("blocking", "unreadable_file", table, file, row, p.get("column") or None,
+                            tr(f"文件无法使用：{head}；{detail}" if detail else f"文件无法使用：{head}",
+                               f"file cannot be used: {head}; {detail}" if detail else f"file cannot be used: {head}")))
     return out
 
 
@@ -272,23 +275,18 @@ def _plausible(table: str, header: str, canon: str) -> bool:
 
 def _header_problems(src: _Source, folder: Path) -> list[dict]:
     """Missing required columns (blocking) and unrecognised headers, with the closest name."""
-    io = _io()
-    table, file = src.table, _name(src.path, folder)
-    headers = [str(h) for h in src.frame.columns]
-    hm = io.map_headers(table, headers)
+    from liuan_eval.io import inspect_headers
+
+    table, file = src.table, _name(src.path, folder, src.part.sheet)
+    if src.frame is None or src.frame.shape[1] == 0:  # an empty file: its note says so
+        return []
+    check = inspect_headers(table, src.part)
+    hm = check.headers
     src.header = {canon: h for h, canon in hm.mapping.items()}
-    fillable = set()
-    platform_in_name = getattr(io, "_platform_from_name", lambda stem: None)(src.path.stem)
-    if table == "posts" and "account" in src.header:
-        fillable.add("account_id")
-    if table in ("posts", "accounts") and platform_in_name:
-        fillable.add("platform")
     out = []
     label = TABLE_LABELS[table]
     suggested_for_missing = set()
-    for m in hm.missing_required:
-        if m in fillable:
-            continue
+    for m in check.missing:
         col = TABLES[table][m]
         hint = hm.suggestions.get(m)
         if hint and not _plausible(table, hint, m):
@@ -309,8 +307,8 @@ def _header_problems(src: _Source, folder: Path) -> list[dict]:
         if table in ("posts", "accounts") and m == "platform":
             msg += tr("；也可在文件名中注明平台，如 posts_weibo.csv、posts_微信.xlsx",
                       "; or name the platform in the file name, e.g. posts_weibo.csv")
-        out.append(_problem("blocking", "missing_column", table, file, None, hint or col.label, msg,
-                            col.label))
+        out.append(_problem("blocking", "missing_column", table, file, src.part.header_line, hint or col.label,
+                            msg, col.label))
     if any(p["severity"] == "blocking" for p in out):
         src.usable = False
     labels_present = {TABLES[table][c].label for c in src.header}
@@ -334,13 +332,15 @@ def _header_problems(src: _Source, folder: Path) -> list[dict]:
 
 
 def _read_sources(folder: Path) -> tuple[dict[str, list[_Source]], list[dict], dict[str, list[str]]]:
-    io = _io()
+    from liuan_eval.io import InputError, find_table_files
+    from liuan_eval.raw import SUFFIXES, read_raw
+
     sources: dict[str, list[_Source]] = {}
     problems: list[dict] = []
     disabled: dict[str, list[str]] = {}
     claimed = set()
     for table in TABLES:
-        paths = io.find_table_files(folder, table)
+        paths = find_table_files(folder, table)
         claimed.update(paths)
         sources[table] = []
         if not paths:
@@ -360,20 +360,22 @@ def _read_sources(folder: Path) -> tuple[dict[str, list[_Source]], list[dict], d
                     suggestion=f"{table}_{label}.xlsx"))
             continue
         for path in paths:
-            src = _Source(table, path)
             try:
-                raw = io._read_raw(path)
-            except io.InputError as exc:
-                src.usable = False
+                parts = read_raw(path, table)
+            except InputError as exc:
                 problems.extend(_input_error_problems(table, exc, folder))
-                sources[table].append(src)
+                sources[table].append(_Source(table, path, None, usable=False))
                 continue
-            src.read = raw
-            problems.extend(_header_problems(src, folder))
-            sources[table].append(src)
-    suffixes = getattr(io, "SUFFIXES", _EXTENSIONS)
+            except Exception as exc:  # noqa: BLE001 - the check never crashes on what it checks
+                problems.append(_internal_problem(table, _name(path, folder), exc))
+                sources[table].append(_Source(table, path, None, usable=False))
+                continue
+            for part in parts:
+                src = _Source(table, path, part)
+                problems.extend(_header_problems(src, folder))
+                sources[table].append(src)
     for path in sorted(folder.iterdir()):
-        if (path.is_file() and path.suffix.lower() in suffixes and path not in claimed
+        if (path.is_file() and path.suffix.lower() in SUFFIXES and path not in claimed
                 and not path.name.startswith(("~$", "."))):
             problems.append(_problem("info", "unclaimed_file", None, path.name, message=tr(
                 "该文件不属于任何数据表，未读取（文件名应以 accounts、posts、messages、filings、releases、"
@@ -384,37 +386,41 @@ def _read_sources(folder: Path) -> tuple[dict[str, list[_Source]], list[dict], d
 
 
 def _load(folder: Path, sources: dict[str, list[_Source]], year: int | None, problems: list[dict]):
-    """What a run would load; when some files are unusable, the rest (as far as possible)."""
-    io = _io()
-    raws = {s.path: s.read for srcs in sources.values() for s in srcs if s.read is not None}
-    if all(s.usable for srcs in sources.values() for s in srcs):
-        try:
-            return io.load(folder, year=year, _raws=raws)
-        except io.InputError as exc:  # a problem the header check did not foresee
-            problems.extend(_input_error_problems(None, exc, folder))
-    from liuan_eval.dataset import Dataset
+    """What a run loads, through the loader itself; files that cannot be used are left out and listed."""
+    from liuan_eval.io import load
 
-    ds = Dataset(source=folder)
-    qs, reports, registry = [], [], None
-    for table, srcs in sources.items():
-        good = [s.path for s in srcs if s.usable]
-        if not good:
-            continue
-        try:
-            t = io.read_table(table, good, year_hint=year, registry=registry, _raws=raws)
-        except io.InputError as exc:
-            problems.extend(_input_error_problems(table, exc, folder))
-            continue
-        setattr(ds, table, t.data)
-        if table == "accounts":
-            registry = t.data
-        qs.append(t.quarantine)
-        reports.append(t.report)
-    if qs:
-        ds.quarantine = pd.concat(qs, ignore_index=True)
-    if reports:
-        ds.load_report = pd.concat(reports, ignore_index=True)
+    parts: dict[Path, list] = {}
+    for srcs in sources.values():
+        for s in srcs:
+            if s.part is not None:
+                parts.setdefault(s.path, []).append(s.part)
+    try:
+        ds = load(folder, year=year, parts=parts, errors="collect")
+    except Exception as exc:  # noqa: BLE001 - the check never crashes on what it checks
+        from liuan_eval.dataset import Dataset
+
+        problems.append(_internal_problem(None, None, exc))
+        return Dataset(source=folder)
+    reported = {(p["file"], p["code"]) for p in problems if p["severity"] == "blocking"}
+    for table, exc in ds.errors:  # problems the header check did not foresee (a repeated header, ...)
+        for p in _input_error_problems(table, exc, folder):
+            if (p["file"], "missing_column") not in reported and (p["file"], "unreadable_file") not in reported:
+                problems.append(p)
     return ds
+
+
+def _internal_problem(table, file, exc: Exception) -> dict:
+    """A fault of the program itself, met while reading: blocking, with the developer's detail."""
+    return _problem("blocking", "internal_error", table, file, message=tr(
+        f"读取时程序出错，无法检查该数据（请把这条信息告知技术人员）：{type(exc).__name__}: {exc}",
+        f"the program failed while reading (please report this): {type(exc).__name__}: {exc}"))
+
+
+def _note_problems(ds, folder: Path) -> list[dict]:
+    """What the readers saw and assumed: title rows, two-row headers, sheets skipped, ids restored."""
+    zh = tr("zh", "en") == "zh"
+    return [_problem(n["severity"], n["code"], n["table"], _name(n["file"], folder, n["sheet"]), n["line"],
+                     n["column"], n["zh"] if zh else n["en"]) for n in getattr(ds, "notes", [])]
 
 
 def _quarantine_problems(ds, sources: dict[str, list[_Source]], folder: Path) -> list[dict]:
@@ -425,11 +431,12 @@ def _quarantine_problems(ds, sources: dict[str, list[_Source]], folder: Path) ->
         headers = {}
         for srcs in sources.values():
             for s in srcs:
+                sheet = (s.part.sheet or "") if s.part is not None else ""
                 for canon, h in s.header.items():
-                    headers[(str(s.path), canon)] = h
+                    headers[f"{s.path}\x1f{sheet}\x1f{canon}"] = h
         canon = q["column"].astype("str")
-        as_written = (q["file"].astype("str") + "\x1f" + canon).map(
-            {f"{f}\x1f{c}": h for (f, c), h in headers.items()})
+        as_written = (q["file"].astype("str") + "\x1f" + q["sheet"].astype("str").fillna("") + "\x1f"
+                      + canon).map(headers)
         col = as_written.fillna(canon).astype("str")
         col = col.mask(col == "")
         from liuan_eval.validation import reason_text
@@ -443,7 +450,8 @@ def _quarantine_problems(ds, sources: dict[str, list[_Source]], folder: Path) ->
             text = (said + ": '" + value + "'; the row is not used").where(~empty, said + "; the row is not used")
         frame = pd.DataFrame({
             "severity": "warning", "code": q["reason"].astype("str"), "table": q["table"].astype("str"),
-            "file": q["file"].map({f: _name(Path(f), folder) for f in q["file"].unique()}).astype("str"),
+            "file": pd.Series([_name(f, folder, sh) for f, sh in zip(q["file"], q["sheet"].fillna(""))],
+                              index=q.index, dtype="str"),
             "row": q["line"],
             "column": col, "message": text, "suggestion": pd.Series(pd.NA, index=q.index, dtype="str")})
         out.extend(frame.to_dict("records"))
@@ -451,7 +459,7 @@ def _quarantine_problems(ds, sources: dict[str, list[_Source]], folder: Path) ->
     if rep is not None and len(rep):
         dups = rep[rep["duplicates_removed"].fillna(0).astype(int) > 0]
         for rec in dups.itertuples(index=False):  # one per file
-            out.append(_problem("info", "duplicates_removed", rec.table, _name(Path(rec.file), folder),
+            out.append(_problem("info", "duplicates_removed", rec.table, _name(rec.file, folder, rec.sheet),
                                 message=tr(f"{rec.duplicates_removed} 行与前面的行完全相同，已去重",
                                            f"{rec.duplicates_removed} rows repeat an earlier row exactly "
                                            "and were dropped")))
@@ -530,44 +538,48 @@ def _unit_problems(ds, sources: dict[str, list[_Source]], folder: Path) -> list[
     return out
 
 
-def _account_problems(ds, sources: dict[str, list[_Source]], folder: Path) -> list[dict]:
-    """Posts by accounts missing from the registry (C02), with file and lines."""
-    from liuan_eval.clean import normalize_text, strip_padding
+def _where(ds, table: str, mask, folder: Path) -> pd.DataFrame:
+    """``file`` (as the analyst knows it) and ``line`` of the rows of ``ds.<table>`` selected by ``mask``."""
+    prov = getattr(ds, "provenance", {}).get(table)
+    n = int(np.asarray(mask).sum())
+    if prov is None or len(prov) != len(getattr(ds, table)):
+        return pd.DataFrame({"file": pd.Series([None] * n, dtype="str"), "line": pd.array([pd.NA] * n, dtype="Int64")})
+    sel = prov[np.asarray(mask)]
+    files = [_name(f, folder, sh) for f, sh in zip(sel["file"].astype("str"), sel["sheet"].fillna(""))]
+    return pd.DataFrame({"file": pd.Series(files, dtype="str"), "line": sel["line"].to_numpy()})
 
-    accounts = ds.accounts
-    if accounts is None or accounts.empty:
+
+def _account_problems(ds, sources: dict[str, list[_Source]], folder: Path) -> list[dict]:
+    """Posts by accounts missing from the registry (C02), with file and lines.
+
+    Read from the loaded posts — ids restored and names looked up exactly as scoring sees
+    them — so that the check names the same accounts that C02 will.
+    """
+    accounts, posts = ds.accounts, ds.posts
+    if accounts is None or accounts.empty or posts is None or posts.empty:
         return []
-    ids = set(accounts["account_id"].dropna().astype(str))
-    names = set(accounts["account_name"].dropna().astype(str))
+    bad = ~posts["account_id"].astype("str").isin(set(accounts["account_id"].dropna().astype("str")))
+    bad = bad.fillna(True).to_numpy()
+    if not bad.any():
+        return []
+    where = _where(ds, "posts", bad, folder)
+    names = posts["account"] if "account" in posts.columns else pd.Series(pd.NA, index=posts.index, dtype="str")
+    frame = pd.DataFrame({"key": posts["account_id"].astype("str")[bad].to_numpy(),
+                          "name": names[bad].astype("str").to_numpy(),
+                          "file": where["file"].to_numpy(), "line": where["line"].to_numpy()})
+    columns = {_name(src.path, folder, src.part.sheet): src.header.get("account_id") or src.header.get("account")
+               for src in sources.get("posts", []) if src.part is not None}
     out = []
-    for src in sources.get("posts", []):
-        if not src.usable:
-            continue
-        rid, rname = src.raw("account_id"), src.raw("account")
-        if rid is None and rname is None:
-            continue
-        base = rid if rid is not None else rname
-        aid = (strip_padding(rid["value"].str.normalize("NFKC")) if rid is not None
-               else pd.Series(pd.NA, index=base.index, dtype="str"))
-        aname = normalize_text(rname["value"]) if rname is not None else pd.Series(pd.NA, index=base.index,
-                                                                                    dtype="str")
-        known = aid.isin(ids) | aname.isin(names)
-        given = aid.notna() | aname.notna()
-        bad = given & ~known
-        if not bad.any():
-            continue
-        key = aid.fillna(aname)
-        frame = pd.DataFrame({"key": key[bad], "name": aname[bad], "line": base["line"][bad]})
-        file = _name(src.path, folder)
-        column = src.header.get("account_id") or src.header.get("account")
-        for k, grp in frame.groupby("key", sort=True):  # one problem per unregistered account
-            nm = grp["name"].dropna()
-            shown = f"{k}（{nm.iloc[0]}）" if len(nm) and nm.iloc[0] != k else k
-            out.append(_problem("warning", "unregistered_account", "posts", file, grp["line"].iloc[0], column, tr(
-                f"发布信息中的账号“{shown}”不在账号登记表中（共 {len(grp)} 条：{_lines_text(grp['line'])}），"
-                "请补登记或核对账号ID（C02）",
-                f"posts: account '{shown}' is not in the account registry ({len(grp)} posts: "
-                f"{_lines_text(grp['line'])}); register it or check the id (C02)")))
+    for (k, file), grp in frame.groupby(["key", "file"], sort=True, dropna=False):  # one per unregistered account
+        nm = grp["name"].dropna()
+        shown = f"{k}（{nm.iloc[0]}）" if len(nm) and nm.iloc[0] != k else k
+        lines = grp["line"].dropna().sort_values()
+        out.append(_problem("warning", "unregistered_account", "posts", file if isinstance(file, str) else None,
+                            lines.iloc[0] if len(lines) else None, columns.get(file), tr(
+            f"发布信息中的账号“{shown}”不在账号登记表中（共 {len(grp)} 条：{_lines_text(lines)}），"
+            "请补登记或核对账号ID（C02）",
+            f"posts: account '{shown}' is not in the account registry ({len(grp)} posts: "
+            f"{_lines_text(lines)}); register it or check the id (C02)")))
     return out
 
 
@@ -596,14 +608,10 @@ def _silent_problems(ds, sources: dict[str, list[_Source]], year: int | None, fo
     silent = active[~active["account_id"].astype("str").isin(set(pid.dropna()))]
     if silent.empty:
         return []
-    where: dict[str, tuple[str, int]] = {}
-    for src in sources.get("accounts", []):
-        raw = src.raw("account_id")
-        if raw is not None:
-            ids = raw["value"].str.normalize("NFKC")
-            for aid, line in zip(ids[ids.isin(set(silent["account_id"]))], raw["line"][ids.isin(
-                    set(silent["account_id"]))]):
-                where.setdefault(aid, (_name(src.path, folder), line))
+    loc = _where(ds, "accounts", accounts["account_id"].astype("str").isin(set(silent["account_id"])).to_numpy(),
+                 folder)
+    ids = accounts["account_id"].astype("str")[accounts["account_id"].astype("str").isin(set(silent["account_id"]))]
+    where = {aid: (f, ln) for aid, f, ln in zip(ids, loc["file"], loc["line"])}
     when = tr(f"在 {year} 年内", f"in {year}") if year is not None else ""
     out = []
     for rec in silent.itertuples(index=False):  # registered accounts (a few hundred at most)
@@ -673,7 +681,7 @@ def coverage_table(dataset, year: int | None) -> pd.DataFrame:
     return out
 
 
-def _coverage_problems(dataset, coverage: pd.DataFrame, year: int | None) -> list[dict]:
+def _coverage_problems(dataset, coverage: pd.DataFrame, year: int | None, folder: Path) -> list[dict]:
     out = []
     if year is None:
         return out
@@ -691,9 +699,18 @@ def _coverage_problems(dataset, coverage: pd.DataFrame, year: int | None) -> lis
             continue
         outside = int(rec.rows - rec.rows_in_year)
         if outside and table != "filings":  # filings of earlier years are history, not noise
-            out.append(_problem("info", "rows_outside_year", table, message=tr(
-                f"《{label}》有 {outside} 行不在 {year} 年内（数据时间 {span}），考核时不计入",
-                f"{table}: {outside} rows lie outside {year} (data {span}) and are not assessed")))
+            frame = getattr(dataset, table)
+            t = frame[TIME_COLUMNS[table]]
+            off = (~((t >= start) & (t < end))).fillna(True).to_numpy()
+            where = _where(dataset, table, off, folder)
+            for file, grp in where.groupby("file", sort=True, dropna=False):  # one line per file
+                lines = grp["line"].dropna().sort_values()
+                out.append(_problem("info", "rows_outside_year", table, file if isinstance(file, str) else None,
+                                    lines.iloc[0] if len(lines) else None, TABLES[table][TIME_COLUMNS[table]].label,
+                                    tr(f"《{label}》有 {len(grp)} 行不在 {year} 年内（{_lines_text(lines)}；数据时间 {span}），"
+                                       "不计入本年度（期限落在本年度内的跨年事项除外）",
+                                       f"{table}: {len(grp)} rows lie outside {year} ({_lines_text(lines)}; data {span}) "
+                                       "and are not assessed in it (except items whose deadline falls in the year)")))
         if table in MONTHLY_TABLES and rec.months_in_year < 12:
             t = getattr(dataset, table)[TIME_COLUMNS[table]]
             have = set(t[(t >= start) & (t < end)].dt.month.unique().tolist())
@@ -783,6 +800,7 @@ def preflight_check(folder: str | Path, year: int | None = None) -> CheckResult:
         return CheckResult(_problems_frame(problems), year=year)
     sources, problems, disabled = _read_sources(folder)
     ds = _load(folder, sources, year, problems)
+    problems += _note_problems(ds, folder)
     problems += _quarantine_problems(ds, sources, folder)
     if year is None:
         year = infer_year(ds)
@@ -800,11 +818,12 @@ def preflight_check(folder: str | Path, year: int | None = None) -> CheckResult:
     except Exception as exc:  # noqa: BLE001 - one check failing must not hide the others
         coverage = coverage_table(None, None)
         problems += _check_failed("coverage_table", exc)
-    problems += _safe(_coverage_problems, ds, coverage, year)
+    problems += _safe(_coverage_problems, ds, coverage, year, folder)
     problems += _safe(_example_problems, sources, folder)
     files = ds.load_report.copy() if ds.load_report is not None else pd.DataFrame()
     if len(files):
-        files["file"] = files["file"].map(lambda f: _name(Path(f), folder)).astype("str")
+        files["file"] = pd.Series([_name(f, folder, sh) for f, sh in zip(files["file"], files["sheet"].fillna(""))],
+                                  index=files.index, dtype="str")
     frame = _problems_frame(problems)
     blocked = bool((frame["severity"] == "blocking").any())
     return CheckResult(frame, disabled, coverage, files, year, None if blocked else ds)
@@ -845,12 +864,13 @@ def _format(result: CheckResult, limit: int | None) -> str:
         lines.append(tr("未发现问题，可以运行考核。", "no problems found; ready to run."))
         return "\n".join(lines)
     keys = ["severity", "code", "table", "file", "column"]
-    grouped = p.assign(nth=p.groupby(keys, dropna=False, sort=False).cumcount())
-    sizes = p.groupby(keys, dropna=False, sort=False).size()
+    # missing values (a problem with no file or column) form a group like any other value
+    g = p[keys].astype("str").fillna("\x00").groupby(keys, sort=False)
+    grouped = p.assign(nth=g.cumcount(), size=g["code"].transform("size"))
     for rec in grouped.itertuples(index=False):  # problems, already grouped and capped
         if limit is not None and rec.nth >= limit:
             if rec.nth == limit:
-                rest = int(sizes.loc[tuple(getattr(rec, k) for k in keys)]) - limit
+                rest = int(rec.size) - limit
                 lines.append(tr(f"    ……同类问题另有 {rest} 条（用 --all 显示全部，或 --out 保存清单）",
                                 f"    ... {rest} more like this (--all shows them, --out saves the list)"))
             continue
@@ -899,16 +919,19 @@ def run(args: argparse.Namespace) -> int:
     print(result.to_text(limit=None if args.all else 20))
     if args.out:
         out = Path(args.out)
-        out.parent.mkdir(parents=True, exist_ok=True)
         frame = result.for_analyst()
-        try:
-            if out.suffix.lower() in (".xlsx", ".xls"):
-                frame.to_excel(out.with_suffix(".xlsx"), index=False, sheet_name=tr("问题清单", "problems"))
-                out = out.with_suffix(".xlsx")
-            else:
-                frame.to_csv(out, index=False, encoding="utf-8-sig")
-        except OSError as exc:
-            print(tr(f"无法保存问题清单到 {out}：{exc}", f"cannot save the problem list to {out}: {exc}"))
-            return max(result.exit_code, 1)
+        if out.suffix.lower() in (".xlsx", ".xls"):
+            import io
+
+            from liuan_eval.output import safe_frame, write_bytes
+
+            out = out.with_suffix(".xlsx")
+            buf = io.BytesIO()
+            safe_frame(frame).to_excel(buf, index=False, sheet_name=tr("问题清单", "problems"))
+            write_bytes(buf.getvalue(), out)
+        else:
+            from liuan_eval.output import write_csv
+
+            write_csv(frame, out)
         print(tr(f"问题清单已保存到 {out}", f"problem list saved to {out}"))
     return result.exit_code

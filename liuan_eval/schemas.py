@@ -151,12 +151,14 @@ TABLES: dict[str, dict[str, Column]] = {
            ["转发", "转载", "是否转载"], example="否"),
         _c("repost_source", "str", False, "转发来源", "转发或转载的信息来源（原发账号或媒体）",
            ["来源", "信息来源", "转载来源", "原文来源"], example="六安市人民政府发布"),
-        _c("repost_count", "int", False, "转发数", "被转发次数", ["转发量", "reposts"], example="3"),
-        _c("comment_count", "int", False, "评论数", "评论次数", ["评论量", "comments"], example="1"),
-        _c("like_count", "int", False, "点赞数", "点赞次数", ["赞", "点赞量", "在看数", "likes"],
-           example="12"),
-        _c("read_count", "int", False, "阅读数", "阅读次数（微信、客户端）", ["阅读量", "浏览量", "reads"],
-           example="560"),
+        _c("repost_count", "int", False, "转发数", "被转发次数（表头只写“转发”而下面是数字时也按转发数读取）",
+           ["转发量", "转发次数", "分享数", "reposts"], example="3"),
+        _c("comment_count", "int", False, "评论数", "评论次数", ["评论", "评论量", "评论次数", "comments"],
+           example="1"),
+        _c("like_count", "int", False, "点赞数", "点赞次数", ["赞", "点赞", "点赞量", "点赞次数", "在看", "在看数",
+                                                      "likes"], example="12"),
+        _c("read_count", "int", False, "阅读数", "阅读次数（微信、客户端）", ["阅读", "阅读量", "阅读次数", "浏览量",
+                                                                "reads"], example="560"),
         _c("device", "str", False, "设备源", "发布所用的客户端或设备", ["来自", "发布设备"],
            example="微博 weibo.com"),
     ]},
@@ -228,9 +230,9 @@ TABLES: dict[str, dict[str, Column]] = {
 }
 
 #: Columns of the quarantine table (every unusable input row, with its reason).
-QUARANTINE_COLUMNS = ["table", "file", "line", "column", "value", "reason"]
-#: Columns of the load report (one row per input file).
-LOAD_REPORT_COLUMNS = ["table", "file", "rows_read", "rows_clean", "rows_quarantined",
+QUARANTINE_COLUMNS = ["table", "file", "sheet", "line", "column", "value", "reason"]
+#: Columns of the load report (one row per input file, or per sheet of a workbook).
+LOAD_REPORT_COLUMNS = ["table", "file", "sheet", "rows_read", "rows_clean", "rows_quarantined",
                        "duplicates_removed"]
 
 TABLE_LABELS = {"accounts": "账号登记表", "posts": "发布信息", "messages": "网民留言",

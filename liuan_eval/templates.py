@@ -35,10 +35,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from liuan_eval.i18n import tr
+from liuan_eval.raw import GUIDE_SHEET  # the explanation sheet of every template (the reader skips it)
 from liuan_eval.schemas import TABLE_LABELS, TABLES, Column
 
-#: Name of the explanation sheet in every template.
-GUIDE_SHEET = "填写说明"
 #: Rows of the data sheet that carry the drop-down lists and formats.
 MAX_ROWS = 100000
 #: Chinese words the templates use for boolean cells.

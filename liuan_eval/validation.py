@@ -16,6 +16,7 @@ DataType(datetime64[ns, Asia/Shanghai])
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 
 import pandas as pd
@@ -42,15 +43,74 @@ EXTRA_COLUMNS = {
                          "单位名称与登记表匹配的得分（100精确，95简称，模糊匹配得分，0未匹配）",
                          "unit name match score: 100 exact, 95 short name, fuzzy score, 0 none"),
 }
-REASONS = {
-    "missing_value": ("必填单元格为空", "a required cell is empty"),
-    "bad_datetime": ("日期时间无法识别", "a date/time cannot be read"),
-    "bad_number": ("数字无法识别", "a count is not a number"),
-    "bad_choice": ("选项不在可接受范围内", "a category or flag value is not accepted"),
-    "duplicate_key": ("编号与前面一行相同但内容不同（保留第一行）",
-                      "same id as an earlier row with other content (the first is kept)"),
-    "bad_row": ("CSV行无法拆分为列（字段数不对）", "a CSV record the parser could not split"),
+class Reason(StrEnum):
+    """Why an input record was quarantined: one vocabulary for every reader, check and report.
+
+    Each member is its stable code (written in ``quarantine.csv``) with its wording in
+    Chinese (:attr:`zh`), English (:attr:`en`) and a short Chinese label for charts
+    (:attr:`short`).
+
+    Examples
+    --------
+    >>> Reason.BAD_DATETIME.zh, Reason("long_row").en
+    ('日期时间无法识别', 'a record has more fields than the header')
+    """
+
+    MISSING_VALUE = "missing_value"
+    BAD_DATETIME = "bad_datetime"
+    BAD_NUMBER = "bad_number"
+    BAD_CHOICE = "bad_choice"
+    DUPLICATE_KEY = "duplicate_key"
+    BAD_ROW = "bad_row"
+    LONG_ROW = "long_row"
+    SHORT_ROW = "short_row"
+    UNCLOSED_QUOTE = "unclosed_quote"
+    TRUNCATED_RECORD = "truncated_record"
+    BAD_ENCODING = "bad_encoding"
+    TOTALS_ROW = "totals_row"
+    MANGLED_ID = "mangled_id"
+
+    @property
+    def zh(self) -> str:
+        """The reason in Chinese."""
+        return _REASON_WORDS[self][0]
+
+    @property
+    def en(self) -> str:
+        """The reason in English."""
+        return _REASON_WORDS[self][1]
+
+    @property
+    def short(self) -> str:
+        """A short Chinese label (chart ticks)."""
+        return _REASON_WORDS[self][2]
+
+
+_REASON_WORDS = {
+    Reason.MISSING_VALUE: ("必填单元格为空", "a required cell is empty", "必填项缺失"),
+    Reason.BAD_DATETIME: ("日期时间无法识别", "a date/time cannot be read", "日期时间无法识别"),
+    Reason.BAD_NUMBER: ("数字无法识别", "a count is not a number", "数字无法识别"),
+    Reason.BAD_CHOICE: ("选项不在可接受范围内", "a category or flag value is not accepted", "取值不在可选范围"),
+    Reason.DUPLICATE_KEY: ("编号与前面一行相同但内容不同（保留第一行）",
+                           "same id as an earlier row with other content (the first is kept)", "编号重复"),
+    Reason.BAD_ROW: ("CSV行无法拆分为列", "a CSV record the parser could not split", "行格式错误"),
+    Reason.LONG_ROW: ("该行的字段比表头多（可能多了逗号或分隔符）", "a record has more fields than the header",
+                      "字段多于表头"),
+    Reason.SHORT_ROW: ("该行的字段比表头少（可能少了逗号或被截断）", "a record has fewer fields than the header",
+                       "字段少于表头"),
+    Reason.UNCLOSED_QUOTE: ("该行有一个没有配对的英文引号（\"），为免吞掉后面的行，单独隔离该行",
+                            "an unclosed quote (\") on this line; the line is set aside so that it does not swallow "
+                            "the following records", "引号未配对"),
+    Reason.TRUNCATED_RECORD: ("文件的最后一条记录不完整（文件被截断）", "the last record of the file is cut off",
+                              "记录被截断"),
+    Reason.BAD_ENCODING: ("该行有无法识别的字节（乱码）", "the record holds undecodable bytes", "乱码"),
+    Reason.TOTALS_ROW: ("合计（汇总）行，不是一条记录", "a totals row, not a record", "合计行"),
+    Reason.MANGLED_ID: ("编号被 Excel 改写（科学计数法或小数），无法还原；请把该列设为文本后重新导出",
+                        "an id mangled by Excel (scientific notation or a decimal) that cannot be restored; set "
+                        "the column to text and export again", "编号被Excel改写"),
 }
+#: code → (Chinese, English) wording of each quarantine reason (from :class:`Reason`).
+REASONS = {r.value: (r.zh, r.en) for r in Reason}
 
 
 def reason_text(codes: pd.Series, lang: str | None = None) -> pd.Series:

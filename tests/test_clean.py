@@ -47,11 +47,15 @@ def test_mask_pii_masks_with_a_hint(text, expected):
     assert mask_pii(pd.Series([text])).iloc[0] == expected
 
 
-def test_mask_pii_ids_need_a_valid_check_digit():
-    out = mask_pii(pd.Series([f"身份证号{VALID_ID}", f"订单号{INVALID_ID}", "旧身份证341502850612123"]))
+def test_mask_pii_ids_need_a_valid_check_digit_or_a_birth_date():
+    mistyped = VALID_ID[:17] + ("1" if VALID_ID[17] != "1" else "2")  # a wrong check digit: still a citizen's
+    order = "202512010000123457"  # no birth date in it, no valid check digit: an order number
+    out = mask_pii(pd.Series([f"身份证号{VALID_ID}", f"身份证号{mistyped}", f"订单号{order}",
+                              "旧身份证341502850612123"]))
     assert out.iloc[0] == f"身份证号3415**********{VALID_ID[-4:]}"
-    assert out.iloc[1] == f"订单号{INVALID_ID}"  # an 18-digit number that is no ID stays
-    assert out.iloc[2] == "旧身份证3415********123"
+    assert out.iloc[1] == f"身份证号3415**********{mistyped[-4:]}"
+    assert out.iloc[2] == f"订单号{order}"  # an 18-digit number that is no ID stays
+    assert out.iloc[3] == "旧身份证3415********123"
 
 
 def test_mask_pii_leaves_ordinary_numbers_and_na():

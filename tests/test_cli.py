@@ -43,3 +43,69 @@ def test_unknown_command_is_named_in_chinese(capsys):
     with pytest.raises(SystemExit):
         cli.main(["scor"])
     assert "参数 COMMAND 的值 'scor' 无效" in capsys.readouterr().err
+
+
+# --- errors an analyst can fix: one message, exit 2; Ctrl-C: one line, exit 130 -------------------
+def test_a_missing_data_folder_is_one_chinese_line_and_exit_2(tmp_path, capsys):
+    for command in (["check"], ["score", "--year", "2025", "--out", str(tmp_path / "o")],
+                    ["run", "--year", "2025", "--out", str(tmp_path / "o")]):
+        code = cli.main([*command, "--data", str(tmp_path / "nope")])
+        err = capsys.readouterr().err
+        assert code == (1 if command == ["check"] else 2), command
+        assert "Traceback" not in err
+
+
+def test_an_unwritable_output_folder_is_a_chinese_message_and_exit_2(tmp_path, capsys):
+    from liuan_eval.datasets import generate_sample
+
+    data = tmp_path / "d"
+    generate_sample(2025, seed=2, out=data, scale=0.03)
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    for command in (["run", "--no-notebook", "--quiet"], ["score"]):
+        code = cli.main([*command, "--data", str(data), "--year", "2025", "--out", str(blocker / "2025")])
+        err = capsys.readouterr().err
+        assert code == 2, command
+        assert "无法写入" in err and "Traceback" not in err
+    assert cli.main(["ingest", "messages", str(data / "messages.csv"), "--out", str(blocker / "m.csv")]) == 2
+    assert "无法写入" in capsys.readouterr().err
+
+
+def test_a_broken_preset_stops_run_before_any_work(tmp_path, capsys):
+    bad = tmp_path / "broken.toml"
+    bad.write_text('[preset]\nname = "x"\n[[grades]]\nname = "合格"\nmin = 0\n[criteria.C15]\nname = "僵尸"\n',
+                   encoding="utf-8")
+    code = cli.main(["run", "--data", str(tmp_path), "--year", "2025", "--out", str(tmp_path / "o"),
+                     "--criteria", str(bad), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and "C15" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_run_keeps_the_previous_output_and_exits_130(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from liuan_eval.datasets import generate_sample
+
+    data, out = tmp_path / "d", tmp_path / "reports" / "2025"
+    generate_sample(2025, seed=2, out=data, scale=0.05)
+    out.mkdir(parents=True)
+    (out / "unit_scores.csv").write_text("previous complete run\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "liuan_eval", "run", "--data", str(data), "--year", "2025",
+                             "--out", str(out), "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and not any(p.name.startswith(".2025.partial") for p in out.parent.iterdir()):
+        time.sleep(0.1)
+    time.sleep(1.5)  # inside the assessment
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "中断" in err
+    assert [p.name for p in out.iterdir()] == ["unit_scores.csv"]
+    assert (out / "unit_scores.csv").read_text(encoding="utf-8") == "previous complete run\n"
+    assert sorted(p.name for p in out.parent.iterdir()) == ["2025"]

@@ -2,6 +2,7 @@
 where the truth file says they are."""
 from __future__ import annotations
 
+import csv
 import json
 import re
 
@@ -113,15 +114,22 @@ def test_truth_lines_point_at_the_planted_bad_rows(sample):
     truth = json.loads((out / "truth.json").read_text(encoding="utf-8"))
     q = truth["dirty_rows"]["quarantine"]
     assert {r["reason"] for r in q} >= {"bad_datetime", "missing_value", "bad_number", "bad_choice", "duplicate_key"}
-    raw = {
-        "posts_weibo.csv": pd.read_csv(out / "posts_weibo.csv", encoding="gb18030", dtype=str, keep_default_na=False),
-        "posts_wechat.csv": pd.read_csv(out / "posts_wechat.csv", dtype=str, keep_default_na=False),
-        "messages.csv": pd.read_csv(out / "messages.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False),
-    }
+    encodings = {"posts_weibo.csv": "gb18030", "posts_wechat.csv": "utf-8", "messages.csv": "utf-8-sig"}
+    raw = {f: pd.read_csv(out / f, encoding=e, dtype=str, keep_default_na=False) for f, e in encodings.items()}
+    # a CSV record's line is the physical line where it starts (cells hold line breaks)
+    record_at = {}
+    for f, e in encodings.items():
+        with open(out / f, encoding=e, newline="") as fh:
+            reader, starts, prev = csv.reader(fh), {}, 1
+            next(reader)
+            for i, _ in enumerate(reader):
+                starts[prev + 1] = i
+                prev = reader.line_num
+        record_at[f] = starts
     for r in q:
         if r["file"] not in raw:
             continue
-        row = raw[r["file"]].iloc[r["line"] - 2]
+        row = raw[r["file"]].iloc[record_at[r["file"]][r["line"]]]
         if r["reason"] == "bad_datetime":
             when = row.get("发布时间", row.get("留言时间"))
             assert pd.to_datetime(when, errors="coerce", format="mixed") is pd.NaT or not re.match(r"^\d{4}", when)

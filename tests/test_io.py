@@ -166,29 +166,29 @@ def test_counts():
 # --- dirty rows, line numbers and the row accounting ---------------------------------------------
 def test_every_dirty_row_kind_with_spreadsheet_lines(tmp_path):
     rows = [
-        'Ab1,六安发布,微博,"第一条\n跨两行",2025-03-01 09:30,3',    # 2 (spans two physical lines)
-        'Ab2,六安发布,微博,第二条,2025-03-01 10:30,很多',            # 3 bad_number
-        'Ab3,六安发布,抖音,第三条,2025-03-01 11:30,1',               # 4 bad_choice
-        ',六安发布,微博,没有ID,2025-03-01 12:30,1',                  # 5 missing_value
-        'Ab5,六安发布,微博,第五条,昨天,1',                            # 6 bad_datetime
-        'Ab1,六安发布,微博,第一条（更正）,2025-03-01 09:30,3',        # 7 duplicate_key
-        'Ab2,六安发布,微博,第二条,2025-03-01 10:30,很多',            # 8 same bad row again: quarantined too
-        'Ab6,六安发布,微博,第六条,2025-03-01 13:30,0',               # 9 clean
-        'Ab6,六安发布,微博,第六条,2025-03-01 13:30,0',               # 10 exact duplicate
-        'Ab7,六安发布,微博,第七条,2025-03-01 14:30,1,多出来的一列',   # 11 bad_row
-        'Ab8,六安发布,微博,,2025-03-01 15:30,0',                     # 12 image-only post: clean
+        'Ab1,六安发布,微博,"第一条\n跨两行",2025-03-01 09:30,3',    # 2-3 (spans two physical lines)
+        'Ab2,六安发布,微博,第二条,2025-03-01 10:30,很多',            # 4 bad_number
+        'Ab3,六安发布,抖音,第三条,2025-03-01 11:30,1',               # 5 bad_choice
+        ',六安发布,微博,没有ID,2025-03-01 12:30,1',                  # 6 missing_value
+        'Ab5,六安发布,微博,第五条,昨天,1',                            # 7 bad_datetime
+        'Ab1,六安发布,微博,第一条（更正）,2025-03-01 09:30,3',        # 8 duplicate_key
+        'Ab2,六安发布,微博,第二条,2025-03-01 10:30,很多',            # 9 same bad row again: quarantined too
+        'Ab6,六安发布,微博,第六条,2025-03-01 13:30,0',               # 10 clean
+        'Ab6,六安发布,微博,第六条,2025-03-01 13:30,0',               # 11 exact duplicate
+        'Ab7,六安发布,微博,第七条,2025-03-01 14:30,1,多出来的一列',   # 12 long_row
+        'Ab8,六安发布,微博,,2025-03-01 15:30,0',                     # 13 image-only post: clean
     ]
     f = write(tmp_path / "posts.csv", "微博ID,账号名称,平台,微博内容,发布时间,转发数\n" + "\n".join(rows) + "\n")
     t = read_table("posts", f)
     q = t.quarantine
     assert list(q.columns) == QUARANTINE_COLUMNS
     got = q[["line", "column", "reason"]].values.tolist()
-    assert got == [[3, "repost_count", "bad_number"], [4, "platform", "bad_choice"],
-                   [5, "post_id", "missing_value"], [6, "published_at", "bad_datetime"],
-                   [7, "post_id", "duplicate_key"], [8, "repost_count", "bad_number"],
-                   [11, "", "bad_row"]]
+    assert got == [[4, "repost_count", "bad_number"], [5, "platform", "bad_choice"],
+                   [6, "post_id", "missing_value"], [7, "published_at", "bad_datetime"],
+                   [8, "post_id", "duplicate_key"], [9, "repost_count", "bad_number"],
+                   [12, "", "long_row"]]
     assert q.loc[q["reason"] == "bad_number", "value"].iloc[0] == "很多"
-    assert "多出来的一列" in q.loc[q["reason"] == "bad_row", "value"].iloc[0]
+    assert "多出来的一列" in q.loc[q["reason"] == "long_row", "value"].iloc[0]
     assert t.data["post_id"].tolist() == ["Ab1", "Ab6", "Ab8"]
     assert t.data["text"].iloc[0] == "第一条\n跨两行"
     assert pd.isna(t.data["text"].iloc[2])
@@ -248,10 +248,18 @@ def test_missing_required_columns_is_one_error_listing_all(tmp_path):
     assert "发布账号" in str(e)
 
 
-@pytest.mark.parametrize("content", [b"", b"   \n", b"\xff\xfe\x00\xd8\x00"])
-def test_unusable_files_raise_input_error(tmp_path, content):
+@pytest.mark.parametrize("content", [b"", b"   \n"])
+def test_an_empty_file_is_an_empty_table_with_a_note(tmp_path, content):
     f = tmp_path / "posts.csv"
     f.write_bytes(content)
+    t = read_table("posts", f, platform="weibo", account="x")
+    assert t.data.empty and t.report["rows_read"].tolist() == [0]
+    assert [n["code"] for n in t.notes] == ["empty_file"]
+
+
+def test_a_file_without_a_usable_header_raises_input_error(tmp_path):
+    f = tmp_path / "posts.csv"
+    f.write_bytes(b"\xff\xfe\x00\xd8\x00")
     with pytest.raises(InputError):
         read_table("posts", f, platform="weibo", account="x")
 
@@ -268,7 +276,10 @@ def test_unclosed_quote_is_accounted_for(tmp_path):
               '3,2025-01-02 12:00,丙\n')
     t = read_table("messages", f)
     assert identity_holds(t.report)
-    assert t.data["message_id"].iloc[0] == "1"
+    # the stray quote costs its own line only: the next record is read, on its own line number
+    assert t.data["message_id"].tolist() == ["1", "3"]
+    assert t.quarantine[["line", "reason"]].values.tolist() == [[3, "unclosed_quote"]]
+    assert t.provenance["line"].tolist() == [2, 4]
 
 
 # --- registry, folders, PII -------------------------------------------------------------------------

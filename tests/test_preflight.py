@@ -275,10 +275,87 @@ def test_each_file_is_read_once_and_the_load_matches(tmp_path, monkeypatch):
     folder = tmp_path / "sample"
     generate_sample(year=2025, seed=3, out=folder, scale=0.05)
     expected = io.load(folder, year=2025)
+    import liuan_eval.raw as raw
+
     reads: list[Path] = []
-    real = io._read_raw
-    monkeypatch.setattr(io, "_read_raw", lambda path: reads.append(Path(path)) or real(path))
+    real = raw.read_raw
+
+    def counting(path, table):
+        reads.append(Path(path))
+        return real(path, table)
+
+    monkeypatch.setattr(raw, "read_raw", counting)  # what the check calls
+    monkeypatch.setattr(io, "read_raw", counting)  # what the load would call
     result = preflight_check(folder, year=2025)
     assert sorted(reads) == sorted(set(reads)) and len(reads) >= 6
     for table in ("accounts", "posts", "messages"):
         pd.testing.assert_frame_equal(getattr(result.dataset, table), getattr(expected, table))
+
+
+# --- real exports: the check never crashes on what it checks, and names what it saw ------------------
+def test_many_problems_of_one_kind_without_a_column_are_capped_not_a_crash(tmp_path):
+    """21 registered accounts without posts once crashed the summary (KeyError in the grouping)."""
+    rows = [f"金安区,县区,微博,{3000 + i},账号{i},2016-10-08" for i in range(25)]
+    accounts = ACCOUNTS + "\n".join(rows) + "\n"
+    folder = _write(tmp_path / "many", accounts__csv=accounts, posts__csv=_posts())
+    r = preflight_check(folder, year=2025)
+    text = r.to_text()
+    assert (r.problems["code"] == "silent_account").sum() == 26
+    assert "同类问题另有 6 条" in text
+    assert cli.main(["check", "--data", str(folder), "--year", "2025"]) == 0
+
+
+def test_an_empty_incidents_file_warns_like_a_missing_one(tmp_path):
+    for content in ("", "事件编号,涉事单位,事件类型,开始时间\n"):
+        folder = _write(tmp_path / f"e{len(content)}", accounts__csv=ACCOUNTS, posts__csv=_posts(),
+                        incidents__csv=content)
+        r = preflight_check(folder, year=2025)
+        assert r.ok, r.problems[r.problems["severity"] == "blocking"]
+        inc = r.problems[r.problems["table"] == "incidents"]
+        assert (inc["severity"] == "warning").any() and not (inc["severity"] == "blocking").any()
+
+
+def test_ids_that_excel_mangled_are_restored_and_named_the_same_way_as_scoring_sees_them(tmp_path):
+    from liuan_eval.scoring import score
+
+    accounts = ACCOUNTS.replace("1001", "3456789012345678") + "金安区,县区,客户端,0012345,金安区人民政府,2016-10-08\n"
+    posts = _posts().replace("1001,", "3.45679E+15,") + "12345,客户端,a1,2025-03-03 08:00,客户端信息\n"
+    folder = _write(tmp_path / "ids", accounts__csv=accounts, posts__csv=posts)
+    r = preflight_check(folder, year=2025)
+    restored = r.problems[r.problems["code"] == "ids_restored"]
+    assert len(restored) == 2 and set(restored["row"].astype(int)) == {2, 26}
+    assert "3.45679E+15" in " ".join(restored["message"])
+    assert not (r.problems["code"] == "unregistered_account").any()
+    a = score(r.dataset, year=2025)
+    assert not (a.findings["criterion"] == "C02").any() or not a.findings.loc[
+        a.findings["criterion"] == "C02", "explanation"].str.contains("不在账号登记表").any()
+
+
+def test_ids_that_cannot_be_restored_are_named_with_their_lines(tmp_path):
+    posts = _posts().replace("1001,微博,w3,", "9.87654E+15,微博,w3,")
+    folder = _write(tmp_path / "ids2", accounts__csv=ACCOUNTS, posts__csv=posts)
+    r = preflight_check(folder, year=2025)
+    bad = r.problems[r.problems["code"] == "mangled_id"]
+    assert bad[["file", "row", "column"]].values.tolist() == [["posts.csv", 6, "账号ID"]]
+
+
+def test_workbook_sheets_and_title_rows_are_named_in_the_check(tmp_path):
+    import openpyxl
+
+    folder = _write(tmp_path / "wb", accounts__csv=ACCOUNTS)
+    wb = openpyxl.Workbook()
+    lines = _posts().splitlines()
+    for title, rows in (("1-6月", lines[1:13]), ("7-12月", lines[13:])):
+        ws = wb.create_sheet(title)
+        ws.append(["2025年政务新媒体发布统计表"])
+        ws.append(lines[0].split(","))
+        for row in rows:
+            ws.append(row.split(","))
+    wb.remove(wb.worksheets[0])
+    wb.save(folder / "posts.xlsx")
+    r = preflight_check(folder, year=2025)
+    assert r.ok
+    notes = r.problems[r.problems["code"] == "title_rows"]
+    assert set(notes["file"]) == {"posts.xlsx[1-6月]", "posts.xlsx[7-12月]"}
+    assert set(r.files["file"]) >= {"posts.xlsx[1-6月]", "posts.xlsx[7-12月]"}
+    assert len(r.dataset.posts) == 24

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import openpyxl
 import pandas as pd
 
+from liuan_eval.output import mask_frame
 from liuan_eval.report.excel import write_workbook
-from liuan_eval.report.safety import ID_RE, MOBILE_RE, mask_frame
+
+MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
 
 
 def frame():

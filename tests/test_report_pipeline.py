@@ -12,8 +12,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from liuan_eval.output import ID_RE, MOBILE_RE
 from liuan_eval.report import pipeline
-from liuan_eval.report.safety import ID_RE, MOBILE_RE
 from liuan_eval.report.sections import SECTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,14 +144,18 @@ def test_no_pii_and_no_formula_in_any_output(report_dir, sample):
     assert any(isinstance(c.value, str) and c.value.startswith("=HYPERLINK") for c in cells)
 
 
-def test_second_run_and_notebook_give_identical_tables(report_dir, sample, tmp_path):
-    """The CLI's in-process tables, rewritten by the executed notebook, equal a fresh run's."""
-    again = pipeline.run_assessment(sample, YEAR, tmp_path, notebook=False, progress=False)
-    csvs = sorted(p.name for p in report_dir.glob("*.csv"))
-    assert csvs == sorted(p.name for p in tmp_path.glob("*.csv"))
-    for name in csvs:
-        assert (report_dir / name).read_bytes() == (tmp_path / name).read_bytes(), name
-    assert (report_dir / "annual_report.xlsx").read_bytes() == again.files["xlsx"].read_bytes()
+def test_a_second_run_gives_byte_identical_files_html_and_notebook_included(report_dir, sample, tmp_path):
+    """Every file of a fresh run — tables, workbook, executed notebook, HTML — equals the first run's."""
+    again = tmp_path / "again"
+    pipeline.run_assessment(sample, YEAR, again, progress=False)
+    files = sorted(str(p.relative_to(report_dir)) for p in report_dir.rglob("*") if p.is_file())
+    assert files == sorted(str(p.relative_to(again)) for p in again.rglob("*") if p.is_file())
+    assert {"annual_report.html", "01-annual-report.ipynb", "annual_report.xlsx"} <= set(files)
+    for name in files:
+        assert (report_dir / name).read_bytes() == (again / name).read_bytes(), name
+    # into the same folder again: the previous output is replaced whole, nothing left beside it
+    pipeline.run_assessment(sample, YEAR, again, notebook=False, progress=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["again"]
 
 
 def test_executed_notebook_parameters_and_no_errors(report_dir):
@@ -179,7 +183,7 @@ def test_cli_run_and_clear_error(sample, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "annual_report.xlsx" in out and "年度考核完成" in out
     assert main(["run", "--data", str(tmp_path / "nope"), "--year", str(YEAR), "--out", str(tmp_path / "o2")]) == 2
-    assert "数据文件夹不存在" in capsys.readouterr().err
+    assert "找不到数据文件夹" in capsys.readouterr().err
 
 
 def test_triage_notebook_runs(sample, tmp_path):
@@ -238,7 +242,7 @@ def test_blocking_problems_stop_the_run_with_the_check_list(tmp_path, capsys):
 
     (tmp_path / "empty").mkdir()
     assert main(["run", "--data", str(tmp_path / "empty"), "--year", str(YEAR), "--out", str(tmp_path / "o"),
-                 "--quiet"]) == 1
+                 "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "阻断" in err and "账号登记表" in err
     assert not (tmp_path / "o" / "annual_report.xlsx").exists()
@@ -272,8 +276,15 @@ def test_a_relative_preset_path_reaches_the_notebook_resolved(tmp_path, monkeypa
     preset = Path(crit.__file__).with_name("liuan_2016.toml")
     local = tmp_path / "my_preset.toml"
     local.write_bytes(preset.read_bytes())
+    import nbformat
+
     seen = {}
-    monkeypatch.setattr(pm, "execute_notebook", lambda *a, **k: seen.update(k["parameters"]))
+
+    def fake(src, target, **k):
+        seen.update(k["parameters"])
+        nbformat.write(nbformat.v4.new_notebook(), target)
+
+    monkeypatch.setattr(pm, "execute_notebook", fake)
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "out"
     out.mkdir()

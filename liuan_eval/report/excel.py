@@ -4,7 +4,7 @@ One sheet per table, Chinese headers in bold on a frozen first row, column width
 the content, numbers stored as numbers and dates as dates. Text that Excel would take for
 a formula (beginning with ``=``, ``+``, ``-`` or ``@``) is stored as text with Excel's
 quote prefix, so no formula from the data can run. Every text cell goes through
-:func:`liuan_eval.report.safety.mask_text`. The file is deterministic: fixed document
+:func:`liuan_eval.output.mask_frame` (the one masking function) first. The file is deterministic: fixed document
 properties and fixed timestamps inside the zip, so writing the same tables twice gives
 byte-identical files.
 
@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import unicodedata
 import zipfile
@@ -32,7 +33,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from liuan_eval.report.safety import FORMULA_PREFIXES, mask_text
+from liuan_eval.output import FORMULA_PREFIXES, mask_frame, write_bytes
 
 #: Document timestamps written into every workbook (keeps the file reproducible).
 FIXED_TIME = dt.datetime(2000, 1, 1)
@@ -77,10 +78,14 @@ def _cell_values(series: pd.Series) -> tuple[list, str | None]:
         elif isinstance(v, pd.Timestamp):
             out.append(v.tz_localize(None).to_pydatetime() if v.tzinfo else v.to_pydatetime())
         elif isinstance(v, list | tuple | set | np.ndarray):
-            out.append(mask_text(";".join(map(str, v))))
+            out.append(";".join(map(str, v)))
         else:
-            out.append(mask_text(str(v)))
+            out.append(str(v))
     return out, None
+
+
+def _joined(v):
+    return ";".join(map(str, v)) if isinstance(v, list | tuple | set | np.ndarray) else v
 
 
 def sheet_title(name: str) -> str:
@@ -110,13 +115,15 @@ def write_workbook(path: str | Path, sheets: dict[str, pd.DataFrame]) -> Path:
     pathlib.Path
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook()
     wb.remove(wb.active)
     for title, frame in sheets.items():
         ws = wb.create_sheet(sheet_title(title))
         frame = frame.reset_index(drop=True)
-        headers = [mask_text(str(c)) for c in frame.columns]
+        for i in [i for i in range(frame.shape[1]) if frame.iloc[:, i].dtype == object]:
+            frame.isetitem(i, frame.iloc[:, i].map(_joined))  # lists of ids as one text, then masked
+        frame = mask_frame(frame)
+        headers = [str(c) for c in frame.columns]
         widths = [_display_width(h) for h in headers]
         for j, h in enumerate(headers, start=1):
             cell = ws.cell(row=1, column=j, value=h)
@@ -155,17 +162,18 @@ def write_workbook(path: str | Path, sheets: dict[str, pd.DataFrame]) -> Path:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{max(len(frame) + 1, 1)}"
     wb.properties.creator = "liuan_eval"
     wb.properties.created = FIXED_TIME
-    wb.save(path)
-    _freeze_zip(path)
-    return path
+    buf = io.BytesIO()
+    wb.save(buf)
+    return write_bytes(_freeze_zip(buf.getvalue()), path)
 
 
-def _freeze_zip(path: Path) -> None:
-    """Rewrite the saved workbook with a fixed modification time and fixed zip entry dates."""
+def _freeze_zip(data: bytes) -> bytes:
+    """The saved workbook with a fixed modification time and fixed zip entry dates."""
     stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
-    with zipfile.ZipFile(path) as zin:
+    with zipfile.ZipFile(io.BytesIO(data)) as zin:
         entries = [(info, zin.read(info.filename)) for info in zin.infolist()]
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zout:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zout:
         for info, data in entries:
             if info.filename == "docProps/core.xml":
                 data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
@@ -174,3 +182,4 @@ def _freeze_zip(path: Path) -> None:
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = info.external_attr
             zout.writestr(zi, data)
+    return out.getvalue()

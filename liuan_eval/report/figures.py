@@ -29,6 +29,7 @@ from matplotlib.ticker import MaxNLocator
 from liuan_eval.report.fonts import setup_fonts
 from liuan_eval.report.tables import GRADE_ORDER, PLATFORMS, _local
 from liuan_eval.schemas import PLATFORM_LABELS, TIMEZONE, UNIT_TYPE_LABELS
+from liuan_eval.validation import Reason
 
 setup_fonts()
 
@@ -552,7 +553,5 @@ def quarantine_figure(summary: pd.DataFrame) -> Figure:
     return fig
 
 
-#: Short Chinese names of the loaders' quarantine reason codes, for chart labels (the full wording: validation.REASONS).
-REASON_LABELS = {"missing_value": "必填项缺失", "bad_datetime": "日期时间无法识别", "bad_number": "数字无法识别",
-                 "bad_choice": "取值不在可选范围", "duplicate_key": "编号重复", "bad_row": "行格式错误",
-                 "unknown_unit": "单位不在登记表", "unknown_account": "账号不在登记表"}
+#: Short Chinese names of the quarantine reasons, for chart labels (from validation.Reason).
+REASON_LABELS = {r.value: r.short for r in Reason}

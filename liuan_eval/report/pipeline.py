@@ -23,8 +23,8 @@ import pandas as pd
 
 from liuan_eval.errors import UserError
 from liuan_eval.i18n import tr
+from liuan_eval.output import mask_frame
 from liuan_eval.report import tables as T
-from liuan_eval.report.safety import mask_frame
 
 #: File name of the report notebook (the template and its executed copy in the output folder).
 EXECUTED_NOTEBOOK = "01-annual-report.ipynb"
@@ -337,16 +337,11 @@ def key_figures(report: AnnualReport, reply: pd.DataFrame | None = None) -> pd.D
 
 
 def write_csvs(tables: dict[str, pd.DataFrame], out: Path) -> dict[str, Path]:
-    """Write each table as ``<name>.csv`` (UTF-8 with BOM, so Excel shows the Chinese)."""
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    for name, frame in tables.items():
-        p = out / f"{name}.csv"
-        # 10 significant digits: reproducible, and no float prints a digit run that looks
-        # like a phone or ID number (0.004881109080079308 would)
-        frame.to_csv(p, index=False, encoding="utf-8-sig", lineterminator="\n", float_format="%.10g")
-        paths[name] = p
-    return paths
+    """Write each table as ``<name>.csv`` through :func:`liuan_eval.output.write_csv`
+    (UTF-8 with BOM so Excel shows the Chinese; masked; formula-safe; atomic)."""
+    from liuan_eval.output import write_csv
+
+    return {name: write_csv(frame, Path(out) / f"{name}.csv") for name, frame in tables.items()}
 
 
 def workbook_sheets(report: AnnualReport, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -389,7 +384,11 @@ def _with_reason_text(quarantine: pd.DataFrame) -> pd.DataFrame:
 # ---- the notebook ----------------------------------------------------------------------------
 def execute_notebook(data_dir: Path, year: int, criteria: str, out: Path, *, progress: bool = True,
                      notebook: Path = NOTEBOOK) -> Path:
-    """Execute the report notebook with papermill into ``out``; return the executed notebook."""
+    """Execute the report notebook with papermill into ``out``; return the executed notebook.
+
+    The kernel runs in ``out`` and is given ``output_dir="."``, so the executed notebook
+    names no temporary folder; afterwards it is made repeatable (:func:`normalise_notebook`).
+    """
     import papermill as pm
 
     if not notebook.is_file():
@@ -403,21 +402,54 @@ def execute_notebook(data_dir: Path, year: int, criteria: str, out: Path, *, pro
         pm.execute_notebook(
             str(notebook), str(target),
             parameters={"year": int(year), "data_dir": str(Path(data_dir).resolve()), "criteria": str(criteria),
-                        "output_dir": str(out.resolve())},
+                        "output_dir": "."},
             kernel_name="python3", log_output=False, cwd=str(out),
             progress_bar={"desc": tr("运行笔记本", "Executing"), "unit": tr("单元格", "cell")} if progress else False,
             report_mode=False,
             # the kernel's own start-up log (e.g. "running over TCP") is noise in an analyst's terminal
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
-    return target
+    return normalise_notebook(target)
+
+
+def normalise_notebook(path: Path) -> Path:
+    """Make an executed notebook repeatable and safe, in place.
+
+    Fixed cell ids (``cell-00``, …, the injected parameters cell included), no execution
+    timestamps or durations (papermill's and the kernel's), execution counts in order,
+    the terminal's stderr (warnings, progress bars) removed, every text masked.
+    """
+    import nbformat
+
+    from liuan_eval.output import mask_notebook, write_text
+
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata.pop("papermill", None)
+    count = 0
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:02d}"
+        for key in ("papermill", "execution"):
+            cell.metadata.pop(key, None)
+        if cell.get("cell_type") == "code":
+            count += 1
+            cell["execution_count"] = count
+            outs = [o for o in cell.get("outputs", [])
+                    if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            for o in outs:
+                if "execution_count" in o:
+                    o["execution_count"] = count
+            cell["outputs"] = outs
+    mask_notebook(nb)
+    write_text(nbformat.writes(nb), path, mask=False)
+    return path
 
 
 def export_html(executed: Path, html: Path) -> Path:
-    """Export the executed notebook to HTML without code cells or prompts."""
+    """Export the executed notebook to HTML without code cells or prompts (masked, atomic)."""
     import nbformat
     from nbconvert import HTMLExporter
 
+    from liuan_eval.output import write_text
     from liuan_eval.report.fonts import font_face_css
 
     nb = nbformat.read(executed, as_version=4)
@@ -431,8 +463,7 @@ def export_html(executed: Path, html: Path) -> Path:
     title = html_escape(nb.metadata.get("title", REPORT_TITLE))
     visible = re.sub(r"data:[a-z/+]+;base64,[A-Za-z0-9+/=]+", "", body) + title
     body = HTML_PAGE.format(title=title, body=body, font_face=font_face_css(visible))
-    html.write_text(body, encoding="utf-8")
-    return html
+    return write_text(body, html)
 
 
 def write_outputs(report: AnnualReport, out) -> dict[str, Path]:
@@ -459,7 +490,7 @@ def write_clean_tables(dataset, out: Path) -> dict[str, Path]:
     These are the tables every figure of the report was computed from, for an analyst who
     wants to check a number in a spreadsheet; masked once more like every other output.
     """
-    tables = {name: mask_frame(frame) for name, frame in dataset.tables().items() if frame is not None}
+    tables = {name: frame for name, frame in dataset.tables().items() if frame is not None}
     return {f"clean_{name}": path for name, path in write_csvs(tables, out).items()}
 
 
@@ -519,30 +550,40 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
     -------
     RunResult
     """
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    report = assess(data_dir, year, criteria, progress=progress)
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
+    from liuan_eval.criteria import load_criteria
+    from liuan_eval.output import OutputFolder
 
-        bar = tqdm(total=3 if notebook else 1, file=sys.stderr, unit=tr("步", "step"), leave=True)
-    try:
-        _step(bar, tr("写出表格和Excel工作簿", "writing tables and workbook"))
-        files = write_outputs(report, out)
-        _advance(bar)
-        if notebook:
-            _step(bar, tr("执行报告笔记本", "executing the report notebook"))
-            executed = execute_notebook(Path(data_dir), year, criteria, out, progress=progress)
-            files["notebook"] = executed
+    out = Path(out)
+    load_criteria(criteria)  # a broken preset is refused before any long work
+    if not Path(data_dir).is_dir():
+        from liuan_eval.errors import DataFolderError
+
+        raise DataFolderError(data_dir)
+    # everything is written into a temporary folder beside `out` (made first: an unwritable place
+    # is refused at once) and swapped in at the end: an interrupted run leaves the previous output
+    with OutputFolder(out) as tmp:
+        report = assess(data_dir, year, criteria, progress=progress)
+        bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=3 if notebook else 1, file=sys.stderr, unit=tr("步", "step"), leave=True)
+        try:
+            _step(bar, tr("写出表格和Excel工作簿", "writing tables and workbook"))
+            written = write_outputs(report, tmp)
             _advance(bar)
-            _step(bar, tr("导出HTML报告", "exporting the HTML report"))
-            files["html"] = export_html(executed, out / HTML_NAME)
-            _advance(bar)
-        _step(bar, tr("报告完成", "report done"))
-    finally:
-        if bar is not None:
-            bar.close()
+            if notebook:
+                _step(bar, tr("执行报告笔记本", "executing the report notebook"))
+                written["notebook"] = execute_notebook(Path(data_dir), year, criteria, tmp, progress=progress)
+                _advance(bar)
+                _step(bar, tr("导出HTML报告", "exporting the HTML report"))
+                written["html"] = export_html(written["notebook"], tmp / HTML_NAME)
+                _advance(bar)
+            _step(bar, tr("报告完成", "report done"))
+        finally:
+            if bar is not None:
+                bar.close()
+    files = {k: out / Path(p).relative_to(tmp) for k, p in written.items()}
     return RunResult(out=out, files=files, report=report)
 
 
@@ -562,26 +603,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``liuan-eval run``; print where everything went."""
-    from liuan_eval.io import InputError
-
-    data = Path(args.data)
-    if not data.is_dir():
-        print(tr(f"错误：数据文件夹不存在：{data}", f"error: data folder not found: {data}"), file=sys.stderr)
-        return 2
-    try:
-        res = run_assessment(data, args.year, args.out, args.criteria, notebook=not args.no_notebook,
-                             progress=not args.quiet)
-    except BlockingProblems as exc:
-        print(tr("错误：数据有阻断性问题，无法进行考核，请先修正：", "error: blocking data problems, fix them first:"),
-              file=sys.stderr)
-        print(str(exc), file=sys.stderr)
-        return 1
-    except InputError as exc:
-        print(tr(f"错误：数据无法读取：{exc}", f"error: data cannot be read: {exc}"), file=sys.stderr)
-        return 1
-    except FileNotFoundError as exc:
-        print(tr(f"错误：{exc}", f"error: {exc}"), file=sys.stderr)
-        return 1
+    res = run_assessment(Path(args.data), args.year, args.out, args.criteria, notebook=not args.no_notebook,
+                         progress=not args.quiet)
     print(summary(res))
     return 0
 

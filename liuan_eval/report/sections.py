@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from liuan_eval.output import mask_frame, mask_text
 from liuan_eval.report import figures as F
 from liuan_eval.report import tables as T
-from liuan_eval.report.safety import mask_frame, mask_text
 from liuan_eval.schemas import TABLE_LABELS
 
 #: Section ids in report order and their Chinese headings.

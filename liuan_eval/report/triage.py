@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from liuan_eval.report.safety import mask_frame
+from liuan_eval.output import mask_frame
 
 ALL = "（全部）"
 RISK_CHOICES = {"high": "高", "medium": "中", "low": "低", "none": "无"}

@@ -71,20 +71,20 @@ class Assessment:
 
     def write(self, out: str | Path, quarantine: pd.DataFrame | None = None) -> dict[str, Path]:
         """Write ``unit_scores.csv``, ``account_scores.csv``, ``findings.csv`` (and
-        ``quarantine.csv`` when given) in UTF-8 with BOM, so that Excel shows the Chinese."""
+        ``quarantine.csv`` when given) in UTF-8 with BOM, so that Excel shows the Chinese.
+
+        Through :mod:`liuan_eval.output`: masked, formula-safe, each file written atomically
+        (other files in ``out`` are left alone).
+        """
+        from liuan_eval.output import write_csv
+
         out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
         files = {"unit_scores": self.unit_scores, "account_scores": self.account_scores,
                  "findings": self.findings, "rectification": self.rectification, "closure": self.closure,
                  "not_assessed": self.not_assessed}
         if quarantine is not None:
             files["quarantine"] = quarantine
-        paths = {}
-        for name, df in files.items():
-            p = out / f"{name}.csv"
-            df.to_csv(p, index=False, encoding="utf-8-sig")
-            paths[name] = p
-        return paths
+        return {name: write_csv(df, out / f"{name}.csv") for name, df in files.items()}
 
 
 def _run_indicator(fn, ctx: Context, crit) -> tuple[pd.DataFrame | None, str | None]:

@@ -231,19 +231,9 @@ def _describe(kind: str, info: dict, given: str | None) -> str:
               f"({info.get('trained_on')}; cached at {info.get('path')})")
 
 
-def _mask_text_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """Phone, ID, e-mail and plate numbers masked in every text column (as the cleaning step does)."""
-    from liuan_eval.clean import mask_pii
-
-    out = frame.copy()
-    for c in out.columns:
-        if pd.api.types.is_string_dtype(out[c]) or out[c].dtype == object:
-            out[c] = mask_pii(out[c])
-    return out
-
-
 def run_classify(args) -> int:
     """Classify the messages of a CSV and write them with the added columns."""
+    from liuan_eval.output import write_csv
     from liuan_eval.text.classify import classify_messages
     from liuan_eval.text.models import load_model, shipped_model
 
@@ -265,9 +255,8 @@ def run_classify(args) -> int:
         helpers = [c for c, src in (("text", args.text_col), ("title", args.title_col),
                                     ("reply_text", args.reply_col)) if src != c and c not in frame.columns]
         out = out.drop(columns=[c for c in helpers if c in out.columns])
-        out = _mask_text_columns(out)  # the file goes to other offices: no citizen's phone or ID number
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        out.to_csv(args.out, index=False, encoding="utf-8-sig")
+        # the file goes to other offices: masked and formula-safe like every output
+        write_csv(out, args.out)
     except (CommandError, ValueError, KeyError, OSError) as exc:
         return _fail(exc)
     empty = int((out["topic_source"] == "empty").sum())

@@ -1,0 +1,826 @@
+"""Reading an input file as an office exports it: records, the header, and what went wrong where.
+
+This is the first step of every command that reads data (``check``, ``ingest``, ``score``,
+``run``): :func:`read_raw` turns one file into one :class:`RawPart` per usable sheet —
+raw cells as text under the header as found, the line of every record as a text editor
+(or Excel) shows it, the records that could not be read with their reason, and notes on
+what the reader saw and assumed. :mod:`liuan_eval.io` maps the header to the canonical
+columns and converts the cells.
+
+What it copes with, each confined to the records it touches:
+
+* encodings: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK; a few
+  undecodable bytes quarantine only the records holding them (``bad_encoding``);
+* CSV faults: a record with more fields than the header (``long_row``) or fewer
+  (``short_row``), a stray quote that would swallow the following records
+  (``unclosed_quote``: that line is set aside and reading resumes on the next one), a
+  last record cut off in the middle (``truncated_record``);
+* headers: title rows above the header (``2025年政务微博发布统计表``), two-row headers with
+  merged group cells (``互动数据`` over ``转发``/``评论``/``点赞``), repeated header names
+  (an error naming both columns when they name a column of the table);
+* workbooks: every visible sheet is read (one part each); hidden sheets and sheets
+  without a recognisable header (an instructions sheet) are skipped, with a note.
+
+Line numbers: a CSV record's line is the physical line where it starts (header = line 1
+when there is no title row), so a record after a three-line cell has the number an
+editor shows; a workbook row's line is its Excel row number.
+
+Examples
+--------
+>>> import pathlib, tempfile
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "posts.csv"
+>>> _ = p.write_text("2025年政务微博发布统计表\\n账号ID,信息ID,发布时间,内容\\n1,a,2025-01-01,\\"多行\\n内容\\"\\n"
+...                  "1,b,2025-01-02,好,多余\\n1,c,2025-01-03,好\\n", encoding="utf-8")
+>>> part = read_raw(p, "posts")[0]
+>>> list(part.frame.columns), part.lines.tolist()
+(['账号ID', '信息ID', '发布时间', '内容'], [3, 6])
+>>> part.bad[["line", "reason"]].values.tolist()
+[[5, 'long_row']]
+>>> [n.code for n in part.notes]
+['title_rows']
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as _dt
+import io
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from liuan_eval.clean import PADDING, normalize_unicode_header
+from liuan_eval.errors import UserError
+from liuan_eval.i18n import tr
+from liuan_eval.schemas import TABLES
+from liuan_eval.validation import Reason
+
+#: File suffixes the readers accept.
+SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".parquet", ".pq")
+#: Rows searched for the header (title rows above it are skipped).
+HEADER_SEARCH_ROWS = 12
+#: The instructions sheet of the fill-in templates (:mod:`liuan_eval.templates`).
+GUIDE_SHEET = "填写说明"
+#: Sheets that explain a workbook rather than hold data: skipped without a note.
+INSTRUCTION_SHEETS = {GUIDE_SHEET, "说明", "使用说明", "readme", "instructions"}
+#: Characters of a quarantined record kept as its ``value``.
+MAX_VALUE_CHARS = 500
+
+
+@dataclass(frozen=True)
+class ReadNote:
+    """Something the reader saw and what it assumed (shown by the pre-flight check).
+
+    ``code`` is stable (``title_rows``, ``two_row_header``, ``hidden_sheet``, ``skipped_sheet``,
+    ``empty_file``, ``empty_sheet``, ``encoding_errors``, ``duplicate_header``, …); ``zh`` and
+    ``en`` are the sentence in each language; ``line`` and ``column`` locate it when they can.
+    """
+
+    code: str
+    zh: str
+    en: str
+    line: int | None = None
+    column: str | None = None
+    severity: str = "info"
+
+    def text(self) -> str:
+        """The sentence in the session's language."""
+        return tr(self.zh, self.en)
+
+
+@dataclass
+class RawPart:
+    """One sheet (or the whole of a CSV or Parquet file) as read, before header mapping.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+    sheet : str or None
+        The worksheet's name for a workbook, else ``None``.
+    frame : pandas.DataFrame
+        Raw cells as text (``str`` dtype; Parquet keeps its text form of typed values),
+        one column per header as written (repeated unknown names get ``.1``, ``.2``).
+    lines : numpy.ndarray
+        The line (CSV: physical line where the record starts; workbook: Excel row) of each
+        frame row.
+    bad : pandas.DataFrame
+        ``line, value, reason`` of the records that could not be read.
+    notes : list of ReadNote
+        What the reader saw and assumed.
+    header_line : int
+        The line of the (last) header row.
+    encoding : str or None
+        The text encoding of a CSV file.
+    """
+
+    path: Path
+    sheet: str | None
+    frame: pd.DataFrame
+    lines: np.ndarray
+    bad: pd.DataFrame = field(default_factory=lambda: _bad_frame([]))
+    notes: list[ReadNote] = field(default_factory=list)
+    header_line: int = 1
+    encoding: str | None = None
+
+    @property
+    def name(self) -> str:
+        """``file`` or ``file[sheet]`` for messages."""
+        return f"{self.path}[{self.sheet}]" if self.sheet else str(self.path)
+
+    @property
+    def records(self) -> int:
+        """Data records read: usable ones and those set aside."""
+        return len(self.frame) + len(self.bad)
+
+
+def _bad_frame(rows: list[tuple[int, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame({"line": pd.array([r[0] for r in rows], dtype="Int64"),
+                         "value": pd.Series([r[1][:MAX_VALUE_CHARS] for r in rows], dtype="str"),
+                         "reason": pd.Series([r[2] for r in rows], dtype="str")})
+
+
+def file_error(path, value_zh: str, value_en: str, expected_zh: str, expected_en: str, row=None, column=""):
+    """An :class:`liuan_eval.io.InputError` for a whole file (imported lazily: io sits above)."""
+    from liuan_eval.io import InputError
+
+    return InputError(path, [{"column": column, "row": row, "value": tr(value_zh, value_en),
+                              "expected": expected_en, "expected_zh": expected_zh}])
+
+
+# --- header spellings ------------------------------------------------------------------------
+_SPELLINGS: dict[str, dict[str, str]] = {}
+
+
+def header_spellings(table: str) -> dict[str, str]:
+    """Normalised header spelling → canonical column of ``table`` (name, Chinese label, aliases).
+
+    Examples
+    --------
+    >>> header_spellings("posts")["微博内容"], header_spellings("posts")["published_at"]
+    ('text', 'published_at')
+    """
+    if table not in _SPELLINGS:
+        out: dict[str, str] = {}
+        for col in TABLES[table].values():
+            for s in (col.name, col.label, *col.aliases):
+                out.setdefault(normalize_unicode_header(s), col.name)
+        _SPELLINGS[table] = out
+    return _SPELLINGS[table]
+
+
+def _canon(table: str, header: str) -> str | None:
+    return header_spellings(table).get(normalize_unicode_header(header)) if header else None
+
+
+def _score(table: str, names: list[str]) -> int:
+    """Distinct canonical columns a candidate header row names."""
+    return len({c for c in (_canon(table, h) for h in names) if c})
+
+
+def _combine(upper: list[str], lower: list[str], table: str) -> list[str]:
+    """Header names of a two-row header: the lower cell where there is one, else the upper.
+
+    A lower name that repeats (``内容`` under both ``留言`` and ``答复``) is prefixed with its
+    group label, the upper cell carried right across the merged (empty) cells.
+    """
+    width = max(len(upper), len(lower))
+    up = upper + [""] * (width - len(upper))
+    low = lower + [""] * (width - len(lower))
+    group, groups = "", []
+    for u in up:
+        group = u or group
+        groups.append(group)
+    names = [lo or u for u, lo in zip(up, low)]
+    counts = Counter(normalize_unicode_header(n) for n in names)
+    for i, (lo, g) in enumerate(zip(low, groups)):
+        if lo and g and counts[normalize_unicode_header(lo)] > 1 and _canon(table, g + lo):
+            names[i] = g + lo
+    return names
+
+
+@dataclass
+class HeaderChoice:
+    """Where the header is: its row index among the records read, one or two rows, the names."""
+
+    index: int
+    rows: int
+    names: list[str]
+
+
+def locate_header(records: list[list[str]], table: str) -> HeaderChoice:
+    """Find the header among the first records: title rows above it, one or two rows.
+
+    Each of the first :data:`HEADER_SEARCH_ROWS` records, alone or with the next one (a
+    two-row header), is scored by the number of distinct columns of ``table`` it names;
+    the best wins, the earliest among equals, a single row over a pair.
+
+    Examples
+    --------
+    >>> locate_header([["六安市2025年统计"], ["账号ID", "信息ID", "发布时间"], ["1", "a", "2025-01-01"]],
+    ...               "posts").index
+    1
+    >>> h = locate_header([["账号ID", "发布时间", "互动数据", "", ""], ["", "", "转发数", "评论数", "点赞数"],
+    ...                    ["1", "2025-01-01", "1", "2", "3"]], "posts")
+    >>> h.rows, h.names
+    (2, ['账号ID', '发布时间', '转发数', '评论数', '点赞数'])
+    """
+    cleaned = [[str(c).strip(PADDING) if c is not None else "" for c in r] for r in records[:HEADER_SEARCH_ROWS + 1]]
+    best = HeaderChoice(0, 1, cleaned[0] if cleaned else [])
+    best_score = -1
+    for i, row in enumerate(cleaned[:HEADER_SEARCH_ROWS]):
+        if not any(row):
+            continue
+        s = _score(table, row)
+        if s > best_score:
+            best, best_score = HeaderChoice(i, 1, row), s
+        if i + 1 < len(cleaned):
+            names = _combine(row, cleaned[i + 1], table)
+            s2 = _score(table, names)
+            if s2 > max(s, _score(table, cleaned[i + 1])) and s2 > best_score:
+                best, best_score = HeaderChoice(i, 2, names), s2
+    if best_score <= 0:  # nothing recognisable: the first non-empty row, as a plain reader would
+        first = next((i for i, r in enumerate(cleaned) if any(r)), 0)
+        best = HeaderChoice(first, 1, cleaned[first] if cleaned else [])
+    return best
+
+
+def _dedupe(names: list[str]) -> list[str]:
+    """pandas-style ``name.1`` for repeated names (unknown columns; known ones are an error)."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, h in enumerate(names):
+        h = h or f"Unnamed: {i}"
+        k = seen.get(h, 0)
+        out.append(h if k == 0 else f"{h}.{k}")
+        seen[h] = k + 1
+    return out
+
+
+def _letter(i: int) -> str:
+    """Excel column letters of a 0-based position (0 → A, 26 → AA)."""
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _header_notes(path: Path, table: str, choice: HeaderChoice, lines: list[int], first_rows: list[list[str]]
+                  ) -> list[ReadNote]:
+    """Notes on title rows and two-row headers; an error for repeated names of known columns."""
+    notes = []
+    if choice.index > 0:
+        title = " ".join(c for r in first_rows[:choice.index] for c in r if c)[:60]
+        notes.append(ReadNote(
+            "title_rows",
+            f"表头在第 {lines[choice.index]} 行；其上的第 {lines[0]}" + (f"–{lines[choice.index - 1]}" if choice.index > 1
+                                                                  else "") + f" 行“{title}”看作标题，未作为数据读取",
+            f"the header is on line {lines[choice.index]}; line(s) above it ('{title}') were taken as a title "
+            "and not read as data", line=lines[0]))
+    if choice.rows == 2:
+        notes.append(ReadNote(
+            "two_row_header",
+            f"第 {lines[choice.index]}–{lines[choice.index + 1]} 行是两行表头（含合并单元格），合并后的列名为："
+            + "、".join(n for n in choice.names if n),
+            f"lines {lines[choice.index]}–{lines[choice.index + 1]} are a two-row header (merged cells); "
+            "columns read as: " + ", ".join(n for n in choice.names if n), line=lines[choice.index]))
+    by_canon: dict[str, list[int]] = {}
+    for i, h in enumerate(choice.names):
+        c = _canon(table, h)
+        if c:
+            by_canon.setdefault(c, []).append(i)
+    problems = []
+    for c, idx in by_canon.items():
+        if len(idx) < 2:
+            continue
+        same = {normalize_unicode_header(choice.names[i]) for i in idx}
+        cols = "、".join(f"第{_letter(i)}列“{choice.names[i]}”" for i in idx)
+        cols_en = ", ".join(f"column {_letter(i)} '{choice.names[i]}'" for i in idx)
+        label = TABLES[table][c].label
+        if len(same) == 1:  # the very same name twice: which one is which cannot be guessed
+            problems.append({"column": choice.names[idx[0]], "row": lines[choice.index + choice.rows - 1],
+                             "value": tr(f"{cols}表头相同", f"{cols_en} have the same header"),
+                             "expected": f"one column headed '{choice.names[idx[0]]}' ({label}); rename the "
+                                         f"other (e.g. 答复内容 for the reply)",
+                             "expected_zh": f"只有一列叫“{choice.names[idx[0]]}”（{label}）；请把另一列改名"
+                                            "（如答复的内容改为“答复内容”）后再读取"})
+        else:
+            notes.append(ReadNote(
+                "duplicate_header",
+                f"{cols}都对应“{label}”，使用第一列，其余列不读取",
+                f"{cols_en} all mean '{label}': the first is used, the others are ignored",
+                line=lines[choice.index], column=choice.names[idx[1]], severity="warning"))
+    if problems:
+        from liuan_eval.io import InputError
+
+        raise InputError(path, problems,
+                         zh=f"文件 {path} 的表头有重复的列名，无法确定各列含义：",
+                         en=f"file {path} repeats a column name in its header:")
+    return notes
+
+
+# --- encodings -------------------------------------------------------------------------------
+_BAD_BYTES: list[int] = []
+
+
+def _record_bad(exc: UnicodeDecodeError):
+    _BAD_BYTES.append(exc.start)
+    return "\ufffd", exc.start + 1
+
+
+codecs.register_error("liuan_eval_record", _record_bad)
+
+
+def detect_encoding(raw: bytes) -> str:
+    """The encoding of a CSV file's bytes: BOM, strict UTF-8, GB18030, then charset-normalizer.
+
+    Raises ``UnicodeDecodeError`` when no encoding decodes the whole file (see
+    :func:`decode` for the lenient reading).
+
+    Examples
+    --------
+    >>> detect_encoding("微博".encode("gb18030")), detect_encoding(b"\\xef\\xbb\\xbfa")
+    ('gb18030', 'utf-8-sig')
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    for enc in ("utf-8", "gb18030"):
+        try:
+            raw.decode(enc)
+            return enc
+        except UnicodeDecodeError:
+            pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw[:200_000]).best()
+    if best is not None:
+        try:
+            raw.decode(best.encoding)
+            return best.encoding
+        except (UnicodeDecodeError, LookupError):
+            pass
+    raise UnicodeDecodeError("unknown", raw[:1], 0, 1, "no encoding decodes this file")
+
+
+def decode(raw: bytes) -> tuple[str, str, np.ndarray]:
+    """Decode a file's bytes; undecodable bytes become U+FFFD and their lines are returned.
+
+    The encoding is the one that decodes the whole file (:func:`detect_encoding`); when
+    none does, the one of UTF-8 and GB18030 with the fewest undecodable bytes.
+
+    Returns
+    -------
+    (text, encoding, bad_lines)
+        ``bad_lines``: sorted 1-based physical lines holding undecodable bytes.
+
+    Examples
+    --------
+    >>> text, enc, bad = decode("甲\\n乙".encode("gb18030") + b"\\xff\\n" + "丙".encode("gb18030"))
+    >>> enc, bad.tolist()
+    ('gb18030', [2])
+    """
+    if raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        enc = detect_encoding(raw)
+        return raw.decode(enc, errors="replace"), enc, np.zeros(0, dtype=np.int64)
+    for enc in ("utf-8", "gb18030"):  # the encodings Chinese offices' exports come in
+        try:
+            return raw.decode(enc), enc, np.zeros(0, dtype=np.int64)
+        except UnicodeDecodeError:
+            pass
+    errors = {enc: raw.decode(enc, errors="replace").count("\ufffd") for enc in ("utf-8", "gb18030")}
+    enc = min(errors, key=errors.get)
+    if errors[enc] > max(20, len(raw) // 1000):  # not a few bad bytes: perhaps another encoding
+        try:
+            enc2 = detect_encoding(raw)
+            return raw.decode(enc2), enc2, np.zeros(0, dtype=np.int64)
+        except UnicodeDecodeError:
+            pass
+    _BAD_BYTES.clear()
+    best = (raw.decode(enc, errors="liuan_eval_record"), enc, list(_BAD_BYTES))
+    text, enc, bad = best
+    newlines = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == 10)
+    lines = np.unique(np.searchsorted(newlines, np.asarray(bad, dtype=np.int64)) + 1)
+    return text, enc, lines.astype(np.int64)
+
+
+# --- CSV -------------------------------------------------------------------------------------
+def _separator(text: str, table: str) -> str:
+    """The field separator: of comma, tab and semicolon, the one whose header names the most
+    columns of ``table`` (then the one splitting the first records into most rows of one width).
+
+    Title rows and tab-padded cells do not mislead it.
+    """
+    head = text[:200_000].split("\n")[:HEADER_SEARCH_ROWS * 4 + 2]
+    best, best_key = ",", (-1, -1, -1)
+    for sep in (",", "\t", ";"):
+        recs = [r for _, _, r in _records(head, 0, sep, None) if r and any(c.strip(PADDING) for c in r)]
+        if not recs:
+            continue
+        choice = locate_header(recs, table)
+        widths = [len(r) for r in recs if len(r) > 1]
+        common = max(set(widths), key=widths.count) if widths else 1
+        key = (_score(table, choice.names), widths.count(common), common)
+        if key > best_key:
+            best, best_key = sep, key
+    return best
+
+
+def _shape(value: str) -> str:
+    """The shape of a cell: runs of digits, Latin letters and Chinese characters (``M2025`` → ``a9``)."""
+    v = re.sub(r"[\u4e00-\u9fff]+", "汉", value.strip(PADDING))
+    return re.sub(r"[0-9]+", "9", re.sub(r"[A-Za-z]+", "a", v))
+
+
+def _swallowed(lines: list[str], first: int, last: int, sep: str, width: int) -> bool:
+    """Whether a record spanning ``first``..``last`` swallowed whole records after a stray quote.
+
+    A legitimate multi-line cell continues with text; a stray quote runs on over lines that
+    are records of their own: read alone, they have the header's number of fields and
+    begin with a cell shaped like the first cell of the stray line (``M2025000123``).
+    """
+    head = _parse_line(lines[first], sep)
+    if not head or len(head[0]) > 40 or not head[0].strip(PADDING):
+        return False
+    shape = _shape(head[0])
+    for j in range(first + 1, min(last, first + 6) + 1):
+        rec = _parse_line(lines[j], sep)
+        if len(rec) == width and _shape(rec[0]) == shape:
+            return True
+    return False
+
+
+def _parse_line(line: str, sep: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=sep), [])
+    except csv.Error:
+        return []
+
+
+def _records(lines: list[str], start: int, sep: str, width: int | None):
+    """Records from ``lines[start:]`` as ``(first, last, fields)`` (0-based line indexes).
+
+    A record spanning several lines whose continuation lines read as whole records of
+    their own (``width`` fields) started with a stray quote: its first line is yielded as
+    ``(first, first, None)`` and reading resumes on the next line. A record that a csv
+    error stops is yielded with ``None`` fields too.
+    """
+    pos = start
+    n = len(lines)
+    while pos < n:
+        def source(p=pos):
+            for i in range(p, n):
+                yield lines[i] + ("\n" if i < n - 1 else "")
+
+        reader = csv.reader(source(), delimiter=sep)
+        consumed = 0
+        restart = None
+        while True:
+            try:
+                rec = next(reader)
+            except StopIteration:
+                break
+            except csv.Error:
+                first = pos + consumed
+                yield first, first, None
+                restart = first + 1
+                break
+            first, last = pos + consumed, pos + reader.line_num - 1
+            consumed = reader.line_num
+            if last > first and width and width > 1 and _swallowed(lines, first, last, sep, width):
+                yield first, first, None  # a stray quote swallowed what follows
+                restart = first + 1
+                break
+            yield first, last, rec
+        if restart is None:
+            return
+        pos = restart
+
+
+def _open_quote(text: str, sep: str) -> bool:
+    """A quoted field opens in ``text`` and never closes (the file ends inside it).
+
+    Quotes count only where a field starts with one, as the csv readers see them; run on
+    the file's last record only.
+    """
+    if '"' not in text:
+        return False
+    quoted, at_start, i, n = False, True, 0, len(text)
+    while i < n:
+        ch = text[i]
+        if quoted:
+            if ch == '"':
+                if i + 1 < n and text[i + 1] == '"':
+                    i += 1
+                else:
+                    quoted = False
+        elif ch == '"' and at_start:
+            quoted = True
+        at_start = not quoted and ch in (sep, "\n")
+        i += 1
+    return quoted
+
+
+def _fast_csv(data: bytes, sep: str, names: list[str]) -> pd.DataFrame | None:
+    """pyarrow's multi-threaded reader for the common case (no quoted line breaks, no faults)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        broken: list = []
+
+        def on_invalid(row):
+            broken.append(row)
+            return "skip"
+
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(block_size=1 << 24, column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=False,
+                                             invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                                 null_values=[]))
+    except Exception:  # any trouble: the record-by-record reader decides
+        return None
+    if broken or table.num_columns != len(names):
+        return None
+    return pd.DataFrame({h: pd.Series(table.column(i), dtype="str") for i, h in enumerate(names)})
+
+
+def read_csv_part(path: Path, table: str) -> RawPart:
+    """One CSV (or tab-separated) file: decoded, header located, records split with faults confined."""
+    raw = path.read_bytes()
+    if not raw.strip():
+        return RawPart(path, None, pd.DataFrame(), np.zeros(0, dtype=np.int64), notes=[ReadNote(
+            "empty_file", "文件是空的（没有表头也没有数据），按没有数据处理",
+            "the file is empty (no header, no rows) and is read as holding no rows", severity="warning")])
+    text, enc, bad_lines = decode(raw)
+    del raw
+    notes = []
+    if len(bad_lines):
+        shown = "、".join(map(str, bad_lines[:5])) + ("等" if len(bad_lines) > 5 else "")
+        notes.append(ReadNote(
+            "encoding_errors",
+            f"文件按 {enc} 读取，第 {shown} 行有无法识别的字节（共 {len(bad_lines)} 行），这些行已隔离，其余行正常读取",
+            f"read as {enc}; line(s) {', '.join(map(str, bad_lines[:5]))} hold undecodable bytes "
+            f"({len(bad_lines)} lines): those records are quarantined, the rest is read", line=int(bad_lines[0]),
+            severity="warning"))
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    sep = _separator(text, table)
+    lines = text.split("\n")
+    del text
+    total = len(lines)
+    # the header: the first records (a title row above it is skipped)
+    head = []
+    for first, last, rec in _records(lines[:HEADER_SEARCH_ROWS * 4 + 2], 0, sep, None):
+        if rec is not None and any(c.strip(PADDING) for c in rec):
+            head.append((first, last, rec))
+        if len(head) > HEADER_SEARCH_ROWS:
+            break
+    if not head:
+        return RawPart(path, None, pd.DataFrame(), np.zeros(0, dtype=np.int64), notes=notes + [ReadNote(
+            "empty_file", "文件没有表头和数据", "the file has no header and no rows", severity="warning")],
+            encoding=enc)
+    choice = locate_header([h[2] for h in head], table)
+    hlines = [h[0] + 1 for h in head]
+    notes += _header_notes(path, table, choice, hlines, [h[2] for h in head])
+    names = _dedupe([str(n).strip(PADDING) for n in choice.names])
+    width = len(names)
+    start = head[choice.index + choice.rows - 1][1] + 1  # 0-based index of the first data line
+    # fast path: no quote left open on any line, no undecodable byte, pyarrow reads every record
+    rest = "\n".join(lines[start:])
+    data = rest.encode("utf-8")
+    del rest
+    arr = np.frombuffer(data, dtype=np.uint8)
+    nl = np.flatnonzero(arr == 10)
+    quotes = np.flatnonzero(arr == 34)
+    odd = bool(len(quotes)) and bool((np.bincount(np.searchsorted(nl, quotes), minlength=len(nl) + 1) % 2).any())
+    if not odd and not len(bad_lines):
+        starts = np.r_[0, nl + 1]
+        ends = np.r_[nl, len(arr)]
+        length = ends - starts
+        cr = length > 0
+        cr[cr] = arr[np.minimum(ends[cr] - 1, len(arr) - 1)] == 13
+        blank = (length - cr) <= 0
+        frame = _fast_csv(data, sep, names)
+        if frame is not None and len(frame) == int((~blank).sum()):
+            return RawPart(path, None, frame, np.flatnonzero(~blank).astype(np.int64) + start + 1, notes=notes,
+                           header_line=hlines[choice.index + choice.rows - 1], encoding=enc)
+    del data, arr
+    # record by record: each fault confined to the records it touches
+    csv.field_size_limit(sys.maxsize)
+    bad_set = set((bad_lines - 1).tolist())
+    good: list[list[str]] = []
+    good_lines: list[int] = []
+    bad: list[tuple[int, str, str]] = []
+    last_line = total - 1
+    while last_line > start and not lines[last_line].strip(PADDING):
+        last_line -= 1
+    for first, last, rec in _records(lines, start, sep, width):
+        raw_text = "\n".join(lines[first:last + 1])
+        if rec is None:
+            bad.append((first + 1, raw_text, Reason.UNCLOSED_QUOTE.value if '"' in raw_text
+                        else Reason.BAD_ROW.value))
+            continue
+        if not any(c.strip(PADDING) for c in rec):
+            continue  # a blank line is not a record
+        if bad_set and any(i in bad_set for i in range(first, last + 1)):
+            bad.append((first + 1, raw_text, Reason.BAD_ENCODING.value))
+            continue
+        if last >= last_line and _open_quote(raw_text, sep):
+            bad.append((first + 1, raw_text, Reason.TRUNCATED_RECORD.value))
+            continue
+        if len(rec) > width:
+            if any(c.strip(PADDING) for c in rec[width:]):
+                bad.append((first + 1, raw_text, Reason.LONG_ROW.value))
+                continue
+            rec = rec[:width]
+        elif len(rec) < width:
+            reason = Reason.TRUNCATED_RECORD if last >= last_line else Reason.SHORT_ROW
+            bad.append((first + 1, raw_text, reason.value))
+            continue
+        good.append(rec)
+        good_lines.append(first + 1)
+    cols = list(zip(*good)) if good else [()] * width
+    frame = pd.DataFrame({h: pd.Series(list(c), dtype="str") for h, c in zip(names, cols)})
+    return RawPart(path, None, frame, np.asarray(good_lines, dtype=np.int64), _bad_frame(bad), notes,
+                   header_line=hlines[choice.index + choice.rows - 1], encoding=enc)
+
+
+# --- workbooks -------------------------------------------------------------------------------
+def _cell_text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e18 else repr(v)
+    if isinstance(v, _dt.datetime):
+        return v.strftime("%Y-%m-%d %H:%M:%S") if (v.hour, v.minute, v.second, v.microsecond) != (0, 0, 0, 0) \
+            else v.strftime("%Y-%m-%d")
+    if isinstance(v, _dt.date):
+        return v.strftime("%Y-%m-%d")
+    if isinstance(v, _dt.time):
+        return v.strftime("%H:%M:%S")
+    return str(v)
+
+
+def _column_text(values: list) -> pd.Series:
+    """Cells of one column as text; only cells that are not already text go through Python."""
+    s = pd.Series(values, dtype=object)
+    is_text = s.map(type).eq(str).to_numpy()
+    if not is_text.all():
+        s[~is_text] = s[~is_text].map(_cell_text)
+    return s.astype("str")
+
+
+def read_excel_parts(path: Path, table: str) -> list[RawPart]:
+    """Every visible sheet with a recognisable header, one :class:`RawPart` each."""
+    import openpyxl
+
+    if path.suffix.lower() == ".xls":
+        raise file_error(path, "旧版 Excel 文件（.xls）", "old Excel file (.xls)",
+                         ".xlsx 文件（请在 Excel 中另存为 .xlsx）", "an .xlsx file (save .xls as .xlsx)")
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a broken workbook
+        raise file_error(path, f"{type(exc).__name__}: {exc}"[:200], f"{type(exc).__name__}: {exc}"[:200],
+                         "可读取的Excel工作簿", "a readable Excel workbook") from None
+    notes: list[ReadNote] = []
+    candidates = []
+    try:
+        for ws in wb.worksheets:
+            if ws.sheet_state != "visible":
+                notes.append(ReadNote("hidden_sheet", f"隐藏的工作表“{ws.title}”未读取",
+                                      f"hidden sheet '{ws.title}' was not read"))
+                continue
+            first_row = ws.min_row or 1
+            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            while rows and not any(v is not None and str(v).strip(PADDING) for v in rows[-1]):
+                rows.pop()
+            if not rows:
+                notes.append(ReadNote("empty_sheet", f"工作表“{ws.title}”是空的", f"sheet '{ws.title}' is empty"))
+                continue
+            head_rows = [[_cell_text(v) for v in r] for r in rows[:HEADER_SEARCH_ROWS + 1]]
+            choice = locate_header(head_rows, table)
+            candidates.append((ws.title, first_row, rows, choice, _score(table, choice.names)))
+    finally:
+        wb.close()
+    required = [c for c in TABLES[table].values() if c.required]
+    need = max(1, (len(required) + 1) // 2)
+    top = max((c[4] for c in candidates), default=0)
+    # a data sheet names enough of the table's columns, and about as many as the best sheet does
+    # (an instructions sheet listing one column name per row does not)
+    usable = [c for c in candidates if c[4] >= need and c[4] * 2 >= top]
+    if not usable and candidates:
+        usable = candidates[:1]  # the header check names what is missing
+    for title, *_ in [c for c in candidates if c not in usable]:
+        if normalize_unicode_header(title) in INSTRUCTION_SHEETS:
+            continue  # the templates' own instructions sheet: nothing to say
+        notes.append(ReadNote("skipped_sheet", f"工作表“{title}”没有可识别的表头（不像数据表），未读取",
+                              f"sheet '{title}' has no recognisable header and was not read", severity="warning"))
+    parts = []
+    for k, (title, first_row, rows, choice, _) in enumerate(usable):
+        lines = list(range(first_row, first_row + len(rows)))
+        head_rows = [[_cell_text(v) for v in r] for r in rows[:HEADER_SEARCH_ROWS + 1]]
+        sheet_notes = (notes if k == 0 else []) + _header_notes(path, table, choice, lines, head_rows)
+        names = _dedupe([str(n).strip(PADDING) for n in choice.names])
+        body = rows[choice.index + choice.rows:]
+        body_lines = np.asarray(lines[choice.index + choice.rows:], dtype=np.int64)
+        width = len(names)
+        cols = {}
+        for j, h in enumerate(names):
+            cols[h] = _column_text([r[j] if j < len(r) else None for r in body])
+        frame = pd.DataFrame(cols) if body else pd.DataFrame({h: pd.Series([], dtype="str") for h in names})
+        # cells to the right of the header with a value: the record is longer than its header
+        wide = [i for i, r in enumerate(body) if len(r) > width and any(
+            v is not None and str(v).strip(PADDING) for v in r[width:])]
+        bad = []
+        if wide:
+            keep = np.ones(len(body), dtype=bool)
+            keep[wide] = False
+            bad = [(int(body_lines[i]), "\t".join(_cell_text(v) for v in body[i]), Reason.LONG_ROW.value) for i in wide]
+            frame = frame[keep].reset_index(drop=True)
+            body_lines = body_lines[keep]
+        parts.append(RawPart(path, title if len(usable) > 1 else None, frame, body_lines, _bad_frame(bad),
+                             sheet_notes, header_line=lines[choice.index + choice.rows - 1]))
+    if not parts:
+        parts.append(RawPart(path, None, pd.DataFrame(), np.zeros(0, dtype=np.int64), notes=notes + [ReadNote(
+            "empty_file", "工作簿没有可读取的工作表", "the workbook has no sheet to read", severity="warning")]))
+    return parts
+
+
+# --- Parquet ---------------------------------------------------------------------------------
+def read_parquet_part(path: Path, table: str) -> RawPart:
+    """A Parquet file: typed columns as text, read back like any file."""
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:
+        raise file_error(path, f"{type(exc).__name__}: {exc}"[:200], f"{type(exc).__name__}: {exc}"[:200],
+                         "可读取的Parquet文件", "a readable Parquet file") from None
+    frame = frame.reset_index(drop=True)
+    frame.columns = [str(c) for c in frame.columns]
+    for c in frame.columns:
+        col = frame[c]
+        if isinstance(col.dtype, pd.DatetimeTZDtype):
+            s = col.dt.strftime("%Y-%m-%dT%H:%M:%S%z").astype("str")
+            frame[c] = s.str.replace(r"([+-][0-9]{2})([0-9]{2})$", r"\1:\2", regex=True)
+        elif pd.api.types.is_datetime64_any_dtype(col):
+            frame[c] = col.dt.strftime("%Y-%m-%d %H:%M:%S").astype("str")
+        elif pd.api.types.is_float_dtype(col):
+            whole = col.notna() & (col == col.round())
+            frame[c] = col.astype("str").where(~whole, col.round().astype("Int64").astype("str"))
+        else:
+            frame[c] = col.astype("str")
+    return RawPart(path, None, frame, np.arange(len(frame), dtype=np.int64) + 2)
+
+
+def read_raw(path, table: str) -> list[RawPart]:
+    """Read one input file of ``table``: one :class:`RawPart` per sheet read.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        CSV/TSV/TXT, Excel (``.xlsx``, ``.xlsm``) or Parquet.
+    table : str
+        The table the file holds (its columns locate the header).
+
+    Raises
+    ------
+    liuan_eval.io.InputError
+        The file cannot be read at all (missing, not a workbook, repeated header names).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise file_error(path, "文件不存在", "no such file", "存在的文件", "an existing file")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm", ".xls"):
+            return read_excel_parts(path, table)
+        if suffix in (".parquet", ".pq"):
+            return [read_parquet_part(path, table)]
+        return [read_csv_part(path, table)]
+    except UserError:
+        raise
+    except OSError as exc:
+        raise file_error(path, f"无法读取：{exc.strerror or exc}", f"cannot read: {exc.strerror or exc}",
+                         "可读取的文件", "a readable file") from None
+
+
+__all__ = ["HeaderChoice", "RawPart", "ReadNote", "SUFFIXES", "decode", "detect_encoding", "header_spellings",
+           "locate_header", "read_raw"]

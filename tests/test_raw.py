@@ -1,0 +1,183 @@
+"""Reading files as offices export them: headers found, faults confined to their records, lines exact."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+
+from liuan_eval.io import InputError, read_table
+from liuan_eval.raw import decode, locate_header, read_raw
+
+MESSAGES = "留言编号,留言时间,留言主题,答复时间\n"
+
+
+def _rows(n: int, start: int = 1) -> list[str]:
+    return [f"M{i:04d},2025-01-{1 + i % 28:02d} 10:00,主题{i},2025-01-{1 + i % 28:02d} 16:00"
+            for i in range(start, start + n)]
+
+
+def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+# --- the header ----------------------------------------------------------------------------------
+def test_title_rows_above_the_header_are_skipped_and_said(tmp_path):
+    f = _write(tmp_path / "messages.csv", "2025年政务网民留言统计表\n\n" + MESSAGES + "\n".join(_rows(3)) + "\n")
+    t = read_table("messages", f)
+    assert t.data["message_id"].tolist() == ["M0001", "M0002", "M0003"]
+    assert t.provenance["line"].tolist() == [4, 5, 6]
+    note = next(n for n in t.notes if n["code"] == "title_rows")
+    assert "第 3 行" in note["zh"] and "2025年政务网民留言统计表" in note["zh"]
+
+
+def test_two_row_header_with_merged_group_cells_in_a_workbook(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["账号ID", "平台", "信息ID", "发布时间", "互动数据", None, None])
+    ws.append([None, None, None, None, "转发", "评论", "点赞"])
+    ws.merge_cells("E1:G1")
+    for c in "ABCD":
+        ws.merge_cells(f"{c}1:{c}2")
+    ws.append(["1", "微博", "p1", "2025-03-01 09:00", 12, 3, 40])
+    ws.append(["1", "微博", "p2", "2025-03-02 09:00", "转发", "评论", "赞"])
+    wb.save(tmp_path / "posts.xlsx")
+    t = read_table("posts", tmp_path / "posts.xlsx")
+    assert t.data[["repost_count", "comment_count", "like_count"]].astype("int64").values.tolist() == [
+        [12, 3, 40], [0, 0, 0]]
+    assert t.provenance["line"].tolist() == [3, 4]
+    assert any(n["code"] == "two_row_header" for n in t.notes)
+
+
+def test_two_row_header_tells_repeated_names_by_their_group():
+    h = locate_header([["留言编号", "留言时间", "留言", "", "答复", ""],
+                       ["", "", "标题", "内容", "时间", "内容"]], "messages")
+    assert h.rows == 2
+    assert h.names == ["留言编号", "留言时间", "标题", "留言内容", "时间", "答复内容"]
+
+
+def test_repeated_header_naming_a_column_is_an_error_naming_both(tmp_path):
+    f = _write(tmp_path / "messages.csv", "留言编号,留言时间,内容,答复时间,内容\nM1,2025-01-02,问,2025-01-03,答\n")
+    with pytest.raises(InputError) as ei:
+        read_table("messages", f)
+    msg = str(ei.value)
+    assert "第C列" in msg and "第E列" in msg and "内容" in msg
+
+
+def test_every_visible_sheet_is_read_and_hidden_ones_are_not(tmp_path):
+    wb = openpyxl.Workbook()
+    hidden = wb.active
+    hidden.title = "旧数据"
+    hidden.append(["留言编号", "留言时间"])
+    hidden.append(["OLD1", "2024-01-01"])
+    hidden.sheet_state = "hidden"
+    for title, rows in (("1-6月", _rows(3)), ("7-12月", _rows(2, start=10))):
+        ws = wb.create_sheet(title)
+        ws.append(MESSAGES.strip().split(","))
+        for r in rows:
+            ws.append(r.split(","))
+    wb.create_sheet("填写说明").append(["列名", "说明"])
+    wb.save(tmp_path / "messages.xlsx")
+    t = read_table("messages", tmp_path / "messages.xlsx")
+    assert sorted(t.data["message_id"]) == ["M0001", "M0002", "M0003", "M0010", "M0011"]
+    assert t.report[["sheet", "rows_read", "rows_clean"]].values.tolist() == [["1-6月", 3, 3], ["7-12月", 2, 2]]
+    assert [n["code"] for n in t.notes] == ["hidden_sheet"]
+
+
+def test_an_instructions_only_workbook_still_names_what_is_missing(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["随便", "什么"])
+    wb.save(tmp_path / "messages.xlsx")
+    with pytest.raises(InputError):
+        read_table("messages", tmp_path / "messages.xlsx")
+
+
+def test_totals_row_is_quarantined(tmp_path):
+    f = _write(tmp_path / "posts.csv", "账号ID,平台,信息ID,发布时间,转发数\n1,微博,a,2025-01-01,3\n1,微博,b,2025-01-02,4\n"
+               "合计,,,,7\n")
+    t = read_table("posts", f)
+    assert t.data["post_id"].tolist() == ["a", "b"]
+    assert t.quarantine[["line", "reason"]].values.tolist() == [[4, "totals_row"]]
+
+
+# --- CSV faults confined to their records ----------------------------------------------------------
+def test_a_stray_quote_costs_its_own_line_only(tmp_path):
+    rows = _rows(90)
+    rows[5] = rows[5].replace("主题6", '"关于做好防汛工作的通知')
+    rows[40] = rows[40].replace("2025-01-14 10:00", "不是日期")
+    f = _write(tmp_path / "messages.csv", MESSAGES + "\n".join(rows) + "\n")
+    t = read_table("messages", f)
+    assert len(t.data) == 88
+    assert t.quarantine[["line", "reason"]].values.tolist() == [[7, "unclosed_quote"], [42, "bad_datetime"]]
+    assert t.data["title"].str.len().max() < 10
+    r = t.report.iloc[0]
+    assert (r.rows_read, r.rows_clean, r.rows_quarantined) == (90, 88, 2)
+
+
+def test_legitimate_multi_line_cells_keep_editor_line_numbers(tmp_path):
+    rows = _rows(4)
+    rows[0] = 'M0001,2025-01-02 10:00,"第一行,有逗号\n第二行\n第三行",2025-01-02 16:00'
+    rows[2] = "M0003,坏日期,主题,2025-01-02 16:00"
+    f = _write(tmp_path / "messages.csv", MESSAGES + "\n".join(rows) + "\n")
+    t = read_table("messages", f)
+    assert t.data["message_id"].tolist() == ["M0001", "M0002", "M0004"]
+    assert t.provenance["line"].tolist() == [2, 5, 7]
+    assert t.quarantine[["line", "reason"]].values.tolist() == [[6, "bad_datetime"]]
+
+
+def test_short_long_and_truncated_records(tmp_path):
+    rows = _rows(5)
+    rows[1] = "M0002,2025-01-02 10:00"  # short
+    rows[2] = rows[2] + ",多余,字段"  # long
+    text = MESSAGES + "\n".join(rows) + "\n" + 'M0006,2025-01-06 10:00,"我家门口的路'  # cut off in a quoted cell
+    f = _write(tmp_path / "messages.csv", text)
+    t = read_table("messages", f)
+    assert t.data["message_id"].tolist() == ["M0001", "M0004", "M0005"]
+    assert t.quarantine[["line", "reason"]].values.tolist() == [
+        [3, "short_row"], [4, "long_row"], [7, "truncated_record"]]
+    r = t.report.iloc[0]
+    assert r.rows_read == r.rows_clean + r.rows_quarantined + r.duplicates_removed == 6
+
+
+def test_a_truncated_last_record_is_not_a_clean_unanswered_message(tmp_path):
+    text = MESSAGES + "\n".join(_rows(3)) + "\nM0004,2025-01-05 10:00,主题"  # the reply time is gone
+    t = read_table("messages", _write(tmp_path / "messages.csv", text))
+    assert "M0004" not in set(t.data["message_id"])
+    assert t.quarantine["reason"].tolist() == ["truncated_record"]
+
+
+def test_undecodable_bytes_quarantine_only_their_records(tmp_path):
+    rows = _rows(50)
+    data = (MESSAGES + "\n".join(rows) + "\n").encode("gb18030")
+    lines = data.split(b"\n")
+    for k in (3, 20, 44):  # physical lines 4, 21, 45
+        lines[k] = lines[k].replace("主题".encode("gb18030"), b"\xff\xff", 1)
+    f = tmp_path / "messages.csv"
+    f.write_bytes(b"\n".join(lines))
+    t = read_table("messages", f)
+    assert len(t.data) == 47
+    assert t.quarantine[["line", "reason"]].values.tolist() == [
+        [4, "bad_encoding"], [21, "bad_encoding"], [45, "bad_encoding"]]
+    assert any(n["code"] == "encoding_errors" and "gb18030" in n["zh"] for n in t.notes)
+
+
+def test_decode_names_the_lines_of_bad_bytes():
+    text, enc, bad = decode("甲\n乙\n丙".encode("gb18030").replace("乙".encode("gb18030"), b"\xff"))
+    assert enc == "gb18030" and bad.tolist() == [2] and text.splitlines()[0] == "甲"
+
+
+def test_tab_padded_cells_do_not_make_it_a_tab_separated_file(tmp_path):
+    f = _write(tmp_path / "m.csv", '留言编号,留言时间,留言详情\n"\t 7 ","\n2025-01-02 10:00 ","\n\t\t\t正文\n\t\t"\n')
+    assert read_table("messages", f).data["message_id"].tolist() == ["7"]
+
+
+def test_fast_and_record_by_record_readers_agree(tmp_path):
+    rows = _rows(200)
+    fast = read_raw(_write(tmp_path / "a.csv", MESSAGES + "\n".join(rows) + "\n"), "messages")[0]
+    rows[150] = rows[150] + ",多余"  # forces the record-by-record reader for the whole file
+    slow = read_raw(_write(tmp_path / "b.csv", MESSAGES + "\n".join(rows) + "\n"), "messages")[0]
+    keep = np.r_[0:150, 151:200]
+    assert fast.frame.iloc[keep].values.tolist() == slow.frame.values.tolist()
+    assert fast.lines[keep].tolist() == slow.lines.tolist()
