@@ -317,10 +317,10 @@ def repost_timeliness(ctx: Context, crit) -> pd.DataFrame:
     status = np.select([pending, reposted & ok, reposted], ["not_yet_due", "on_time", "late"], "missing")
     out = pd.DataFrame({
         "release_id": g["release_id"].astype("str"), "title": g["title"].astype("str"),
-        "issuing_account": g["issuing_account"].astype("str"), "released_at": g["published_at"],
+        "issuing_account": g["issuing_account"].astype("str"), "released_at": g["published_at"].astype(ts),
         "unit": g["unit"].astype("str"), "account_id": g["account_id"].astype("str"),
         "account_name": g["account_name"].astype("str"), "platform": g["platform"].astype("str"),
-        "due": g["due"], "reposted_at": g["repost_at"].astype(ts), "post_id": g["post_id"].astype("str"),
+        "due": g["due"].astype(ts), "reposted_at": g["repost_at"].astype(ts), "post_id": g["post_id"].astype("str"),
         "delay_minutes": delay_min.astype("float64"), "delay_workdays": wd.astype("Int64"),
         "status": pd.Series(status, index=g.index, dtype="str"), "on_time": status == "on_time",
     })
