@@ -384,8 +384,10 @@ def run(args) -> int:
 
 def __getattr__(name: str):
     # derived from the declarations (lazily: C19 is declared in this module)
-    if name == "INDICATORS":  # criterion id -> indicator function ``fn(ctx, criterion) -> findings rows``
-        return {cid: d.fn for cid, d in declarations().items() if d.gives == "findings"}
+    if name == "INDICATORS":  # criterion id -> ``fn(ctx, criterion) -> findings rows`` (NotAssessed when needs unmet)
+        from liuan_eval.scoring.declare import indicators
+
+        return indicators()
     if name == "NO_FINDINGS":  # criteria that give scores or ranks rather than findings
         return _no_findings()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -187,6 +187,15 @@ class Context:
         24 December and due in January is judged in January's period, from the tables of
         both years; a deadline ending at 24:00 on 31 December (midnight starting 1 January)
         belongs to the next period, as the Definitions' "lies before the end of the period".
+
+        Examples
+        --------
+        >>> from liuan_eval.criteria import load_criteria
+        >>> from liuan_eval.dataset import Dataset
+        >>> ctx = build_context(Dataset(), 2025, load_criteria())
+        >>> d = pd.Series(pd.to_datetime(["2025-01-01 00:00", "2025-12-31 23:59", "2026-01-01 00:00"]))
+        >>> ctx.due_in(d.dt.tz_localize("Asia/Shanghai")).tolist()
+        [True, True, False]
         """
         return ((deadline >= self.start) & (deadline < self.end)).fillna(False).astype(bool)
 

@@ -252,6 +252,15 @@ class Declaration:
                 return p
         return None
 
+    def run(self, ctx, crit):
+        """The indicator on ``ctx`` after the needs check (raises ``NotAssessed`` with the reason)."""
+        from liuan_eval.scoring._common import NotAssessed
+
+        reason = self.unmet(ctx)
+        if reason is not None:
+            raise NotAssessed(reason)
+        return self.fn(ctx, crit)
+
 
 _REGISTRY: dict[str, Declaration] = {}
 
@@ -300,30 +309,72 @@ def criterion(cid: str, *, needs: tuple | list = (), params: Mapping[str, ParamS
 
 
 def declarations() -> dict[str, Declaration]:
-    """Every declared criterion by id (imports the indicator modules, which declare them)."""
+    """Every declared criterion by id (imports the indicator modules, which declare them).
+
+    Examples
+    --------
+    >>> d = declarations()["C05"]
+    >>> d.fn.__name__, d.tables(), d.tables(alternatives=True)
+    ('c05_change_filed', ('accounts',), ('accounts', 'filings'))
+    """
     import liuan_eval.scoring  # noqa: F401 - importing the package registers every indicator
 
     return dict(sorted(_REGISTRY.items()))
 
 
 def param_specs() -> dict[str, dict[str, ParamSpec]]:
-    """Criterion id → its parameters (``liuan_eval.criteria.PARAM_SPECS``)."""
+    """Criterion id → its parameters (``liuan_eval.criteria.PARAM_SPECS``).
+
+    Examples
+    --------
+    >>> spec = param_specs()["C07"]["max_workdays"]
+    >>> spec.expected, spec.expected_zh, spec.check(0)
+    ('an integer >= 1 (working days)', '不小于 1 的整数（工作日）', False)
+    """
     return {cid: dict(d.params) for cid, d in declarations().items()}
 
 
 def no_findings() -> tuple[str, ...]:
-    """Criteria that give scores or ranks rather than findings."""
+    """Criteria that give scores or ranks rather than findings.
+
+    Examples
+    --------
+    >>> no_findings()
+    ('C18', 'C19')
+    """
     return tuple(cid for cid, d in declarations().items() if d.gives != "findings")
 
 
 def unit_level_only() -> tuple[str, ...]:
-    """Criteria a preset must keep at ``level = "unit"``."""
+    """Criteria a preset must keep at ``level = "unit"``.
+
+    Examples
+    --------
+    >>> unit_level_only()
+    ('C01', 'C13', 'C14', 'C16', 'C19')
+    """
     return tuple(cid for cid, d in declarations().items() if d.level_fixed and d.level == "unit")
 
 
 def indicators() -> dict[str, Callable]:
-    """Criterion id → indicator function, for the criteria that give findings."""
-    return {cid: d.fn for cid, d in declarations().items() if d.gives == "findings"}
+    """Criterion id → ``fn(ctx, criterion) -> findings rows`` for the criteria that give findings.
+
+    Each is the indicator behind the needs check (:meth:`Declaration.run`: ``NotAssessed``
+    with the Chinese reason when a table or column it needs is missing or empty).
+
+    Examples
+    --------
+    >>> from liuan_eval.criteria import load_criteria
+    >>> from liuan_eval.dataset import Dataset
+    >>> from liuan_eval.scoring._common import NotAssessed, build_context
+    >>> c = load_criteria()
+    >>> try:
+    ...     indicators()["C07"](build_context(Dataset(), 2025, c), c["C07"])
+    ... except NotAssessed as exc:
+    ...     print(exc)
+    缺少网民留言（messages）
+    """
+    return {cid: d.run for cid, d in declarations().items() if d.gives == "findings"}
 
 
 def criterion_tables(alternatives: bool = False) -> dict[str, tuple[str, ...]]:
@@ -349,12 +400,36 @@ def criterion_tables(alternatives: bool = False) -> dict[str, tuple[str, ...]]:
 
 
 def unmet_needs(ctx, cid: str) -> str | None:
-    """The Chinese reason criterion ``cid`` cannot be assessed on ``ctx`` (``None``: it can)."""
+    """The Chinese reason criterion ``cid`` cannot be assessed on ``ctx`` (``None``: it can).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from liuan_eval.criteria import load_criteria
+    >>> from liuan_eval.dataset import Dataset
+    >>> from liuan_eval.scoring._common import build_context
+    >>> acc = pd.DataFrame({"unit": ["金安区"], "unit_type": ["county"], "platform": ["weibo"], "account_id": ["1"],
+    ...     "account_name": ["金安区人民政府发布"], "opened_at": [pd.Timestamp("2016-10-08", tz="Asia/Shanghai")],
+    ...     "operators": pd.array([None], dtype="Int64")})
+    >>> ctx = build_context(Dataset(accounts=acc), 2025, load_criteria())
+    >>> unmet_needs(ctx, "C13"), unmet_needs(ctx, "C01") is None
+    ('账号登记表（accounts）的“运维人员数”（operators）列全空', True)
+    """
     return declarations()[cid].unmet(ctx)
 
 
 def criterion_caveats(criteria, assessed) -> list[tuple[str, str]]:
-    """The ``(zh, en)`` caveat of each assessed criterion that declares one, in id order."""
+    """The ``(zh, en)`` caveat of each assessed criterion that declares one, in the preset's order.
+
+    ``score()`` puts them (in the session's language) into ``Assessment.caveats``, after the
+    not-assessed sentences and the calendar fallback.
+
+    Examples
+    --------
+    >>> from liuan_eval.criteria import load_criteria
+    >>> [zh for zh, en in criterion_caveats(load_criteria(), {"C05", "C13"})]
+    ['关停、更名没有填写批准时间的，只核对报备是否提前7个工作日，不核对批准。']
+    """
     decl = declarations()
     out = []
     for c in criteria:
