@@ -265,7 +265,15 @@ def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016", pe
     -------
     Assessment
         ``findings``, ``unit_scores``, ``account_scores``, ``rectification``, ``closure``,
-        ``not_assessed``, ``caveats``, ``metrics``, ``criteria``, ``year``.
+        ``not_assessed``, ``caveats``, ``metrics``, ``criteria``, ``year`` and ``repost`` (the
+        C12 table of :func:`liuan_eval.scoring.activity.repost_timeliness`, ``None`` when C12
+        is not in the preset or not assessed).
+
+    Notes
+    -----
+    Items with a deadline (replies, filings, reposts, crisis posts) are judged in the period
+    their deadline falls in; to judge those of late December in January's assessment, pass
+    tables that include the previous year's rows (``docs/criteria_presets.md``).
 
     Examples
     --------
