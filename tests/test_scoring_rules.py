@@ -152,7 +152,8 @@ def test_c07_message_due_in_january_is_judged_in_january_from_the_previous_years
     assert _evidence(y25, "C07") == ["d"]            # due 29 Dec: in 2025
     assert _evidence(y26, "C07") == ["a", "b"]       # due in 2026, judged there; c answered in time
     assert "到期应答复的职责内留言4条" in y26.findings.loc[y26.findings["criterion"] == "C07", "explanation"].iloc[0]
-    assert y26.metrics["on_time_rate"] == pytest.approx(2 / 4)   # a, b, c and ok26
+    assert y26.metrics["c07_on_time_rate"] == pytest.approx(2 / 4)   # a, b, c and ok26
+    assert y26.metrics["on_time_rate"] == 1.0                         # of those received in 2026: ok26
     # without the previous year's rows 2026 has nothing of December to judge
     only26 = score(Dataset(accounts=accounts(), posts=posts(), messages=m[m["message_id"] == "ok26"]), year=2026)
     assert _evidence(only26, "C07") == []

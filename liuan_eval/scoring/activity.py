@@ -291,7 +291,7 @@ def repost_timeliness(ctx: Context, crit) -> pd.DataFrame:
     text = rel["text"] if "text" in rel.columns else pd.Series(pd.NA, index=rel.index, dtype="str")
     grid = req[["unit", "account_id", "account_name", "platform", "opened_at", "closed_at"]].merge(
         rel[["release_id", "issuing_account", "published_at", "title"]].assign(
-            due_min=due_min[rel.index], due_wx=deadline_end(rel["published_at"], k)), how="cross")
+            due_min=due_min[rel.index], due_wx=due_wx[rel.index]), how="cross")
     wx = (grid["platform"] == "wechat").to_numpy()
     due = grid["due_min"].where(~wx, grid["due_wx"])
     # still open on the deadline's day (the day of its last valid instant): the repost was owed
@@ -300,9 +300,7 @@ def repost_timeliness(ctx: Context, crit) -> pd.DataFrame:
             & (grid["closed_at"].isna() | (grid["closed_at"] >= due_day))).fillna(True).to_numpy(dtype=bool)
     judged = ctx.due_in(due).to_numpy()
     pending = ~judged & (grid["published_at"] >= ctx.start).to_numpy() & (due >= ctx.end).to_numpy()
-    keep = owed & (judged | pending)
-    grid = grid.assign(due=due)[keep]
-    pending = pending[keep]
+    grid = grid.assign(due=due, _pending=pending)[owed & (judged | pending)]
     if not len(grid):
         return _empty_repost(tz)
     cand = posts[posts["account_id"].isin(grid["account_id"].unique())]
@@ -314,7 +312,8 @@ def repost_timeliness(ctx: Context, crit) -> pd.DataFrame:
     ok = np.where(wx, (wd <= k).fillna(False).to_numpy(dtype=bool),
                   (delay_min <= mins).fillna(False).to_numpy(dtype=bool))
     reposted = g["repost_at"].notna().to_numpy()
-    status = np.select([pending, reposted & ok, reposted], ["not_yet_due", "on_time", "late"], "missing")
+    status = np.select([g["_pending"].to_numpy(dtype=bool), reposted & ok, reposted],
+                       ["not_yet_due", "on_time", "late"], "missing")
     out = pd.DataFrame({
         "release_id": g["release_id"].astype("str"), "title": g["title"].astype("str"),
         "issuing_account": g["issuing_account"].astype("str"), "released_at": g["published_at"].astype(ts),

@@ -189,10 +189,13 @@ def c09_reply_quality(ctx: Context, crit) -> pd.DataFrame:
 
 
 def message_metrics(ctx: Context) -> dict:
-    """Headline reply figures: messages received, in scope, reply rate, on-time rate, median working days.
+    """Headline reply figures: messages received, in scope, reply rate, on-time rates, median working days.
 
-    Counts, reply rate and median are over the messages received in the period; the on-time
-    rate over the in-scope messages whose deadline falls in it (those C07 judges).
+    Counts, reply rate, ``on_time_rate`` and the median are over the messages *received* in
+    the period (``on_time_rate``: in-scope messages answered in time, out of those answered or
+    past their deadline before the period's end — the figure the report's reply table shows);
+    ``c07_on_time_rate`` is over the in-scope messages C07 judges, those whose deadline falls
+    in the period (late-December messages of the previous period included).
     """
     m = ctx.messages
     if m is None or not len(m) or "received_at" not in m.columns:
@@ -201,6 +204,7 @@ def message_metrics(ctx: Context) -> dict:
     ins = m[in_scope_mask(m, c["na_scope_counts_in"])]
     d = reply_delays(ctx, ins, c["max_workdays"])
     replied = _replied(ins).notna()
+    due = (d["deadline"] < ctx.end) | replied
     alll = ctx.messages_all
     alll = alll[in_scope_mask(alll, c["na_scope_counts_in"])]
     judged = reply_delays(ctx, alll, c["max_workdays"])
@@ -209,7 +213,8 @@ def message_metrics(ctx: Context) -> dict:
         "messages": int(len(m)),
         "messages_in_scope": int(len(ins)),
         "reply_rate": float(replied.mean()) if len(ins) else float("nan"),
-        "on_time_rate": float((~judged["late"]).mean()) if len(judged) else float("nan"),
+        "on_time_rate": float((~d["late"][due]).mean()) if due.any() else float("nan"),
+        "c07_on_time_rate": float((~judged["late"]).mean()) if len(judged) else float("nan"),
         "median_reply_workdays": float(np.nanmedian(d["workdays"].astype("Float64").to_numpy(
             dtype=float, na_value=np.nan))) if replied.any() else float("nan"),
     }
