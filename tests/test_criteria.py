@@ -79,16 +79,76 @@ def test_bad_key_or_value_is_an_error_naming_the_key(tmp_path, edit, key):
         text = text.replace("[criteria.C15.params]\nmin_gap_days = 10\n", "")
     with pytest.raises(CriteriaError, match=key) as err:
         load_criteria(_write(tmp_path, text))
-    assert "custom.toml" in str(err.value)
+    assert "custom.toml" in str(err.value) and "custom.toml" in err.value.en and key in err.value.en
+
+
+def _error(tmp_path, text) -> CriteriaError:
+    with pytest.raises(CriteriaError) as err:
+        load_criteria(_write(tmp_path, text))
+    return err.value
+
+
+def test_unknown_key_is_refused_in_chinese_naming_file_and_key(tmp_path):
+    e = _error(tmp_path, BASE.replace("min_gap_days = 10", "min_gap_days = 10\nmax_gap_days = 40"))
+    assert str(e).startswith("考核标准文件 ") and "custom.toml" in str(e)
+    assert "未知的键“criteria.C15.params.max_gap_days”" in str(e) and "min_gap_days" in str(e)  # what is allowed
+    assert "unknown key 'criteria.C15.params.max_gap_days'" in e.en
+    e = _error(tmp_path, BASE.replace("[preset]\n", "[preset]\nyear = 2025\n", 1))
+    assert "未知的键“preset.year”" in str(e)
+
+
+def test_missing_key_is_refused_in_chinese_naming_file_and_key(tmp_path):
+    e = _error(tmp_path, BASE.replace("min_gap_days = 10", ""))
+    assert "custom.toml" in str(e) and "缺少键“criteria.C15.params.min_gap_days”" in str(e)
+    assert "missing key 'criteria.C15.params.min_gap_days'" in e.en
+    e = _error(tmp_path, BASE.replace('severity = "高"\n', ""))
+    assert "缺少键“criteria.C15.severity”" in str(e)
+
+
+def test_bad_value_is_refused_in_chinese_with_what_is_expected(tmp_path):
+    e = _error(tmp_path, BASE.replace('veto = false', 'veto = "no"'))
+    assert "键“criteria.C15.veto”的值 'no' 不合要求，应为true 或 false" in str(e)
+    assert "key 'criteria.C15.veto' has bad value 'no'; expected true or false" in e.en
+    e = _error(tmp_path, BASE.replace("weight = 100", "weight = -1"))
+    assert "键“criteria.C15.weight”的值 -1 不合要求" in str(e)
+
+
+def test_bad_parameter_is_refused_in_chinese_with_what_is_expected(tmp_path):
+    e = _error(tmp_path, BASE.replace("min_gap_days = 10", "min_gap_days = 0"))
+    assert "custom.toml" in str(e)
+    assert "键“criteria.C15.params.min_gap_days”的值 0 不合要求，应为不小于 1 的整数（自然日）" in str(e)
+    assert "expected an integer >= 1 (calendar days)" in e.en
+    c11 = load_criteria()
+    text = _write(tmp_path, (c11.path.read_text(encoding="utf-8")
+                             .replace('"教育部" = ["微言教育"]', '"教育部" = "微言教育"'))).read_text(encoding="utf-8")
+    e = _error(tmp_path, text)
+    assert "criteria.C11.params.ministries" in str(e) and "名称到名称列表的表" in str(e)
+
+
+def test_a_unit_level_criterion_may_not_be_moved_to_accounts(tmp_path):
+    text = load_criteria().path.read_text(encoding="utf-8")
+    i = text.index("[criteria.C13]")
+    text = text[:i] + text[i:].replace('level = "unit"', 'level = "account"', 1)
+    e = _error(tmp_path, text)
+    assert "criteria.C13.level" in str(e) and "unit" in str(e)
 
 
 def test_missing_parameter_and_unknown_preset_are_clear_errors(tmp_path):
-    with pytest.raises(CriteriaError, match="missing key 'min_gap_days'"):
+    from liuan_eval.i18n import set_language
+
+    with pytest.raises(CriteriaError, match="缺少键“criteria.C15.params.min_gap_days”"):
         load_criteria(_write(tmp_path, BASE.replace("min_gap_days = 10", "")))
-    with pytest.raises(CriteriaError, match="liuan_2016"):
+    with pytest.raises(CriteriaError, match="liuan_2016") as err:
         load_criteria("no_such_preset")
-    with pytest.raises(CriteriaError, match="not valid TOML"):
+    assert "未知的考核标准" in str(err.value)
+    with pytest.raises(CriteriaError, match="不是有效的 TOML"):
         load_criteria(_write(tmp_path, BASE + "\n[[[broken"))
+    set_language("en")
+    try:
+        with pytest.raises(CriteriaError, match="missing key 'criteria.C15.params.min_gap_days'"):
+            load_criteria(_write(tmp_path, BASE.replace("min_gap_days = 10", "")))
+    finally:
+        set_language("zh")
 
 
 def test_rectified_grade_cap_must_name_a_grade(tmp_path):

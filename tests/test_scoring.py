@@ -154,6 +154,12 @@ def messages(received, replied, in_scope=True, account="W1", reply_text="您好�
                          "in_scope": pd.array([in_scope] * n, dtype="boolean")})
 
 
+def unanswered(received, account="W1"):
+    """One message left unanswered, beside an answered one (a reply column that is all empty is
+    not assessed: see test_scoring_declared)."""
+    return messages([received, "2025-03-03 09:00"], [None, "2025-03-03 10:00"], account=account)
+
+
 def _msg_score(m):
     return score(Dataset(accounts=accounts(), posts=all_posts(), messages=m), year=2025)
 
@@ -182,18 +188,18 @@ def test_out_of_scope_message_on_an_adjusted_working_saturday_is_due_that_day():
 
 def test_unanswered_message_is_late_only_once_its_deadline_passed_before_the_period_end():
     # 22 Dec (Monday): deadline end of 29 Dec, passed -> late; 29 Dec: deadline 5 Jan 2026 -> not yet
-    a = _msg_score(messages(["2025-12-22 09:00"], None))
+    a = _msg_score(unanswered("2025-12-22 09:00"))
     assert keys(a, "C07") == [("金安区", "W1")]
     assert "至期末仍未答复1条" in a.findings.iloc[0]["explanation"]
-    a = _msg_score(messages(["2025-12-29 09:00"], None))
+    a = _msg_score(unanswered("2025-12-29 09:00"))
     assert keys(a, "C07") == []
     # 23 Dec: the 5th working day is 30 Dec; its end lies before the period's end: late
-    assert keys(_msg_score(messages(["2025-12-23 09:00"], None)), "C07") == [("金安区", "W1")]
+    assert keys(_msg_score(unanswered("2025-12-23 09:00")), "C07") == [("金安区", "W1")]
     # 24 Dec: the 5th working day is 31 Dec, the deadline ends *at* the period's end (24:00), not
     # before it (criteria.md: late "once its deadline ... lies before the end of the period"): not yet
-    assert keys(_msg_score(messages(["2025-12-24 09:00"], None)), "C07") == []
+    assert keys(_msg_score(unanswered("2025-12-24 09:00")), "C07") == []
     # 25 Dec: the deadline ends on 5 January 2026, after the period: not yet late
-    assert keys(_msg_score(messages(["2025-12-25 09:00"], None)), "C07") == []
+    assert keys(_msg_score(unanswered("2025-12-25 09:00")), "C07") == []
 
 
 def test_missing_scope_counts_as_in_scope():
@@ -448,8 +454,7 @@ def test_2019_interaction_veto_only_for_messages_left_unanswered():
               criteria="state_council_2019")
     assert keys(a, "C07") == [("金安区", "W1")] and a.unit_scores.loc[0, "veto"] == ""
     assert a.unit_scores.loc[0, "grade"] == "合格"
-    unanswered = messages(["2025-03-03 09:00"], None)
-    a = score(Dataset(accounts=accounts(), posts=all_posts(), messages=unanswered), year=2025,
+    a = score(Dataset(accounts=accounts(), posts=all_posts(), messages=unanswered("2025-03-04 09:00")), year=2025,
               criteria="state_council_2019")
     assert a.unit_scores.loc[0, "veto"] == "C07" and a.unit_scores.loc[0, "grade"] == "不合格"
     assert "_veto" not in a.findings.columns and "_unanswered" not in a.findings.columns

@@ -13,6 +13,10 @@ Layout of a preset::
                         rectify, description (optional)
     [criteria.C15.params]   the criterion's own thresholds (see PARAM_SPECS)
 
+Each criterion's parameters, tables, level and caveat are declared once, beside its
+indicator function in :mod:`liuan_eval.scoring` (:mod:`liuan_eval.scoring.declare`);
+``PARAM_SPECS`` and ``CRITERION_TABLES`` here are derived from those declarations.
+
 Examples
 --------
 >>> from liuan_eval.criteria import load_criteria
@@ -41,71 +45,61 @@ SEVERITIES = ("高", "中", "低")
 
 _NUM = (int, float)
 
-#: The parameters each criterion accepts: name -> (python types, check, what is expected).
-PARAM_SPECS: dict[str, dict[str, tuple[tuple[type, ...], Any, str]]] = {
-    "C01": {"platforms_required": ((list,), lambda v: bool(v) and set(v) <= set(PLATFORMS),
-                                   "a non-empty list of weibo/wechat/app")},
-    "C02": {"flag_unregistered": ((bool,), None, "true or false"),
-            "flag_silent_registered": ((bool,), None, "true or false")},
-    "C03": {"require_exact": ((bool,), None, "true or false")},
-    "C04": {"max_workdays": ((int,), lambda v: v >= 0, "an integer >= 0")},
-    "C05": {"min_workdays_ahead": ((int,), lambda v: v >= 0, "an integer >= 0")},
-    "C06": {},
-    "C07": {"max_workdays": ((int,), lambda v: v >= 1, "an integer >= 1"),
-            "na_scope_counts_in": ((bool,), None, "true or false"),
-            "veto_unanswered_only": ((bool,), None, "true or false")},
-    "C08": {},
-    "C09": {"min_chars": ((int,), lambda v: v >= 0, "an integer >= 0"),
-            "boilerplate": ((list,), lambda v: all(isinstance(s, str) for s in v), "a list of strings")},
-    "C10": {"min_rich_share": (_NUM, lambda v: 0 <= v <= 1, "a share between 0 and 1"),
-            "min_posts": ((int,), lambda v: v >= 1, "an integer >= 1")},
-    "C11": {"sources": ((list,), lambda v: bool(v) and all(isinstance(s, str) for s in v),
-                        "a non-empty list of source names"),
-            "source_patterns": ((list,), lambda v: all(isinstance(s, str) for s in v),
-                                "a list of regular expressions")},
-    "C12": {"max_minutes": ((int,), lambda v: v >= 1, "an integer >= 1 (minutes)"),
-            "wechat_max_workdays": ((int,), lambda v: v >= 0, "an integer >= 0"),
-            "unit_types": ((list,), lambda v: bool(v) and set(v) <= {"county", "zone", "department"},
-                           "a non-empty list of county/zone/department"),
-            "min_similarity": (_NUM, lambda v: 0 < v <= 100, "a number in (0, 100]"),
-            "min_similarity_with_source": (_NUM, lambda v: 0 < v <= 100, "a number in (0, 100]"),
-            "match_window_days": ((int,), lambda v: v >= 1, "an integer >= 1")},
-    "C13": {"min_operators": ((int,), lambda v: v >= 1, "an integer >= 1")},
-    "C14": {"max_workdays": ((int,), lambda v: v >= 0, "an integer >= 0")},
-    "C15": {"min_gap_days": ((int,), lambda v: v >= 1, "an integer >= 1 (calendar days)")},
-    "C16": {"within_hours": (_NUM, lambda v: v > 0, "a number of hours > 0")},
-    "C17": {"kinds": ((list,), lambda v: bool(v) and set(v) <= {"inaccurate", "security", "public_opinion"},
-                      "a non-empty list of inaccurate/security")},
-    "C18": {"weights": ((dict,), lambda v: bool(v) and set(v) <= {"posts", "reposts", "comments", "likes",
-                                                                   "reads"}
-                        and all(isinstance(x, _NUM) and x >= 0 for x in v.values()),
-                        "a table of posts/reposts/comments/likes/reads weights >= 0")},
-    "C19": {},
-}
 
-_CRITERION_KEYS = {
-    "name": ((str,), lambda v: bool(v.strip()), "a non-empty Chinese name"),
-    "level": ((str,), lambda v: v in LEVELS, "unit or account"),
-    "platforms": ((list,), lambda v: bool(v) and set(v) <= set(PLATFORMS), "a non-empty list of weibo/wechat/app"),
-    "weight": (_NUM, lambda v: v >= 0, "a number of points >= 0"),
-    "deduction": (_NUM, lambda v: v >= 0, "a number of points >= 0 per finding"),
-    "veto": ((bool,), None, "true or false"),
-    "severity": ((str,), lambda v: v in SEVERITIES, "高, 中 or 低"),
-    "rectify": ((bool,), None, "true or false"),
-    "description": ((str,), None, "a string"),
-    "params": ((dict,), None, "a table of parameters"),
-}
+def _spec(types, check, zh: str, en: str):
+    from liuan_eval.scoring.declare import ParamSpec
+
+    return ParamSpec(types if isinstance(types, tuple) else (types,), check, en, zh)
+
+
+def __getattr__(name: str):
+    # derived from the criteria's declarations in liuan_eval.scoring (lazily: scoring imports this module)
+    if name == "PARAM_SPECS":  # criterion id -> parameter name -> ParamSpec(types, check, expected, expected_zh)
+        from liuan_eval.scoring.declare import param_specs
+
+        return param_specs()
+    if name == "CRITERION_TABLES":  # criterion id -> the tables it cannot be assessed without
+        from liuan_eval.scoring.declare import criterion_tables
+
+        return criterion_tables()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _criterion_keys():
+    return {
+        "name": _spec(str, lambda v: bool(v.strip()), "非空的中文名称", "a non-empty Chinese name"),
+        "level": _spec(str, lambda v: v in LEVELS, "unit 或 account", "unit or account"),
+        "platforms": _spec(list, lambda v: bool(v) and set(v) <= set(PLATFORMS), "由 weibo、wechat、app 组成的非空列表",
+                           "a non-empty list of weibo/wechat/app"),
+        "weight": _spec(_NUM, lambda v: v >= 0, "不小于 0 的分值", "a number of points >= 0"),
+        "deduction": _spec(_NUM, lambda v: v >= 0, "每条问题扣的分值（不小于 0）", "a number of points >= 0 per finding"),
+        "veto": _spec(bool, None, "true 或 false", "true or false"),
+        "severity": _spec(str, lambda v: v in SEVERITIES, "高、中 或 低", "高, 中 or 低"),
+        "rectify": _spec(bool, None, "true 或 false", "true or false"),
+        "description": _spec(str, None, "字符串", "a string"),
+        "params": _spec(dict, None, "参数表（table）", "a table of parameters"),
+    }
+
+
 _REQUIRED_CRITERION_KEYS = {"name", "level", "platforms", "weight", "deduction", "veto", "severity"}
-_PRESET_KEYS = {
-    "name": ((str,), lambda v: bool(v.strip()), "a non-empty name"),
-    "title": ((str,), None, "a string"),
-    "source": ((str,), None, "a string"),
-    "full_marks": (_NUM, lambda v: v > 0, "a number > 0"),
-    "closure_after": ((int,), lambda v: v >= 1, "an integer >= 1 (rectification findings)"),
-    "rectified_grade_cap": ((str,), lambda v: bool(v.strip()), "a grade name from [[grades]]"),
-}
-_GRADE_KEYS = {"name": ((str,), lambda v: bool(v.strip()), "a grade name"),
-               "min": (_NUM, lambda v: v >= 0, "a score >= 0")}
+
+
+def _preset_keys():
+    return {
+        "name": _spec(str, lambda v: bool(v.strip()), "非空的名称", "a non-empty name"),
+        "title": _spec(str, None, "字符串", "a string"),
+        "source": _spec(str, None, "字符串", "a string"),
+        "full_marks": _spec(_NUM, lambda v: v > 0, "大于 0 的分值", "a number > 0"),
+        "closure_after": _spec(int, lambda v: v >= 1, "不小于 1 的整数（通报整改问题条数）",
+                               "an integer >= 1 (rectification findings)"),
+        "rectified_grade_cap": _spec(str, lambda v: bool(v.strip()), "[[grades]] 中的一个等级名称",
+                                     "a grade name from [[grades]]"),
+    }
+
+
+def _grade_keys():
+    return {"name": _spec(str, lambda v: bool(v.strip()), "等级名称", "a grade name"),
+            "min": _spec(_NUM, lambda v: v >= 0, "不小于 0 的分数", "a score >= 0")}
 
 
 class CriteriaError(UserError, ValueError):
@@ -195,8 +189,16 @@ class Criteria:
         return self.grades[-1][0]
 
 
-def _check(where: str, key: str, value: Any, spec) -> None:
-    types, check, expected = spec
+def _error(file: str, zh: str, en: str) -> CriteriaError:
+    return CriteriaError(f"考核标准文件 {file}：{zh}", f"{file}: {en}")
+
+
+def _key(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _check(file: str, path: str, value: Any, spec) -> None:
+    types, check, expected, expected_zh = spec
     ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
     if ok and check is not None:
         try:
@@ -204,36 +206,45 @@ def _check(where: str, key: str, value: Any, spec) -> None:
         except Exception:
             ok = False
     if not ok:
-        raise CriteriaError(f"{where}: key '{key}' has bad value {value!r}; expected {expected}")
+        raise _error(file, f"键“{path}”的值 {value!r} 不合要求，应为{expected_zh}",
+                     f"key '{path}' has bad value {value!r}; expected {expected}")
 
 
-def _check_table(where: str, table: Any, specs: dict, required: set[str]) -> None:
+def _check_table(file: str, path: str, table: Any, specs: dict, required: set[str]) -> None:
     if not isinstance(table, dict):
-        raise CriteriaError(f"{where}: expected a table, got {table!r}")
+        where_zh, where_en = (f"键“{path}”", f"key '{path}'") if path else ("文件内容", "the file")
+        raise _error(file, f"{where_zh}应为一个表（table），实际是 {table!r}",
+                     f"{where_en}: expected a table, got {table!r}")
     for key in table:
         if key not in specs:
-            raise CriteriaError(f"{where}: unknown key '{key}' (known: {', '.join(sorted(specs))})")
+            known = ", ".join(sorted(specs)) or "—"
+            raise _error(file, f"未知的键“{_key(path, key)}”（此处可用的键：{known}）",
+                         f"unknown key '{_key(path, key)}' (known: {known})")
     for key in sorted(required - set(table)):
-        raise CriteriaError(f"{where}: missing key '{key}'")
+        raise _error(file, f"缺少键“{_key(path, key)}”", f"missing key '{_key(path, key)}'")
     for key, value in table.items():
-        _check(where, key, value, specs[key])
+        _check(file, _key(path, key), value, specs[key])
 
 
 def _resolve(criteria: str | Path) -> Path:
     p = Path(criteria)
     if p.suffix == ".toml" or p.exists():
         if not p.exists():
-            raise CriteriaError(f"criteria file not found: {p}")
+            raise CriteriaError(f"找不到考核标准文件：{p}", f"criteria file not found: {p}")
         return p
     builtin = HERE / f"{criteria}.toml"
     if not builtin.exists():
         names = ", ".join(sorted(f.stem for f in HERE.glob("*.toml")))
-        raise CriteriaError(f"unknown criteria preset {criteria!r}; built-in presets: {names}")
+        raise CriteriaError(f"未知的考核标准 {criteria!r}；内置的考核标准有：{names}（也可给出 TOML 文件的路径）",
+                            f"unknown criteria preset {criteria!r}; built-in presets: {names}")
     return builtin
 
 
 def parse_criteria(data: dict, where: str = "<preset>") -> Criteria:
     """Validate a parsed preset (a dict as read from TOML) and build :class:`Criteria`.
+
+    Every error is a :class:`CriteriaError` whose message (Chinese, English with
+    ``--lang en``) names the file (``where``) and the key.
 
     Examples
     --------
@@ -248,41 +259,51 @@ def parse_criteria(data: dict, where: str = "<preset>") -> Criteria:
     ...                  "severity": "高", "params": {"min_gap_day": 15}}}})
     Traceback (most recent call last):
     ...
-    liuan_eval.criteria.CriteriaError: <preset>: criteria.C15.params: unknown key 'min_gap_day' (known: min_gap_days)
+    liuan_eval.criteria.CriteriaError: 考核标准文件 <preset>：未知的键“criteria.C15.params.min_gap_day”（此处可用的键：min_gap_days）
     """
-    _check_table(where, data, {"preset": ((dict,), None, "a table"), "grades": ((list,), None, "a list"),
-                               "criteria": ((dict,), None, "a table")}, {"preset", "grades", "criteria"})
-    _check_table(f"{where}: preset", data["preset"], _PRESET_KEYS, {"name"})
+    from liuan_eval.scoring.declare import declarations
+
+    decl = declarations()
+    _check_table(where, "", data, {"preset": _spec(dict, None, "一个表", "a table"),
+                                   "grades": _spec(list, None, "一个列表（[[grades]]）", "a list"),
+                                   "criteria": _spec(dict, None, "一个表", "a table")},
+                 {"preset", "grades", "criteria"})
+    _check_table(where, "preset", data["preset"], _preset_keys(), {"name"})
     preset = data["preset"]
     grades = []
     for i, g in enumerate(data["grades"]):
-        _check_table(f"{where}: grades[{i}]", g, _GRADE_KEYS, {"name", "min"})
+        _check_table(where, f"grades[{i}]", g, _grade_keys(), {"name", "min"})
         grades.append((g["name"], float(g["min"])))
     if not grades:
-        raise CriteriaError(f"{where}: key 'grades' is empty; expected at least one grade band")
+        raise _error(where, "键“grades”为空，至少要有一个等级（[[grades]]）",
+                     "key 'grades' is empty; expected at least one grade band")
     mins = [m for _, m in grades]
     if mins != sorted(mins, reverse=True):
-        raise CriteriaError(f"{where}: key 'grades' must list bands from the highest 'min' down")
+        raise _error(where, "键“grades”中的等级须按“min”从高到低排列",
+                     "key 'grades' must list bands from the highest 'min' down")
     cap = preset.get("rectified_grade_cap")
     if cap is not None and cap not in [g[0] for g in grades]:
-        raise CriteriaError(f"{where}: key 'preset.rectified_grade_cap' must name one of the grades "
-                            f"({', '.join(g[0] for g in grades)}), got {cap!r}")
+        names = ", ".join(g[0] for g in grades)
+        raise _error(where, f"键“preset.rectified_grade_cap”须为其中一个等级（{names}），实际是 {cap!r}",
+                     f"key 'preset.rectified_grade_cap' must name one of the grades ({names}), got {cap!r}")
     crits: dict[str, Criterion] = {}
     for cid, entry in data["criteria"].items():
         if cid not in CRITERION_IDS:
-            raise CriteriaError(f"{where}: unknown criterion 'criteria.{cid}' (known: C01…C19)")
-        _check_table(f"{where}: criteria.{cid}", entry, _CRITERION_KEYS, _REQUIRED_CRITERION_KEYS)
+            raise _error(where, f"未知的指标“criteria.{cid}”（可用：C01…C19）",
+                         f"unknown criterion 'criteria.{cid}' (known: C01…C19)")
+        _check_table(where, f"criteria.{cid}", entry, _criterion_keys(), _REQUIRED_CRITERION_KEYS)
         params = entry.get("params", {})
-        spec = PARAM_SPECS[cid]
-        _check_table(f"{where}: criteria.{cid}.params", params, spec, set(spec))
+        spec = decl[cid].params
+        _check_table(where, f"criteria.{cid}.params", params, spec, set(spec))
+        if decl[cid].level_fixed and entry["level"] != decl[cid].level:
+            raise _error(where, f"键“criteria.{cid}.level”必须为 \"{decl[cid].level}\"（该指标不能改为按"
+                                f"{'账号' if decl[cid].level == 'unit' else '单位'}评估）",
+                         f"criteria.{cid}: key 'level' must be '{decl[cid].level}' for this criterion")
         crits[cid] = Criterion(
             id=cid, name=entry["name"], level=entry["level"], platforms=tuple(entry["platforms"]),
             weight=entry["weight"], deduction=entry["deduction"], veto=entry["veto"],
             severity=entry["severity"], rectify=entry.get("rectify", False),
             description=entry.get("description", ""), params=dict(params))
-    for key in ("C01", "C13", "C14", "C16", "C19"):
-        if key in crits and crits[key].level != "unit":
-            raise CriteriaError(f"{where}: criteria.{key}: key 'level' must be 'unit' for this criterion")
     return Criteria(name=preset["name"], title=preset.get("title", preset["name"]),
                     source=preset.get("source", ""), full_marks=float(preset.get("full_marks", 100)),
                     grades=tuple(grades), criteria=dict(sorted(crits.items())),
@@ -322,7 +343,9 @@ def load_criteria(criteria: str | Path | Criteria = "liuan_2016") -> Criteria:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise CriteriaError(f"{path}: not valid TOML: {exc}") from None
+        raise CriteriaError(f"考核标准文件 {path}：不是有效的 TOML：{exc}", f"{path}: not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CriteriaError(f"考核标准文件 {path}：无法读取（{exc}）", f"{path}: cannot be read ({exc})") from None
     c = parse_criteria(data, where=str(path.name if path.parent == HERE else path))
     return Criteria(**{**c.__dict__, "path": path})
 
@@ -338,6 +361,6 @@ def builtin_presets() -> list[str]:
     return sorted(f.stem for f in HERE.glob("*.toml"))
 
 
-__all__ = ["Criteria", "CriteriaError", "Criterion", "CRITERION_IDS", "PARAM_SPECS", "builtin_presets",
-           "load_criteria", "parse_criteria"]
+__all__ = ["CRITERION_IDS", "CRITERION_TABLES", "Criteria", "CriteriaError", "Criterion", "PARAM_SPECS",
+           "builtin_presets", "load_criteria", "parse_criteria"]
 

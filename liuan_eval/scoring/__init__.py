@@ -2,18 +2,23 @@
 
 ``score(dataset, year=..., criteria="liuan_2016")`` runs one indicator function per
 criterion of the preset (modules ``registry``, ``messages``, ``activity``, ``influence``),
-each returning findings rows; everything else is derived from the findings and from which
-criteria could be assessed:
+each declared once with :func:`liuan_eval.scoring.declare.criterion` and returning findings
+rows; everything else is derived from the findings and from which criteria could be assessed:
 
+- before an indicator runs, the engine checks what it declares it needs: a table missing
+  or empty, or a needed column absent or entirely empty, makes the criterion *not
+  assessed* (listed with the Chinese reason in ``not_assessed`` and the caveats; its column
+  is empty) and the total is rescaled to ``full_marks`` over the criteria assessed — never a
+  silent 0 or 100;
 - a criterion's points for a unit are ``weight − deduction × (findings of the unit and its
   accounts)``, never below 0; for an account, its own findings;
-- a criterion whose table is missing or empty is *not assessed* (listed with the reason in
-  ``not_assessed`` and the caveats; its column is empty) and the total is rescaled to
-  ``full_marks`` over the criteria assessed — never a silent 0 or 100;
 - a finding on a veto criterion makes the unit (and account) fail whatever its total;
 - grades from the preset's bands; rank 1 is the best total (vetoed units rank last);
 - ``rectification`` (通报整改): accounts (or units) with findings on ``rectify`` criteria;
-  ``closure`` (关停): accounts with at least ``closure_after`` such findings in the year.
+  ``closure`` (关停): accounts with at least ``closure_after`` such findings in the year;
+- ``repost``: the C12 table (:func:`liuan_eval.scoring.activity.repost_timeliness`), one row
+  per key release and account required to repost it; C12's findings are its late and
+  missing rows.
 
 Examples
 --------
@@ -44,14 +49,11 @@ import pandas as pd
 
 from liuan_eval.criteria import Criteria, load_criteria
 from liuan_eval.i18n import tr
-from liuan_eval.scoring import activity, messages, registry
-from liuan_eval.scoring._common import FINDING_COLUMNS, Context, NotAssessed, build_context, fix_rows
+from liuan_eval.scoring import activity, messages, registry  # noqa: F401 - their criteria are declared on import
+from liuan_eval.scoring._common import FINDING_COLUMNS, Context, build_context, fix_rows
+from liuan_eval.scoring.activity import REPOST_COLUMNS, repost_timeliness
+from liuan_eval.scoring.declare import criterion, criterion_caveats, criterion_tables, declarations, needs
 from liuan_eval.scoring.influence import influence_index
-
-#: criterion id -> indicator function ``fn(ctx, criterion) -> findings rows``
-INDICATORS = {**registry.INDICATORS, **messages.INDICATORS, **activity.INDICATORS}
-#: criteria that give scores or ranks rather than findings
-NO_FINDINGS = ("C18", "C19")
 
 
 @dataclass
@@ -68,6 +70,9 @@ class Assessment:
     metrics: dict = field(default_factory=dict)
     criteria: Criteria | None = None
     year: int | None = None
+    #: The C12 table (:func:`liuan_eval.scoring.activity.repost_timeliness`); ``None`` when the
+    #: preset has no C12 or C12 was not assessed.
+    repost: pd.DataFrame | None = None
 
     def write(self, out: str | Path, quarantine: pd.DataFrame | None = None) -> dict[str, Path]:
         """Write ``unit_scores.csv``, ``account_scores.csv``, ``findings.csv`` (and
@@ -87,23 +92,19 @@ class Assessment:
         return {name: write_csv(df, out / f"{name}.csv") for name, df in files.items()}
 
 
-def _run_indicator(fn, ctx: Context, crit) -> tuple[pd.DataFrame | None, str | None]:
-    try:
-        return fn(ctx, crit), None
-    except NotAssessed as exc:
-        return None, str(exc)
-
-
 def _findings(ctx: Context, crits: Criteria) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """Run the indicators whose declared needs are met; the others are not assessed (with the reason)."""
+    decl = declarations()
     parts, not_assessed = [], []
     for c in crits:
-        if c.id in NO_FINDINGS:
-            continue
-        fn = INDICATORS[c.id]
-        rows, reason = _run_indicator(fn, ctx, c)
+        d = decl[c.id]
+        reason = d.unmet(ctx)
         if reason is not None:
             not_assessed.append((c.id, reason))
             continue
+        if d.gives != "findings":
+            continue
+        rows = d.fn(ctx, c)
         if len(rows):
             veto = rows["_veto"].astype(bool) & c.veto if "_veto" in rows.columns else c.veto
             rows = rows.assign(criterion=c.id, criterion_name=c.name, severity=c.severity,
@@ -128,10 +129,11 @@ def _findings(ctx: Context, crits: Criteria) -> tuple[pd.DataFrame, list[tuple[s
 def _points(f: pd.DataFrame, keys: list[str], index: pd.Index, crits: Criteria, assessed: set[str],
             level: str | None) -> pd.DataFrame:
     """Points per criterion for each key (unit or account) from the findings."""
+    no_findings = _no_findings()
     cols = {}
     ded = f.groupby(keys + ["criterion"])["points"].sum() if len(f) else pd.Series(dtype=float)
     for c in crits:
-        if c.id in NO_FINDINGS or (level == "account" and c.level != "account"):
+        if c.id in no_findings or (level == "account" and c.level != "account"):
             continue
         if c.id not in assessed:
             cols[c.id] = pd.Series(np.nan, index=index)
@@ -154,7 +156,13 @@ def _totals(points: pd.DataFrame, crits: Criteria) -> pd.Series:
     return (points[assessed].sum(axis=1) / w * crits.full_marks).round(2)
 
 
+def _no_findings() -> tuple[str, ...]:
+    return tuple(cid for cid, d in declarations().items() if d.gives != "findings")
+
+
+@criterion("C19", needs=[needs("accounts")], level="unit", level_fixed=True, gives="scores")
 def _unit_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: set[str]) -> pd.DataFrame:
+    """C19: each unit's points per criterion, total (rescaled to full marks), grade, rank and vetoes."""
     acc = ctx.accounts
     if acc is None or not len(acc):
         units = pd.DataFrame({"unit": pd.Series(sorted(set(f["unit"]) - {""}), dtype="str")})
@@ -175,7 +183,8 @@ def _unit_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: set[s
     return out.reset_index()[["unit", "unit_type", *pts.columns, "total", "grade", "rank", "veto"]]
 
 
-def _account_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: set[str]) -> pd.DataFrame:
+def _account_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: set[str],
+                    influence: bool = True) -> pd.DataFrame:
     acc = ctx.accounts
     cols = ["unit", "account_id", "account_name", "platform"]
     if acc is None or not len(acc):
@@ -190,7 +199,7 @@ def _account_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: se
     named = set(fa.loc[fa["criterion"].isin([c.id for c in crits if c.rectify]), "account_id"])
     out["grade"] = [crits.failing_grade if v else crits.cap_grade(crits.grade(t) if pd.notna(t) else "", a in named)
                     for a, t, v in zip(out.index, out["total"], vetoed)]
-    if "C18" in crits:
+    if "C18" in crits and influence:
         inf = influence_index(ctx, crits["C18"].params["weights"]).set_index("account_id")
         out = out.join(inf)
     out = out.reset_index()
@@ -256,14 +265,22 @@ def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016", pe
     -------
     Assessment
         ``findings``, ``unit_scores``, ``account_scores``, ``rectification``, ``closure``,
-        ``not_assessed``, ``caveats``, ``metrics``, ``criteria``, ``year``.
+        ``not_assessed``, ``caveats``, ``metrics``, ``criteria``, ``year`` and ``repost`` (the
+        C12 table of :func:`liuan_eval.scoring.activity.repost_timeliness`, ``None`` when C12
+        is not in the preset or not assessed).
+
+    Notes
+    -----
+    Items with a deadline (replies, filings, reposts, crisis posts) are judged in the period
+    their deadline falls in; to judge those of late December in January's assessment, pass
+    tables that include the previous year's rows (``docs/criteria_presets.md``).
 
     Examples
     --------
     >>> from liuan_eval.dataset import Dataset
     >>> a = score(Dataset(), year=2025)
-    >>> len(a.findings), len(a.not_assessed)
-    (0, 17)
+    >>> len(a.findings), len(a.not_assessed), a.repost is None
+    (0, 19, True)
     """
     from liuan_eval.workdays import CalendarFallbackWarning, calendar_fallback_years
 
@@ -272,9 +289,10 @@ def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016", pe
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CalendarFallbackWarning)
         f, not_assessed = _findings(ctx, crits)
-        assessed = {c.id for c in crits if c.id not in NO_FINDINGS} - {c for c, _ in not_assessed}
+        unassessed = {c for c, _ in not_assessed}
+        assessed = {c.id for c in crits} - unassessed
         units = _unit_scores(ctx, f, crits, assessed)
-        accounts = _account_scores(ctx, f, crits, assessed)
+        accounts = _account_scores(ctx, f, crits, assessed, influence="C18" in assessed)
         rect, close = _lists(ctx, f, crits)
         metrics = _metrics(ctx, f, units)
     caveats = list(getattr(dataset, "caveats", []) or [])
@@ -300,24 +318,18 @@ def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016", pe
                           f"The working-day calendar lacks {years}; Monday–Friday were used for those years."))
     na = pd.DataFrame(not_assessed, columns=["criterion", "reason"]).astype("str")
     na.insert(1, "criterion_name", na["criterion"].map({c.id: c.name for c in crits}).astype("str"))
+    gives_scores = set(_no_findings())
     for cid, reason in not_assessed:
-        caveats.append(tr(f"{cid}（{crits[cid].name}）未评估：{reason}；总分按已评估的指标折算为{crits.full_marks:g}分制。",
-                          f"{cid} not assessed: {reason}; totals rescaled over the criteria assessed."))
-    if "C07" in crits and crits["C07"].params.get("na_scope_counts_in", True):
-        caveats.append(tr("“是否属本单位职责”未填的留言按职责内计（适用5个工作日答复时限）。",
-                          "Messages with no in-scope flag are taken as in scope (5-working-day rule)."))
-    if "C12" in assessed:
-        types = "、".join({"county": "县区", "zone": "开发区", "department": "市直部门"}[t]
-                         for t in crits["C12"].params["unit_types"])
-        caveats.append(tr(f"重要信息转载（C12）按{types}的全部在运营账号核对；转载按来源和文字相似度匹配，不要求标题完全一致。",
-                          "Key-release reposts (C12) are checked on every operating account of the listed unit "
-                          "types, matched by source and text similarity."))
-    if "C05" in assessed:
-        caveats.append(tr("关停、更名没有填写批准时间的，只核对报备是否提前7个工作日，不核对批准。",
-                          "Closures/renames without an approval date are checked for the filing date only."))
+        if cid in gives_scores:
+            caveats.append(tr(f"{cid}（{crits[cid].name}）未评估：{reason}。", f"{cid} not assessed: {reason}."))
+        else:
+            caveats.append(tr(f"{cid}（{crits[cid].name}）未评估：{reason}；总分按已评估的指标折算为{crits.full_marks:g}分制。",
+                              f"{cid} not assessed: {reason}; totals rescaled over the criteria assessed."))
+    caveats.extend(tr(zh, en) for zh, en in criterion_caveats(crits, assessed))
+    repost = ctx.details.get("C12") if "C12" in assessed else None
     return Assessment(findings=f.drop(columns="_veto"), unit_scores=units, account_scores=accounts, rectification=rect, closure=close,
                       not_assessed=na[["criterion", "criterion_name", "reason"]], caveats=caveats, metrics=metrics,
-                      criteria=crits, year=int(year))
+                      criteria=crits, year=int(year), repost=repost)
 
 
 # ---- command line -------------------------------------------------------------------------
@@ -378,4 +390,16 @@ def run(args) -> int:
     return 0
 
 
-__all__ = ["Assessment", "INDICATORS", "configure", "run", "score"]
+def __getattr__(name: str):
+    # derived from the declarations (lazily: C19 is declared in this module)
+    if name == "INDICATORS":  # criterion id -> ``fn(ctx, criterion) -> findings rows`` (NotAssessed when needs unmet)
+        from liuan_eval.scoring.declare import indicators
+
+        return indicators()
+    if name == "NO_FINDINGS":  # criteria that give scores or ranks rather than findings
+        return _no_findings()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["Assessment", "INDICATORS", "NO_FINDINGS", "REPOST_COLUMNS", "configure", "criterion_tables",
+           "repost_timeliness", "run", "score"]

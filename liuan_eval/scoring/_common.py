@@ -1,9 +1,16 @@
 """What every indicator shares: the assessment context and the findings-row builder.
 
 An indicator is ``fn(ctx, crit) -> pandas.DataFrame`` returning findings rows with the
-columns of :data:`ROW_COLUMNS` (one row per violation), or raising :class:`NotAssessed`
-with the reason when its table is missing or empty. The engine adds the criterion's id,
-name, severity and points.
+columns of :data:`ROW_COLUMNS` (one row per violation). It is declared with
+:func:`liuan_eval.scoring.declare.criterion`, and the engine calls it only when the
+tables and columns it declares are there (otherwise the criterion is *not assessed*, with
+the reason); the engine adds the criterion's id, name, severity and points.
+
+Deadlines and the period: an item with a deadline (a message to answer, an opening, a
+staff change or an emergency closure to file, a key release to repost, a crisis to speak
+up in) belongs to the period in which its deadline falls — ``start <= deadline < end``,
+the deadline being the exclusive end instant of a day-based limit (midnight after its
+last day) or the last instant of a minute- or hour-based one. See :meth:`Context.due_in`.
 """
 from __future__ import annotations
 
@@ -32,7 +39,11 @@ class ScoringInputError(UserError, ValueError):
 
 
 class NotAssessed(Exception):  # noqa: N818 - it is an outcome, not a failure
-    """Raised by an indicator that cannot be assessed; the message is the (Chinese) reason."""
+    """A criterion that cannot be assessed; the message is the (Chinese) reason.
+
+    The engine decides this from the declarations (:mod:`liuan_eval.scoring.declare`);
+    indicators do not raise it.
+    """
 
 
 def platform_label(platform: pd.Series) -> pd.Series:
@@ -124,9 +135,15 @@ class Context:
     accounts : DataFrame
         The registry with ``active_start``/``active_end`` (the account's part of the
         period, day-aligned, end exclusive) and ``active`` (any part in the period).
-    posts, messages, filings, releases, incidents : DataFrame or None
-        Canonical tables; ``posts``/``messages`` restricted to the period and given the
-        registry's ``unit``/``unit_type``/``reg_platform`` (``posts_all`` keeps every post).
+    posts, messages : DataFrame or None
+        Posts published and messages received in the period, given the registry's
+        ``unit``/``unit_type``/``reg_platform``; ``posts_all`` and ``messages_all`` keep
+        every row (items from before the period whose deadline falls inside it, reposts
+        after it).
+    filings, releases, incidents : DataFrame or None
+        Canonical tables, every row.
+    details : dict
+        Tables an indicator leaves for the assessment (``"C12"``: the repost table).
     """
 
     year: int
@@ -140,7 +157,9 @@ class Context:
     filings: pd.DataFrame | None
     releases: pd.DataFrame | None
     incidents: pd.DataFrame | None
+    messages_all: pd.DataFrame | None = None
     caveats: list[str] = field(default_factory=list)
+    details: dict = field(default_factory=dict)
 
     # ---- helpers -------------------------------------------------------------------
     @property
@@ -151,25 +170,38 @@ class Context:
             return f"{self.year}年"
         return f"{self.start:%Y-%m-%d}至{(self.end - DAY):%Y-%m-%d}"
 
-    def need(self, table: str, *columns: str) -> pd.DataFrame:
-        """The table, or :class:`NotAssessed` naming what is missing."""
-        from liuan_eval.schemas import TABLE_LABELS, TABLES
+    def frame(self, table: str) -> pd.DataFrame | None:
+        """The table as the declarations see it (posts and messages: those of the period)."""
+        return getattr(self, table)
 
-        df = getattr(self, table)
-        label = TABLE_LABELS[table]
-        if df is None:
-            raise NotAssessed(f"缺少{label}（{table}）")
-        if len(df) == 0:
-            raise NotAssessed(f"{label}（{table}）为空" + ("（或评估期内没有记录）" if table in
-                                                         ("posts", "messages") else ""))
-        for c in columns:
-            if c not in df.columns or df[c].isna().all():
-                raise NotAssessed(f"{label}（{table}）缺少“{TABLES[table][c].label}”（{c}）列或该列全空")
-        return df
+    def usable(self, table: str, *columns: str) -> bool:
+        """Whether the table has rows and each column is present and not entirely empty."""
+        from liuan_eval.scoring.declare import Source
+
+        return Source(table, columns).problem(self) is None
+
+    def due_in(self, deadline: pd.Series) -> pd.Series:
+        """Items whose deadline falls in the period: ``start <= deadline < end`` (bool).
+
+        An item is judged in the period its deadline falls in: one received on
+        24 December and due in January is judged in January's period, from the tables of
+        both years; a deadline ending at 24:00 on 31 December (midnight starting 1 January)
+        belongs to the next period, as the Definitions' "lies before the end of the period".
+
+        Examples
+        --------
+        >>> from liuan_eval.criteria import load_criteria
+        >>> from liuan_eval.dataset import Dataset
+        >>> ctx = build_context(Dataset(), 2025, load_criteria())
+        >>> d = pd.Series(pd.to_datetime(["2025-01-01 00:00", "2025-12-31 23:59", "2026-01-01 00:00"]))
+        >>> ctx.due_in(d.dt.tz_localize("Asia/Shanghai")).tolist()
+        [True, True, False]
+        """
+        return ((deadline >= self.start) & (deadline < self.end)).fillna(False).astype(bool)
 
     def active_accounts(self) -> pd.DataFrame:
         """Registry accounts with some part of their life in the period."""
-        acc = self.need("accounts")
+        acc = self.accounts
         return acc[acc["active"]]
 
     def account_info(self, account_id: pd.Series) -> pd.DataFrame:
@@ -262,17 +294,21 @@ def build_context(dataset, year: int, criteria: Criteria, period=None) -> Contex
         posts_all = _join_registry(posts_all, acc)
         t = posts_all["published_at"]
         posts = posts_all[(t >= start) & (t < end)]
-    msgs = normalise_table(dataset.messages, "messages")
-    if msgs is not None:
-        t = msgs["received_at"]
-        msgs = msgs[(t >= start) & (t < end)]
-        if "account_id" in msgs.columns:
-            reg = _join_registry(msgs[["account_id"]], acc)
-            unit = _col(msgs, "unit", "str")
-            msgs = msgs.assign(unit=unit.fillna(reg["unit"]),
-                               platform=_col(msgs, "platform", "str").fillna(reg["reg_platform"]))
+    msgs_all = normalise_table(dataset.messages, "messages")
+    msgs = None
+    if msgs_all is not None and "received_at" in msgs_all.columns:
+        msgs_all = msgs_all[msgs_all["received_at"].notna()]
+        if "account_id" in msgs_all.columns:
+            reg = _join_registry(msgs_all[["account_id"]], acc)
+            unit = _col(msgs_all, "unit", "str")
+            msgs_all = msgs_all.assign(unit=unit.fillna(reg["unit"]),
+                                       platform=_col(msgs_all, "platform", "str").fillna(reg["reg_platform"]))
+        t = msgs_all["received_at"]
+        msgs = msgs_all[(t >= start) & (t < end)]
+    elif msgs_all is not None:
+        msgs = msgs_all
     return Context(year=year, start=start, end=end, criteria=criteria, accounts=acc, posts=posts,
-                   posts_all=posts_all, messages=msgs,
+                   posts_all=posts_all, messages=msgs, messages_all=msgs_all,
                    filings=normalise_table(dataset.filings, "filings"),
                    releases=normalise_table(dataset.releases, "releases"),
                    incidents=normalise_table(dataset.incidents, "incidents"))

@@ -16,11 +16,20 @@ import numpy as np
 import pandas as pd
 
 from liuan_eval.scoring._common import Context
+from liuan_eval.scoring.declare import criterion, needs, param
 
 MEASURES = {"posts": None, "reposts": "repost_count", "comments": "comment_count", "likes": "like_count",
             "reads": "read_count"}
 
 
+def _weights_ok(v: dict) -> bool:
+    return bool(v) and set(v) <= set(MEASURES) and all(isinstance(x, int | float) and not isinstance(x, bool)
+                                                        and x >= 0 for x in v.values())
+
+
+@criterion("C18", needs=[needs("accounts"), needs("posts")], gives="scores",
+           params={"weights": param(dict, _weights_ok, "posts、reposts、comments、likes、reads 的权重表（均 ≥ 0）",
+                                    "a table of posts/reposts/comments/likes/reads weights >= 0")})
 def influence_index(ctx: Context, weights: dict[str, float]) -> pd.DataFrame:
     """Influence per account in operation: ``account_id, influence, influence_rank, influence_platform_rank``.
 

@@ -2,7 +2,9 @@
 explanations the same day), C09 (reply quality), and the headline reply figures.
 
 A finding is per receiving account (or per unit when the message names no account): it counts
-the account's late or poor replies and lists their ids as evidence.
+the account's late or poor replies and lists their ids as evidence. C07 and C08 judge the
+messages whose reply deadline falls in the period (received on 24 December and due in
+January: the next period's), C09 the replies to messages received in the period.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from liuan_eval.scoring._common import (
     platform_label,
     rows,
 )
+from liuan_eval.scoring.declare import BOOL, at_least, criterion, needs, strings
 from liuan_eval.workdays import deadline_end, same_day_deadline, workdays_between
 
 
@@ -78,31 +81,49 @@ def reply_delays(ctx: Context, m: pd.DataFrame, n: int) -> pd.DataFrame:
     -------
     DataFrame
         ``workdays`` (Int64, NA when unanswered), ``deadline`` (exclusive instant),
-        ``late`` (bool: replied after ``n`` working days, or unanswered with the deadline
-        passed before the period end).
+        ``due_in_period`` (bool: the deadline falls in the period, so the message is judged
+        in it), ``late`` (bool: replied after ``n`` working days, or still unanswered; only
+        meaningful where ``due_in_period``).
     """
     rep = _replied(m)
     wd = workdays_between(m["received_at"], rep)
     due = deadline_end(m["received_at"], n)
-    late = (wd > n).fillna(False) | (rep.isna() & (due < ctx.end))
-    return pd.DataFrame({"workdays": wd, "deadline": due, "late": late.astype(bool)}, index=m.index)
+    late = (wd > n).fillna(False) | rep.isna()
+    return pd.DataFrame({"workdays": wd, "deadline": due, "due_in_period": ctx.due_in(due),
+                         "late": late.astype(bool)}, index=m.index)
 
 
-def c07_reply_in_time(ctx: Context, crit) -> pd.DataFrame:
-    """C07: in-scope messages replied within ``max_workdays`` working days."""
-    m = ctx.need("messages", "received_at")
-    m = m[in_scope_mask(m, crit.params["na_scope_counts_in"])]
+def _in_platforms(m: pd.DataFrame, crit) -> pd.DataFrame:
     if "platform" in m.columns:
-        m = m[m["platform"].isna() | m["platform"].isin(crit.platforms)]
-    if not len(m):
-        return empty_rows()
+        return m[m["platform"].isna() | m["platform"].isin(crit.platforms)]
+    return m
+
+
+def _c07_caveat(crit):
+    if not crit.params["na_scope_counts_in"]:
+        return None
+    n = crit.params["max_workdays"]
+    return (f"“是否属本单位职责”未填的留言按职责内计（适用{n}个工作日答复时限）。",
+            f"Messages with no in-scope flag are taken as in scope ({n}-working-day rule).")
+
+
+@criterion("C07", needs=[needs("messages", "received_at", "replied_at")], caveat=_c07_caveat,
+           params={"max_workdays": at_least(1, "工作日", "working days"), "na_scope_counts_in": BOOL,
+                   "veto_unanswered_only": BOOL})
+def c07_reply_in_time(ctx: Context, crit) -> pd.DataFrame:
+    """C07: in-scope messages replied within ``max_workdays`` working days (deadline in the period)."""
+    m = ctx.messages_all
+    m = _in_platforms(m[in_scope_mask(m, crit.params["na_scope_counts_in"])], crit)
     n = crit.params["max_workdays"]
     d = reply_delays(ctx, m, n)
+    m, d = m[d["due_in_period"]], d[d["due_in_period"]]
+    if not len(m):
+        return empty_rows()
     until = _replied(m).fillna(d["deadline"])
 
     def sentence(who, g, tot):
         rate = (1 - g["n"] / tot) * 100
-        return (who + ctx.label + "收到职责内留言" + tot.astype("str") + "条，其中" + g["n"].astype("str")
+        return (who + ctx.label + "到期应答复的职责内留言" + tot.astype("str") + "条，其中" + g["n"].astype("str")
                 + "条超过" + str(n) + "个工作日未答复（含至期末仍未答复" + g["unans"].astype("str") + "条），按时答复率"
                 + num(rate) + "%。")
 
@@ -113,20 +134,21 @@ def c07_reply_in_time(ctx: Context, crit) -> pd.DataFrame:
     return out
 
 
+@criterion("C08", needs=[needs("messages", "received_at", "in_scope", "replied_at")])
 def c08_out_of_scope(ctx: Context, crit) -> pd.DataFrame:
     """C08: out-of-scope messages explained the same day (non-working day: by the next working day's end)."""
-    m = ctx.need("messages", "received_at", "in_scope")
-    m = m[m["in_scope"].astype("boolean").eq(False).fillna(False).astype(bool)]
-    if "platform" in m.columns:
-        m = m[m["platform"].isna() | m["platform"].isin(crit.platforms)]
+    m = ctx.messages_all
+    m = _in_platforms(m[m["in_scope"].astype("boolean").eq(False).fillna(False).astype(bool)], crit)
+    due = same_day_deadline(m["received_at"])
+    keep = ctx.due_in(due)
+    m, due = m[keep], due[keep]
     if not len(m):
         return empty_rows()
-    due = same_day_deadline(m["received_at"])
     rep = _replied(m)
-    late = (rep >= due).fillna(False) | (rep.isna() & (due < ctx.end))
+    late = (rep >= due).fillna(False) | rep.isna()
 
     def sentence(who, g, tot):
-        return (who + ctx.label + "收到非本单位职责的留言" + tot.astype("str") + "条，其中" + g["n"].astype("str")
+        return (who + ctx.label + "到期应说明的非本单位职责留言" + tot.astype("str") + "条，其中" + g["n"].astype("str")
                 + "条没有在当天说明情况、指明途径（含未答复" + g["unans"].astype("str") + "条）。")
 
     return _per_account(ctx, m, late, pd.Series(1, index=m.index), rep.fillna(due), sentence)
@@ -149,12 +171,12 @@ def poor_replies(text: pd.Series, min_chars: int, boilerplate: list[str]) -> pd.
     return (norm.str.len() < min_chars) | norm.isin(stock)
 
 
+@criterion("C09", needs=[needs("messages", "received_at", "replied_at", "reply_text")],
+           params={"min_chars": at_least(0, "字", "characters"), "boilerplate": strings()})
 def c09_reply_quality(ctx: Context, crit) -> pd.DataFrame:
     """C09: replies that are empty or boilerplate (simple deterministic rule; see the preset)."""
-    m = ctx.need("messages", "received_at", "replied_at", "reply_text")
-    m = m[m["replied_at"].notna()]
-    if "platform" in m.columns:
-        m = m[m["platform"].isna() | m["platform"].isin(crit.platforms)]
+    m = ctx.messages
+    m = _in_platforms(m[m["replied_at"].notna()], crit)
     if not len(m):
         return empty_rows()
     bad = poor_replies(m["reply_text"], crit.params["min_chars"], crit.params["boilerplate"])
@@ -167,23 +189,32 @@ def c09_reply_quality(ctx: Context, crit) -> pd.DataFrame:
 
 
 def message_metrics(ctx: Context) -> dict:
-    """Headline reply figures: messages, in scope, reply rate, on-time rate, median working days."""
+    """Headline reply figures: messages received, in scope, reply rate, on-time rates, median working days.
+
+    Counts, reply rate, ``on_time_rate`` and the median are over the messages *received* in
+    the period (``on_time_rate``: in-scope messages answered in time, out of those answered or
+    past their deadline before the period's end — the figure the report's reply table shows);
+    ``c07_on_time_rate`` is over the in-scope messages C07 judges, those whose deadline falls
+    in the period (late-December messages of the previous period included).
+    """
     m = ctx.messages
-    if m is None or not len(m):
+    if m is None or not len(m) or "received_at" not in m.columns:
         return {"messages": 0}
     c = ctx.criteria["C07"].params if "C07" in ctx.criteria else {"max_workdays": 5, "na_scope_counts_in": True}
     ins = m[in_scope_mask(m, c["na_scope_counts_in"])]
     d = reply_delays(ctx, ins, c["max_workdays"])
     replied = _replied(ins).notna()
     due = (d["deadline"] < ctx.end) | replied
+    alll = ctx.messages_all
+    alll = alll[in_scope_mask(alll, c["na_scope_counts_in"])]
+    judged = reply_delays(ctx, alll, c["max_workdays"])
+    judged = judged[judged["due_in_period"]]
     return {
         "messages": int(len(m)),
         "messages_in_scope": int(len(ins)),
         "reply_rate": float(replied.mean()) if len(ins) else float("nan"),
         "on_time_rate": float((~d["late"][due]).mean()) if due.any() else float("nan"),
+        "c07_on_time_rate": float((~judged["late"]).mean()) if len(judged) else float("nan"),
         "median_reply_workdays": float(np.nanmedian(d["workdays"].astype("Float64").to_numpy(
             dtype=float, na_value=np.nan))) if replied.any() else float("nan"),
     }
-
-
-INDICATORS = {"C07": c07_reply_in_time, "C08": c08_out_of_scope, "C09": c09_reply_quality}

@@ -1,7 +1,9 @@
 """Indicators on the account registry and filings: C01–C06, C13, C14.
 
 Each function takes the assessment :class:`~liuan_eval.scoring._common.Context` and the
-:class:`~liuan_eval.criteria.Criterion` and returns findings rows (see ``_common.ROW_COLUMNS``).
+:class:`~liuan_eval.criteria.Criterion` and returns findings rows (see ``_common.ROW_COLUMNS``);
+each is declared (tables, columns, level, parameters, caveat) by the
+:func:`~liuan_eval.scoring.declare.criterion` decorator above it.
 """
 from __future__ import annotations
 
@@ -12,7 +14,6 @@ from liuan_eval.schemas import PLATFORM_LABELS, TIMEZONE
 from liuan_eval.scoring._common import (
     DAY,
     Context,
-    NotAssessed,
     empty_rows,
     fmt_date,
     join_ids,
@@ -20,11 +21,14 @@ from liuan_eval.scoring._common import (
     platform_label,
     rows,
 )
+from liuan_eval.scoring.declare import BOOL, any_of, at_least, choices, criterion, needs, string_table
 from liuan_eval.workdays import deadline_end, workdays_between
 
 _TS = f"datetime64[ns, {TIMEZONE}]"
 
 
+@criterion("C01", needs=[needs("accounts")], level="unit", level_fixed=True,
+           params={"platforms_required": choices(("weibo", "wechat", "app"))})
 def c01_platforms(ctx: Context, crit) -> pd.DataFrame:
     """C01: every unit runs an account on each required platform during the period."""
     acc = ctx.active_accounts()
@@ -55,10 +59,12 @@ def _unit_from_name(names: pd.Series, units: pd.Series) -> pd.Series:
     return out
 
 
+
+@criterion("C02", needs=[needs("accounts"), needs("posts")],
+           params={"flag_unregistered": BOOL, "flag_silent_registered": BOOL})
 def c02_hall(ctx: Context, crit) -> pd.DataFrame:
     """C02: accounts that post but are not in the registry; registered accounts with no post."""
-    acc = ctx.need("accounts")
-    posts = ctx.need("posts")
+    acc, posts = ctx.accounts, ctx.posts
     out = []
     if crit.params["flag_unregistered"]:
         stray = posts[~posts["account_id"].isin(acc["account_id"].unique())]
@@ -88,12 +94,55 @@ def c02_hall(ctx: Context, crit) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True) if out else empty_rows()
 
 
+def _pattern(base: pd.Series, unit_type: pd.Series, platform: pd.Series) -> pd.Series:
+    """The notice's 二(二) pattern around a unit name (full or short).
+
+    County: ``<name>人民政府发布`` (``人民政府`` added unless the name ends with it); zone:
+    ``<name>发布``; department: ``六安市<name>发布`` (``六安市`` added unless present). Apps
+    drop ``发布``.
+    """
+    base = base.astype("str").str.strip()
+    county = base.where(base.str.endswith("人民政府"), base + "人民政府")
+    dept = base.where(base.str.startswith("六安市"), "六安市" + base)
+    name = base.where(unit_type != "county", county).where(unit_type != "department", dept)
+    return name.where(platform == "app", name + "发布")
+
+
+def unit_short_names(units: pd.Series, short_suffixes: dict[str, str],
+                     short_names: dict[str, list[str]]) -> pd.DataFrame:
+    """Each unit's full name and its standard short names (规范简称), one row each.
+
+    Short names come from the preset: ``short_suffixes`` turns a full name's ending into its
+    short form (``委员会`` → ``委``: 六安市卫生健康委员会 → 六安市卫生健康委), and
+    ``short_names`` lists explicit short names of a unit (六安市发展和改革委员会 → 六安市发展改革委).
+
+    Returns
+    -------
+    DataFrame
+        ``unit, base, short`` (``short`` False for the full name itself).
+
+    Examples
+    --------
+    >>> unit_short_names(pd.Series(["六安市卫生健康委员会", "金安区"]), {"委员会": "委"},
+    ...                  {"金安区": ["金安"]}).values.tolist()
+    [['六安市卫生健康委员会', '六安市卫生健康委员会', False], ['六安市卫生健康委员会', '六安市卫生健康委', True], ['金安区', '金安区', False], ['金安区', '金安', True]]
+    """
+    out = []
+    for u in pd.Series(units, dtype="str").dropna().str.strip().unique():  # one pass per unit (dozens)
+        forms = [u] + [u[: -len(k)] + v for k, v in short_suffixes.items() if u.endswith(k) and len(u) > len(k)]
+        forms += short_names.get(u, [])
+        for i, f in enumerate(dict.fromkeys(forms)):
+            out.append((u, f, i > 0))
+    return pd.DataFrame(out, columns=["unit", "base", "short"]).astype({"unit": "str", "base": "str",
+                                                                        "short": bool})
+
+
 def expected_names(unit: pd.Series, unit_type: pd.Series, platform: pd.Series) -> pd.Series:
-    """The name the notice's 二(二) prescribes for each account.
+    """The name the notice's 二(二) prescribes for each account, from the unit's full name.
 
     County: ``<unit>人民政府发布`` (the unit name gets ``人民政府`` unless it ends with it);
     zone: ``<unit>发布``; department: ``六安市<unit>发布`` (``六安市`` added unless present).
-    Apps drop ``发布``.
+    Apps drop ``发布``. (:func:`c03_naming` also accepts the unit's standard short names.)
 
     Examples
     --------
@@ -103,29 +152,59 @@ def expected_names(unit: pd.Series, unit_type: pd.Series, platform: pd.Series) -
     ...                pd.Series(["weibo", "app", "wechat"])).tolist()
     ['金安区人民政府发布', '六安市教育局', '六安经济技术开发区发布']
     """
-    unit = unit.astype("str").str.strip()
-    county = unit.where(unit.str.endswith("人民政府"), unit + "人民政府")
-    dept = unit.where(unit.str.startswith("六安市"), "六安市" + unit)
-    base = unit.where(unit_type != "county", county).where(unit_type != "department", dept)
-    return base.where(platform == "app", base + "发布")
+    return _pattern(unit, unit_type, platform)
 
 
+@criterion("C03", needs=[needs("accounts")],
+           params={"require_exact": BOOL, "short_suffixes": string_table("str"),
+                   "short_names": string_table("list")})
 def c03_naming(ctx: Context, crit) -> pd.DataFrame:
-    """C03: account names against the notice's patterns, built from the registry's unit names."""
+    """C03: account names against the notice's patterns, from the unit's full or standard short name.
+
+    With ``require_exact`` the name (whitespace and punctuation ignored) must be the pattern
+    around the unit's full name or one of its short names (:func:`unit_short_names`);
+    without it, the name need only contain the unit's full or short name.
+    """
     acc = ctx.active_accounts()
     acc = acc[acc["platform"].isin(crit.platforms)]
-    want = expected_names(acc["unit"], acc["unit_type"], acc["platform"])
-    have = normalise_text(acc["account_name"].fillna(""))
-    bad = (have != normalise_text(want)).fillna(True)
+    if not len(acc):
+        return empty_rows()
+    forms = unit_short_names(acc["unit"], crit.params["short_suffixes"], crit.params["short_names"])
+    pos = np.arange(len(acc))
+    grid = pd.DataFrame({"pos": pos, "unit": acc["unit"].astype("str").str.strip().to_numpy(),
+                         "unit_type": acc["unit_type"].to_numpy(), "platform": acc["platform"].to_numpy()}
+                        ).merge(forms, on="unit", how="left")
+    grid["want"] = _pattern(grid["base"].fillna(grid["unit"]), grid["unit_type"], grid["platform"])
+    have = normalise_text(acc["account_name"].fillna("")).fillna("").to_numpy(dtype=object)[grid["pos"].to_numpy()]
+    target = grid["want"] if crit.params["require_exact"] else grid["base"].fillna(grid["unit"])
+    norm = normalise_text(target).fillna("").to_numpy(dtype=object)
+    if crit.params["require_exact"]:
+        hit = have == norm
+    else:  # one vectorised pass per distinct unit name (dozens)
+        hit = np.zeros(len(grid), dtype=bool)
+        have_s = pd.Series(have, dtype="str")
+        for t in pd.unique(norm):
+            m = norm == t
+            hit[m] = have_s[m].str.contains(t, regex=False).fillna(False).to_numpy(dtype=bool) if t else False
+    ok = np.zeros(len(acc), dtype=bool)
+    ok[grid.loc[hit, "pos"].to_numpy()] = True
+    bad = ~ok
     a = acc[bad]
     if not len(a):
         return empty_rows()
+    g = grid[grid["pos"].isin(pos[bad])]
+    full = g[~g["short"].fillna(False).astype(bool)].drop_duplicates("pos").set_index("pos")["want"]
+    short = g[g["short"].fillna(False).astype(bool)].groupby("pos")["want"].agg("”“".join)
+    want = full.reindex(pos[bad]).to_numpy(dtype=object)
+    alt = short.reindex(pos[bad])
+    alt_txt = ("（或规范简称“" + alt + "”）").fillna("").to_numpy(dtype=object)
     expl = (platform_label(a["platform"]) + "账号名称“" + a["account_name"].fillna("（空）") + "”不符合命名规范，应为“"
-            + want[bad] + "”。")
+            + want + "”" + alt_txt + "。")
     return rows(a["unit"], a["account_id"], a["platform"], a["active_start"], a["active_end"] - DAY, expl, "")
 
 
 def _filed_open(ctx: Context, acc: pd.DataFrame) -> pd.Series:
+    """The filing of each account's opening: the earlier of ``accounts.filed_at`` and an ``open`` filing."""
     filed = acc["filed_at"] if "filed_at" in acc.columns else pd.Series(pd.NaT, index=acc.index, dtype=_TS)
     f = ctx.filings
     if f is not None and len(f) and "account_id" in f.columns:
@@ -136,23 +215,24 @@ def _filed_open(ctx: Context, acc: pd.DataFrame) -> pd.Series:
     return filed
 
 
+@criterion("C04", needs=[needs("accounts", "opened_at"),
+                         any_of(needs("accounts", "filed_at"), needs("filings", where=("event", ("open",))))],
+           params={"max_workdays": at_least(0, "工作日", "working days")})
 def c04_opening_filed(ctx: Context, crit) -> pd.DataFrame:
-    """C04: accounts opened in the period filed within ``max_workdays`` working days."""
-    acc = ctx.need("accounts", "opened_at")
-    has_filing = ("filed_at" in acc.columns and acc["filed_at"].notna().any()) or (
-        ctx.filings is not None and len(ctx.filings) and (ctx.filings["event"] == "open").any())
-    if not has_filing:
-        raise NotAssessed("账号登记表没有“备案时间”，备案记录中也没有“开设”报备")
-    new = acc[(acc["opened_at"] >= ctx.start) & (acc["opened_at"] < ctx.end) & acc["platform"].isin(crit.platforms)]
+    """C04: openings filed within ``max_workdays`` working days (deadline in the period)."""
+    acc = ctx.accounts
+    acc = acc[acc["platform"].isin(crit.platforms) & acc["opened_at"].notna()]
+    n = crit.params["max_workdays"]
+    due = deadline_end(acc["opened_at"], n)
+    keep = ctx.due_in(due)
+    new, due = acc[keep], due[keep]
     if not len(new):
         return empty_rows()
-    n = crit.params["max_workdays"]
     filed = _filed_open(ctx, new)
     wd = workdays_between(new["opened_at"], filed)
-    due = deadline_end(new["opened_at"], n)
     late = (filed.notna() & (wd > n)).fillna(False)
-    missing = filed.isna() & (due < ctx.end)
-    bad = late | missing
+    missing = filed.isna()
+    bad = (late | missing).to_numpy()
     a = new[bad]
     if not len(a):
         return empty_rows()
@@ -164,13 +244,22 @@ def c04_opening_filed(ctx: Context, crit) -> pd.DataFrame:
                 filed[bad].fillna(ctx.end - DAY), expl, "")
 
 
+def _c05_caveat(crit):
+    n = crit.params["min_workdays_ahead"]
+    return (f"关停、更名没有填写批准时间的，只核对报备是否提前{n}个工作日，不核对批准。",
+            f"Closures/renames without an approval date are checked for the filing date only ({n} working days ahead).")
+
+
+@criterion("C05", needs=[needs("accounts"), any_of(needs("filings"), needs("accounts", "closure_filed_at"))],
+           params={"min_workdays_ahead": at_least(0, "工作日", "working days")}, caveat=_c05_caveat)
 def c05_change_filed(ctx: Context, crit) -> pd.DataFrame:
-    """C05: closures and renames filed (and approved) ``min_workdays_ahead`` working days ahead."""
-    acc = ctx.need("accounts")
-    f = ctx.filings
-    has_close_col = "closure_filed_at" in acc.columns
-    if (f is None or not len(f)) and not has_close_col:
-        raise NotAssessed("缺少备案记录（filings），账号登记表也没有“关闭报备时间”")
+    """C05: closures and renames filed (and approved) ``min_workdays_ahead`` working days ahead.
+
+    Judged in the period the change takes effect in. An approval dated on the day of the
+    change, with or without a time, is in time; one dated a later day is not (dates compared
+    by calendar day, Asia/Shanghai).
+    """
+    acc, f = ctx.accounts, ctx.filings
     n = crit.params["min_workdays_ahead"]
     parts = []
     if f is not None and len(f):
@@ -187,17 +276,20 @@ def c05_change_filed(ctx: Context, crit) -> pd.DataFrame:
     if "closed_at" in acc.columns:
         closed = acc[(acc["closed_at"] >= ctx.start) & (acc["closed_at"] < ctx.end)
                      & ~acc["account_id"].isin(filed_ids.dropna())]
-        cf = closed["closure_filed_at"] if has_close_col else pd.Series(pd.NaT, index=closed.index, dtype=_TS)
+        cf = closed["closure_filed_at"] if "closure_filed_at" in closed.columns \
+            else pd.Series(pd.NaT, index=closed.index, dtype=_TS)
         parts.append(pd.DataFrame({"unit": closed["unit"], "account_id": closed["account_id"], "event": "close",
                                    "event_date": closed["closed_at"], "filed_at": cf,
                                    "approved_at": pd.Series(pd.NaT, index=closed.index, dtype=_TS)}))
-    ev = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else None
-    if ev is None:
+    parts = [p for p in parts if len(p)]
+    if not parts:
         return empty_rows()
+    ev = pd.concat(parts, ignore_index=True)
     wd = workdays_between(ev["filed_at"], ev["event_date"])
     short = (wd < n).fillna(False)
     unfiled = ev["filed_at"].isna()
-    late_ok = (ev["approved_at"].notna() & (ev["approved_at"] > ev["event_date"])).fillna(False)
+    # by calendar day: "2025-06-01" and "2025-06-01 10:00" for a change on 1 June are the same answer
+    late_ok = (ev["approved_at"].dt.floor("D") > ev["event_date"].dt.floor("D")).fillna(False)
     bad = short | unfiled | late_ok
     e = ev[bad]
     if not len(e):
@@ -216,18 +308,22 @@ def c05_change_filed(ctx: Context, crit) -> pd.DataFrame:
                 e["event_date"], expl, "")
 
 
+@criterion("C06", needs=[needs("filings")])
 def c06_emergency_filed(ctx: Context, crit) -> pd.DataFrame:
     """C06: emergency closures filed by the end of the calendar day of the closure.
 
     The Definitions' "next working day" extension is for *messages* that arrive on a
-    non-working day (C08); an emergency closure is filed the same calendar day.
+    non-working day (C08); an emergency closure is filed the same calendar day. Judged in
+    the period that deadline falls in (a closure on 31 December: the next period).
     """
-    f = ctx.need("filings")
-    ev = f[(f["event"] == "emergency_close") & (f["event_date"] >= ctx.start) & (f["event_date"] < ctx.end)]
+    f = ctx.filings
+    ev = f[f["event"] == "emergency_close"]
+    due = ev["event_date"].dt.floor("D") + DAY
+    keep = ctx.due_in(due)
+    ev, due = ev[keep], due[keep]
     if not len(ev):
         return empty_rows()
-    due = ev["event_date"].dt.floor("D") + DAY
-    bad = (ev["filed_at"].isna() & (due < ctx.end)) | (ev["filed_at"] >= due).fillna(False)
+    bad = ev["filed_at"].isna() | (ev["filed_at"] >= due).fillna(False)
     e = ev[bad]
     if not len(e):
         return empty_rows()
@@ -243,9 +339,11 @@ def c06_emergency_filed(ctx: Context, crit) -> pd.DataFrame:
                 e["filed_at"].fillna(due[bad] - DAY), expl, "")
 
 
+@criterion("C13", needs=[needs("accounts", "operators")], level="unit", level_fixed=True,
+           params={"min_operators": at_least(1, "人", "people")})
 def c13_operators(ctx: Context, crit) -> pd.DataFrame:
     """C13: operators per unit (summed over its accounts in operation) at least ``min_operators``."""
-    acc = ctx.need("accounts", "operators")
+    acc = ctx.accounts
     act = acc[acc["active"]]
     total = act.groupby("unit")["operators"].sum(min_count=0).reindex(acc["unit"].unique(), fill_value=0)
     total = total.fillna(0)
@@ -257,21 +355,22 @@ def c13_operators(ctx: Context, crit) -> pd.DataFrame:
     return rows(bad.index, "", "", ctx.start, ctx.end - DAY, expl.to_numpy(), "")
 
 
+@criterion("C14", needs=[needs("accounts"),
+                         any_of(needs("accounts", "liaison_officer"), needs("accounts", "information_officer"),
+                                needs("filings", where=("event", ("staff_change",))))],
+           level="unit", level_fixed=True, params={"max_workdays": at_least(0, "工作日", "working days")})
 def c14_officers(ctx: Context, crit) -> pd.DataFrame:
-    """C14: a liaison and an information officer named per unit; staff changes filed in time."""
-    acc = ctx.need("accounts")
-    have_cols = [c for c in ("liaison_officer", "information_officer") if c in acc.columns
-                 and acc[c].notna().any()]
-    f = ctx.filings
-    staff = None if f is None or not len(f) else f[(f["event"] == "staff_change") & (f["event_date"] >= ctx.start)
-                                                   & (f["event_date"] < ctx.end)]
-    if not have_cols and staff is None:
-        raise NotAssessed("账号登记表没有联络员、信息员，也缺少备案记录（filings）")
+    """C14: a liaison and an information officer named per unit; staff changes filed in time.
+
+    Each officer column that holds names is checked; staff changes (``staff_change``
+    filings) are judged in the period their filing deadline falls in.
+    """
+    acc = ctx.accounts
     out = []
     act = acc[acc["active"]]
     units = pd.Index(acc["unit"].dropna().unique())
     for c, label in (("liaison_officer", "联络员"), ("information_officer", "信息员")):
-        if c not in have_cols:
+        if not ctx.usable("accounts", c):
             continue
         named = act[c].notna() & (act[c].str.strip() != "")
         ok = act.loc[named, "unit"].unique()
@@ -279,11 +378,14 @@ def c14_officers(ctx: Context, crit) -> pd.DataFrame:
         if len(miss):
             out.append(rows(miss, "", "", ctx.start, ctx.end - DAY,
                             (miss.to_series() + "的在运营账号都没有登记" + label + "。").to_numpy(), ""))
-    if staff is not None and len(staff):
+    f = ctx.filings
+    if f is not None and len(f):
         n = crit.params["max_workdays"]
-        wd = workdays_between(staff["event_date"], staff["filed_at"])
+        staff = f[f["event"] == "staff_change"]
         due = deadline_end(staff["event_date"], n)
-        bad = (wd > n).fillna(False) | (staff["filed_at"].isna() & (due < ctx.end))
+        staff = staff[ctx.due_in(due)]
+        wd = workdays_between(staff["event_date"], staff["filed_at"])
+        bad = (wd > n).fillna(False) | staff["filed_at"].isna()
         s = staff[bad]
         if len(s):
             why = pd.Series(np.where(s["filed_at"].isna(), "至评估期末仍未报备",
@@ -293,7 +395,3 @@ def c14_officers(ctx: Context, crit) -> pd.DataFrame:
             ev = s["account_id"].fillna("") if "account_id" in s.columns else ""
             out.append(rows(s["unit"], "", "", s["event_date"], s["filed_at"].fillna(ctx.end - DAY), expl, ev))
     return pd.concat(out, ignore_index=True) if out else empty_rows()
-
-
-INDICATORS = {"C01": c01_platforms, "C02": c02_hall, "C03": c03_naming, "C04": c04_opening_filed,
-              "C05": c05_change_filed, "C06": c06_emergency_filed, "C13": c13_operators, "C14": c14_officers}

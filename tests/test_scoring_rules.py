@@ -1,0 +1,221 @@
+"""Rules read against criteria.md: C11's sanctioned sources, C05's approval day, C03's short names, and
+items whose deadline straddles the period's end (judged in the period their deadline falls in)."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from liuan_eval.criteria import load_criteria
+from liuan_eval.dataset import Dataset
+from liuan_eval.scoring import score
+from liuan_eval.scoring.activity import source_ok
+
+TZ = "Asia/Shanghai"
+
+
+def ts(*values):
+    return pd.Series(pd.to_datetime(list(values), format="mixed")).dt.tz_localize(TZ).astype(f"datetime64[ns, {TZ}]")
+
+
+def accounts(**over):
+    base = {"unit": ["金安区"] * 3, "unit_type": ["county"] * 3, "platform": ["weibo", "wechat", "app"],
+            "account_id": ["W1", "X1", "A1"], "account_name": ["金安区人民政府发布", "金安区人民政府发布", "金安区人民政府"],
+            "opened_at": ts("2016-10-08", "2016-10-08", "2016-10-08"),
+            "filed_at": ts("2016-10-09", "2016-10-09", "2016-10-09"),
+            "operators": pd.array([1, 1, 1], dtype="Int64"),
+            "liaison_officer": ["张明"] * 3, "information_officer": ["李华"] * 3}
+    base.update(over)
+    return pd.DataFrame(base)
+
+
+def posts(start="2025-01-01", end="2026-12-31", ids=(("W1", "weibo"), ("X1", "wechat"), ("A1", "app")), **cols):
+    days = pd.date_range(start, end, freq="3D")
+    t = pd.Series(days + pd.Timedelta(hours=10)).dt.tz_localize(TZ)
+    return pd.concat([pd.DataFrame({"account_id": a, "platform": p, "post_id": [f"{a}-{i}" for i in range(len(t))],
+                                    "published_at": t, "text": "今日要闻", "media_kind": "image",
+                                    "is_repost": pd.array([False] * len(t), dtype="boolean"), **cols})
+                      for a, p in ids], ignore_index=True)
+
+
+def found(a, criterion):
+    f = a.findings[a.findings["criterion"] == criterion]
+    return sorted(zip(f["unit"], f["account_id"]))
+
+
+# ---- C11: only the notice's sources -------------------------------------------------------------
+@pytest.mark.parametrize("preset", ["liuan_2016", "state_council_2019"])
+def test_c11_sanctioned_sources_are_the_notices_list_not_anything_ending_in_bu(preset):
+    p = load_criteria(preset)["C11"].params
+    good = ["教育部", "中国政府网", "人民日报", "@中国政府网", "中华人民共和国教育部", "微言教育", "人民日报客户端",
+            "安徽省人民政府发布", "六安市人民政府发布", "安徽日报", "皖西日报", "国家发展改革委", "教育部官网", "来源：人民日报"]
+    bad = ["区委宣传部", "县委组织部", "金安区委宣传部", "市委宣传部", "某某部", "新华社", "人民网", "某某自媒体", "", None]
+    got = source_ok(pd.Series(good + bad, dtype="str"), p).tolist()
+    assert got == [True] * len(good) + [False] * len(bad), [s for s, g in zip(good + bad, got)]
+
+
+@pytest.mark.parametrize("preset", ["liuan_2016", "state_council_2019"])
+def test_c11_reposts_from_a_county_propaganda_department_are_findings(preset):
+    rp = posts("2025-02-01", "2025-02-10", ids=(("X1", "wechat"),)).assign(
+        is_repost=pd.array([True] * 4, dtype="boolean"),
+        repost_source=pd.array(["区委宣传部", "教育部", "中国政府网", "人民日报"], dtype="str"))
+    a = score(Dataset(accounts=accounts(), posts=pd.concat([posts(end="2025-12-31"), rp], ignore_index=True)),
+              year=2025, criteria=preset)
+    assert found(a, "C11") == [("金安区", "X1")]
+    f = a.findings[a.findings["criterion"] == "C11"].iloc[0]
+    assert "转发4条，其中1条来源不规范" in f["explanation"] and f["evidence"] == rp["post_id"].iloc[0]
+    rp["repost_source"] = pd.array(["县委组织部", "教育部", "中国政府网", "人民日报"], dtype="str")
+    a = score(Dataset(accounts=accounts(), posts=pd.concat([posts(end="2025-12-31"), rp], ignore_index=True)),
+              year=2025, criteria=preset)
+    assert found(a, "C11") == [("金安区", "X1")]
+    rp["repost_source"] = pd.array(["微言教育", "教育部", "中国政府网", "人民日报"], dtype="str")
+    a = score(Dataset(accounts=accounts(), posts=pd.concat([posts(end="2025-12-31"), rp], ignore_index=True)),
+              year=2025, criteria=preset)
+    assert found(a, "C11") == []
+
+
+# ---- C05: the approval day ------------------------------------------------------------------------
+@pytest.mark.parametrize("approved, late", [
+    ("2025-06-16", False), ("2025-06-16 10:00", False), ("2025-06-16 23:59", False),
+    ("2025-06-13 17:00", False), ("2025-06-17", True), ("2025-06-17 08:00", True)])
+def test_c05_approval_on_the_day_of_the_change_is_one_answer_with_or_without_a_time(approved, late):
+    acc = accounts(closed_at=ts(None, None, "2025-06-16"))
+    fil = pd.DataFrame({"unit": ["金安区"], "account_id": ["A1"], "event": ["close"],
+                        "event_date": ts("2025-06-16"), "filed_at": ts("2025-06-03 10:00"),  # 9 working days ahead
+                        "approved_at": ts(approved)})
+    a = score(Dataset(accounts=acc, posts=posts(end="2025-12-31"), filings=fil), year=2025)
+    assert found(a, "C05") == ([("金安区", "A1")] if late else [])
+    if late:
+        assert "才批准（晚于生效日）" in a.findings.loc[a.findings["criterion"] == "C05", "explanation"].iloc[0]
+
+
+# ---- C03: full name or standard short name ---------------------------------------------------------
+def test_c03_accepts_the_standard_short_name():
+    units = ["六安市卫生健康委员会"] * 3 + ["六安市发展和改革委员会"] * 3 + ["六安市人民政府办公室"]
+    acc = pd.DataFrame({"unit": units, "unit_type": "department",
+                        "platform": ["weibo", "wechat", "app", "weibo", "wechat", "app", "weibo"],
+                        "account_id": ["W1", "X1", "A1", "W2", "X2", "A2", "W3"],
+                        "account_name": ["六安市卫生健康委发布", "六安市卫生健康委员会发布", "六安市卫生健康委",
+                                         "六安市发展改革委发布", "六安市发展和改革委发布", "发展改革委",
+                                         "六安市人民政府办发布"],
+                        "opened_at": ts(*["2016-10-08"] * 7)})
+    a = score(Dataset(accounts=acc), year=2025)
+    assert found(a, "C03") == [("六安市发展和改革委员会", "A2")]
+    e = a.findings.loc[a.findings["criterion"] == "C03", "explanation"].iloc[0]
+    assert "应为“六安市发展和改革委员会”" in e and "规范简称" in e and "六安市发展改革委" in e
+    wrong = acc.assign(account_name=["卫生健康委发布", "六安市卫健委发布", "六安市卫生健康", "六安市发展改革委发布",
+                                     "六安市发展和改革委发布", "六安市发展改革委", "六安市政府办公室发布"])
+    a = score(Dataset(accounts=wrong), year=2025)
+    assert found(a, "C03") == sorted([("六安市卫生健康委员会", "W1"), ("六安市卫生健康委员会", "X1"),
+                                      ("六安市卫生健康委员会", "A1"), ("六安市人民政府办公室", "W3")])
+
+
+def test_c03_short_names_are_preset_data_an_office_can_extend(tmp_path):
+    text = load_criteria().path.read_text(encoding="utf-8").replace(
+        '"六安市发展和改革委员会" = ["六安市发展改革委"]', '"六安市发展和改革委员会" = ["六安市发展改革委"]\n"六安市卫生健康委员会" = ["六安市卫健委"]')
+    p = tmp_path / "mine.toml"
+    p.write_text(text, encoding="utf-8")
+    acc = pd.DataFrame({"unit": ["六安市卫生健康委员会"], "unit_type": ["department"], "platform": ["wechat"],
+                        "account_id": ["X1"], "account_name": ["六安市卫健委发布"], "opened_at": ts("2016-10-08")})
+    assert found(score(Dataset(accounts=acc), year=2025), "C03") == [("六安市卫生健康委员会", "X1")]
+    assert found(score(Dataset(accounts=acc), year=2025, criteria=p), "C03") == []
+
+
+# ---- deadlines that straddle the period's end -----------------------------------------------------
+def _messages(rows):
+    m = pd.DataFrame(rows, columns=["message_id", "received_at", "replied_at", "in_scope"])
+    return m.assign(unit="金安区", account_id="W1", platform="weibo", received_at=ts(*m["received_at"]),
+                    replied_at=ts(*m["replied_at"]), in_scope=pd.array(m["in_scope"], dtype="boolean"),
+                    reply_text="您好！您反映的问题已安排专人现场核实处理，感谢监督。")
+
+
+OK_2025 = ("ok25", "2025-03-03 09:00", "2025-03-03 10:00", True)
+OK_2026 = ("ok26", "2026-03-03 09:00", "2026-03-03 10:00", True)
+
+
+def _both_years(**tables):
+    ds = Dataset(accounts=tables.pop("accounts", accounts()), posts=tables.pop("posts", posts()), **tables)
+    return score(ds, year=2025), score(ds, year=2026)
+
+
+def _evidence(a, criterion):
+    return sorted(a.findings.loc[a.findings["criterion"] == criterion, "evidence"].str.split(";").explode())
+
+
+def test_c07_message_due_in_january_is_judged_in_january_from_the_previous_years_rows():
+    # received 24 Dec: 5th working day is 31 Dec, the deadline ends at 24:00 = the next period's start;
+    # received 25 Dec: 26, 29, 30, 31 Dec and 4 Jan 2026 (1–3 Jan off, 4 Jan worked)
+    m = _messages([OK_2025, OK_2026, ("a", "2025-12-24 09:00", None, True),
+                   ("b", "2025-12-25 09:00", "2026-01-09 10:00", True),
+                   ("c", "2025-12-25 09:00", "2026-01-04 18:00", True),
+                   ("d", "2025-12-22 09:00", None, True)])
+    y25, y26 = _both_years(messages=m)
+    assert _evidence(y25, "C07") == ["d"]            # due 29 Dec: in 2025
+    assert _evidence(y26, "C07") == ["a", "b"]       # due in 2026, judged there; c answered in time
+    assert "到期应答复的职责内留言4条" in y26.findings.loc[y26.findings["criterion"] == "C07", "explanation"].iloc[0]
+    assert y26.metrics["c07_on_time_rate"] == pytest.approx(2 / 4)   # a, b, c and ok26
+    assert y26.metrics["on_time_rate"] == 1.0                         # of those received in 2026: ok26
+    # without the previous year's rows 2026 has nothing of December to judge
+    only26 = score(Dataset(accounts=accounts(), posts=posts(), messages=m[m["message_id"] == "ok26"]), year=2026)
+    assert _evidence(only26, "C07") == []
+
+
+def test_c08_out_of_scope_message_of_31_december_is_judged_in_january():
+    m = _messages([OK_2025, OK_2026, ("e", "2025-12-31 09:00", None, False), ("f", "2025-12-30 09:00", None, False),
+                   ("g", "2025-12-27 09:00", "2025-12-29 20:00", False)])   # Saturday: by the end of Monday
+    y25, y26 = _both_years(messages=m)
+    assert _evidence(y25, "C08") == ["f"]
+    assert _evidence(y26, "C08") == ["e"]
+
+
+def test_c04_opening_late_in_december_is_judged_when_its_filing_deadline_falls():
+    # opened Monday 29 Dec 2025: 3 working days are 30, 31 Dec and 4 Jan 2026
+    acc = accounts(opened_at=ts("2016-10-08", "2025-12-29", "2025-12-15"),
+                   filed_at=ts("2016-10-09", "2026-01-06", None))
+    y25, y26 = _both_years(accounts=acc)
+    assert found(y25, "C04") == [("金安区", "A1")]     # 15 Dec, never filed, due 19 Dec
+    assert found(y26, "C04") == [("金安区", "X1")]     # filed 6 Jan, 4 working days
+    acc = acc.assign(filed_at=ts("2016-10-09", "2026-01-04 17:00", "2025-12-18"))
+    y25, y26 = _both_years(accounts=acc)
+    assert found(y25, "C04") == [] and found(y26, "C04") == []
+
+
+def test_c06_emergency_closure_on_31_december_is_judged_in_january():
+    acc = accounts(closed_at=ts(None, "2025-12-31", "2025-12-30"))
+    fil = pd.DataFrame({"unit": ["金安区"] * 2, "account_id": ["X1", "A1"], "event": ["emergency_close"] * 2,
+                        "event_date": ts("2025-12-31", "2025-12-30"), "filed_at": ts("2026-01-04 09:00", "2025-12-31 09:00")})
+    y25, y26 = _both_years(accounts=acc, filings=fil)
+    assert found(y25, "C06") == [("金安区", "A1")]
+    assert found(y26, "C06") == [("金安区", "X1")]
+
+
+def test_c14_staff_change_of_late_december_is_judged_in_january():
+    fil = pd.DataFrame({"unit": ["金安区"] * 2, "account_id": [None, None], "event": ["staff_change"] * 2,
+                        "event_date": ts("2025-12-29", "2025-12-22"),
+                        "filed_at": ts("2026-01-08 10:00", "2025-12-29 10:00")})
+    y25, y26 = _both_years(filings=fil)
+    assert found(y25, "C14") == [("金安区", "")] and "12-22" in y25.findings.loc[
+        y25.findings["criterion"] == "C14", "explanation"].iloc[0]
+    assert found(y26, "C14") == [("金安区", "")] and "12-29" in y26.findings.loc[
+        y26.findings["criterion"] == "C14", "explanation"].iloc[0]
+
+
+def test_c16_incident_whose_24_hours_end_in_january_is_judged_in_january():
+    inc = pd.DataFrame({"incident_id": ["E1"], "unit": ["金安区"], "kind": ["public_opinion"],
+                        "started_at": ts("2025-12-31 22:00")})
+    quiet = posts()
+    quiet = quiet[(quiet["published_at"] < "2025-12-31 12:00") | (quiet["published_at"] > "2026-01-02")]
+    y25, y26 = _both_years(posts=quiet, incidents=inc)
+    assert found(y25, "C16") == [] and found(y26, "C16") == [("金安区", "")]
+    spoke = pd.concat([quiet, posts("2026-01-01", "2026-01-01", ids=(("W1", "weibo"),)).assign(post_id="p")],
+                      ignore_index=True)
+    assert found(score(Dataset(accounts=accounts(), posts=spoke, incidents=inc), year=2026), "C16") == []
+
+
+def test_2027_deadlines_use_the_documented_monday_to_friday_fallback():
+    # chinesecalendar knows 2026 at most: a message of 30 Dec 2026 is due on the 5th weekday after it
+    m = _messages([OK_2026, ("h", "2026-12-30 09:00", "2027-01-07 10:00", True),
+                   ("i", "2026-12-30 09:00", "2027-01-06 10:00", True), ("ok27", "2027-02-01 09:00",
+                                                                          "2027-02-01 10:00", True)])
+    a = score(Dataset(accounts=accounts(), posts=posts("2026-01-01", "2027-12-31"), messages=m), year=2027)
+    assert _evidence(a, "C07") == ["h"]        # 31 Dec, 1, 4, 5, 6 Jan 2027 (Mon–Fri, 1 Jan not a holiday)
+    assert any("2027" in c and "周一至周五" in c for c in a.caveats)
