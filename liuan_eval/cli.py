@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import re
+import signal
 import sys
+import threading
 
 from liuan_eval.i18n import language, set_language, tr
 
@@ -109,10 +111,32 @@ def main(argv: list[str] | None = None) -> int:
     operating system's refusals to read or write a file) is printed once, in the
     analyst's language, with exit status 2; Ctrl-C prints one line and exits with 130.
     """
-    from liuan_eval.errors import INTERRUPTED_EXIT, USER_ERROR_EXIT, UserError, os_error_message
+    from liuan_eval.errors import (
+        INTERRUPTED_EXIT,
+        USER_ERROR_EXIT,
+        UserError,
+        interrupted,
+        mark_interrupted,
+        os_error_message,
+    )
+
+    def on_sigint(signum, frame):
+        mark_interrupted()  # remembered even where the KeyboardInterrupt below is swallowed
+        raise KeyboardInterrupt
 
     argv = list(sys.argv[1:] if argv is None else argv)
     _pre_language(argv)
+    mark_interrupted(False)
+    previous = signal.signal(signal.SIGINT, on_sigint) if threading.current_thread() is threading.main_thread() \
+        else None
+    default_hook = sys.unraisablehook
+
+    def quiet_interrupts(unraisable):  # Ctrl-C landing in a finaliser: noted above, not a traceback
+        if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+            return
+        default_hook(unraisable)
+
+    sys.unraisablehook = quiet_interrupts
     try:
         command = next((a for a in argv if a in COMMANDS), None)
         parser = build_parser(command)
@@ -122,7 +146,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         mod = importlib.import_module(args._module)
         run = getattr(mod, f"run_{args._command.replace('-', '_')}", None) or mod.run
-        return int(run(args) or 0)
+        status = int(run(args) or 0)
+        if interrupted():
+            raise KeyboardInterrupt
+        return status
     except UserError as exc:
         print(str(exc), file=sys.stderr)
         return exc.exit_code
@@ -134,3 +161,7 @@ def main(argv: list[str] | None = None) -> int:
                  "\ninterrupted (Ctrl-C). This run's unfinished output was removed; earlier results are untouched."),
               file=sys.stderr)
         return INTERRUPTED_EXIT
+    finally:
+        sys.unraisablehook = default_hook
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)

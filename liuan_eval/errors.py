@@ -29,6 +29,22 @@ USER_ERROR_EXIT = 2
 INTERRUPTED_EXIT = 130
 
 
+_INTERRUPTED = False
+
+
+def mark_interrupted(value: bool = True) -> None:
+    """Note that the analyst pressed Ctrl-C (the command line's SIGINT handler calls it;
+    ``False`` clears the note at the start of a command)."""
+    global _INTERRUPTED
+    _INTERRUPTED = value
+
+
+def interrupted() -> bool:
+    """Whether Ctrl-C was pressed during this command, even where Python swallowed the
+    ``KeyboardInterrupt`` (inside a finaliser): an output folder is then never swapped in."""
+    return _INTERRUPTED
+
+
 class UserError(Exception):
     """An error the analyst can fix; ``str()`` is the message in the session's language.
 
@@ -98,5 +114,5 @@ def os_error_message(exc: OSError) -> UserError:
     return UserError(f"无法读写文件 {name}：{zh}", f"cannot read or write {name}: {en}")
 
 
-__all__ = ["DataFolderError", "INTERRUPTED_EXIT", "OutputError", "USER_ERROR_EXIT", "UserError",
-           "os_error_message"]
+__all__ = ["DataFolderError", "INTERRUPTED_EXIT", "OutputError", "USER_ERROR_EXIT", "UserError", "interrupted",
+           "mark_interrupted", "os_error_message"]

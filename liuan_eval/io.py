@@ -479,13 +479,20 @@ def inspect_headers(table: str, part, *, platform: str | None = None, account: s
     frame = part.frame
     hm = map_headers(table, [str(h) for h in frame.columns])
     by_values = {}
-    for h, canon in list(hm.mapping.items()):
-        other = BY_VALUES.get((table, canon))
+    spell = header_spellings(table)
+    # a header whose column is told by its values: 转发 over numbers is the repost count — whether
+    # 转发 was taken as the repost flag or left over because 是否转发 came first
+    for h in [*hm.mapping, *hm.unknown]:
+        canon = spell.get(normalize_unicode_header(h))
+        other = BY_VALUES.get((table, canon)) if canon else None
         if other and other not in hm.mapping.values():
             v = strip_padding(frame[h].astype("str")).dropna().head(1000)
-            if len(v) and not parse_counts(v)[1].any() and parse_bools(v)[1].any():
+            counts_ok, flags_ok = 1 - parse_counts(v)[1].mean(), 1 - parse_bools(v)[1].mean()
+            if len(v) and counts_ok >= 0.9 and counts_ok > flags_ok:  # mostly counts (a few bad cells)
                 hm.mapping[h] = other
                 by_values[h] = other
+                if h in hm.unknown:
+                    hm.unknown.remove(h)
     if by_values:
         found = set(hm.mapping.values())
         hm.missing_required = [c.name for c in TABLES[table].values() if c.required and c.name not in found]
@@ -700,9 +707,10 @@ def restore_ids(ids: pd.Series, registry_ids: pd.Series) -> tuple[pd.Series, pd.
             fixed.loc[sel[sel].index] = hit[sel]
             found.loc[sel[sel].index] = "scientific"
     long_zero = t.str.fullmatch(r"[0-9]{16,}").fillna(False) & t.str.endswith("0").fillna(False) & found.isna()
-    if long_zero.any() and len(digit_reg):
-        m = unique_map(digit_reg.str.slice(0, 15) + "/" + digit_reg.str.len().astype("str"), digit_reg)
-        key = t[long_zero].str.slice(0, 15) + "/" + t[long_zero].str.len().astype("str")
+    long_reg = digit_reg[digit_reg.str.len() >= 16]
+    if long_zero.any() and len(long_reg):  # Excel keeps 15 significant digits, rounded
+        m = unique_map(long_reg.map(lambda x: _sci_key(x, 15)), long_reg)
+        key = pd.Series([_sci_key(v, 15) for v in t[long_zero]], index=t[long_zero].index, dtype="str")
         hit = key.map(m)
         sel = hit.notna()
         fixed.loc[sel[sel].index] = hit[sel]

@@ -36,7 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from liuan_eval.clean import mask_pii
-from liuan_eval.errors import OutputError
+from liuan_eval.errors import OutputError, interrupted
 
 #: First characters that make a spreadsheet cell a formula (OWASP's list).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -282,8 +282,10 @@ class OutputFolder:
 
     def __exit__(self, exc_type, exc, tb) -> bool:
         tmp, t = self.tmp, self.target
-        if exc_type is not None:
+        if exc_type is not None or interrupted():
             shutil.rmtree(tmp, ignore_errors=True)
+            if exc_type is None:  # Ctrl-C was swallowed somewhere (a finaliser): still not complete
+                raise KeyboardInterrupt
             return False
         old = None
         try:

@@ -387,27 +387,35 @@ def decode(raw: bytes) -> tuple[str, str, np.ndarray]:
     >>> enc, bad.tolist()
     ('gb18030', [2])
     """
-    if raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        enc = detect_encoding(raw)
-        return raw.decode(enc, errors="replace"), enc, np.zeros(0, dtype=np.int64)
-    for enc in ("utf-8", "gb18030"):  # the encodings Chinese offices' exports come in
+    if raw.startswith(b"\xef\xbb\xbf"):
+        candidates = ["utf-8-sig"]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ["utf-16"]
+    else:
+        candidates = ["utf-8", "gb18030"]  # the encodings Chinese offices' exports come in
+    for enc in candidates:
         try:
             return raw.decode(enc), enc, np.zeros(0, dtype=np.int64)
         except UnicodeDecodeError:
             pass
-    errors = {enc: raw.decode(enc, errors="replace").count("\ufffd") for enc in ("utf-8", "gb18030")}
+    errors = {enc: raw.decode(enc, errors="replace").count("\ufffd") for enc in candidates}
     enc = min(errors, key=errors.get)
-    if errors[enc] > max(20, len(raw) // 1000):  # not a few bad bytes: perhaps another encoding
+    if len(candidates) > 1 and errors[enc] > max(20, len(raw) // 1000):  # not a few bad bytes
         try:
             enc2 = detect_encoding(raw)
             return raw.decode(enc2), enc2, np.zeros(0, dtype=np.int64)
         except UnicodeDecodeError:
             pass
+    if enc == "utf-16":  # two bytes a character: the lines holding a replacement character
+        text = raw.decode(enc, errors="replace")
+        lines = [i + 1 for i, line in enumerate(text.split("\n")) if "\ufffd" in line]
+        return text, enc, np.asarray(lines, dtype=np.int64)
     _BAD_BYTES.clear()
-    best = (raw.decode(enc, errors="liuan_eval_record"), enc, list(_BAD_BYTES))
-    text, enc, bad = best
+    text = raw.decode(enc, errors="liuan_eval_record")
+    offset = 3 if enc == "utf-8-sig" else 0  # positions are counted after the BOM
+    bad = np.asarray(_BAD_BYTES, dtype=np.int64) + offset
     newlines = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == 10)
-    lines = np.unique(np.searchsorted(newlines, np.asarray(bad, dtype=np.int64)) + 1)
+    lines = np.unique(np.searchsorted(newlines, bad) + 1)
     return text, enc, lines.astype(np.int64)
 
 

@@ -129,10 +129,15 @@ def read_records(folder: Path, name: str) -> Records:
     """The records of one generated CSV file, with the generator's dirty rows and exact duplicates."""
     encoding, id_header, table, id_column = FILES[name]
     text = (folder / name).read_bytes().decode(encoding)
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows, starts, prev = [], {}, 0
+    for rec in reader:  # truth.json names each record by the physical line where it starts
+        starts[prev + 1] = len(rows) - 1
+        rows.append(rec)
+        prev = reader.line_num
     header, body = rows[0], rows[1:]
     truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
-    dirty = {q["line"] - 2 for q in truth["dirty_rows"]["quarantine"] if q["file"] == name}
+    dirty = {starts[q["line"]] for q in truth["dirty_rows"]["quarantine"] if q["file"] == name}
     return Records(name, header, body, id_header, table, id_column, dirty, _exact_duplicates(body, dirty))
 
 

@@ -13,38 +13,47 @@ def ts(*values):
     return pd.to_datetime(list(values)).tz_localize(TZ)
 
 
-def test_calendar_dormant_runs_follow_the_definition():
-    acc = pd.DataFrame({"account_id": ["a", "b", "c", "d"],
+def test_calendar_draws_the_c15_findings_and_nothing_of_its_own():
+    """The red days are exactly the assessment's C15 windows (one computation, many renderings)."""
+    from liuan_eval.dataset import Dataset
+    from liuan_eval.report.tables import daily_post_counts
+    from liuan_eval.scoring import score
+
+    acc = pd.DataFrame({"unit": "金安区", "unit_type": "county", "platform": "weibo",
+                        "account_id": ["a", "b", "c", "d"], "account_name": ["甲", "乙", "丙", "丁"],
                         "opened_at": ts("2016-01-01", "2016-01-01", "2025-07-01", "2016-01-01"),
                         "closed_at": ts(None, None, None, "2025-01-20")})
     posts = pd.DataFrame({
-        "account_id": ["a", "a", "b", "b", "c", "d"],
+        "account_id": ["a", "a", "b", "b", "c", "d"], "platform": "weibo", "post_id": list("123456"),
         "published_at": ts("2025-03-01 23:59", "2025-03-17 00:01",   # a: 2–16 March empty, 15 days
                            "2025-03-01 10:00", "2025-03-16 10:00",   # b: 14 days, not dormant
                            "2025-07-01 09:00", "2025-01-01 09:00"),  # c: opened 1 July; d: closed 20 Jan
     })
-    counts, active, dormant = figures.calendar_matrix(posts, acc, 2025)
+    a = score(Dataset(accounts=acc, posts=posts), year=2025)
+    c15 = a.findings[a.findings["criterion"] == "C15"]
+    counts, active, dormant = figures.calendar_matrix(daily_post_counts(posts, 2025), acc, 2025, c15)
     assert counts.shape == (4, 365) and counts.sum() == 6
     day = lambda s: (pd.Timestamp(s) - pd.Timestamp("2025-01-01")).days  # noqa: E731
-    a, b, c, d = dormant
-    assert a[day("2025-03-02"):day("2025-03-17")].all() and not a[day("2025-03-01")] and not a[day("2025-03-17")]
-    assert not b[day("2025-03-02"):day("2025-03-16")].any()
-    # the runs from the period start to the first post count too (59 days up to 28 Feb for a)
-    assert a[:day("2025-03-01")].all()
-    # c: nothing before opening is active or dormant; 2 July to 31 December is one run
-    assert not active[2, :day("2025-07-01")].any() and c[day("2025-07-02"):].all()
-    # d: closed 20 January: 2–20 January (19 days) dormant, nothing after
-    assert d[day("2025-01-02"):day("2025-01-21")].all() and not active[3, day("2025-01-21"):].any()
-    assert not d[day("2025-01-21"):].any()
+    expected = np.zeros_like(dormant)
+    for rec in c15.itertuples():
+        row = "abcd".index(rec.account_id)
+        expected[row, day(rec.window_start.tz_localize(None)):day(rec.window_end.tz_localize(None)) + 1] = True
+    assert (dormant == expected).all()
+    ra, rb, rc, rd = dormant
+    assert ra[day("2025-03-02"):day("2025-03-17")].all() and not ra[day("2025-03-01")]
+    assert not rb[day("2025-03-02"):day("2025-03-16")].any()
+    assert not active[2, :day("2025-07-01")].any() and rc[day("2025-07-02"):].all()
+    assert not active[3, day("2025-01-21"):].any() and not rd[day("2025-01-21"):].any()
 
 
-def test_calendar_ignores_posts_outside_year_and_unknown_accounts():
+def test_calendar_counts_only_the_year_and_known_accounts():
+    from liuan_eval.report.tables import daily_post_counts
+
     acc = pd.DataFrame({"account_id": ["a"]})
     posts = pd.DataFrame({"account_id": ["a", "zz", "a"],
                           "published_at": ts("2024-12-31 23:59", "2025-05-05 10:00", "2025-05-05 10:00")})
-    counts, active, dormant = figures.calendar_matrix(posts, acc, 2025)
-    assert counts.sum() == 1 and active.all()
-    assert int(dormant.sum()) == 364
+    counts, active, dormant = figures.calendar_matrix(daily_post_counts(posts, 2025), acc, 2025)
+    assert counts.sum() == 1 and active.all() and not dormant.any()
 
 
 def test_charts_draw_what_they_are_given():

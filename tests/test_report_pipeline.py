@@ -172,7 +172,53 @@ def test_executed_notebook_parameters_and_no_errors(report_dir):
     params = next(c for c in template.cells if "parameters" in c.metadata.get("tags", []))
     names = {line.split("=")[0].strip() for line in params.source.splitlines()
              if "=" in line and not line.lstrip().startswith("#")}
-    assert names == {"year", "data_dir", "criteria", "output_dir"}
+    assert names == {"year", "data_dir", "criteria", "output_dir", "assessment_dir"}
+    # liuan-eval run handed the notebook the assessment it had saved: nothing computed twice
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert 'assessment_dir = "assessment"' in injected.source
+
+
+def test_the_saved_assessment_reloads_exactly(run_result, report_dir):
+    from liuan_eval.report import load_report
+
+    r, back = run_result.report, load_report(report_dir / "assessment")
+    a, b = r.assessment, back.assessment
+    for name in ("findings", "unit_scores", "account_scores", "rectification", "closure", "not_assessed", "repost"):
+        pd.testing.assert_frame_equal(getattr(a, name).reset_index(drop=True), getattr(b, name), obj=name)
+    for name, frame in r.tables.items():
+        pd.testing.assert_frame_equal(frame.reset_index(drop=True), back.tables[name], obj=name)
+    pd.testing.assert_frame_equal(r.messages.reset_index(drop=True), back.messages, obj="messages")
+    pd.testing.assert_frame_equal(r.preflight.problems.reset_index(drop=True), back.preflight.problems)
+    hot = r.hot_issues.reset_index(drop=True)
+    assert hot.drop(columns="message_ids").equals(back.hot_issues.drop(columns="message_ids"))
+    assert hot["message_ids"].tolist() == back.hot_issues["message_ids"].tolist()
+    assert json_equal(a.metrics, b.metrics) and a.caveats == b.caveats and b.criteria.ids() == a.criteria.ids()
+    assert back.dataset is None and "annual_report.html" in back.outputs
+
+
+def json_equal(x, y) -> bool:
+    import math
+
+    if isinstance(x, dict):
+        return set(x) == set(y) and all(json_equal(x[k], y[k]) for k in x)
+    if isinstance(x, float) and math.isnan(x):
+        return isinstance(y, float) and math.isnan(y)
+    return x == y
+
+
+def test_the_notebook_on_its_own_shows_the_same_figures(report_dir, sample, tmp_path):
+    """Opened in JupyterLab without a saved assessment, the notebook computes: same report."""
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    executed = pipeline.execute_notebook(sample, YEAR, "liuan_2016", alone, progress=False)
+    html = pipeline.export_html(executed, alone / "annual_report.html").read_text(encoding="utf-8")
+    ref = (report_dir / "annual_report.html").read_text(encoding="utf-8")
+
+    def body(h: str) -> str:  # the last note lists the files each way wrote
+        return re.sub(r"<p><b>输出文件</b>.*?</p>", "", h, flags=re.S)
+
+    assert body(html) == body(ref)
+    assert (alone / "unit_scores.csv").read_bytes() == (report_dir / "unit_scores.csv").read_bytes()
 
 
 def test_cli_run_and_clear_error(sample, tmp_path, capsys):

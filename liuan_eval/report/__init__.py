@@ -7,8 +7,12 @@ from __future__ import annotations
 
 
 def __getattr__(name: str):
-    if name in ("run_assessment", "configure", "run", "assess", "AnnualReport", "write_outputs"):
+    if name in ("run_assessment", "configure", "run", "assess", "open_report", "AnnualReport", "write_outputs"):
         from liuan_eval.report import pipeline
 
         return getattr(pipeline, name)
+    if name in ("load_report", "save_report"):
+        from liuan_eval.report import saved
+
+        return getattr(saved, name)
     raise AttributeError(f"module 'liuan_eval.report' has no attribute {name!r}")

@@ -182,60 +182,71 @@ def criteria_heatmap(unit_scores: pd.DataFrame, criteria: list[str], names: dict
     return fig
 
 
-def calendar_matrix(posts: pd.DataFrame | None, accounts: pd.DataFrame, year: int,
-                    min_gap: int = 15) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def calendar_matrix(daily: pd.DataFrame | None, accounts: pd.DataFrame, year: int,
+                    dormant: pd.DataFrame | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Posts per account and day of ``year``, the active days and the dormant days.
+
+    Nothing is recomputed here: the counts come from :func:`tables.daily_post_counts`
+    (``account_id, day, posts``) and the dormant runs are the assessment's C15 findings
+    (``account_id, window_start, window_end``, first and last empty day).
 
     Returns ``(counts, active, dormant)``, each of shape (accounts, days of the year) in
     the order of ``accounts``. ``active`` is the part of the year between the account's
-    opening and closing days; ``dormant`` marks every run of ``min_gap`` or more
-    consecutive active days without a post (criterion C15's definition).
+    opening and closing days.
 
     Examples
     --------
     >>> acc = pd.DataFrame({"account_id": ["a"], "opened_at": [pd.NaT], "closed_at": [pd.NaT]})
-    >>> p = pd.DataFrame({"account_id": ["a", "a"], "published_at": pd.to_datetime(
-    ...     ["2025-03-01 10:00", "2025-03-17 08:00"]).tz_localize("Asia/Shanghai")})
-    >>> counts, active, dormant = calendar_matrix(p, acc, 2025)
-    >>> int(counts.sum()), int(active.sum()), int(dormant[0, 59:76].sum())   # 2–16 March
-    (2, 365, 15)
+    >>> daily = pd.DataFrame({"account_id": ["a", "a"], "day": pd.to_datetime(["2025-03-01", "2025-03-17"]),
+    ...                       "posts": [1, 2]})
+    >>> runs = pd.DataFrame({"account_id": ["a"], "window_start": pd.to_datetime(["2025-03-02"]),
+    ...                      "window_end": pd.to_datetime(["2025-03-16"])})
+    >>> counts, active, dormant = calendar_matrix(daily, acc, 2025, runs)
+    >>> int(counts.sum()), int(active.sum()), int(dormant.sum())
+    (3, 365, 15)
     """
     start = pd.Timestamp(year, 1, 1)
     n_days = (pd.Timestamp(year + 1, 1, 1) - start).days
     n = len(accounts)
+    index = pd.Series(np.arange(n), index=accounts["account_id"].astype("str").to_numpy())
+    index = index[~index.index.duplicated()]
+
+    def days(values: pd.Series) -> pd.Series:
+        return (_local(values).dt.tz_localize(None).dt.normalize() - start).dt.days
+
     counts = np.zeros((n, n_days), dtype="int64")
-    if posts is not None and not posts.empty and n:
-        row = posts["account_id"].astype("str").map(
-            pd.Series(np.arange(n), index=accounts["account_id"].astype("str").to_numpy()))
-        day = (_local(posts["published_at"]).dt.tz_localize(None).dt.normalize() - start).dt.days
-        ok = row.notna() & day.between(0, n_days - 1)
-        np.add.at(counts, (row[ok].astype("int64").to_numpy(), day[ok].astype("int64").to_numpy()), 1)
+    if daily is not None and not daily.empty and n:
+        row = daily["account_id"].astype("str").map(index)
+        day = days(daily["day"])
+        ok = (row.notna() & day.between(0, n_days - 1)).to_numpy()
+        np.add.at(counts, (row[ok].astype("int64").to_numpy(), day[ok].astype("int64").to_numpy()),
+                  daily["posts"].astype("int64").to_numpy()[ok])
 
     def day_index(col: str, default: int) -> np.ndarray:
         if col not in accounts:
             return np.full(n, default)
-        d = (_local(accounts[col]).dt.tz_localize(None).dt.normalize() - start).dt.days
+        d = days(accounts[col])
         return d.fillna(default).clip(-1, n_days).astype("int64").to_numpy()
 
     first = np.maximum(day_index("opened_at", 0), 0)
     last = np.minimum(day_index("closed_at", n_days - 1), n_days - 1)
-    days = np.arange(n_days)
-    active = (days >= first[:, None]) & (days <= last[:, None])
-    empty = active & (counts == 0)
-    padded = np.zeros((n, n_days + 1), dtype=bool)
-    padded[:, :n_days] = empty
-    flat = padded.ravel()
-    starts = flat & ~np.concatenate(([False], flat[:-1]))
-    run_id = np.cumsum(starts) * flat
-    lengths = np.bincount(run_id)
-    long = lengths >= min_gap
-    long[0] = False
-    dormant = long[run_id].reshape(n, n_days + 1)[:, :n_days]
-    return counts, active, dormant
+    grid = np.arange(n_days)
+    active = (grid >= first[:, None]) & (grid <= last[:, None])
+    marked = np.zeros((n, n_days + 1), dtype=np.int64)  # +1 at a run's first day, -1 after its last
+    if dormant is not None and not dormant.empty and n:
+        row = dormant["account_id"].astype("str").map(index)
+        lo = days(dormant["window_start"]).clip(0, n_days)
+        hi = days(dormant["window_end"]).clip(-1, n_days - 1) + 1
+        ok = (row.notna() & lo.notna() & hi.notna() & (hi > lo)).to_numpy()
+        r = row[ok].astype("int64").to_numpy()
+        np.add.at(marked, (r, lo[ok].astype("int64").to_numpy()), 1)
+        np.add.at(marked, (r, hi[ok].astype("int64").to_numpy()), -1)
+    dormant_days = np.cumsum(marked, axis=1)[:, :n_days] > 0
+    return counts, active, dormant_days & active
 
 
-def posting_calendar(posts: pd.DataFrame | None, accounts: pd.DataFrame | None, year: int,
-                     min_gap: int = 15, title: str | None = None) -> Figure:
+def posting_calendar(daily: pd.DataFrame | None, accounts: pd.DataFrame | None, year: int,
+                     min_gap: int = 15, title: str | None = None, dormant: pd.DataFrame | None = None) -> Figure:
     """Each account's posting calendar for the year: one row per account, one column per day.
 
     Green shades are days with posts, white days without, red the dormant runs of
@@ -253,7 +264,7 @@ def posting_calendar(posts: pd.DataFrame | None, accounts: pd.DataFrame | None, 
     if accounts is None or accounts.empty:
         return _no_data(title)
     acc = accounts.sort_values(["unit", "platform", "account_id"], kind="stable").reset_index(drop=True)
-    counts, active, dormant = calendar_matrix(posts, acc, year, min_gap)
+    counts, active, dormant = calendar_matrix(daily, acc, year, dormant)
     # 0 inactive, 1 no post, 2 dormant, 3: 1 post, 4: 2–3 posts, 5: 4+ posts
     code = np.where(active, 1, 0)
     code = np.where(dormant, 2, code)
@@ -279,8 +290,8 @@ def posting_calendar(posts: pd.DataFrame | None, accounts: pd.DataFrame | None, 
     return fig
 
 
-def posting_calendars(posts: pd.DataFrame | None, accounts: pd.DataFrame | None, year: int,
-                      min_gap: int = 15) -> list[Figure]:
+def posting_calendars(daily: pd.DataFrame | None, accounts: pd.DataFrame | None, year: int,
+                      min_gap: int = 15, dormant: pd.DataFrame | None = None) -> list[Figure]:
     """:func:`posting_calendar` split by unit type (县区, 开发区, 市直部门), one chart each.
 
     Examples
@@ -290,20 +301,19 @@ def posting_calendars(posts: pd.DataFrame | None, accounts: pd.DataFrame | None,
     >>> len(posting_calendars(None, acc, 2025))
     2
     """
-    if accounts is None or accounts.empty:
-        return [posting_calendar(posts, accounts, year, min_gap)]
-    if "unit_type" not in accounts:
-        return [posting_calendar(posts, accounts, year, min_gap)]
+    if accounts is None or accounts.empty or "unit_type" not in accounts:
+        return [posting_calendar(daily, accounts, year, min_gap, dormant=dormant)]
     figs = []
     kinds = accounts["unit_type"].astype("str")
     for kind, label in UNIT_TYPE_LABELS.items():
         part = accounts[kinds.eq(kind).fillna(False).to_numpy()]
         if not part.empty:
-            figs.append(posting_calendar(posts, part, year, min_gap,
-                                         title=f"{label}账号全年发布日历（红色为连续{min_gap}天以上未更新）"))
+            figs.append(posting_calendar(daily, part, year, min_gap,
+                                         title=f"{label}账号全年发布日历（红色为连续{min_gap}天以上未更新）",
+                                         dormant=dormant))
     rest = accounts[~kinds.isin(list(UNIT_TYPE_LABELS)).fillna(False).to_numpy()]
     if not rest.empty:
-        figs.append(posting_calendar(posts, rest, year, min_gap, title="其他账号全年发布日历"))
+        figs.append(posting_calendar(daily, rest, year, min_gap, title="其他账号全年发布日历", dormant=dormant))
     return figs
 
 

@@ -23,7 +23,6 @@ import pandas as pd
 
 from liuan_eval.errors import UserError
 from liuan_eval.i18n import tr
-from liuan_eval.output import mask_frame
 from liuan_eval.report import tables as T
 
 #: File name of the report notebook (the template and its executed copy in the output folder).
@@ -46,41 +45,55 @@ def report_notebook(source_root: Path | None = None) -> Path:
 NOTEBOOK = report_notebook()
 HTML_NAME = "annual_report.html"
 XLSX_NAME = "annual_report.xlsx"
+#: Folder (inside the output folder) of the saved report: Parquet tables and a JSON manifest.
+ASSESSMENT_DIR = "assessment"
 
 
 @dataclass
 class AnnualReport:
-    """Everything the report shows, computed once by :func:`assess`.
+    """Everything every output shows, computed once by :func:`assess` (or reloaded by :func:`open_report`).
+
+    The HTML report, the workbook, the CSV tables and everything added later render this
+    one object; none of them recomputes what it holds. :meth:`save` writes it as Parquet
+    tables and a JSON manifest (``assessment/`` in the output folder), :func:`load_report`
+    reads it back exactly.
 
     Attributes
     ----------
     year, criteria, data_dir
         What was assessed, against which preset, from which folder.
-    dataset : liuan_eval.dataset.Dataset
     assessment : liuan_eval.scoring.Assessment
+        Findings, scores, lists, the repost table (C12), caveats, metrics, the preset.
     messages : DataFrame or None
         The year's messages with topic, department, sentiment and risk columns added.
     hot_issues, bursts : DataFrame or None
     preflight : liuan_eval.preflight.CheckResult or None
-    repost : DataFrame or None
-        One row per (key release, required account): delays and whether in time.
+        The check's problems, coverage and files (its ``dataset`` is not kept).
+    tables : dict of DataFrame
+        The derived tables the outputs share: ``accounts`` (the registry), ``coverage``,
+        ``daily_posts``, ``reply_timeliness``, ``key_figures``, ``quarantine``, ``load_report``.
     missing : dict
         Section → reason, for parts that could not be computed ("未评估：…").
+    dataset : liuan_eval.dataset.Dataset or None
+        The loaded tables, in the process that computed the report only (the clean CSV
+        files are written from it); ``None`` after :func:`load_report`.
+    outputs : list of str
+        Names of the files written beside the saved assessment (for the report's last note).
     """
 
     year: int
     criteria: str
     data_dir: Path
-    dataset: object
     assessment: object
     messages: pd.DataFrame | None = None
     hot_issues: pd.DataFrame | None = None
     bursts: pd.DataFrame | None = None
     preflight: object | None = None
-    repost: pd.DataFrame | None = None
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     missing: dict[str, str] = field(default_factory=dict)
+    dataset: object | None = None
+    outputs: list[str] = field(default_factory=list)
 
-    # ---- tables shared by the notebook, the CSV files and the workbook ----------------
     def criterion_names(self) -> dict[str, str]:
         """Criterion id → Chinese name, from the preset."""
         crits = getattr(self.assessment, "criteria", None)
@@ -88,13 +101,20 @@ class AnnualReport:
             return {}
         return {c.id: c.name for c in crits}
 
+    @property
+    def repost(self) -> pd.DataFrame | None:
+        """The scoring engine's repost table (C12): one row per release and account owing it."""
+        return getattr(self.assessment, "repost", None)
+
     def reply(self) -> pd.DataFrame:
-        """:func:`tables.reply_timeliness` over the year's messages (C07's time limit)."""
-        limit = 5
-        crits = getattr(self.assessment, "criteria", None)
-        if crits is not None and "C07" in crits:
-            limit = int(crits["C07"].params.get("max_workdays", 5))
-        return T.reply_timeliness(_in_year(self.dataset.messages, "received_at", self.year), self.year, limit)
+        """The reply-timeliness table per unit (C07's time limit)."""
+        return self.tables["reply_timeliness"]
+
+    def save(self, folder) -> Path:
+        """Write the report as Parquet tables and a JSON manifest into ``folder`` (see :mod:`.saved`)."""
+        from liuan_eval.report.saved import save_report
+
+        return save_report(self, folder)
 
 
 def _in_year(frame: pd.DataFrame | None, col: str, year: int) -> pd.DataFrame | None:
@@ -106,59 +126,33 @@ def _in_year(frame: pd.DataFrame | None, col: str, year: int) -> pd.DataFrame | 
     return frame[((ts >= start) & (ts < end)).fillna(False).to_numpy()]
 
 
-def repost_timeliness(dataset, assessment, year: int) -> pd.DataFrame | None:
-    """Each key release of the year × each account required to repost it (criterion C12).
+#: Registry columns the outputs show (the coverage matrix, the posting calendar).
+ACCOUNT_COLUMNS = ["unit", "unit_type", "platform", "account_id", "account_name", "opened_at", "closed_at"]
 
-    Uses the scoring engine's own matcher (``liuan_eval.scoring.activity.match_reposts``:
-    text similarity and source), the preset's required unit types and platforms and its
-    limits (Weibo/app minutes, WeChat working days).
 
-    Returns
-    -------
-    DataFrame or None
-        ``release_id, title, issuing_account, released_at, unit, account_id, account_name,
-        platform, reposted_at, delay_minutes, delay_workdays, on_time``; ``None`` when the
-        preset has no C12 or the releases or posts are missing.
-    """
-    from liuan_eval.scoring._common import build_context
-    from liuan_eval.scoring.activity import match_reposts
-    from liuan_eval.workdays import workdays_between
-
+def derived_tables(dataset, assessment, year: int) -> dict[str, pd.DataFrame]:
+    """The tables every output shares, computed once from the loaded data and the assessment."""
     crits = getattr(assessment, "criteria", None)
-    if crits is None or "C12" not in crits or dataset.releases is None or dataset.posts is None \
-            or dataset.accounts is None:
-        return None
-    crit = crits["C12"]
-    ctx = build_context(dataset, int(year), crits)
-    rel = ctx.releases
-    if rel is None or not len(rel):
-        return None
-    rel = rel[(rel["published_at"] >= ctx.start) & (rel["published_at"] < ctx.end)]
-    acc = ctx.accounts
-    unit_types = crit.params.get("unit_types", list(acc["unit_type"].dropna().unique()))
-    req = acc[acc["unit_type"].isin(unit_types) & acc["platform"].isin(crit.platforms) & acc["active"]]
-    grid = req[["unit", "account_id", "account_name", "platform", "active_start", "active_end"]].merge(
-        rel[["release_id", "title", "issuing_account", "published_at"]], how="cross")
-    grid = grid[(grid["published_at"] >= grid["active_start"]) & (grid["published_at"] < grid["active_end"])]
-    posts = ctx.posts_all if getattr(ctx, "posts_all", None) is not None else ctx.posts
-    found = match_reposts(ctx, crit, rel, posts[posts["account_id"].isin(grid["account_id"])])
-    g = grid.merge(found, on=["release_id", "account_id"], how="left")
-    minutes = (g["repost_at"] - g["published_at"]).dt.total_seconds() / 60
-    wd = workdays_between(g["published_at"], g["repost_at"]).astype("Float64")
-    wechat = g["platform"].astype("str").eq("wechat").to_numpy()
-    limit_min = float(crit.params.get("max_minutes", 60))
-    limit_wd = float(crit.params.get("wechat_max_workdays", 1))
-    ok = np.where(wechat, wd.fillna(np.inf).to_numpy(dtype="float64") <= limit_wd,
-                  minutes.fillna(np.inf).to_numpy(dtype="float64") <= limit_min)
-    out = pd.DataFrame({
-        "release_id": g["release_id"].astype("str"), "title": g["title"].astype("str"),
-        "issuing_account": g["issuing_account"].astype("str"), "released_at": g["published_at"],
-        "unit": g["unit"].astype("str"), "account_id": g["account_id"].astype("str"),
-        "account_name": g["account_name"].astype("str"), "platform": g["platform"].astype("str"),
-        "reposted_at": g["repost_at"], "delay_minutes": minutes.round(1).astype("float64"),
-        "delay_workdays": wd.astype("float64"), "on_time": ok,
-    })
-    return out.sort_values(["release_id", "unit", "platform", "account_id"], kind="stable").reset_index(drop=True)
+    limit = int(crits["C07"].params.get("max_workdays", 5)) if crits is not None and "C07" in crits else 5
+    accounts = dataset.accounts
+    messages = _in_year(dataset.messages, "received_at", year)
+    posts = _in_year(dataset.posts, "published_at", year)
+    reply = T.reply_timeliness(messages, year, limit)
+    metrics = dict(getattr(assessment, "metrics", {}) or {})
+    kf = T.key_figures(accounts, posts, messages, None, assessment.rectification, assessment.closure, metrics)
+    if "reply_rate" not in metrics and not reply.empty:
+        kf = T.key_figures(accounts, posts, messages, reply, assessment.rectification, assessment.closure, metrics)
+    acc = (accounts.reindex(columns=ACCOUNT_COLUMNS) if accounts is not None
+           else pd.DataFrame({c: pd.Series([], dtype="str") for c in ACCOUNT_COLUMNS}))
+    return {
+        "accounts": acc,
+        "coverage": T.coverage_matrix(accounts),
+        "daily_posts": T.daily_post_counts(dataset.posts, year),
+        "reply_timeliness": reply,
+        "key_figures": kf,
+        "quarantine": dataset.quarantine,
+        "load_report": dataset.load_report,
+    }
 
 
 def repost_summary(repost: pd.DataFrame | None) -> pd.DataFrame:
@@ -176,6 +170,10 @@ def repost_summary(repost: pd.DataFrame | None) -> pd.DataFrame:
             "timely_rate", "median_delay_minutes"]
     if repost is None or repost.empty:
         return T._empty(cols)
+    if "status" in repost.columns:  # reposts not yet due at the period's end are judged later
+        repost = repost[repost["status"].astype("str") != "not_yet_due"]
+        if repost.empty:
+            return T._empty(cols)
     g = repost.groupby(["release_id", "title", "issuing_account", "released_at"], sort=True)
     out = g.agg(expected=("on_time", "size"), reposted=("reposted_at", "count"),
                 timely=("on_time", "sum"), median_delay_minutes=("delay_minutes", "median")).reset_index()
@@ -194,6 +192,10 @@ class BlockingProblems(UserError):
 
 
 def _step(bar, text: str) -> None:
+    from liuan_eval.errors import interrupted
+
+    if interrupted():  # Ctrl-C that a finaliser swallowed: stop at the next stage
+        raise KeyboardInterrupt
     if bar is not None:
         bar.set_description_str(text)
 
@@ -230,7 +232,7 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
     import liuan_eval
 
     data_dir = Path(data_dir)
-    steps = ["preflight", "classify", "hot", "score", "repost"]
+    steps = ["preflight", "classify", "hot", "score", "tables"]
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -266,16 +268,32 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
         assessment = liuan_eval.score(dataset, year=year, criteria=criteria)
         _advance(bar)
 
-        _step(bar, tr("重要信息转发", "key reposts"))
-        repost = repost_timeliness(dataset, assessment, year)
+        _step(bar, tr("汇总表格", "summary tables"))
+        tables = derived_tables(dataset, assessment, int(year))
         _advance(bar)
         _step(bar, tr("评估完成", "assessment done"))
     finally:
         if bar is not None:
             bar.close()
-    return AnnualReport(year=int(year), criteria=str(criteria), data_dir=data_dir, dataset=dataset,
-                        assessment=assessment, messages=classified, hot_issues=hot, bursts=bursts,
-                        preflight=pre, repost=repost, missing=missing)
+    pre.dataset = None  # the report keeps what it shows, not the loaded tables twice
+    return AnnualReport(year=int(year), criteria=str(criteria), data_dir=data_dir, assessment=assessment,
+                        messages=classified, hot_issues=hot, bursts=bursts, preflight=pre, tables=tables,
+                        missing=missing, dataset=dataset)
+
+
+def open_report(assessment_dir: str | Path | None = None, *, data_dir=None, year: int | None = None,
+                criteria: str = "liuan_2016", progress: bool = False) -> AnnualReport:
+    """The report to show: the saved one when ``assessment_dir`` names it, else computed now.
+
+    The report notebook calls this with its ``parameters`` cell: ``liuan-eval run`` passes
+    the folder it has just saved (nothing is computed twice); opened on its own in
+    JupyterLab, the notebook leaves it empty and computes from ``data_dir``.
+    """
+    if assessment_dir:
+        from liuan_eval.report.saved import load_report
+
+        return load_report(assessment_dir)
+    return assess(data_dir, int(year), criteria, progress=progress)
 
 
 # ---- output tables -----------------------------------------------------------------------
@@ -292,23 +310,25 @@ MESSAGE_OUTPUT_COLUMNS = ["message_id", "unit", "account_id", "platform", "recei
 
 
 def output_tables(report: AnnualReport) -> dict[str, pd.DataFrame]:
-    """The report's tables by CSV file stem (English headers, sorted, masked, no run timestamps)."""
-    a, ds = report.assessment, report.dataset
-    reply = report.reply()
+    """The report's tables by CSV file stem (English headers, sorted, no run timestamps).
+
+    Rendered from the report's tables only; the writers mask them (:mod:`liuan_eval.output`).
+    """
+    a, t = report.assessment, report.tables
     out = {
-        "key_figures": key_figures(report, reply),
-        "coverage": T.coverage_matrix(ds.accounts),
+        "key_figures": t["key_figures"],
+        "coverage": t["coverage"],
         "unit_scores": _sorted(a.unit_scores, ["rank", "unit"]),
         "account_scores": _sorted(a.account_scores, ["unit", "platform", "account_id"]),
         "findings": T.stringify(_sorted(a.findings, ["criterion", "unit", "account_id", "window_start"])),
         "rectification": T.stringify(T.action_list(a.rectification)),
         "closure": T.stringify(T.action_list(a.closure)),
         "not_assessed": _sorted(a.not_assessed, ["criterion"]),
-        "reply_timeliness": reply,
+        "reply_timeliness": t["reply_timeliness"],
         "repost_timeliness": report.repost if report.repost is not None else T._empty(["release_id"]),
         "message_statistics": T.message_statistics(report.messages),
-        "quarantine": _sorted(ds.quarantine, ["table", "file", "line", "column"]),
-        "load_report": _sorted(ds.load_report, ["table", "file"]),
+        "quarantine": _sorted(t["quarantine"], ["table", "file", "sheet", "line", "column"]),
+        "load_report": _sorted(t["load_report"], ["table", "file", "sheet"]),
     }
     if report.messages is not None:
         m = report.messages
@@ -321,19 +341,12 @@ def output_tables(report: AnnualReport) -> dict[str, pd.DataFrame]:
     pre = report.preflight
     if pre is not None and getattr(pre, "problems", None) is not None:
         out["data_quality"] = T.stringify(pre.problems.reset_index(drop=True))
-    return {k: mask_frame(v) for k, v in out.items()}
+    return out
 
 
 def key_figures(report: AnnualReport, reply: pd.DataFrame | None = None) -> pd.DataFrame:
-    """:func:`tables.key_figures` for the report, with the scoring engine's reply rates."""
-    a, ds = report.assessment, report.dataset
-    metrics = dict(getattr(a, "metrics", {}) or {})
-    posts = _in_year(ds.posts, "published_at", report.year)
-    messages = _in_year(ds.messages, "received_at", report.year)
-    kf = T.key_figures(ds.accounts, posts, messages, None, a.rectification, a.closure, metrics)
-    if "reply_rate" not in metrics and reply is not None and not reply.empty:
-        kf = T.key_figures(ds.accounts, posts, messages, reply, a.rectification, a.closure, metrics)
-    return kf
+    """The headline figures the report holds (``metric``, ``value``)."""
+    return report.tables["key_figures"]
 
 
 def write_csvs(tables: dict[str, pd.DataFrame], out: Path) -> dict[str, Path]:
@@ -383,11 +396,13 @@ def _with_reason_text(quarantine: pd.DataFrame) -> pd.DataFrame:
 
 # ---- the notebook ----------------------------------------------------------------------------
 def execute_notebook(data_dir: Path, year: int, criteria: str, out: Path, *, progress: bool = True,
-                     notebook: Path = NOTEBOOK) -> Path:
+                     notebook: Path = NOTEBOOK, assessment_dir: str = "") -> Path:
     """Execute the report notebook with papermill into ``out``; return the executed notebook.
 
-    The kernel runs in ``out`` and is given ``output_dir="."``, so the executed notebook
-    names no temporary folder; afterwards it is made repeatable (:func:`normalise_notebook`).
+    The kernel runs in ``out`` and is given ``output_dir="."`` (and ``assessment_dir``, the
+    saved report relative to ``out``, which it loads instead of computing), so the executed
+    notebook names no temporary folder; afterwards it is made repeatable
+    (:func:`normalise_notebook`).
     """
     import papermill as pm
 
@@ -402,7 +417,7 @@ def execute_notebook(data_dir: Path, year: int, criteria: str, out: Path, *, pro
         pm.execute_notebook(
             str(notebook), str(target),
             parameters={"year": int(year), "data_dir": str(Path(data_dir).resolve()), "criteria": str(criteria),
-                        "output_dir": "."},
+                        "output_dir": ".", "assessment_dir": str(assessment_dir)},
             kernel_name="python3", log_output=False, cwd=str(out),
             progress_bar={"desc": tr("运行笔记本", "Executing"), "unit": tr("单元格", "cell")} if progress else False,
             report_mode=False,
@@ -477,7 +492,8 @@ def write_outputs(report: AnnualReport, out) -> dict[str, Path]:
     tables = output_tables(report)
     files = write_csvs(tables, out)
     files["xlsx"] = write_workbook(out / XLSX_NAME, workbook_sheets(report, tables))
-    files.update(write_clean_tables(report.dataset, out / CLEAN_DIR))
+    if report.dataset is not None:  # the loaded tables, in the process that computed the report
+        files.update(write_clean_tables(report.dataset, out / CLEAN_DIR))
     return files
 
 
@@ -571,10 +587,15 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
         try:
             _step(bar, tr("写出表格和Excel工作簿", "writing tables and workbook"))
             written = write_outputs(report, tmp)
+            report.outputs = sorted({Path(p).name for p in written.values()} | {HTML_NAME, EXECUTED_NOTEBOOK}
+                                    if notebook else {Path(p).name for p in written.values()})
+            report.save(tmp / ASSESSMENT_DIR)
+            written["assessment"] = tmp / ASSESSMENT_DIR / "manifest.json"
             _advance(bar)
             if notebook:
                 _step(bar, tr("执行报告笔记本", "executing the report notebook"))
-                written["notebook"] = execute_notebook(Path(data_dir), year, criteria, tmp, progress=progress)
+                written["notebook"] = execute_notebook(Path(data_dir), year, criteria, tmp, progress=progress,
+                                                       assessment_dir=ASSESSMENT_DIR)
                 _advance(bar)
                 _step(bar, tr("导出HTML报告", "exporting the HTML report"))
                 written["html"] = export_html(written["notebook"], tmp / HTML_NAME)
@@ -633,8 +654,10 @@ def summary(res: RunResult) -> str:
         lines.append("  " + reason)
     lines.append(tr("输出文件：", "outputs:"))
     labels = {"html": tr("报告（HTML）", "report (HTML)"), "xlsx": tr("Excel 工作簿", "Excel workbook"),
-              "notebook": tr("已执行的笔记本", "executed notebook")}
-    for key in ("html", "xlsx", "notebook"):
+              "notebook": tr("已执行的笔记本", "executed notebook"),
+              "assessment": tr("已保存的考核结果（Parquet，供笔记本和下期对比读取）",
+                               "saved assessment (Parquet, read by the notebook and the next period)")}
+    for key in ("html", "xlsx", "notebook", "assessment"):
         if key in res.files:
             lines.append(f"  {labels[key]}: {res.files[key]}")
     csvs = [p.name for k, p in res.files.items() if k not in labels and not k.startswith("clean_")]

@@ -196,7 +196,7 @@ def section_key_figures(report) -> Section:
 def section_coverage(report) -> Section:
     """账号矩阵覆盖: which unit has which platform."""
     s = Section("coverage", SECTIONS["coverage"])
-    cov = T.coverage_matrix(report.dataset.accounts)
+    cov = report.tables["coverage"]
     if cov.empty:
         return s.missing("未评估：缺少账号登记表（accounts）")
     full = int((cov["platforms"] == 3).sum())
@@ -247,11 +247,14 @@ def section_calendar(report) -> Section:
     gap = 15
     if crits is not None and "C15" in crits:
         gap = int(crits["C15"].params.get("min_gap_days", 15))
-    if report.dataset.accounts is None:
+    accounts = report.tables["accounts"]
+    if accounts is None or accounts.empty:
         return s.missing("未评估：缺少账号登记表（accounts）")
-    s.text(f"每行一个账号，每列一天；红色为连续{gap}天以上未发布信息的时段（“僵尸”“睡眠”账号），"
-           "灰色为未开通或已关闭的时段。")
-    for fig in F.posting_calendars(report.dataset.posts, report.dataset.accounts, report.year, gap):
+    s.text(f"每行一个账号，每列一天；红色为连续{gap}天以上未发布信息的时段（“僵尸”“睡眠”账号，"
+           "即C15的问题），灰色为未开通或已关闭的时段。")
+    f = report.assessment.findings
+    dormant = f[f["criterion"] == "C15"] if len(f) else None
+    for fig in F.posting_calendars(report.tables["daily_posts"], accounts, report.year, gap, dormant=dormant):
         s.figure(fig)
     return s
 
@@ -274,16 +277,23 @@ def section_reply(report) -> Section:
 
 
 def section_repost(report) -> Section:
-    """重要信息转发及时性 for each key release."""
+    """重要信息转发及时性 for each key release (the scoring engine's C12 table)."""
     from liuan_eval.report.pipeline import repost_summary
 
     s = Section("repost", SECTIONS["repost"])
-    if report.repost is None or report.repost.empty:
+    rep = report.repost
+    if rep is not None and "status" in rep:  # reposts not yet due at the period's end are judged later
+        rep = rep[rep["status"].astype("str") != "not_yet_due"]
+    if rep is None or rep.empty:
         return s.missing("未评估：缺少重要信息转发清单（releases）或发布信息（posts）")
-    s.text("微博、客户端须在首发后1小时内转发，微信须在1个工作日内转发。每个点为一个账号对一条重要信息的转发。")
-    s.figure(F.repost_timeliness_figure(report.repost))
-    s.table(repost_summary(report.repost), "各条重要信息的转发情况", limit=None)
-    late = report.repost[~report.repost["on_time"]]
+    crits = report.assessment.criteria
+    p = crits["C12"].params if crits is not None and "C12" in crits else {}
+    s.text(f"微博、客户端须在首发后{p.get('max_minutes', 60)}分钟内转发，微信须在"
+           f"{p.get('wechat_max_workdays', 1)}个工作日内转发。每个点为一个账号对一条重要信息的转发；"
+           "未及时转发的即C12的问题。")
+    s.figure(F.repost_timeliness_figure(rep))
+    s.table(repost_summary(rep), "各条重要信息的转发情况", limit=None)
+    late = rep[~rep["on_time"]]
     if len(late):
         s.table(late[["release_id", "unit", "account_name", "platform", "reposted_at", "delay_minutes",
                       "delay_workdays"]], "未及时转发的账号")
@@ -394,8 +404,7 @@ def _column_labels(tables: pd.Series, columns: pd.Series) -> pd.Series:
 def section_data_quality(report) -> Section:
     """数据质量: the pre-flight check's problems, what was quarantined and why."""
     s = Section("data-quality", SECTIONS["data-quality"])
-    ds = report.dataset
-    q = ds.quarantine if ds.quarantine is not None else pd.DataFrame()
+    q = report.tables["quarantine"] if report.tables.get("quarantine") is not None else pd.DataFrame()
     s.text(f"读取数据时共隔离 {len(q)} 行无法使用的记录（原行保留在“隔离数据”表中，其余有效行全部参与考核）。")
     summary = T.quarantine_summary(q)
     s.figure(F.quarantine_figure(summary))
@@ -405,8 +414,9 @@ def section_data_quality(report) -> Section:
                               file=_basename(summary["file"]),
                               table=summary["table"].map(lambda t: TABLE_LABELS.get(t, t)))
         s.table(show, "隔离原因汇总", limit=None)
-    if ds.load_report is not None and len(ds.load_report):
-        lr = ds.load_report.assign(file=_basename(ds.load_report["file"]))
+    load_report = report.tables.get("load_report")
+    if load_report is not None and len(load_report):
+        lr = load_report.assign(file=_basename(load_report["file"]))
         s.table(lr, "各文件读取情况", limit=None)
     pre = report.preflight
     if pre is not None and getattr(pre, "problems", None) is not None:
@@ -461,14 +471,17 @@ ALL_SECTIONS = [section_key_figures, section_coverage, section_ranking, section_
                 section_actions, section_data_quality, section_method]
 
 
-def outputs_note(files: dict) -> str:
-    """HTML list of the files written (names only, no local paths).
+def outputs_note(files) -> str:
+    """HTML list of the files written (names only, no local paths): a dict of paths or a list of names.
 
     Examples
     --------
     >>> from pathlib import Path
     >>> "annual_report.xlsx" in outputs_note({"xlsx": Path("/x/annual_report.xlsx")})
     True
+    >>> "unit_scores.csv" in outputs_note(["unit_scores.csv"])
+    True
     """
-    names = sorted(Path(p).name for p in files.values())
+    paths = files.values() if isinstance(files, dict) else files
+    names = sorted({Path(p).name for p in paths})
     return ("<p><b>输出文件</b>（与本报告同一文件夹）：" + "、".join(_html.escape(n) for n in names) + "</p>")

@@ -257,6 +257,33 @@ def _local(ts: pd.Series) -> pd.Series:
     return ts.dt.tz_convert(TIMEZONE)
 
 
+def daily_post_counts(posts: pd.DataFrame | None, year: int) -> pd.DataFrame:
+    """Posts per account and calendar day (Asia/Shanghai) of ``year``: ``account_id, day, posts``.
+
+    The posting calendar draws from it, so the report never keeps the posts themselves.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"account_id": ["a", "a", "b"], "published_at": pd.to_datetime(
+    ...     ["2025-03-01 09:00", "2025-03-01 23:00", "2024-12-31 10:00"]).tz_localize("Asia/Shanghai")})
+    >>> daily_post_counts(p, 2025)[["account_id", "posts"]].values.tolist()
+    [['a', 2]]
+    """
+    cols = {"account_id": pd.Series([], dtype="str"), "day": pd.Series([], dtype=f"datetime64[ns, {TIMEZONE}]"),
+            "posts": pd.Series([], dtype="int64")}
+    if posts is None or posts.empty:
+        return pd.DataFrame(cols)
+    t = _local(posts["published_at"])
+    start, end = pd.Timestamp(year, 1, 1, tz=TIMEZONE), pd.Timestamp(year + 1, 1, 1, tz=TIMEZONE)
+    inside = ((t >= start) & (t < end)).fillna(False).to_numpy()
+    frame = pd.DataFrame({"account_id": posts["account_id"].astype("str")[inside].reset_index(drop=True),
+                          "day": t[inside].dt.floor("D").reset_index(drop=True)})
+    if frame.empty:
+        return pd.DataFrame(cols)
+    out = frame.groupby(["account_id", "day"], sort=True).size().rename("posts").reset_index()
+    return out.astype({"account_id": "str", "posts": "int64"})
+
+
 def reply_timeliness(messages: pd.DataFrame | None, year: int, limit: int = 5) -> pd.DataFrame:
     """Reply timeliness of in-scope messages per unit (criterion C07's definitions).
 
