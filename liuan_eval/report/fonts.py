@@ -104,7 +104,7 @@ def font_face_css(text: str) -> str:
 
     options = subset.Options()
     options.flavor = "woff"
-    options.layout_features = ["*"]
+    options.layout_features = []  # horizontal simplified Chinese needs no GSUB/GPOS: half the size and time
     options.name_IDs = ["*"]
     options.notdef_outline = True
     font = subset.load_font(str(font_path()), options)

@@ -481,15 +481,16 @@ def export_html(executed: Path, html: Path) -> Path:
     return write_text(body, html)
 
 
-def write_outputs(report: AnnualReport, out) -> dict[str, Path]:
+def write_outputs(report: AnnualReport, out, tables: dict[str, pd.DataFrame] | None = None) -> dict[str, Path]:
     """Write the CSV tables and ``annual_report.xlsx`` into ``out``; return the paths by name.
 
-    Deterministic: the same data give byte-identical files.
+    Deterministic: the same data give byte-identical files. ``tables``: :func:`output_tables`
+    when already rendered.
     """
     from liuan_eval.report.excel import write_workbook
 
     out = Path(out)
-    tables = output_tables(report)
+    tables = output_tables(report) if tables is None else tables
     files = write_csvs(tables, out)
     files["xlsx"] = write_workbook(out / XLSX_NAME, workbook_sheets(report, tables))
     if report.dataset is not None:  # the loaded tables, in the process that computed the report
@@ -498,6 +499,42 @@ def write_outputs(report: AnnualReport, out) -> dict[str, Path]:
 
 
 CLEAN_DIR = "clean"
+
+
+def planned_outputs(report: AnnualReport, tables: dict[str, pd.DataFrame], notebook: bool) -> list[str]:
+    """Names of the files :func:`run_assessment` writes (the report's last note lists them)."""
+    names = {f"{name}.csv" for name in tables} | {XLSX_NAME}
+    if report.dataset is not None:
+        names |= {f"{CLEAN_DIR}/{name}.csv" for name, frame in report.dataset.tables().items() if frame is not None}
+    if notebook:
+        names |= {HTML_NAME, EXECUTED_NOTEBOOK}
+    return sorted(names)
+
+
+class _Background:
+    """A call run in a daemon thread (the notebook's kernel is a process of its own), its result
+    or its exception collected by :meth:`result`."""
+
+    def __init__(self, fn, *args, **kwargs):
+        import threading
+
+        self._value = self._error = None
+
+        def target():
+            try:
+                self._value = fn(*args, **kwargs)
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+                self._error = exc
+
+        self._thread = threading.Thread(target=target, daemon=True)
+        self._thread.start()
+
+    def result(self):
+        while self._thread.is_alive():
+            self._thread.join(0.2)  # short waits: Ctrl-C reaches the main thread promptly
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 def write_clean_tables(dataset, out: Path) -> dict[str, Path]:
@@ -586,16 +623,19 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
             bar = tqdm(total=3 if notebook else 1, file=sys.stderr, unit=tr("步", "step"), leave=True)
         try:
             _step(bar, tr("写出表格和Excel工作簿", "writing tables and workbook"))
-            written = write_outputs(report, tmp)
-            report.outputs = sorted({Path(p).name for p in written.values()} | {HTML_NAME, EXECUTED_NOTEBOOK}
-                                    if notebook else {Path(p).name for p in written.values()})
+            tables = output_tables(report)
+            report.outputs = planned_outputs(report, tables, notebook)
             report.save(tmp / ASSESSMENT_DIR)
+            notebook_run = None
+            if notebook:  # the kernel is another process: it draws the report while this one writes tables
+                notebook_run = _Background(execute_notebook, Path(data_dir), year, criteria, tmp, progress=False,
+                                           assessment_dir=ASSESSMENT_DIR)
+            written = write_outputs(report, tmp, tables)
             written["assessment"] = tmp / ASSESSMENT_DIR / "manifest.json"
             _advance(bar)
-            if notebook:
+            if notebook_run is not None:
                 _step(bar, tr("执行报告笔记本", "executing the report notebook"))
-                written["notebook"] = execute_notebook(Path(data_dir), year, criteria, tmp, progress=progress,
-                                                       assessment_dir=ASSESSMENT_DIR)
+                written["notebook"] = notebook_run.result()
                 _advance(bar)
                 _step(bar, tr("导出HTML报告", "exporting the HTML report"))
                 written["html"] = export_html(written["notebook"], tmp / HTML_NAME)
