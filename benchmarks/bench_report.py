@@ -16,8 +16,8 @@ from benchmarks._util import peak_rss_mb
 
 
 def main(scale: float = 1.0, notebook: bool = True) -> None:
-    from liuan_eval.datasets import generate_sample
     from liuan_eval.report import pipeline, sections
+    from liuan_eval.sample_data import generate_sample
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

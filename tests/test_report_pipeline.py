@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Path:
     """A small generated year, plus a key release whose title is a formula with a phone and ID number."""
-    from liuan_eval.datasets import generate_sample
+    from liuan_eval.sample_data import generate_sample
 
     data = tmp_path_factory.mktemp("data")
     generate_sample(YEAR, seed=11, out=data, scale=0.1)

@@ -22,7 +22,7 @@ plus ``truth.json`` and ``labels.csv`` (message topic and sentiment; not an inpu
 
 Examples
 --------
->>> from liuan_eval.datasets import generate_sample
+>>> from liuan_eval.sample_data import generate_sample
 >>> s = generate_sample(year=2025, seed=1, scale=0.1)
 >>> sorted(s.tables)
 ['accounts', 'filings', 'incidents', 'messages', 'posts', 'releases']
