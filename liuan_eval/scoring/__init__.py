@@ -372,7 +372,7 @@ def run(args) -> int:
         return 2
     paths = a.write(args.out, quarantine=ds.quarantine)
     m = a.metrics
-    from liuan_eval.report.tables import named_accounts, named_units  # the report counts the same way
+    from liuan_eval.scoring.lists import named_accounts, named_units  # the report counts the same way
 
     ra, ru, ca = named_accounts(a.rectification), named_units(a.rectification), named_accounts(a.closure)
     print(tr(f"{args.year}年度考核，标准：{crits.title}。{m.get('units', 0)}个单位、{m.get('accounts', 0)}个账号、"
