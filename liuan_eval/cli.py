@@ -20,7 +20,7 @@ from liuan_eval.i18n import language, set_language, tr
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "sample": ("liuan_eval.commands.sample", "生成带已知问题的样例数据", "generate sample data with planted problems"),
     "ingest": ("liuan_eval.commands.ingest", "读取并清洗一个表的文件", "read and clean the files of one table"),
-    "check": ("liuan_eval.preflight", "运行前检查数据", "pre-flight check of a data folder"),
+    "check": ("liuan_eval.commands.check", "运行前检查数据", "pre-flight check of a data folder"),
     "templates": ("liuan_eval.templates", "生成Excel填报模板", "write the Excel fill-in templates"),
     "score": ("liuan_eval.scoring", "按考核标准评分", "score units and accounts against the criteria"),
     "train-topic": ("liuan_eval.text.cli", "训练留言主题分类模型", "train the message topic model"),
