@@ -23,9 +23,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "check": ("liuan_eval.commands.check", "运行前检查数据", "pre-flight check of a data folder"),
     "templates": ("liuan_eval.commands.templates", "生成Excel填报模板", "write the Excel fill-in templates"),
     "score": ("liuan_eval.commands.score", "按考核标准评分", "score units and accounts against the criteria"),
-    "train-topic": ("liuan_eval.text.cli", "训练留言主题分类模型", "train the message topic model"),
-    "train-sentiment": ("liuan_eval.text.cli", "训练情感分析模型", "train the sentiment model"),
-    "classify": ("liuan_eval.text.cli", "对留言分类、情感分析和风险识别", "classify messages: topic, sentiment, risk"),
+    "train-topic": ("liuan_eval.commands.text", "训练留言主题分类模型", "train the message topic model"),
+    "train-sentiment": ("liuan_eval.commands.text", "训练情感分析模型", "train the sentiment model"),
+    "classify": ("liuan_eval.commands.text", "对留言分类、情感分析和风险识别", "classify messages: topic, sentiment, risk"),
     "run": ("liuan_eval.report", "运行完整年度考核并生成报告", "run the whole annual assessment and report"),
 }
 
