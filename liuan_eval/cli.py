@@ -1,8 +1,9 @@
 """The ``liuan-eval`` command line.
 
-Each sub-command lives beside the code it drives: the module named in
+Each sub-command lives in the package :mod:`liuan_eval.commands`: the module named in
 :data:`COMMANDS` defines ``configure(parser)`` (adds its arguments) and
-``run(args) -> int`` (does the work, returns the exit status). This file only
+``run(args) -> int`` (does the work, returns the exit status), or
+``configure_<command>``/``run_<command>`` when it holds several commands. This file only
 dispatches, so adding a command never touches another command's code.
 """
 from __future__ import annotations
