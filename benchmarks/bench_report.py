@@ -25,7 +25,7 @@ def _run(args: list[str]) -> float:
 
 
 def main(scale: float = 10.0) -> None:
-    from liuan_eval.datasets import generate_sample
+    from liuan_eval.sample_data import generate_sample
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

@@ -21,7 +21,7 @@ def synthetic(n_accounts: int = 500, n_posts: int = 1_000_000, n_messages: int =
               seed: int = 0):
     """A Dataset of the given size in canonical form (tz-aware Shanghai timestamps)."""
     from liuan_eval.dataset import Dataset
-    from liuan_eval.datasets import account_name
+    from liuan_eval.sample_data import account_name
 
     rng = np.random.default_rng(seed)
     n_units = n_accounts // 3 + 1

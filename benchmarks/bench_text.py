@@ -141,7 +141,7 @@ def bench_sentiment() -> None:
 
 
 def _million(n: int) -> pd.DataFrame:
-    from liuan_eval.datasets import generate_sample
+    from liuan_eval.sample_data import generate_sample
 
     m = generate_sample(year=2025, seed=7).tables["messages"]
     reps = -(-n // len(m))

@@ -20,7 +20,7 @@ _EXPORTS = {
     "Dataset": "liuan_eval.dataset",
     "load": "liuan_eval.io",
     "read_table": "liuan_eval.io",
-    "generate_sample": "liuan_eval.datasets",
+    "generate_sample": "liuan_eval.sample_data",
     # working days and scoring
     "is_workday": "liuan_eval.workdays",
     "add_workdays": "liuan_eval.workdays",

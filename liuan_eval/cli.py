@@ -1,8 +1,9 @@
 """The ``liuan-eval`` command line.
 
-Each sub-command lives beside the code it drives: the module named in
+Each sub-command lives in the package :mod:`liuan_eval.commands`: the module named in
 :data:`COMMANDS` defines ``configure(parser)`` (adds its arguments) and
-``run(args) -> int`` (does the work, returns the exit status). This file only
+``run(args) -> int`` (does the work, returns the exit status), or
+``configure_<command>``/``run_<command>`` when it holds several commands. This file only
 dispatches, so adding a command never touches another command's code.
 """
 from __future__ import annotations
@@ -18,15 +19,15 @@ from liuan_eval.i18n import language, set_language, tr
 
 #: sub-command -> (module, Chinese help, English help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "sample": ("liuan_eval.datasets", "生成带已知问题的样例数据", "generate sample data with planted problems"),
-    "ingest": ("liuan_eval.io", "读取并清洗一个表的文件", "read and clean the files of one table"),
-    "check": ("liuan_eval.preflight", "运行前检查数据", "pre-flight check of a data folder"),
-    "templates": ("liuan_eval.templates", "生成Excel填报模板", "write the Excel fill-in templates"),
-    "score": ("liuan_eval.scoring", "按考核标准评分", "score units and accounts against the criteria"),
-    "train-topic": ("liuan_eval.text.cli", "训练留言主题分类模型", "train the message topic model"),
-    "train-sentiment": ("liuan_eval.text.cli", "训练情感分析模型", "train the sentiment model"),
-    "classify": ("liuan_eval.text.cli", "对留言分类、情感分析和风险识别", "classify messages: topic, sentiment, risk"),
-    "run": ("liuan_eval.report", "运行完整年度考核并生成报告", "run the whole annual assessment and report"),
+    "sample": ("liuan_eval.commands.sample", "生成带已知问题的样例数据", "generate sample data with planted problems"),
+    "ingest": ("liuan_eval.commands.ingest", "读取并清洗一个表的文件", "read and clean the files of one table"),
+    "check": ("liuan_eval.commands.check", "运行前检查数据", "pre-flight check of a data folder"),
+    "templates": ("liuan_eval.commands.templates", "生成Excel填报模板", "write the Excel fill-in templates"),
+    "score": ("liuan_eval.commands.score", "按考核标准评分", "score units and accounts against the criteria"),
+    "train-topic": ("liuan_eval.commands.text", "训练留言主题分类模型", "train the message topic model"),
+    "train-sentiment": ("liuan_eval.commands.text", "训练情感分析模型", "train the sentiment model"),
+    "classify": ("liuan_eval.commands.text", "对留言分类、情感分析和风险识别", "classify messages: topic, sentiment, risk"),
+    "run": ("liuan_eval.commands.run", "运行完整年度考核并生成报告", "run the whole annual assessment and report"),
 }
 
 

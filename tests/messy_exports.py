@@ -10,7 +10,7 @@ the Excel row number (and sheet) for workbooks. The contract helpers then compar
 violation as a sentence, so that one failing test says everything that is wrong at once.
 
 Nothing here imports the loader's internals: only ``liuan_eval.load``,
-``liuan_eval.datasets.generate_sample`` and ``liuan_eval.cli.main``.
+``liuan_eval.sample_data.generate_sample`` and ``liuan_eval.cli.main``.
 """
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ FORMULAS = ['=HYPERLINK("http://x","点我")', "=cmd|' /C calc'!A0", "@SUM(1+1)"
 # --- the generated folder as raw records ------------------------------------------------------------
 def generate_base(out: Path) -> Path:
     """A small generated year (seed 3, scale 0.05): the office's files, ``truth.json``, ``labels.csv``."""
-    from liuan_eval.datasets import generate_sample
+    from liuan_eval.sample_data import generate_sample
 
     generate_sample(YEAR, seed=SEED, out=out, scale=SCALE)
     return out

@@ -56,7 +56,7 @@ def test_a_missing_data_folder_is_one_chinese_line_and_exit_2(tmp_path, capsys):
 
 
 def test_an_unwritable_output_folder_is_a_chinese_message_and_exit_2(tmp_path, capsys):
-    from liuan_eval.datasets import generate_sample
+    from liuan_eval.sample_data import generate_sample
 
     data = tmp_path / "d"
     generate_sample(2025, seed=2, out=data, scale=0.03)
@@ -89,7 +89,7 @@ def test_ctrl_c_during_run_keeps_the_previous_output_and_exits_130(tmp_path):
     import sys
     import time
 
-    from liuan_eval.datasets import generate_sample
+    from liuan_eval.sample_data import generate_sample
 
     data, out = tmp_path / "d", tmp_path / "reports" / "2025"
     generate_sample(2025, seed=2, out=data, scale=0.05)

@@ -305,7 +305,7 @@ def test_find_table_files_ignores_other_files(tmp_path):
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
-    from liuan_eval.datasets import generate_sample
+    from liuan_eval.sample_data import generate_sample
 
     out = tmp_path_factory.mktemp("sample")
     generate_sample(2025, seed=11, out=out, scale=0.2)

@@ -270,7 +270,7 @@ def test_a_failing_check_does_not_hide_the_others(planted, monkeypatch):
 def test_each_file_is_read_once_and_the_load_matches(tmp_path, monkeypatch):
     """The check hands what it read to the load: one read per file, the same tables as load()."""
     import liuan_eval.io as io
-    from liuan_eval.datasets import generate_sample
+    from liuan_eval.sample_data import generate_sample
 
     folder = tmp_path / "sample"
     generate_sample(year=2025, seed=3, out=folder, scale=0.05)

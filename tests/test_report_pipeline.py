@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Path:
     """A small generated year, plus a key release whose title is a formula with a phone and ID number."""
-    from liuan_eval.datasets import generate_sample
+    from liuan_eval.sample_data import generate_sample
 
     data = tmp_path_factory.mktemp("data")
     generate_sample(YEAR, seed=11, out=data, scale=0.1)
@@ -295,6 +295,7 @@ def test_blocking_problems_stop_the_run_with_the_check_list(tmp_path, capsys):
 
 
 def test_missing_tables_give_not_assessed_sections(sample, tmp_path):
+    from liuan_eval.commands.run import summary
     from liuan_eval.report import sections
 
     part = tmp_path / "part"
@@ -310,7 +311,7 @@ def test_missing_tables_give_not_assessed_sections(sample, tmp_path):
     assert "未评估" not in html["section_ranking"]
     assert "C07" in html["section_method"]          # listed among the criteria not assessed
     res = pipeline.run_assessment(part, YEAR, tmp_path / "out", notebook=False, progress=False)
-    assert "未评估：没有本年度的网民留言" in pipeline.summary(res)
+    assert "未评估：没有本年度的网民留言" in summary(res)
 
 
 def test_a_relative_preset_path_reaches_the_notebook_resolved(tmp_path, monkeypatch):

@@ -379,7 +379,7 @@ def test_both_presets_run_on_the_same_data(criteria):
 
 def test_score_command_writes_the_four_files_with_bom(tmp_path, capsys):
     from liuan_eval.cli import main
-    from liuan_eval.datasets import generate_sample
+    from liuan_eval.sample_data import generate_sample
 
     generate_sample(2025, seed=4, scale=0.1, out=tmp_path / "d")
     assert main(["score", "--data", str(tmp_path / "d"), "--year", "2025", "--out", str(tmp_path / "o")]) == 0

@@ -26,7 +26,7 @@ def ts(*values):
 
 @pytest.fixture(scope="module")
 def planted_ids():
-    from liuan_eval.datasets import generate_sample
+    from liuan_eval.sample_data import generate_sample
 
     return {f["criterion"] for f in generate_sample(2025, seed=5, scale=0.2).truth["findings"]}
 

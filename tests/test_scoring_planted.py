@@ -6,7 +6,7 @@ import pytest
 
 import liuan_eval
 from liuan_eval.dataset import Dataset
-from liuan_eval.datasets import generate_sample
+from liuan_eval.sample_data import generate_sample
 from liuan_eval.scoring import score
 
 

@@ -69,7 +69,7 @@ def agree(a) -> pd.DataFrame:
 
 @pytest.mark.parametrize("seed", [1, 3, 5, 8, 13, 21])
 def test_findings_and_table_agree_row_for_row_on_generated_years(seed):
-    from liuan_eval.datasets import generate_sample
+    from liuan_eval.sample_data import generate_sample
 
     s = generate_sample(2025, seed=seed, scale=0.2)
     a = score(Dataset(**s.tables), year=2025)

@@ -148,8 +148,8 @@ def _comparable(problems: pd.DataFrame) -> list[tuple]:
 
 @pytest.mark.slow
 def test_filled_templates_check_and_score_like_the_generator_csvs(tmp_path):
-    from liuan_eval.datasets import generate_sample
     from liuan_eval.preflight import preflight_check
+    from liuan_eval.sample_data import generate_sample
 
     csv_dir, tpl_dir = tmp_path / "csv", tmp_path / "templates"
     sample = generate_sample(2025, seed=5, out=csv_dir, scale=0.1)

@@ -129,7 +129,7 @@ def test_templated_messages_do_not_chain():
 
 @pytest.mark.slow
 def test_planted_hot_issues_of_the_sample_rank_first():
-    from liuan_eval.datasets import generate_sample
+    from liuan_eval.sample_data import generate_sample
 
     s = generate_sample(2025, seed=7)
     h = find_hot_issues(s.tables["messages"])

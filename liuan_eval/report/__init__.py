@@ -1,13 +1,13 @@
 """The annual report: tables, charts, the Excel workbook and ``liuan-eval run``.
 
 ``run_assessment`` runs the whole assessment (load → classify → score → report) and writes
-the report folder; ``configure``/``run`` are the ``liuan-eval run`` command.
+the report folder (the ``liuan-eval run`` command, :mod:`liuan_eval.commands.run`).
 """
 from __future__ import annotations
 
 
 def __getattr__(name: str):
-    if name in ("run_assessment", "configure", "run", "assess", "open_report", "AnnualReport", "write_outputs"):
+    if name in ("run_assessment", "assess", "open_report", "AnnualReport", "write_outputs"):
         from liuan_eval.report import pipeline
 
         return getattr(pipeline, name)

@@ -25,6 +25,7 @@ from liuan_eval.schemas import (
     TIMEZONE,
     UNIT_TYPE_LABELS,
 )
+from liuan_eval.scoring.lists import named_accounts, named_units  # the score command counts the same way
 
 PLATFORMS = ("weibo", "wechat", "app")
 GRADE_ORDER = ("优秀", "良好", "合格", "不合格")
@@ -185,39 +186,6 @@ def key_figures(accounts: pd.DataFrame | None, posts: pd.DataFrame | None,
     rows.append(("建议关停账号数", named_accounts(closure)))
     return pd.DataFrame({"metric": pd.Series([r[0] for r in rows], dtype="str"),
                          "value": pd.Series([r[1] for r in rows], dtype="object")})
-
-
-def _account_ids(frame: pd.DataFrame | None) -> pd.Series:
-    if frame is None or frame.empty or "account_id" not in frame:
-        return pd.Series([], dtype="str")
-    ids = frame["account_id"].astype("str").str.strip()
-    return ids[ids.notna() & ids.ne("")]
-
-
-def named_accounts(frame: pd.DataFrame | None) -> int:
-    """Distinct accounts on a rectification or closure list (unit-level rows have no account).
-
-    Examples
-    --------
-    >>> named_accounts(pd.DataFrame({"unit": ["甲", "甲", "乙"], "account_id": ["a", "a", ""]}))
-    1
-    """
-    return int(_account_ids(frame).nunique())
-
-
-def named_units(frame: pd.DataFrame | None) -> int:
-    """Distinct units named on a list for unit-level problems (rows without an account).
-
-    Examples
-    --------
-    >>> named_units(pd.DataFrame({"unit": ["甲", "乙"], "account_id": ["a", None]}))
-    1
-    """
-    if frame is None or frame.empty:
-        return 0
-    ids = frame["account_id"].astype("str").str.strip() if "account_id" in frame else None
-    unit_level = ids.isna() | ids.eq("") if ids is not None else pd.Series(True, index=frame.index)
-    return int(frame.loc[unit_level.fillna(True).to_numpy(), "unit"].nunique())
 
 
 def ranking_table(unit_scores: pd.DataFrame) -> pd.DataFrame:

@@ -367,14 +367,18 @@ _SPACE = " \t\n\r\x0b\x0c\u3000\u00a0\u200b\u200c\u200d\ufeff"
 _PUNCT = re.compile("[" + _SPACE + "，。！？、；：“”‘’（）《》【】〔〕…—,.!?;:'\"()<>~～·_/|*#@＠\\-\\[\\]\\\\" + "]+")
 
 
-def normalise_text(s: pd.Series) -> pd.Series:
-    """Text without whitespace and punctuation (for comparisons).
+def comparison_key(s: pd.Series) -> pd.Series:
+    """The key texts are compared by: the text without whitespace and punctuation.
+
+    Names, sources, titles and replies are matched on it (C03's account names, C11's sources,
+    C12's reposts, C09's boilerplate replies); it is not the cleaning step
+    (:func:`liuan_eval.clean.normalize_text`, which keeps the text readable).
 
     The regex runs once per distinct text (replies and reposts repeat a lot).
 
     Examples
     --------
-    >>> normalise_text(pd.Series(["已收到。", " 六安 发布！", None])).tolist()
+    >>> comparison_key(pd.Series(["已收到。", " 六安 发布！", None])).tolist()
     ['已收到', '六安发布', nan]
     """
     codes, uniq = pd.factorize(s.astype("str"), use_na_sentinel=True)
@@ -384,5 +388,5 @@ def normalise_text(s: pd.Series) -> pd.Series:
 
 
 __all__ = ["Context", "DAY", "ScoringInputError", "FINDING_COLUMNS", "NotAssessed", "ROW_COLUMNS", "UNIT_TYPE_LABELS",
-           "build_context", "empty_rows", "fix_rows", "fmt_date", "fmt_minute", "group_codes", "join_ids",
-           "normalise_text", "num", "platform_label", "rows"]
+           "build_context", "comparison_key", "empty_rows", "fix_rows", "fmt_date", "fmt_minute", "group_codes",
+           "join_ids", "num", "platform_label", "rows"]

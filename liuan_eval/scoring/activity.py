@@ -15,11 +15,11 @@ import pandas as pd
 from liuan_eval.scoring._common import (
     DAY,
     Context,
+    comparison_key,
     empty_rows,
     fmt_date,
     fmt_minute,
     join_ids,
-    normalise_text,
     num,
     platform_label,
     rows,
@@ -85,9 +85,9 @@ def sanctioned_names(params: dict) -> set[str]:
     base = list(params["sources"])
     for ministry, aliases in params["ministries"].items():
         base += [ministry, *aliases]
-    base = normalise_text(pd.Series(base, dtype="str")).dropna()
+    base = comparison_key(pd.Series(base, dtype="str")).dropna()
     base = base.str.removeprefix(_PRC)
-    suffixes = normalise_text(pd.Series(params["name_suffixes"], dtype="str")).dropna().tolist()
+    suffixes = comparison_key(pd.Series(params["name_suffixes"], dtype="str")).dropna().tolist()
     return {b + s for b in base if b for s in ["", *suffixes]}
 
 
@@ -103,7 +103,7 @@ def source_ok(source: pd.Series, params: dict) -> pd.Series:
     ...           p).tolist()
     [True, True, False, False, True, False]
     """
-    src = normalise_text(source.astype("str")).fillna("")
+    src = comparison_key(source.astype("str")).fillna("")
     src = src.str.replace(_SOURCE_LEAD, "", regex=True).str.removeprefix(_PRC)
     return (src.isin(sanctioned_names(params)) & (src.str.len() > 0)).fillna(False).astype(bool)
 
@@ -167,8 +167,8 @@ def match_reposts(ctx: Context, crit, releases: pd.DataFrame, posts: pd.DataFram
     inside = (last >= 0) & (tall < np.maximum.accumulate(ends)[np.maximum(last, 0)])
     p = posts[inside].sort_values("published_at")
     t = p["published_at"].dt.as_unit("ns").array.asi8
-    text = normalise_text(p["text"].fillna("")) if "text" in p.columns else pd.Series("", index=p.index)
-    src = (normalise_text(p["repost_source"].fillna("")) if "repost_source" in p.columns
+    text = comparison_key(p["text"].fillna("")) if "text" in p.columns else pd.Series("", index=p.index)
+    src = (comparison_key(p["repost_source"].fillna("")) if "repost_source" in p.columns
            else pd.Series("", index=p.index))
     out = []
     for r, end in zip(releases.itertuples(index=False), ends):  # a few dozen releases a year, each vectorised
@@ -178,9 +178,9 @@ def match_reposts(ctx: Context, crit, releases: pd.DataFrame, posts: pd.DataFram
             continue
         cand = text.iloc[i0:i1]
         rtext = getattr(r, "text", "")
-        queries = [q for q in normalise_text(pd.Series([r.title, rtext if isinstance(rtext, str) else ""],
+        queries = [q for q in comparison_key(pd.Series([r.title, rtext if isinstance(rtext, str) else ""],
                                                        dtype="str")).fillna("").tolist() if q]
-        issuer = normalise_text(pd.Series([r.issuing_account], dtype="str")).fillna("")[0]
+        issuer = comparison_key(pd.Series([r.issuing_account], dtype="str")).fillna("")[0]
         s = src.iloc[i0:i1]
         by_source = ((s.str.len() > 0) & s.str.contains(issuer, regex=False)).fillna(False).to_numpy() \
             if issuer else np.zeros(len(s), bool)

@@ -13,10 +13,10 @@ import pandas as pd
 
 from liuan_eval.scoring._common import (
     Context,
+    comparison_key,
     empty_rows,
     group_codes,
     join_ids,
-    normalise_text,
     num,
     platform_label,
     rows,
@@ -166,8 +166,8 @@ def poor_replies(text: pd.Series, min_chars: int, boilerplate: list[str]) -> pd.
     ...              ["已收到"]).tolist()
     [True, False, True]
     """
-    norm = normalise_text(text).fillna("")
-    stock = set(normalise_text(pd.Series(boilerplate, dtype="str")).tolist())
+    norm = comparison_key(text).fillna("")
+    stock = set(comparison_key(pd.Series(boilerplate, dtype="str")).tolist())
     return (norm.str.len() < min_chars) | norm.isin(stock)
 
 

@@ -14,10 +14,10 @@ from liuan_eval.schemas import PLATFORM_LABELS, TIMEZONE
 from liuan_eval.scoring._common import (
     DAY,
     Context,
+    comparison_key,
     empty_rows,
     fmt_date,
     join_ids,
-    normalise_text,
     platform_label,
     rows,
 )
@@ -175,9 +175,9 @@ def c03_naming(ctx: Context, crit) -> pd.DataFrame:
                          "unit_type": acc["unit_type"].to_numpy(), "platform": acc["platform"].to_numpy()}
                         ).merge(forms, on="unit", how="left")
     grid["want"] = _pattern(grid["base"].fillna(grid["unit"]), grid["unit_type"], grid["platform"])
-    have = normalise_text(acc["account_name"].fillna("")).fillna("").to_numpy(dtype=object)[grid["pos"].to_numpy()]
+    have = comparison_key(acc["account_name"].fillna("")).fillna("").to_numpy(dtype=object)[grid["pos"].to_numpy()]
     target = grid["want"] if crit.params["require_exact"] else grid["base"].fillna(grid["unit"])
-    norm = normalise_text(target).fillna("").to_numpy(dtype=object)
+    norm = comparison_key(target).fillna("").to_numpy(dtype=object)
     if crit.params["require_exact"]:
         hit = have == norm
     else:  # one vectorised pass per distinct unit name (dozens)

@@ -8,7 +8,7 @@ The models the package ships
 ----------------------------
 No trained artefact is committed. On first use, :func:`shipped_model` trains the
 model from the project's own sample data — the messages of
-``liuan_eval.datasets.generate_sample(year=2025, seed=7)`` with their known topic and
+``liuan_eval.sample_data.generate_sample(year=2025, seed=7)`` with their known topic and
 sentiment (``Sample.labels``) — and caches it under
 ``~/.cache/liuan_eval/models/<package version>/`` (``$LIUAN_EVAL_CACHE`` overrides the
 root). Later calls load the cache. The sample is written from phrase banks, so the
@@ -98,7 +98,7 @@ def load_model(path: str | Path, kind: str):
 
 def sample_training_data() -> pd.DataFrame:
     """Messages of the project's sample with their known ``topic`` and ``sentiment``."""
-    from liuan_eval.datasets import generate_sample
+    from liuan_eval.sample_data import generate_sample
 
     s = generate_sample(year=SAMPLE_YEAR, seed=SAMPLE_SEED)
     m = s.tables["messages"][["message_id", "title", "text"]]

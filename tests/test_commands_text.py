@@ -1,4 +1,4 @@
-"""train-topic, train-sentiment and classify commands (liuan_eval/text/cli.py)."""
+"""train-topic, train-sentiment and classify commands (liuan_eval/commands/text.py)."""
 from __future__ import annotations
 
 import pandas as pd

@@ -1,4 +1,4 @@
-"""The ``train-topic``, ``train-sentiment`` and ``classify`` commands.
+"""The ``train-topic``, ``train-sentiment`` and ``classify`` commands (the models in :mod:`liuan_eval.text`).
 
 Examples
 --------

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from liuan_eval.datasets import COUNTIES, account_name, generate_sample
+from liuan_eval.sample_data import COUNTIES, account_name, generate_sample
 from liuan_eval.workdays import deadline_end, same_day_deadline
 
 
