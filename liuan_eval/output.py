@@ -195,18 +195,23 @@ def _commit(tmp: Path, path: Path) -> Path:
     return path
 
 
-def write_bytes(data: bytes, path) -> Path:
-    """Write ``data`` to ``path`` atomically (a temporary file beside it, then a rename)."""
+def _atomic(path, write) -> Path:
+    """``write(tmp)`` into a temporary file beside ``path``, then rename it into place."""
     path = Path(path)
     tmp = _tmp_beside(path)
     try:
-        tmp.write_bytes(data)
+        write(tmp)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise OutputError(path, exc.strerror or str(exc)) from None
         raise
     return _commit(tmp, path)
+
+
+def write_bytes(data: bytes, path) -> Path:
+    """Write ``data`` to ``path`` atomically (a temporary file beside it, then a rename)."""
+    return _atomic(path, lambda tmp: tmp.write_bytes(data))
 
 
 def write_text(text: str, path, *, mask: bool = True) -> Path:
@@ -226,18 +231,9 @@ def write_csv(frame: pd.DataFrame, path, *, bom: bool = True) -> Path:
     10 significant digits (reproducible, and no float prints a digit run that looks like
     a phone number); no index.
     """
-    path = Path(path)
     safe = safe_frame(frame)
-    tmp = _tmp_beside(path)
-    try:
-        safe.to_csv(tmp, index=False, encoding="utf-8-sig" if bom else "utf-8", lineterminator="\n",
-                    float_format="%.10g")
-    except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise OutputError(path, exc.strerror or str(exc)) from None
-        raise
-    return _commit(tmp, path)
+    return _atomic(path, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig" if bom else "utf-8",
+                                                  lineterminator="\n", float_format="%.10g"))
 
 
 class OutputFolder:
