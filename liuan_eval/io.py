@@ -755,13 +755,10 @@ def _restore_account_ids(table: str, df: pd.DataFrame, registry: pd.DataFrame | 
     if how.isna().all():
         return df
     if table == "posts" and "account" in df.columns:  # a mangled id with a registered name: the name decides
-        reg = registry.dropna(subset=["account_id", "account_name", "platform"])
-        by_name = pd.Series(reg["account_id"].to_numpy(),
-                            index=(reg["account_name"].astype("str") + "\x1f" + reg["platform"].astype("str")).to_numpy())
-        by_name = by_name[~by_name.index.duplicated(keep=False)]
+        by_name = _ids_by_name(registry, keep=False)  # a name two accounts share decides nothing
         mm = (how == "mangled").to_numpy()
         if mm.any():
-            looked = (df["account"].astype("str") + "\x1f" + df["platform"].astype("str"))[mm].map(by_name)
+            looked = _name_key(df["account"], df["platform"])[mm].map(by_name)
             ok = looked.notna().to_numpy()
             idx = np.flatnonzero(mm)[ok]
             fixed.iloc[idx] = looked[ok].to_numpy()
@@ -1012,6 +1009,18 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
     return TableLoad(data, q, report, caveats, provenance, notes)
 
 
+def _name_key(names: pd.Series, platforms: pd.Series) -> pd.Series:
+    return names.astype("str") + "\x1f" + platforms.astype("str")
+
+
+def _ids_by_name(registry: pd.DataFrame, keep) -> pd.Series:
+    """The registry's account id by (account name, platform); ``keep`` as for ``duplicated``
+    (``False``: names held by two accounts of one platform are left out)."""
+    reg = registry.dropna(subset=["account_id", "account_name", "platform"])
+    by_name = pd.Series(reg["account_id"].to_numpy(), index=_name_key(reg["account_name"], reg["platform"]).to_numpy())
+    return by_name[~by_name.index.duplicated(keep=keep)]
+
+
 def _fill_from_registry_posts(df: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame:
     """Posts identified by the account's *name* only get the registry's id for that name on
     that platform (a unit's Weibo and WeChat accounts share one name under the notice's rules).
@@ -1019,13 +1028,10 @@ def _fill_from_registry_posts(df: pd.DataFrame, registry: pd.DataFrame) -> pd.Da
     An id given in the file is kept as it is, even when the registry does not know it: that
     is an unregistered account (C02), not a name to be looked up.
     """
-    reg = registry.dropna(subset=["account_id", "account_name", "platform"])
-    key = reg["account_name"].astype("str") + "\x1f" + reg["platform"].astype("str")
-    by_name = pd.Series(reg["account_id"].to_numpy(), index=key.to_numpy())
-    by_name = by_name[~by_name.index.duplicated(keep="first")]
-    known = df["account_id"].isin(set(reg["account_id"]))
+    by_name = _ids_by_name(registry, keep="first")
+    known = df["account_id"].isin(set(registry["account_id"].dropna()))
     from_name_only = df["account_id"].astype("str") == df["account"].astype("str")
-    looked_up = (df["account"].astype("str") + "\x1f" + df["platform"].astype("str")).map(by_name)
+    looked_up = _name_key(df["account"], df["platform"]).map(by_name)
     replace = ~known & from_name_only.fillna(False) & looked_up.notna()
     df["account_id"] = df["account_id"].where(~replace, looked_up).astype("str")
     return df
