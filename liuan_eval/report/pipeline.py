@@ -10,6 +10,7 @@ JupyterLab and ``liuan-eval run`` give the same figures.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
 import warnings
@@ -77,6 +78,8 @@ class AnnualReport:
         files are written from it); ``None`` after :func:`load_report`.
     outputs : list of str
         Names of the files written beside the saved assessment (for the report's last note).
+    issued : datetime.date or None
+        The date of issue of the 通报 and the units' notices (整改时限 counts from it).
     """
 
     year: int
@@ -91,6 +94,7 @@ class AnnualReport:
     missing: dict[str, str] = field(default_factory=dict)
     dataset: object | None = None
     outputs: list[str] = field(default_factory=list)
+    issued: dt.date | None = None
 
     def criterion_names(self) -> dict[str, str]:
         """Criterion id → Chinese name, from the preset."""
@@ -142,8 +146,13 @@ def derived_tables(dataset, assessment, year: int) -> dict[str, pd.DataFrame]:
         kf = T.key_figures(accounts, posts, messages, reply, assessment.rectification, assessment.closure, metrics)
     acc = (accounts.reindex(columns=ACCOUNT_COLUMNS) if accounts is not None
            else pd.DataFrame({c: pd.Series([], dtype="str") for c in ACCOUNT_COLUMNS}))
+    results = T.account_results(assessment.account_scores, assessment.unit_scores, assessment.rectification,
+                                crits.failing_grade if crits is not None else "不合格",
+                                bool((getattr(crits, "notice", None) or {}).get("rectified_fails", True)))
     return {
         "accounts": acc,
+        "account_results": results,
+        "pass_rates": T.pass_rates(results),
         "coverage": T.coverage_matrix(accounts),
         "daily_posts": T.daily_post_counts(dataset.posts, year),
         "reply_timeliness": reply,
@@ -204,7 +213,8 @@ def _advance(bar) -> None:
         bar.update()
 
 
-def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool = False) -> AnnualReport:
+def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool = False,
+           issued: dt.date | None = None) -> AnnualReport:
     """Load, check, classify and score one year's data; everything the report shows.
 
     Parameters
@@ -217,6 +227,8 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
         Criteria preset name or TOML path (``liuan_eval.score``'s ``criteria``).
     progress : bool
         Show a tqdm progress bar on stderr, one step per stage.
+    issued : datetime.date, optional
+        Date of issue of the 通报 and the units' notices (default today).
 
     Returns
     -------
@@ -277,7 +289,7 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
     pre.dataset = None  # the report keeps what it shows, not the loaded tables twice
     return AnnualReport(year=int(year), criteria=str(criteria), data_dir=data_dir, assessment=assessment,
                         messages=classified, hot_issues=hot, bursts=bursts, preflight=pre, tables=tables,
-                        missing=missing, dataset=dataset)
+                        missing=missing, dataset=dataset, issued=issued or dt.date.today())
 
 
 def open_report(assessment_dir: str | Path | None = None, *, data_dir=None, year: int | None = None,
@@ -316,6 +328,7 @@ def output_tables(report: AnnualReport) -> dict[str, pd.DataFrame]:
     a, t = report.assessment, report.tables
     out = {
         "key_figures": t["key_figures"],
+        "pass_rates": t["pass_rates"],
         "coverage": t["coverage"],
         "unit_scores": _sorted(a.unit_scores, ["rank", "unit"]),
         "account_scores": _sorted(a.account_scores, ["unit", "platform", "account_id"]),
@@ -362,6 +375,7 @@ def workbook_sheets(report: AnnualReport, tables: dict[str, pd.DataFrame]) -> di
     kf = tables["key_figures"].rename(columns={"metric": "指标", "value": "数值"})
     sheets = {
         "主要数据": kf,
+        "合格率": T.to_chinese(tables["pass_rates"], PASS_RATE_LABELS),
         "单位得分": T.to_chinese(tables["unit_scores"], names),
         "账号得分": T.to_chinese(tables["account_scores"], {**names, "influence_platform_rank": "平台内影响力排名"}),
         "问题清单": T.to_chinese(tables["findings"]),
@@ -379,6 +393,11 @@ def workbook_sheets(report: AnnualReport, tables: dict[str, pd.DataFrame]) -> di
     if "data_quality" in tables:
         sheets["数据质量问题"] = T.to_chinese(tables["data_quality"], {"code": "问题代码"})
     return sheets
+
+
+#: Chinese headers of the 合格率 sheet.
+PASS_RATE_LABELS = {"scope": "口径", "group": "分组代码", "group_label": "分组", "accounts": "检查账号数",
+                    "passed": "合格账号数", "failed": "不合格账号数", "pass_rate": "合格率"}
 
 
 def _with_reason_text(quarantine: pd.DataFrame) -> pd.DataFrame:
@@ -492,6 +511,7 @@ def write_outputs(report: AnnualReport, out, tables: dict[str, pd.DataFrame] | N
     tables = output_tables(report) if tables is None else tables
     files = write_csvs(tables, out)
     files["xlsx"] = write_workbook(out / XLSX_NAME, workbook_sheets(report, tables))
+    files.update(write_documents(report, out))
     if report.dataset is not None:  # the loaded tables, in the process that computed the report
         files.update(write_clean_tables(report.dataset, out / CLEAN_DIR))
     return files
@@ -500,9 +520,23 @@ def write_outputs(report: AnnualReport, out, tables: dict[str, pd.DataFrame] | N
 CLEAN_DIR = "clean"
 
 
+def write_documents(report: AnnualReport, out) -> dict[str, Path]:
+    """The documents an office sends: the 通报 draft (``通报.docx``), rendered from the report."""
+    from liuan_eval.report.circular import FILE_NAME, write_circular
+
+    return {"circular": write_circular(report, Path(out) / FILE_NAME)}
+
+
+def document_names(report: AnnualReport) -> set[str]:
+    """Names (relative to the output folder) of the files :func:`write_documents` writes."""
+    from liuan_eval.report.circular import FILE_NAME
+
+    return {FILE_NAME}
+
+
 def planned_outputs(report: AnnualReport, tables: dict[str, pd.DataFrame], notebook: bool) -> list[str]:
     """Names of the files :func:`run_assessment` writes (the report's last note lists them)."""
-    names = {f"{name}.csv" for name in tables} | {XLSX_NAME}
+    names = {f"{name}.csv" for name in tables} | {XLSX_NAME} | document_names(report)
     if report.dataset is not None:
         names |= {f"{CLEAN_DIR}/{name}.csv" for name, frame in report.dataset.tables().items() if frame is not None}
     if notebook:
@@ -579,7 +613,7 @@ class RunResult:
 
 
 def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, notebook: bool = True,
-                   progress: bool = True) -> RunResult:
+                   progress: bool = True, issued: dt.date | None = None) -> RunResult:
     """Run the whole annual assessment and write the report folder.
 
     Parameters
@@ -597,6 +631,8 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
         Execute the report notebook and export the HTML (``False``: tables and workbook only).
     progress : bool
         Progress bars on stderr.
+    issued : datetime.date, optional
+        Date of issue of the 通报 and the units' notices (default today).
 
     Returns
     -------
@@ -614,7 +650,7 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
     # everything is written into a temporary folder beside `out` (made first: an unwritable place
     # is refused at once) and swapped in at the end: an interrupted run leaves the previous output
     with OutputFolder(out) as tmp:
-        report = assess(data_dir, year, criteria, progress=progress)
+        report = assess(data_dir, year, criteria, progress=progress, issued=issued)
         bar = None
         if progress:
             from tqdm.auto import tqdm

@@ -456,3 +456,90 @@ def stringify(frame: pd.DataFrame) -> pd.DataFrame:
                 out[col] = out[col].map(
                     lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple | set | np.ndarray) else v)
     return out
+
+
+def account_results(account_scores: pd.DataFrame | None, unit_types: pd.DataFrame | None,
+                    rectification: pd.DataFrame | None, failing_grade: str = "不合格",
+                    rectified_fails: bool = True) -> pd.DataFrame:
+    """Each assessed account with its unit's type and whether it passed (合格).
+
+    An account passes when its grade is not ``failing_grade`` (a veto or a total below the
+    pass mark gives that grade) and, when ``rectified_fails``, it is not on the
+    rectification list (通报整改) — the preset's ``[notice] rectified_fails``.
+
+    Columns ``unit, unit_type, account_id, account_name, platform, total, grade, named, passed``.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"unit": ["甲", "甲", "乙"], "account_id": ["a", "b", "c"], "account_name": ["A", "B", "C"],
+    ...                   "platform": ["weibo", "app", "weibo"], "total": [95.0, 50.0, 90.0],
+    ...                   "grade": ["优秀", "不合格", "优秀"]})
+    >>> ut = pd.DataFrame({"unit": ["甲", "乙"], "unit_type": ["county", "department"]})
+    >>> r = account_results(s, ut, pd.DataFrame({"unit": ["乙"], "account_id": ["c"]}))
+    >>> r["passed"].tolist(), account_results(s, ut, None)["passed"].tolist()
+    ([True, False, False], [True, False, True])
+    """
+    cols = ["unit", "unit_type", "account_id", "account_name", "platform", "total", "grade", "named", "passed"]
+    if account_scores is None or account_scores.empty:
+        return _empty(cols)
+    a = account_scores
+    types = (unit_types.drop_duplicates("unit").set_index("unit")["unit_type"].astype("str")
+             if unit_types is not None and len(unit_types) else pd.Series(dtype="str"))
+    named_ids = set(_account_ids_of(rectification))
+    named = a["account_id"].astype("str").isin(named_ids).to_numpy()
+    failed = a["grade"].astype("str").eq(failing_grade).fillna(False).to_numpy()
+    out = pd.DataFrame({
+        "unit": a["unit"].astype("str"), "unit_type": a["unit"].astype("str").map(types).astype("str"),
+        "account_id": a["account_id"].astype("str"), "account_name": a["account_name"].astype("str"),
+        "platform": a["platform"].astype("str"), "total": a["total"].astype("float64"),
+        "grade": a["grade"].astype("str"), "named": named,
+        "passed": ~failed & ~(named & bool(rectified_fails))})
+    return out[cols].reset_index(drop=True)
+
+
+def _account_ids_of(frame: pd.DataFrame | None) -> list[str]:
+    if frame is None or frame.empty or "account_id" not in frame:
+        return []
+    ids = frame["account_id"].astype("str").str.strip()
+    return ids[ids.notna() & ids.ne("")].tolist()
+
+
+#: Scopes of :func:`pass_rates`, in the order offices publish them.
+PASS_SCOPES = {"all": "全部", "platform": "平台", "unit_type": "单位类型"}
+
+
+def pass_rates(results: pd.DataFrame) -> pd.DataFrame:
+    """合格率 overall, by platform and by class of unit (县区, 开发区, 市直部门).
+
+    One row per group: ``scope`` (``all``/``platform``/``unit_type``), ``group`` (the code;
+    ``all`` for the whole), ``group_label`` (Chinese), ``accounts``, ``passed``, ``failed``,
+    ``pass_rate``. From :func:`account_results`.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"unit_type": ["county", "county", "zone"], "platform": ["weibo", "app", "weibo"],
+    ...                   "passed": [True, False, True]})
+    >>> p = pass_rates(r)
+    >>> p[["group", "accounts", "passed"]].values.tolist()[:3]
+    [['all', 3, 2], ['weibo', 2, 2], ['app', 1, 0]]
+    """
+    cols = ["scope", "group", "group_label", "accounts", "passed", "failed", "pass_rate"]
+    if results is None or results.empty:
+        return _empty(cols)
+    r = results.assign(all="all", n=1, ok=results["passed"].astype(bool).astype("int64"))
+    order_platform = {p: i for i, p in enumerate(PLATFORM_LABELS)}
+    order_type = {t: i for i, t in enumerate(UNIT_TYPE_LABELS)}
+    parts = []
+    for scope, col, order, labels in (("all", "all", {"all": 0}, {"all": "全部账号"}),
+                                      ("platform", "platform", order_platform, PLATFORM_LABELS),
+                                      ("unit_type", "unit_type", order_type, UNIT_TYPE_LABELS)):
+        g = r.groupby(r[col].astype("str"), sort=False)[["n", "ok"]].sum()
+        g = g.assign(_o=g.index.map(lambda k, o=order: o.get(k, len(o)))).sort_values(["_o"], kind="stable")
+        parts.append(pd.DataFrame({"scope": scope, "group": g.index.astype("str"),
+                                   "group_label": [labels.get(k, k) for k in g.index],
+                                   "accounts": g["n"].to_numpy(), "passed": g["ok"].to_numpy()}))
+    out = pd.concat(parts, ignore_index=True)
+    out["failed"] = out["accounts"] - out["passed"]
+    out["pass_rate"] = _rate(out["passed"], out["accounts"])
+    return out.astype({"scope": "str", "group": "str", "group_label": "str", "accounts": "int64",
+                       "passed": "int64", "failed": "int64"})[cols]
