@@ -132,8 +132,13 @@ def _in_year(frame: pd.DataFrame | None, col: str, year: int) -> pd.DataFrame | 
 ACCOUNT_COLUMNS = ["unit", "unit_type", "platform", "account_id", "account_name", "opened_at", "closed_at"]
 
 
-def derived_tables(dataset, assessment, year: int) -> dict[str, pd.DataFrame]:
-    """The tables every output shares, computed once from the loaded data and the assessment."""
+def derived_tables(dataset, assessment, year: int, *, issued: dt.date | None = None) -> dict[str, pd.DataFrame]:
+    """The tables every output shares, computed once from the loaded data and the assessment.
+
+    ``issued``: the date of issue of the notices (their 整改时限 counts from it).
+    """
+    from liuan_eval.report.unit_notices import notice_items
+
     crits = getattr(assessment, "criteria", None)
     limit = int(crits["C07"].params.get("max_workdays", 5)) if crits is not None and "C07" in crits else 5
     accounts = dataset.accounts
@@ -153,6 +158,8 @@ def derived_tables(dataset, assessment, year: int) -> dict[str, pd.DataFrame]:
         "accounts": acc,
         "account_results": results,
         "pass_rates": T.pass_rates(results),
+        "notice_items": notice_items(assessment.findings, accounts, assessment.unit_scores, assessment.rectification,
+                                     crits, issued),
         "coverage": T.coverage_matrix(accounts),
         "daily_posts": T.daily_post_counts(dataset.posts, year),
         "reply_timeliness": reply,
@@ -280,7 +287,8 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
         _advance(bar)
 
         _step(bar, tr("汇总表格", "summary tables"))
-        tables = derived_tables(dataset, assessment, int(year))
+        issued = issued or dt.date.today()
+        tables = derived_tables(dataset, assessment, int(year), issued=issued)
         _advance(bar)
         _step(bar, tr("评估完成", "assessment done"))
     finally:
@@ -289,7 +297,7 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
     pre.dataset = None  # the report keeps what it shows, not the loaded tables twice
     return AnnualReport(year=int(year), criteria=str(criteria), data_dir=data_dir, assessment=assessment,
                         messages=classified, hot_issues=hot, bursts=bursts, preflight=pre, tables=tables,
-                        missing=missing, dataset=dataset, issued=issued or dt.date.today())
+                        missing=missing, dataset=dataset, issued=issued)
 
 
 def open_report(assessment_dir: str | Path | None = None, *, data_dir=None, year: int | None = None,
@@ -329,6 +337,7 @@ def output_tables(report: AnnualReport) -> dict[str, pd.DataFrame]:
     out = {
         "key_figures": t["key_figures"],
         "pass_rates": t["pass_rates"],
+        "notice_items": t["notice_items"],
         "coverage": t["coverage"],
         "unit_scores": _sorted(a.unit_scores, ["rank", "unit"]),
         "account_scores": _sorted(a.account_scores, ["unit", "platform", "account_id"]),
@@ -521,17 +530,20 @@ CLEAN_DIR = "clean"
 
 
 def write_documents(report: AnnualReport, out) -> dict[str, Path]:
-    """The documents an office sends: the 通报 draft (``通报.docx``), rendered from the report."""
+    """The documents an office sends, rendered from the report: the 通报 draft (``通报.docx``) and
+    each unit's notice (``units/<unit>.xlsx``)."""
     from liuan_eval.report.circular import FILE_NAME, write_circular
+    from liuan_eval.report.unit_notices import write_unit_notices
 
-    return {"circular": write_circular(report, Path(out) / FILE_NAME)}
+    return {"circular": write_circular(report, Path(out) / FILE_NAME), **write_unit_notices(report, out)}
 
 
 def document_names(report: AnnualReport) -> set[str]:
     """Names (relative to the output folder) of the files :func:`write_documents` writes."""
     from liuan_eval.report.circular import FILE_NAME
+    from liuan_eval.report.unit_notices import notice_names
 
-    return {FILE_NAME}
+    return {FILE_NAME} | notice_names(report)
 
 
 def planned_outputs(report: AnnualReport, tables: dict[str, pd.DataFrame], notebook: bool) -> list[str]:
