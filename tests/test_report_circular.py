@@ -163,3 +163,32 @@ def test_a_template_restyled_by_the_office_is_followed(run, tmp_path):
     out = circular_document(run.report, template=mine)
     assert out.paragraphs[0].text == "六安市人民政府办公室"
     assert out.styles["一级标题"].font.size.pt == 20
+
+
+def test_pass_rates_equal_an_independent_count(run):
+    """合格率 counted again from the CSV tables: grade not the failing one, not on the rectification list."""
+    accounts = pd.read_csv(run.out / "account_scores.csv", encoding="utf-8-sig", keep_default_na=False, dtype=str)
+    units = pd.read_csv(run.out / "unit_scores.csv", encoding="utf-8-sig", keep_default_na=False, dtype=str)
+    rect = pd.read_csv(run.out / "rectification.csv", encoding="utf-8-sig", keep_default_na=False, dtype=str)
+    rates = pd.read_csv(run.out / "pass_rates.csv", encoding="utf-8-sig", keep_default_na=False)
+    named = set(rect.loc[rect["account_id"] != "", "account_id"])
+    kind = dict(zip(units["unit"], units["unit_type"]))
+    counts: dict[tuple[str, str], list[int]] = {}
+    for unit, acc, platform, grade in zip(accounts["unit"], accounts["account_id"], accounts["platform"],
+                                          accounts["grade"]):
+        ok = grade != "不合格" and acc not in named
+        for key in (("all", "all"), ("platform", platform), ("unit_type", kind[unit])):
+            counts.setdefault(key, [0, 0])
+            counts[key][0] += 1
+            counts[key][1] += ok
+    got = {(s, g): [int(a), int(p)] for s, g, a, p in zip(rates["scope"], rates["group"], rates["accounts"],
+                                                          rates["passed"])}
+    assert got == counts
+    for s, g, a, p, r in zip(rates["scope"], rates["group"], rates["accounts"], rates["passed"], rates["pass_rate"]):
+        assert r == pytest.approx(p / a)
+    # and the 通报 prints the class ranks of annex 2 as the workbook's 分类排名 sheet holds them
+    _, tables = read_docx_text(run.out / FILE_NAME)
+    wb = openpyxl.load_workbook(run.out / "annual_report.xlsx")
+    rows = list(wb["分类排名"].values)
+    ranks = {r[rows[0].index("单位")]: r[rows[0].index("类别内排名")] for r in rows[1:]}
+    assert {r[1]: int(r[5]) for r in tables[1][1:]} == ranks

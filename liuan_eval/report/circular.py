@@ -187,6 +187,11 @@ def overview(report) -> list[str]:
         paras.append(f"各单位平均得分{fmt_points(units['total'].astype('float64').mean())}分，其中{parts}。"
                      f"共发现问题{len(a.findings)}个，通报整改账号{T.named_accounts(a.rectification)}个、"
                      f"单位{T.named_units(a.rectification)}个（单位层面问题），建议关停账号{T.named_accounts(a.closure)}个。")
+    summary = report.tables.get("class_summary")
+    if summary is not None and len(summary) > 1:
+        parts = [f"{r.label}平均得分{fmt_points(r.mean_total)}分（{int(r.units)}个单位，第一名{r.best_unit}）"
+                 for r in summary[summary["unit_type"] != "all"].itertuples()]
+        paras.append("分类别排名，" + "；".join(parts) + "。各类别排名见附件2。")
     change = report.tables.get("period_change")
     if change is not None and len(change):
         paras.extend(change["text"].astype("str").tolist())

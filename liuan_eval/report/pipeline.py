@@ -158,6 +158,8 @@ def derived_tables(dataset, assessment, year: int, *, issued: dt.date | None = N
         "accounts": acc,
         "account_results": results,
         "pass_rates": T.pass_rates(results),
+        "class_rankings": T.class_rankings(assessment.unit_scores),
+        "class_summary": T.class_summary(assessment.unit_scores, T.pass_rates(results)),
         "notice_items": notice_items(assessment.findings, accounts, assessment.unit_scores, assessment.rectification,
                                      crits, issued),
         "coverage": T.coverage_matrix(accounts),
@@ -337,6 +339,8 @@ def output_tables(report: AnnualReport) -> dict[str, pd.DataFrame]:
     out = {
         "key_figures": t["key_figures"],
         "pass_rates": t["pass_rates"],
+        "class_summary": t["class_summary"],
+        "class_rankings": t["class_rankings"],
         "notice_items": t["notice_items"],
         "coverage": t["coverage"],
         "unit_scores": _sorted(a.unit_scores, ["rank", "unit"]),
@@ -385,6 +389,8 @@ def workbook_sheets(report: AnnualReport, tables: dict[str, pd.DataFrame]) -> di
     sheets = {
         "主要数据": kf,
         "合格率": T.to_chinese(tables["pass_rates"], PASS_RATE_LABELS),
+        "分类汇总": T.to_chinese(tables["class_summary"]),
+        "分类排名": T.to_chinese(tables["class_rankings"]),
         "单位得分": T.to_chinese(tables["unit_scores"], names),
         "账号得分": T.to_chinese(tables["account_scores"], {**names, "influence_platform_rank": "平台内影响力排名"}),
         "问题清单": T.to_chinese(tables["findings"]),

@@ -62,6 +62,10 @@ LABELS: dict[str, str] = {
     "likes": "点赞数", "opposes": "反对数", "ratio": "倍数", "q_value": "q值", "test": "检验方法",
     "weight": "分值", "criteria": "涉及指标", "findings": "问题数", "code": "问题代码",
     "influence_platform_rank": "平台内影响力排名",
+    "class_rank": "类别内排名", "class_units": "类别单位数", "mean_total": "平均得分", "best_unit": "第一名",
+    "last_unit": "最后一名", "label": "类别", "accounts": "检查账号数", "passed": "合格账号数",
+    "failed": "不合格账号数", "pass_rate": "合格率", "group_label": "分组", "scope": "口径", "group": "分组代码",
+    "named": "通报整改",
 }
 
 SENTIMENT_LABELS = {"positive": "正面", "neutral": "中性", "negative": "负面"}
@@ -543,3 +547,68 @@ def pass_rates(results: pd.DataFrame) -> pd.DataFrame:
     out["pass_rate"] = _rate(out["passed"], out["accounts"])
     return out.astype({"scope": "str", "group": "str", "group_label": "str", "accounts": "int64",
                        "passed": "int64", "failed": "int64"})[cols]
+
+
+def class_rankings(unit_scores: pd.DataFrame | None) -> pd.DataFrame:
+    """Each unit's rank within its class (县区, 开发区, 市直部门) beside its overall rank.
+
+    The class rank follows the overall rank (so vetoed units stay last in their class too);
+    ties share the better rank. Columns ``unit_type, class_rank, class_units, unit, total,
+    grade, rank``, sorted by class then class rank.
+
+    Examples
+    --------
+    >>> us = pd.DataFrame({"unit": ["甲", "乙", "丙"], "unit_type": ["county", "department", "county"],
+    ...                    "total": [90.0, 95.0, 80.0], "grade": ["优秀", "优秀", "良好"], "rank": [2, 1, 3]})
+    >>> class_rankings(us)[["unit", "class_rank", "class_units"]].values.tolist()
+    [['甲', 1, 2], ['丙', 2, 2], ['乙', 1, 1]]
+    """
+    cols = ["unit_type", "class_rank", "class_units", "unit", "total", "grade", "rank"]
+    if unit_scores is None or unit_scores.empty:
+        return _empty(cols)
+    us = unit_scores.assign(unit_type=unit_scores["unit_type"].astype("str").fillna(""))
+    by = us.groupby("unit_type", sort=False)
+    out = us.assign(class_rank=by["rank"].rank(method="min").astype("Int64"),
+                    class_units=by["unit"].transform("size").astype("int64"))
+    order = {k: i for i, k in enumerate(UNIT_TYPE_LABELS)}
+    out = out.assign(_o=out["unit_type"].map(order).fillna(len(order)))
+    out = out.sort_values(["_o", "class_rank", "unit"], kind="stable")
+    return out[cols].reset_index(drop=True)
+
+
+def class_summary(unit_scores: pd.DataFrame | None, rates: pd.DataFrame | None) -> pd.DataFrame:
+    """Per class of unit and overall: units, average score, best and last unit, accounts, 合格率.
+
+    Columns ``unit_type`` (``all`` for the whole), ``label``, ``units``, ``mean_total``,
+    ``best_unit``, ``last_unit``, ``accounts``, ``passed``, ``pass_rate`` (the latter three
+    from :func:`pass_rates`).
+
+    Examples
+    --------
+    >>> us = pd.DataFrame({"unit": ["甲", "乙", "丙"], "unit_type": ["county", "department", "county"],
+    ...                    "total": [90.0, 95.0, 80.0], "rank": [2, 1, 3]})
+    >>> class_summary(us, None)[["unit_type", "units", "mean_total", "best_unit"]].values.tolist()
+    [['all', 3, 88.33, '乙'], ['county', 2, 85.0, '甲'], ['department', 1, 95.0, '乙']]
+    """
+    cols = ["unit_type", "label", "units", "mean_total", "best_unit", "last_unit", "accounts", "passed", "pass_rate"]
+    if unit_scores is None or unit_scores.empty:
+        return _empty(cols)
+    us = unit_scores.assign(unit_type=unit_scores["unit_type"].astype("str").fillna(""), n=1)
+    us = us.sort_values(["rank", "unit"], kind="stable")
+    whole = us.assign(unit_type="all")
+    both = pd.concat([whole, us], ignore_index=True)
+    g = both.groupby("unit_type", sort=False)
+    out = pd.DataFrame({"units": g["n"].sum(), "mean_total": g["total"].mean().round(2),
+                        "best_unit": g["unit"].first(), "last_unit": g["unit"].last()}).reset_index()
+    order = {"all": -1, **{k: i for i, k in enumerate(UNIT_TYPE_LABELS)}}
+    out = out.assign(_o=out["unit_type"].map(order).fillna(len(order))).sort_values("_o", kind="stable")
+    out["label"] = out["unit_type"].map({"all": "全部单位", **UNIT_TYPE_LABELS}).fillna(out["unit_type"])
+    if rates is not None and len(rates):
+        r = rates[rates["scope"].isin(["all", "unit_type"])].set_index("group")
+        out["accounts"] = out["unit_type"].map(r["accounts"]).astype("Int64")
+        out["passed"] = out["unit_type"].map(r["passed"]).astype("Int64")
+        out["pass_rate"] = out["unit_type"].map(r["pass_rate"]).astype("float64")
+    else:
+        out["accounts"] = out["passed"] = pd.array([pd.NA] * len(out), dtype="Int64")
+        out["pass_rate"] = np.nan
+    return out.astype({"units": "int64"})[cols].reset_index(drop=True)
