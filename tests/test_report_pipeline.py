@@ -63,6 +63,11 @@ def _texts(folder: Path):
         if f.suffix in {".csv", ".html", ".json", ".ipynb", ".md", ".txt"}:
             text = f.read_text(encoding="utf-8", errors="replace")
             yield f, re.sub(r"data:[a-z/+]+;base64,[A-Za-z0-9+/=]+", "", text)
+        elif f.suffix == ".docx":
+            from liuan_eval.report.circular import read_docx_text
+
+            paragraphs, tables = read_docx_text(f)
+            yield f, "\n".join(paragraphs + [c for t in tables for row in t for c in row])
         elif f.suffix == ".xlsx":
             wb = openpyxl.load_workbook(f)
             yield f, "\n".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row

@@ -136,3 +136,41 @@ def test_reply_timeliness_agrees_with_scoring_on_real_messages(shared_data):
         assert total["reply_rate"] == pytest.approx(metrics["reply_rate"])
         assert total["on_time_rate"] == pytest.approx(metrics["on_time_rate"])
         assert 0.2 < total["on_time_rate"] < 0.6   # real delays: hours to years
+
+
+def test_pass_rates_count_vetoed_failing_and_named_accounts_as_failed():
+    from liuan_eval.report.tables import account_results, pass_rates
+
+    scores = pd.DataFrame({"unit": ["甲", "甲", "甲", "乙", "乙", "丙"],
+                           "account_id": ["a1", "a2", "a3", "b1", "b2", "c1"],
+                           "account_name": ["A1", "A2", "A3", "B1", "B2", "C1"],
+                           "platform": ["weibo", "wechat", "douyin", "weibo", "app", "wechat"],
+                           "total": [95.0, 50.0, 99.0, 88.0, 100.0, 70.0],
+                           "grade": ["优秀", "不合格", "不合格", "良好", "优秀", "合格"]})   # a3: vetoed
+    types = pd.DataFrame({"unit": ["甲", "乙", "丙"], "unit_type": ["county", "zone", "department"]})
+    rect = pd.DataFrame({"unit": ["乙", "丙"], "account_id": ["b1", ""]})     # 丙: a unit-level problem only
+    res = account_results(scores, types, rect)
+    assert res.set_index("account_id")["passed"].to_dict() == {"a1": True, "a2": False, "a3": False, "b1": False,
+                                                               "b2": True, "c1": True}
+    rates = pass_rates(res).set_index("group")
+    assert rates.loc["all", ["accounts", "passed", "failed"]].tolist() == [6, 3, 3]
+    assert rates.loc["county", "pass_rate"] == pytest.approx(1 / 3)
+    assert rates.loc["zone", "pass_rate"] == 0.5 and rates.loc["department", "pass_rate"] == 1.0
+    assert rates.loc["weibo", "pass_rate"] == 0.5 and rates.loc["douyin", "passed"] == 0
+    # a preset where being named does not fail an account by itself (state_council_2019)
+    assert account_results(scores, types, rect, rectified_fails=False).set_index("account_id").loc["b1", "passed"]
+
+
+def test_class_rankings_follow_the_overall_rank_within_each_class():
+    from liuan_eval.report.tables import class_rankings, class_summary
+
+    us = pd.DataFrame({"unit": ["甲", "乙", "丙", "丁", "戊"],
+                       "unit_type": ["county", "county", "zone", "county", "department"],
+                       "total": [96.0, 99.0, 90.0, 96.0, 70.0], "grade": ["优秀", "不合格", "优秀", "优秀", "合格"],
+                       "rank": [1, 5, 3, 1, 4]})         # 乙 is vetoed: ranked last whatever its total
+    cr = class_rankings(us).set_index("unit")
+    assert cr.loc[["甲", "丁", "乙"], "class_rank"].tolist() == [1, 1, 3]
+    assert cr.loc["丙", "class_rank"] == 1 and cr.loc["甲", "class_units"] == 3
+    summary = class_summary(us, None).set_index("unit_type")
+    assert summary.loc["county", "mean_total"] == pytest.approx(97.0)
+    assert summary.loc["county", "last_unit"] == "乙" and summary.loc["all", "units"] == 5

@@ -12,6 +12,10 @@ Layout of a preset::
     [criteria.C15]      name, level, platforms, weight, deduction, veto, severity,
                         rectify, description (optional)
     [criteria.C15.params]   the criterion's own thresholds (see PARAM_SPECS)
+    [notice]            the 通报 and the units' notices (optional; the default preset's when absent):
+                        issuer, doc_number, recipients (placeholders the office fills), title, intro,
+                        requirements, rectify_workdays, rectified_fails, template
+    [notice.remedies]   criterion id → 整改要求 (what the unit is asked to do)
 
 Each criterion's parameters, tables, level and caveat are declared once, beside its
 indicator function in :mod:`liuan_eval.scoring` (:mod:`liuan_eval.scoring.declare`);
@@ -97,6 +101,28 @@ def _preset_keys():
     }
 
 
+def _notice_keys():
+    text = _spec(str, lambda v: bool(v.strip()), "非空字符串", "a non-empty string")
+    return {
+        "issuer": text, "doc_number": text, "recipients": text, "title": text, "intro": text,
+        "signature": text,
+        "requirements": _spec(list, lambda v: all(isinstance(x, str) and x.strip() for x in v),
+                              "由非空字符串组成的列表", "a list of non-empty strings"),
+        "rectify_workdays": _spec(int, lambda v: v >= 1, "不小于 1 的整数（工作日）", "an integer >= 1 (working days)"),
+        "rectified_fails": _spec(bool, None, "true 或 false", "true or false"),
+        "template": _spec(str, lambda v: v.endswith(".docx"), "Word 模板文件名（.docx）", "a Word template (.docx)"),
+        "remedies": _spec(dict, lambda v: set(v) <= set(CRITERION_IDS) and all(
+            isinstance(x, str) and x.strip() for x in v.values()),
+            "指标编号 → 整改要求（非空字符串）", "criterion id -> a non-empty remedy"),
+        "default_remedy": text,
+    }
+
+
+#: Keys of ``[notice]`` every preset has (from the default preset when a preset leaves them out).
+NOTICE_KEYS = ("issuer", "doc_number", "recipients", "title", "intro", "signature", "requirements",
+               "rectify_workdays", "rectified_fails", "remedies", "default_remedy")
+
+
 def _grade_keys():
     return {"name": _spec(str, lambda v: bool(v.strip()), "等级名称", "a grade name"),
             "min": _spec(_NUM, lambda v: v >= 0, "不小于 0 的分数", "a score >= 0")}
@@ -136,6 +162,18 @@ class Criteria:
     closure_after: int = 2
     path: Path | None = None
     rectified_grade_cap: str | None = None
+    #: The ``[notice]`` table: the 通报's placeholders and texts, 整改时限, 整改要求 per criterion.
+    notice: dict[str, Any] = field(default_factory=dict)
+
+    def remedy(self, cid: str) -> str:
+        """整改要求 for a criterion's findings (``[notice.remedies]``, else ``default_remedy``).
+
+        Examples
+        --------
+        >>> load_criteria("liuan_2016").remedy("C15")[:4]
+        '恢复更新'
+        """
+        return self.notice.get("remedies", {}).get(cid) or self.notice.get("default_remedy", "")
 
     def cap_grade(self, grade: str, named: bool) -> str:
         """``grade`` lowered to ``rectified_grade_cap`` when the unit or account was named.
@@ -266,8 +304,11 @@ def parse_criteria(data: dict, where: str = "<preset>") -> Criteria:
     decl = declarations()
     _check_table(where, "", data, {"preset": _spec(dict, None, "一个表", "a table"),
                                    "grades": _spec(list, None, "一个列表（[[grades]]）", "a list"),
-                                   "criteria": _spec(dict, None, "一个表", "a table")},
+                                   "criteria": _spec(dict, None, "一个表", "a table"),
+                                   "notice": _spec(dict, None, "一个表", "a table")},
                  {"preset", "grades", "criteria"})
+    if "notice" in data:
+        _check_table(where, "notice", data["notice"], _notice_keys(), set())
     _check_table(where, "preset", data["preset"], _preset_keys(), {"name"})
     preset = data["preset"]
     grades = []
@@ -308,7 +349,16 @@ def parse_criteria(data: dict, where: str = "<preset>") -> Criteria:
                     source=preset.get("source", ""), full_marks=float(preset.get("full_marks", 100)),
                     grades=tuple(grades), criteria=dict(sorted(crits.items())),
                     closure_after=preset.get("closure_after", 2),
-                    rectified_grade_cap=preset.get("rectified_grade_cap"))
+                    rectified_grade_cap=preset.get("rectified_grade_cap"), notice=dict(data.get("notice", {})))
+
+
+def _with_notice_defaults(c: Criteria) -> Criteria:
+    """``c`` with the ``[notice]`` keys it leaves out taken from the default preset."""
+    missing = [k for k in NOTICE_KEYS if k not in c.notice]
+    if not missing:
+        return c
+    default = tomllib.loads((HERE / "liuan_2016.toml").read_text(encoding="utf-8")).get("notice", {})
+    return Criteria(**{**c.__dict__, "notice": {**{k: default[k] for k in missing if k in default}, **c.notice}})
 
 
 def load_criteria(criteria: str | Path | Criteria = "liuan_2016") -> Criteria:
@@ -347,7 +397,7 @@ def load_criteria(criteria: str | Path | Criteria = "liuan_2016") -> Criteria:
     except (OSError, UnicodeDecodeError) as exc:
         raise CriteriaError(f"考核标准文件 {path}：无法读取（{exc}）", f"{path}: cannot be read ({exc})") from None
     c = parse_criteria(data, where=str(path.name if path.parent == HERE else path))
-    return Criteria(**{**c.__dict__, "path": path})
+    return _with_notice_defaults(Criteria(**{**c.__dict__, "path": path}))
 
 
 def builtin_presets() -> list[str]:

@@ -115,6 +115,21 @@ def write_workbook(path: str | Path, sheets: dict[str, pd.DataFrame]) -> Path:
     pathlib.Path
     """
     path = Path(path)
+    wb = build_workbook(sheets)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return write_bytes(_freeze_zip(buf.getvalue()), path)
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """A workbook (from :func:`build_workbook`, perhaps changed further) as repeatable bytes."""
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _freeze_zip(buf.getvalue())
+
+
+def build_workbook(sheets: dict[str, pd.DataFrame]) -> Workbook:
+    """The openpyxl workbook :func:`write_workbook` saves (every text masked, formulas as text)."""
     wb = Workbook()
     wb.remove(wb.active)
     for title, frame in sheets.items():
@@ -162,9 +177,7 @@ def write_workbook(path: str | Path, sheets: dict[str, pd.DataFrame]) -> Path:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{max(len(frame) + 1, 1)}"
     wb.properties.creator = "liuan_eval"
     wb.properties.created = FIXED_TIME
-    buf = io.BytesIO()
-    wb.save(buf)
-    return write_bytes(_freeze_zip(buf.getvalue()), path)
+    return wb
 
 
 def _freeze_zip(data: bytes) -> bytes:

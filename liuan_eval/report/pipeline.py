@@ -10,6 +10,7 @@ JupyterLab and ``liuan-eval run`` give the same figures.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
 import warnings
@@ -77,6 +78,8 @@ class AnnualReport:
         files are written from it); ``None`` after :func:`load_report`.
     outputs : list of str
         Names of the files written beside the saved assessment (for the report's last note).
+    issued : datetime.date or None
+        The date of issue of the 通报 and the units' notices (整改时限 counts from it).
     """
 
     year: int
@@ -91,6 +94,7 @@ class AnnualReport:
     missing: dict[str, str] = field(default_factory=dict)
     dataset: object | None = None
     outputs: list[str] = field(default_factory=list)
+    issued: dt.date | None = None
 
     def criterion_names(self) -> dict[str, str]:
         """Criterion id → Chinese name, from the preset."""
@@ -128,8 +132,13 @@ def _in_year(frame: pd.DataFrame | None, col: str, year: int) -> pd.DataFrame | 
 ACCOUNT_COLUMNS = ["unit", "unit_type", "platform", "account_id", "account_name", "opened_at", "closed_at"]
 
 
-def derived_tables(dataset, assessment, year: int) -> dict[str, pd.DataFrame]:
-    """The tables every output shares, computed once from the loaded data and the assessment."""
+def derived_tables(dataset, assessment, year: int, *, issued: dt.date | None = None) -> dict[str, pd.DataFrame]:
+    """The tables every output shares, computed once from the loaded data and the assessment.
+
+    ``issued``: the date of issue of the notices (their 整改时限 counts from it).
+    """
+    from liuan_eval.report.unit_notices import notice_items
+
     crits = getattr(assessment, "criteria", None)
     limit = int(crits["C07"].params.get("max_workdays", 5)) if crits is not None and "C07" in crits else 5
     accounts = dataset.accounts
@@ -142,8 +151,17 @@ def derived_tables(dataset, assessment, year: int) -> dict[str, pd.DataFrame]:
         kf = T.key_figures(accounts, posts, messages, reply, assessment.rectification, assessment.closure, metrics)
     acc = (accounts.reindex(columns=ACCOUNT_COLUMNS) if accounts is not None
            else pd.DataFrame({c: pd.Series([], dtype="str") for c in ACCOUNT_COLUMNS}))
+    results = T.account_results(assessment.account_scores, assessment.unit_scores, assessment.rectification,
+                                crits.failing_grade if crits is not None else "不合格",
+                                bool((getattr(crits, "notice", None) or {}).get("rectified_fails", True)))
     return {
         "accounts": acc,
+        "account_results": results,
+        "pass_rates": T.pass_rates(results),
+        "class_rankings": T.class_rankings(assessment.unit_scores),
+        "class_summary": T.class_summary(assessment.unit_scores, T.pass_rates(results)),
+        "notice_items": notice_items(assessment.findings, accounts, assessment.unit_scores, assessment.rectification,
+                                     crits, issued),
         "coverage": T.coverage_matrix(accounts),
         "daily_posts": T.daily_post_counts(dataset.posts, year),
         "reply_timeliness": reply,
@@ -204,7 +222,8 @@ def _advance(bar) -> None:
         bar.update()
 
 
-def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool = False) -> AnnualReport:
+def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool = False,
+           issued: dt.date | None = None) -> AnnualReport:
     """Load, check, classify and score one year's data; everything the report shows.
 
     Parameters
@@ -217,6 +236,8 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
         Criteria preset name or TOML path (``liuan_eval.score``'s ``criteria``).
     progress : bool
         Show a tqdm progress bar on stderr, one step per stage.
+    issued : datetime.date, optional
+        Date of issue of the 通报 and the units' notices (default today).
 
     Returns
     -------
@@ -268,7 +289,8 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
         _advance(bar)
 
         _step(bar, tr("汇总表格", "summary tables"))
-        tables = derived_tables(dataset, assessment, int(year))
+        issued = issued or dt.date.today()
+        tables = derived_tables(dataset, assessment, int(year), issued=issued)
         _advance(bar)
         _step(bar, tr("评估完成", "assessment done"))
     finally:
@@ -277,7 +299,7 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
     pre.dataset = None  # the report keeps what it shows, not the loaded tables twice
     return AnnualReport(year=int(year), criteria=str(criteria), data_dir=data_dir, assessment=assessment,
                         messages=classified, hot_issues=hot, bursts=bursts, preflight=pre, tables=tables,
-                        missing=missing, dataset=dataset)
+                        missing=missing, dataset=dataset, issued=issued)
 
 
 def open_report(assessment_dir: str | Path | None = None, *, data_dir=None, year: int | None = None,
@@ -316,6 +338,10 @@ def output_tables(report: AnnualReport) -> dict[str, pd.DataFrame]:
     a, t = report.assessment, report.tables
     out = {
         "key_figures": t["key_figures"],
+        "pass_rates": t["pass_rates"],
+        "class_summary": t["class_summary"],
+        "class_rankings": t["class_rankings"],
+        "notice_items": t["notice_items"],
         "coverage": t["coverage"],
         "unit_scores": _sorted(a.unit_scores, ["rank", "unit"]),
         "account_scores": _sorted(a.account_scores, ["unit", "platform", "account_id"]),
@@ -362,6 +388,9 @@ def workbook_sheets(report: AnnualReport, tables: dict[str, pd.DataFrame]) -> di
     kf = tables["key_figures"].rename(columns={"metric": "指标", "value": "数值"})
     sheets = {
         "主要数据": kf,
+        "合格率": T.to_chinese(tables["pass_rates"], PASS_RATE_LABELS),
+        "分类汇总": T.to_chinese(tables["class_summary"]),
+        "分类排名": T.to_chinese(tables["class_rankings"]),
         "单位得分": T.to_chinese(tables["unit_scores"], names),
         "账号得分": T.to_chinese(tables["account_scores"], {**names, "influence_platform_rank": "平台内影响力排名"}),
         "问题清单": T.to_chinese(tables["findings"]),
@@ -379,6 +408,11 @@ def workbook_sheets(report: AnnualReport, tables: dict[str, pd.DataFrame]) -> di
     if "data_quality" in tables:
         sheets["数据质量问题"] = T.to_chinese(tables["data_quality"], {"code": "问题代码"})
     return sheets
+
+
+#: Chinese headers of the 合格率 sheet.
+PASS_RATE_LABELS = {"scope": "口径", "group": "分组代码", "group_label": "分组", "accounts": "检查账号数",
+                    "passed": "合格账号数", "failed": "不合格账号数", "pass_rate": "合格率"}
 
 
 def _with_reason_text(quarantine: pd.DataFrame) -> pd.DataFrame:
@@ -492,6 +526,7 @@ def write_outputs(report: AnnualReport, out, tables: dict[str, pd.DataFrame] | N
     tables = output_tables(report) if tables is None else tables
     files = write_csvs(tables, out)
     files["xlsx"] = write_workbook(out / XLSX_NAME, workbook_sheets(report, tables))
+    files.update(write_documents(report, out))
     if report.dataset is not None:  # the loaded tables, in the process that computed the report
         files.update(write_clean_tables(report.dataset, out / CLEAN_DIR))
     return files
@@ -500,9 +535,26 @@ def write_outputs(report: AnnualReport, out, tables: dict[str, pd.DataFrame] | N
 CLEAN_DIR = "clean"
 
 
+def write_documents(report: AnnualReport, out) -> dict[str, Path]:
+    """The documents an office sends, rendered from the report: the 通报 draft (``通报.docx``) and
+    each unit's notice (``units/<unit>.xlsx``)."""
+    from liuan_eval.report.circular import FILE_NAME, write_circular
+    from liuan_eval.report.unit_notices import write_unit_notices
+
+    return {"circular": write_circular(report, Path(out) / FILE_NAME), **write_unit_notices(report, out)}
+
+
+def document_names(report: AnnualReport) -> set[str]:
+    """Names (relative to the output folder) of the files :func:`write_documents` writes."""
+    from liuan_eval.report.circular import FILE_NAME
+    from liuan_eval.report.unit_notices import notice_names
+
+    return {FILE_NAME} | notice_names(report)
+
+
 def planned_outputs(report: AnnualReport, tables: dict[str, pd.DataFrame], notebook: bool) -> list[str]:
     """Names of the files :func:`run_assessment` writes (the report's last note lists them)."""
-    names = {f"{name}.csv" for name in tables} | {XLSX_NAME}
+    names = {f"{name}.csv" for name in tables} | {XLSX_NAME} | document_names(report)
     if report.dataset is not None:
         names |= {f"{CLEAN_DIR}/{name}.csv" for name, frame in report.dataset.tables().items() if frame is not None}
     if notebook:
@@ -579,7 +631,7 @@ class RunResult:
 
 
 def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, notebook: bool = True,
-                   progress: bool = True) -> RunResult:
+                   progress: bool = True, issued: dt.date | None = None) -> RunResult:
     """Run the whole annual assessment and write the report folder.
 
     Parameters
@@ -597,6 +649,8 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
         Execute the report notebook and export the HTML (``False``: tables and workbook only).
     progress : bool
         Progress bars on stderr.
+    issued : datetime.date, optional
+        Date of issue of the 通报 and the units' notices (default today).
 
     Returns
     -------
@@ -614,7 +668,7 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
     # everything is written into a temporary folder beside `out` (made first: an unwritable place
     # is refused at once) and swapped in at the end: an interrupted run leaves the previous output
     with OutputFolder(out) as tmp:
-        report = assess(data_dir, year, criteria, progress=progress)
+        report = assess(data_dir, year, criteria, progress=progress, issued=issued)
         bar = None
         if progress:
             from tqdm.auto import tqdm

@@ -26,6 +26,7 @@ SavedReportError
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -124,6 +125,7 @@ def save_report(report, folder) -> Path:
         "format": FORMAT_VERSION, "year": int(report.year), "criteria": str(report.criteria),
         "criteria_file": CRITERIA_FILE if (folder / CRITERIA_FILE).exists() else None,
         "data_dir": str(report.data_dir), "missing": dict(report.missing), "outputs": list(report.outputs),
+        "issued": report.issued.isoformat() if getattr(report, "issued", None) else None,
         "assessment": {"year": a.year, "caveats": list(a.caveats), "metrics": _plain(dict(a.metrics or {}))},
         "preflight": None if pre is None else {"year": pre.year,
                                                "disabled_criteria": _plain(dict(pre.disabled_criteria))},
@@ -185,7 +187,8 @@ def load_report(folder):
         assessment=assessment, messages=tables.get("messages"), hot_issues=tables.get("hot_issues"),
         bursts=tables.get("bursts"), preflight=pre,
         tables={n.split(".", 1)[1]: t for n, t in tables.items() if n.startswith("tables.")},
-        missing=dict(manifest["missing"]), dataset=None, outputs=list(manifest.get("outputs", [])))
+        missing=dict(manifest["missing"]), dataset=None, outputs=list(manifest.get("outputs", [])),
+        issued=dt.date.fromisoformat(manifest["issued"]) if manifest.get("issued") else None)
 
 
 __all__ = ["MANIFEST", "SavedReportError", "load_report", "save_report"]

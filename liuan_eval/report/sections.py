@@ -219,7 +219,25 @@ def section_ranking(report) -> Section:
         return s.missing("未评估：没有可评分的单位")
     s.figure(F.ranking_figure(rk))
     s.table(rk.assign(veto=rk["veto"].replace("", "—")) if "veto" in rk else rk, "单位排名", limit=None)
+    _class_tables(s, report)
     return s
+
+
+def _class_tables(s: Section, report) -> None:
+    """合格率 by platform and class of unit, the classes' average scores and each class's ranking."""
+    rates = report.tables.get("pass_rates")
+    if rates is not None and len(rates):
+        notice = getattr(report.assessment.criteria, "notice", {}) or {}
+        rule = ("等次为“不合格”或被通报整改的账号为不合格" if notice.get("rectified_fails", True)
+                else "等次为“不合格”的账号为不合格")
+        s.text(f"账号合格率（{rule}），全部账号、分平台、分单位类别：")
+        s.table(rates.drop(columns=["scope", "group"]), "账号合格率", limit=None)
+    summary = report.tables.get("class_summary")
+    if summary is not None and len(summary):
+        s.table(summary.drop(columns=["unit_type"]), "分类别平均得分与合格率", limit=None)
+    ranks = report.tables.get("class_rankings")
+    if ranks is not None and len(ranks):
+        s.table(ranks, "分类别排名（县区、开发区、市直部门各自排名）", limit=None)
 
 
 def section_heatmap(report) -> Section:

@@ -62,6 +62,10 @@ LABELS: dict[str, str] = {
     "likes": "点赞数", "opposes": "反对数", "ratio": "倍数", "q_value": "q值", "test": "检验方法",
     "weight": "分值", "criteria": "涉及指标", "findings": "问题数", "code": "问题代码",
     "influence_platform_rank": "平台内影响力排名",
+    "class_rank": "类别内排名", "class_units": "类别单位数", "mean_total": "平均得分", "best_unit": "第一名",
+    "last_unit": "最后一名", "label": "类别", "accounts": "检查账号数", "passed": "合格账号数",
+    "failed": "不合格账号数", "pass_rate": "合格率", "group_label": "分组", "scope": "口径", "group": "分组代码",
+    "named": "通报整改",
 }
 
 SENTIMENT_LABELS = {"positive": "正面", "neutral": "中性", "negative": "负面"}
@@ -456,3 +460,155 @@ def stringify(frame: pd.DataFrame) -> pd.DataFrame:
                 out[col] = out[col].map(
                     lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple | set | np.ndarray) else v)
     return out
+
+
+def account_results(account_scores: pd.DataFrame | None, unit_types: pd.DataFrame | None,
+                    rectification: pd.DataFrame | None, failing_grade: str = "不合格",
+                    rectified_fails: bool = True) -> pd.DataFrame:
+    """Each assessed account with its unit's type and whether it passed (合格).
+
+    An account passes when its grade is not ``failing_grade`` (a veto or a total below the
+    pass mark gives that grade) and, when ``rectified_fails``, it is not on the
+    rectification list (通报整改) — the preset's ``[notice] rectified_fails``.
+
+    Columns ``unit, unit_type, account_id, account_name, platform, total, grade, named, passed``.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"unit": ["甲", "甲", "乙"], "account_id": ["a", "b", "c"], "account_name": ["A", "B", "C"],
+    ...                   "platform": ["weibo", "app", "weibo"], "total": [95.0, 50.0, 90.0],
+    ...                   "grade": ["优秀", "不合格", "优秀"]})
+    >>> ut = pd.DataFrame({"unit": ["甲", "乙"], "unit_type": ["county", "department"]})
+    >>> r = account_results(s, ut, pd.DataFrame({"unit": ["乙"], "account_id": ["c"]}))
+    >>> r["passed"].tolist(), account_results(s, ut, None)["passed"].tolist()
+    ([True, False, False], [True, False, True])
+    """
+    cols = ["unit", "unit_type", "account_id", "account_name", "platform", "total", "grade", "named", "passed"]
+    if account_scores is None or account_scores.empty:
+        return _empty(cols)
+    a = account_scores
+    types = (unit_types.drop_duplicates("unit").set_index("unit")["unit_type"].astype("str")
+             if unit_types is not None and len(unit_types) else pd.Series(dtype="str"))
+    named_ids = set(_account_ids_of(rectification))
+    named = a["account_id"].astype("str").isin(named_ids).to_numpy()
+    failed = a["grade"].astype("str").eq(failing_grade).fillna(False).to_numpy()
+    out = pd.DataFrame({
+        "unit": a["unit"].astype("str"), "unit_type": a["unit"].astype("str").map(types).astype("str"),
+        "account_id": a["account_id"].astype("str"), "account_name": a["account_name"].astype("str"),
+        "platform": a["platform"].astype("str"), "total": a["total"].astype("float64"),
+        "grade": a["grade"].astype("str"), "named": named,
+        "passed": ~failed & ~(named & bool(rectified_fails))})
+    return out[cols].reset_index(drop=True)
+
+
+def _account_ids_of(frame: pd.DataFrame | None) -> list[str]:
+    if frame is None or frame.empty or "account_id" not in frame:
+        return []
+    ids = frame["account_id"].astype("str").str.strip()
+    return ids[ids.notna() & ids.ne("")].tolist()
+
+
+#: Scopes of :func:`pass_rates`, in the order offices publish them.
+PASS_SCOPES = {"all": "全部", "platform": "平台", "unit_type": "单位类型"}
+
+
+def pass_rates(results: pd.DataFrame) -> pd.DataFrame:
+    """合格率 overall, by platform and by class of unit (县区, 开发区, 市直部门).
+
+    One row per group: ``scope`` (``all``/``platform``/``unit_type``), ``group`` (the code;
+    ``all`` for the whole), ``group_label`` (Chinese), ``accounts``, ``passed``, ``failed``,
+    ``pass_rate``. From :func:`account_results`.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"unit_type": ["county", "county", "zone"], "platform": ["weibo", "app", "weibo"],
+    ...                   "passed": [True, False, True]})
+    >>> p = pass_rates(r)
+    >>> p[["group", "accounts", "passed"]].values.tolist()[:3]
+    [['all', 3, 2], ['weibo', 2, 2], ['app', 1, 0]]
+    """
+    cols = ["scope", "group", "group_label", "accounts", "passed", "failed", "pass_rate"]
+    if results is None or results.empty:
+        return _empty(cols)
+    r = results.assign(all="all", n=1, ok=results["passed"].astype(bool).astype("int64"))
+    order_platform = {p: i for i, p in enumerate(PLATFORM_LABELS)}
+    order_type = {t: i for i, t in enumerate(UNIT_TYPE_LABELS)}
+    parts = []
+    for scope, col, order, labels in (("all", "all", {"all": 0}, {"all": "全部账号"}),
+                                      ("platform", "platform", order_platform, PLATFORM_LABELS),
+                                      ("unit_type", "unit_type", order_type, UNIT_TYPE_LABELS)):
+        g = r.groupby(r[col].astype("str"), sort=False)[["n", "ok"]].sum()
+        g = g.assign(_o=g.index.map(lambda k, o=order: o.get(k, len(o)))).sort_values(["_o"], kind="stable")
+        parts.append(pd.DataFrame({"scope": scope, "group": g.index.astype("str"),
+                                   "group_label": [labels.get(k, k) for k in g.index],
+                                   "accounts": g["n"].to_numpy(), "passed": g["ok"].to_numpy()}))
+    out = pd.concat(parts, ignore_index=True)
+    out["failed"] = out["accounts"] - out["passed"]
+    out["pass_rate"] = _rate(out["passed"], out["accounts"])
+    return out.astype({"scope": "str", "group": "str", "group_label": "str", "accounts": "int64",
+                       "passed": "int64", "failed": "int64"})[cols]
+
+
+def class_rankings(unit_scores: pd.DataFrame | None) -> pd.DataFrame:
+    """Each unit's rank within its class (县区, 开发区, 市直部门) beside its overall rank.
+
+    The class rank follows the overall rank (so vetoed units stay last in their class too);
+    ties share the better rank. Columns ``unit_type, class_rank, class_units, unit, total,
+    grade, rank``, sorted by class then class rank.
+
+    Examples
+    --------
+    >>> us = pd.DataFrame({"unit": ["甲", "乙", "丙"], "unit_type": ["county", "department", "county"],
+    ...                    "total": [90.0, 95.0, 80.0], "grade": ["优秀", "优秀", "良好"], "rank": [2, 1, 3]})
+    >>> class_rankings(us)[["unit", "class_rank", "class_units"]].values.tolist()
+    [['甲', 1, 2], ['丙', 2, 2], ['乙', 1, 1]]
+    """
+    cols = ["unit_type", "class_rank", "class_units", "unit", "total", "grade", "rank"]
+    if unit_scores is None or unit_scores.empty:
+        return _empty(cols)
+    us = unit_scores.assign(unit_type=unit_scores["unit_type"].astype("str").fillna(""))
+    by = us.groupby("unit_type", sort=False)
+    out = us.assign(class_rank=by["rank"].rank(method="min").astype("Int64"),
+                    class_units=by["unit"].transform("size").astype("int64"))
+    order = {k: i for i, k in enumerate(UNIT_TYPE_LABELS)}
+    out = out.assign(_o=out["unit_type"].map(order).fillna(len(order)))
+    out = out.sort_values(["_o", "class_rank", "unit"], kind="stable")
+    return out[cols].reset_index(drop=True)
+
+
+def class_summary(unit_scores: pd.DataFrame | None, rates: pd.DataFrame | None) -> pd.DataFrame:
+    """Per class of unit and overall: units, average score, best and last unit, accounts, 合格率.
+
+    Columns ``unit_type`` (``all`` for the whole), ``label``, ``units``, ``mean_total``,
+    ``best_unit``, ``last_unit``, ``accounts``, ``passed``, ``pass_rate`` (the latter three
+    from :func:`pass_rates`).
+
+    Examples
+    --------
+    >>> us = pd.DataFrame({"unit": ["甲", "乙", "丙"], "unit_type": ["county", "department", "county"],
+    ...                    "total": [90.0, 95.0, 80.0], "rank": [2, 1, 3]})
+    >>> class_summary(us, None)[["unit_type", "units", "mean_total", "best_unit"]].values.tolist()
+    [['all', 3, 88.33, '乙'], ['county', 2, 85.0, '甲'], ['department', 1, 95.0, '乙']]
+    """
+    cols = ["unit_type", "label", "units", "mean_total", "best_unit", "last_unit", "accounts", "passed", "pass_rate"]
+    if unit_scores is None or unit_scores.empty:
+        return _empty(cols)
+    us = unit_scores.assign(unit_type=unit_scores["unit_type"].astype("str").fillna(""), n=1)
+    us = us.sort_values(["rank", "unit"], kind="stable")
+    whole = us.assign(unit_type="all")
+    both = pd.concat([whole, us], ignore_index=True)
+    g = both.groupby("unit_type", sort=False)
+    out = pd.DataFrame({"units": g["n"].sum(), "mean_total": g["total"].mean().round(2),
+                        "best_unit": g["unit"].first(), "last_unit": g["unit"].last()}).reset_index()
+    order = {"all": -1, **{k: i for i, k in enumerate(UNIT_TYPE_LABELS)}}
+    out = out.assign(_o=out["unit_type"].map(order).fillna(len(order))).sort_values("_o", kind="stable")
+    out["label"] = out["unit_type"].map({"all": "全部单位", **UNIT_TYPE_LABELS}).fillna(out["unit_type"])
+    if rates is not None and len(rates):
+        r = rates[rates["scope"].isin(["all", "unit_type"])].set_index("group")
+        out["accounts"] = out["unit_type"].map(r["accounts"]).astype("Int64")
+        out["passed"] = out["unit_type"].map(r["passed"]).astype("Int64")
+        out["pass_rate"] = out["unit_type"].map(r["pass_rate"]).astype("float64")
+    else:
+        out["accounts"] = out["passed"] = pd.array([pd.NA] * len(out), dtype="Int64")
+        out["pass_rate"] = np.nan
+    return out.astype({"units": "int64"})[cols].reset_index(drop=True)
