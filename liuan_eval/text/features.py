@@ -145,6 +145,15 @@ def joined(titles: Sequence[str], bodies: Sequence[str]) -> np.ndarray:
     return np.asarray((t + " " + b).str.strip(), dtype=object)
 
 
+def _sorted_unique(a: np.ndarray) -> np.ndarray:
+    """``np.unique(a)`` by sorting: numpy >= 2.3 takes a hash table for plain ``np.unique`` of
+    integers, which is 10-60x slower on these packed keys (23 s instead of 0.4 s for 8 million)."""
+    s = np.sort(a)
+    keep = np.ones(len(s), dtype=bool)
+    keep[1:] = s[1:] != s[:-1]
+    return s[keep]
+
+
 class CharNgramTfidf:
     """Vectorised character n-gram TF-IDF, a fast stand-in for ``TfidfVectorizer(analyzer="char")``.
 
@@ -197,7 +206,7 @@ class CharNgramTfidf:
         """(row, key) of every n-gram; keys are dense char ids packed in base ``n_chars + 1``."""
         codes, lengths = self._codes(texts)
         if char_ids is None:
-            self.chars_ = np.unique(codes)
+            self.chars_ = _sorted_unique(codes)
             char_ids = self.chars_
         pos = np.searchsorted(char_ids, codes)
         pos = np.minimum(pos, max(len(char_ids) - 1, 0))
@@ -234,7 +243,7 @@ class CharNgramTfidf:
         row, key, n = self._keys(texts)
         # document frequency: distinct (key, row) pairs, counted per key (keys < 2**41, rows < 2**22
         # per call fit in one int64)
-        pair = np.unique(key * (n + 1) + row)
+        pair = _sorted_unique(key * (n + 1) + row)
         vocab, df = np.unique(pair // (n + 1), return_counts=True)
         keep = (df >= self.min_df) & (df <= self.max_df * n)
         if not keep.any():
