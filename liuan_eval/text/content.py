@@ -341,7 +341,7 @@ def _outermost(row: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarra
     if not len(start):
         return np.zeros(0, dtype=bool)
     order = np.lexsort((-end, start, row))
-    s, e = start[order], end[order]
+    e = end[order]
     # positions are global in the joined text, so one running maximum serves every row
     prev_end = np.maximum.accumulate(np.r_[-1, e[:-1]])
     keep_sorted = e > prev_end
