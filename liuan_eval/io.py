@@ -37,6 +37,7 @@ from liuan_eval.clean import (
     normalize_platform,
     normalize_text,
     normalize_unicode_header,
+    pii_kinds,
     strip_padding,
 )
 from liuan_eval.errors import UserError
@@ -70,6 +71,10 @@ PII_COLUMNS = {
     "releases": ["title", "text"],
     "incidents": ["description"],
 }
+#: Published texts (posts, key releases, replies): before masking, the loader records in
+#: ``<column>_pii`` (when any was found) which kinds of citizens' numbers each held (:func:`liuan_eval.clean.pii_kinds`),
+#: so that a leak can be reported (C20) while only the masked text is kept.
+PUBLISHED_TEXT = {"posts": ["text"], "releases": ["title", "text"], "messages": ["reply_text"]}
 #: Primary key of each table (same key, other content → ``duplicate_key``).
 KEYS = {"accounts": ["platform", "account_id"], "posts": ["platform", "post_id"],
         "messages": ["message_id"], "releases": ["release_id"], "incidents": ["incident_id"],
@@ -1040,6 +1045,7 @@ def _fill_from_registry_posts(df: pd.DataFrame, registry: pd.DataFrame) -> pd.Da
 def _finish(table: str, data: pd.DataFrame, names: list[str], registry) -> pd.DataFrame:
     """Cleaning of the usable rows: text, PII, registry matching, near duplicates, dtypes."""
     data = data[names].copy() if len(data) else pd.DataFrame({n: pd.Series([], dtype="object") for n in names})
+    extra: list[str] = []
     for name, col in TABLES[table].items():
         if col.kind == "str":
             s = data[name].astype("str")
@@ -1047,6 +1053,11 @@ def _finish(table: str, data: pd.DataFrame, names: list[str], registry) -> pd.Da
                 s = normalize_text(s)
             else:
                 s = strip_padding(nfkc(s))
+            if name in PUBLISHED_TEXT.get(table, []):
+                found = pii_kinds(s)
+                if found.notna().any():  # the column is there only when something was found
+                    data[f"{name}_pii"] = found
+                    extra.append(f"{name}_pii")
             if name in PII_COLUMNS.get(table, []):
                 s = mask_pii(s)
             data[name] = s
@@ -1059,7 +1070,6 @@ def _finish(table: str, data: pd.DataFrame, names: list[str], registry) -> pd.Da
             data[name] = data[name].astype("Int64")
         elif col.kind == "bool":
             data[name] = data[name].astype("boolean")
-    extra: list[str] = []
     if registry is not None and table != "accounts" and len(registry):
         reg = registry
         if table in ("posts", "messages"):
