@@ -202,6 +202,12 @@ def section_coverage(report) -> Section:
     full = int((cov["platforms"] == 3).sum())
     s.text(f"共 {len(cov)} 个单位，其中 {full} 个单位微博、微信、客户端均已开设，"
            f"{len(cov) - full} 个单位尚未全部开设。")
+    if "other_platforms" in cov and int((cov["other_platforms"] > 0).sum()):
+        others = [c for c in cov.columns if c in F.PLATFORM_LABELS and c not in T.PLATFORMS and cov[c].any()]
+        s.text(f"另有 {int((cov['other_platforms'] > 0).sum())} 个单位开设了"
+               + "、".join(F.PLATFORM_LABELS[c] for c in others)
+               + "等其他平台账号，按适用于各平台的指标考核（长期未更新、留言答复、报备、影响力等）；"
+               "“两微一端”是否开齐（C01）只看微博、微信、客户端。")
     s.figure(F.coverage_figure(cov))
     lacking = cov[cov["platforms"] < 3]
     if len(lacking):

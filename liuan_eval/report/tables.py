@@ -27,7 +27,7 @@ from liuan_eval.schemas import (
 )
 from liuan_eval.scoring.lists import named_accounts, named_units  # the score command counts the same way
 
-PLATFORMS = ("weibo", "wechat", "app")
+PLATFORMS = ("weibo", "wechat", "app")   # the notice's three (C01); other platforms follow them when present
 GRADE_ORDER = ("优秀", "良好", "合格", "不合格")
 
 #: Chinese headers for every column a report table can hold.
@@ -40,7 +40,7 @@ LABELS: dict[str, str] = {
     "evidence": "依据", "reason": "原因", "table": "数据表", "file": "文件", "line": "行号",
     "column": "列", "value": "原值", "rows_read": "读取行数", "rows_clean": "有效行数",
     "rows_quarantined": "隔离行数", "duplicates_removed": "去重行数",
-    "weibo": "微博", "wechat": "微信", "app": "客户端", "platforms": "已开设平台数",
+    **PLATFORM_LABELS, "platforms": "已开设平台数（两微一端）", "other_platforms": "其他平台数",
     "metric": "指标", "messages": "留言数", "in_scope": "职责内留言", "replied": "已答复",
     "reply_rate": "答复率", "on_time": "按时答复", "on_time_rate": "按时率", "late": "超时答复",
     "overdue": "逾期未答复", "pending": "未到期未答复", "median_workdays": "答复用时中位数（工作日）",
@@ -107,9 +107,11 @@ def _rate(num, den):
 def coverage_matrix(accounts: pd.DataFrame | None) -> pd.DataFrame:
     """Which unit has which platform: one row per unit, a boolean column per platform.
 
-    Columns ``unit, unit_type, weibo, wechat, app, platforms`` (platforms opened, 0–3),
-    sorted by unit type (county, zone, department) then unit name. Accounts closed during
-    the year still count as opened.
+    Columns ``unit, unit_type, weibo, wechat, app``, then a column for each other platform
+    registered (抖音, 快手, …, in :data:`liuan_eval.schemas.PLATFORM_LABELS` order), ``platforms``
+    (of the notice's three, 0–3, what C01 asks) and ``other_platforms`` (how many others), sorted
+    by unit type (county, zone, department) then unit name. Accounts closed during the year
+    still count as opened.
 
     Examples
     --------
@@ -118,15 +120,19 @@ def coverage_matrix(accounts: pd.DataFrame | None) -> pd.DataFrame:
     >>> coverage_matrix(acc)["platforms"].tolist()
     [1]
     """
-    cols = ["unit", "unit_type", *PLATFORMS, "platforms"]
+    cols = ["unit", "unit_type", *PLATFORMS, "platforms", "other_platforms"]
     if accounts is None or accounts.empty:
         return _empty(cols)
+    present = set(accounts["platform"].astype("str").dropna())
+    others = [p for p in PLATFORM_LABELS if p not in PLATFORMS and p in present]
+    cols = ["unit", "unit_type", *PLATFORMS, *others, "platforms", "other_platforms"]
     flags = pd.crosstab(accounts["unit"], accounts["platform"].astype("str")).reindex(
-        columns=list(PLATFORMS), fill_value=0).gt(0)
+        columns=list(PLATFORMS) + others, fill_value=0).gt(0)
     types = accounts.drop_duplicates("unit").set_index("unit")["unit_type"].astype("str")
     out = flags.reset_index()
     out.insert(1, "unit_type", out["unit"].map(types))
-    out["platforms"] = flags.sum(axis=1).to_numpy().astype("int64")
+    out["platforms"] = flags[list(PLATFORMS)].sum(axis=1).to_numpy().astype("int64")
+    out["other_platforms"] = flags[others].sum(axis=1).to_numpy().astype("int64")
     order = {k: i for i, k in enumerate(UNIT_TYPE_LABELS)}
     out = out.assign(_o=out["unit_type"].map(order).fillna(9)).sort_values(["_o", "unit"], kind="stable")
     return out.drop(columns="_o").reset_index(drop=True).rename_axis(None, axis=1)[cols]
@@ -165,13 +171,15 @@ def key_figures(accounts: pd.DataFrame | None, posts: pd.DataFrame | None,
     n_units = accounts["unit"].nunique() if accounts is not None else metrics.get("units", np.nan)
     rows.append(("单位数", int(n_units) if pd.notna(n_units) else np.nan))
     by_platform = metrics.get("accounts_by_platform")
+    registered = set(accounts["platform"].astype("str").dropna()) if accounts is not None else set()
+    others = [p for p in PLATFORM_LABELS if p not in PLATFORMS and (p in registered or p in (by_platform or {}))]
     if by_platform is not None:   # the scoring engine's count: accounts active during the year
         rows.append(("账号总数", int(metrics.get("accounts", sum(by_platform.values())))))
-        for p in PLATFORMS:
+        for p in [*PLATFORMS, *others]:
             rows.append((f"{PLATFORM_LABELS[p]}账号数", int(by_platform.get(p, 0))))
     else:
         rows.append(("账号总数", len(accounts) if accounts is not None else np.nan))
-        for p in PLATFORMS:
+        for p in [*PLATFORMS, *others]:
             n = int(accounts["platform"].astype("str").eq(p).sum()) if accounts is not None else np.nan
             rows.append((f"{PLATFORM_LABELS[p]}账号数", n))
     rows.append(("发布信息数", len(posts) if posts is not None else np.nan))
