@@ -157,14 +157,26 @@ def _missing(report, key: str) -> str | None:
     return report.missing.get(key)
 
 
+def _period_title(report) -> str:
+    p = getattr(report, "period", None)
+    return p.label if p is not None else f"{report.year}年度"
+
+
+def _period_span(report) -> str:
+    p = getattr(report, "period", None)
+    if p is None:
+        return f"{report.year}年1月1日至12月31日"
+    return f"{p.start.year}年{p.start.month}月{p.start.day}日至{p.end.year}年{p.end.month}月{p.end.day}日"
+
+
 def header(report) -> str:
     """The report's title block, styles and table of contents (HTML)."""
     crits = getattr(report.assessment, "criteria", None)
     preset = f"{crits.title}（{crits.name}）" if crits is not None else report.criteria
     toc = " · ".join(f'<a href="#{k}">{_html.escape(v)}</a>' for k, v in SECTIONS.items())
     return (STYLE + '<div class="liuan-report">'
-            f"<h1>六安市政务“两微一端”{report.year}年度考核报告</h1>"
-            f'<p class="sub">考核期间：{report.year}年1月1日至12月31日　考核标准：{_html.escape(preset)}</p>'
+            f"<h1>六安市政务“两微一端”{_html.escape(_period_title(report))}考核报告</h1>"
+            f'<p class="sub">考核期间：{_html.escape(_period_span(report))}　考核标准：{_html.escape(preset)}</p>'
             f"<p>{toc}</p></div>")
 
 
@@ -226,6 +238,17 @@ def section_ranking(report) -> Section:
     s.figure(F.ranking_figure(rk))
     s.table(rk.assign(veto=rk["veto"].replace("", "—")) if "veto" in rk else rk, "单位排名", limit=None)
     _class_tables(s, report)
+    changes = report.tables.get("unit_changes")
+    if changes is not None and len(changes):
+        prev = report.tables.get("previous_period")
+        name = str(prev["name"].iloc[0]) if prev is not None and len(prev) else "上期"
+        summary = report.tables.get("comparison_summary")
+        if summary is not None and len(summary):
+            s.table(summary, f"与上期（{name}）对比", {"then": "上期", "now": "本期", "change": "变化"}, limit=None)
+        s.table(changes, "各单位得分与排名变化（按变化排序）",
+                {"total_then": "上期总分", "grade_then": "上期等次", "rank_then": "上期排名", "total_now": "本期总分",
+                 "grade_now": "本期等次", "rank_now": "本期排名", "change": "得分变化", "rank_change": "排名变化"},
+                limit=None)
     return s
 
 
@@ -408,6 +431,15 @@ def section_actions(report) -> Section:
            f"建议关停账号 {T.named_accounts(close)} 个。每行附问题说明。")
     s.table(rect, "通报整改名单", extra, limit=None)
     s.table(close, "关停名单", extra, limit=None)
+    follow = report.tables.get("rectification_followup")
+    if follow is not None and len(follow):
+        labels = {"criteria_then": "上期涉及指标", "criteria_now": "本期涉及指标", "status": "整改结果",
+                  "reported": "单位报告的整改情况", "decision": "核定结果"}
+        s.table(follow, "上期通报整改名单的整改情况", labels, limit=None)
+    cross = report.tables.get("closure_across_periods")
+    if cross is not None and len(cross):
+        s.table(cross, "上期被通报、本期再次被通报的账号（建议关停）",
+                {"criteria_then": "上期涉及指标", "criteria_now": "本期涉及指标", "reason": "理由"}, limit=None)
     return s
 
 
@@ -480,6 +512,7 @@ def section_method(report) -> Section:
     if caveats:
         s.raw("<p><b>说明与假设</b></p><ul>" + "".join(f"<li>{_html.escape(mask_text(c))}</li>" for c in caveats)
               + "</ul>")
+    _appeals(s, report)
     na = report.assessment.not_assessed
     if na is not None and len(na):
         s.table(na, "未评估的指标")
@@ -488,6 +521,21 @@ def section_method(report) -> Section:
     for reason in dict.fromkeys(report.missing.values()):
         s.missing(reason)
     return s
+
+
+def _appeals(s: Section, report) -> None:
+    """The returned notices read back: answers received, findings withdrawn on an accepted appeal."""
+    answers = report.tables.get("responses")
+    gone = getattr(report.assessment, "withdrawn", None)
+    if answers is None or answers.empty:
+        return
+    filled = int(answers["rectification"].astype("str").ne("").sum())
+    s.text(f"已读取各单位交回的整改通知：回复 {len(answers)} 条（其中填写整改情况 {filled} 条），"
+           f"核定申诉成立 {0 if gone is None else len(gone)} 条，相应问题已撤销、扣分已恢复，其余问题不变。")
+    if gone is not None and len(gone):
+        s.table(gone[["finding_id", "unit", "criterion", "criterion_name", "explanation", "points", "appeal_reason"]],
+                "申诉成立、已撤销的问题（附申诉理由）",
+                {"finding_id": "问题编号", "appeal_reason": "申诉理由", "points": "恢复的扣分"}, limit=None)
 
 
 ALL_SECTIONS = [section_key_figures, section_coverage, section_ranking, section_heatmap, section_calendar,

@@ -237,7 +237,7 @@ def _local(ts: pd.Series) -> pd.Series:
     return ts.dt.tz_convert(TIMEZONE)
 
 
-def daily_post_counts(posts: pd.DataFrame | None, year: int) -> pd.DataFrame:
+def daily_post_counts(posts: pd.DataFrame | None, year: int, period=None) -> pd.DataFrame:
     """Posts per account and calendar day (Asia/Shanghai) of ``year``: ``account_id, day, posts``.
 
     The posting calendar draws from it, so the report never keeps the posts themselves.
@@ -255,6 +255,9 @@ def daily_post_counts(posts: pd.DataFrame | None, year: int) -> pd.DataFrame:
         return pd.DataFrame(cols)
     t = _local(posts["published_at"])
     start, end = pd.Timestamp(year, 1, 1, tz=TIMEZONE), pd.Timestamp(year + 1, 1, 1, tz=TIMEZONE)
+    if period is not None:  # (first day, last day), both inclusive
+        start = pd.Timestamp(period[0]).tz_localize(TIMEZONE)
+        end = pd.Timestamp(period[1]).tz_localize(TIMEZONE) + pd.Timedelta(days=1)
     inside = ((t >= start) & (t < end)).fillna(False).to_numpy()
     frame = pd.DataFrame({"account_id": posts["account_id"].astype("str")[inside].reset_index(drop=True),
                           "day": t[inside].dt.floor("D").reset_index(drop=True)})
@@ -264,7 +267,7 @@ def daily_post_counts(posts: pd.DataFrame | None, year: int) -> pd.DataFrame:
     return out.astype({"account_id": "str", "posts": "int64"})
 
 
-def reply_timeliness(messages: pd.DataFrame | None, year: int, limit: int = 5) -> pd.DataFrame:
+def reply_timeliness(messages: pd.DataFrame | None, year: int, limit: int = 5, period=None) -> pd.DataFrame:
     """Reply timeliness of in-scope messages per unit (criterion C07's definitions).
 
     A message is in scope unless ``in_scope`` is False (NA counts as in scope). A reply is
@@ -299,7 +302,8 @@ def reply_timeliness(messages: pd.DataFrame | None, year: int, limit: int = 5) -
     if replied.any():
         wd[replied] = workdays_between(received[replied], replied_at[replied]).astype("float64").to_numpy()
     on_time = replied & wd.le(limit)
-    period_end = pd.Timestamp(year + 1, 1, 1, tz=TIMEZONE)
+    period_end = (pd.Timestamp(year + 1, 1, 1, tz=TIMEZONE) if period is None
+                  else pd.Timestamp(period[1]).tz_localize(TIMEZONE) + pd.Timedelta(days=1))
     deadline = deadline_end(received, limit)
     overdue = ~replied & (deadline <= period_end)
     frame = pd.DataFrame({
