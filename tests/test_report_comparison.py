@@ -117,3 +117,29 @@ def test_a_folder_that_is_not_a_saved_run_is_refused_at_once(data, tmp_path):
         pipeline.run_assessment(data, YEAR, tmp_path / "out", notebook=False, progress=False,
                                 previous=tmp_path)
     assert not (tmp_path / "out").exists()
+
+
+def test_the_html_sections_typical_experience_requirements_and_the_statistics_annex(compared, planted):
+    from liuan_eval.report import sections as S
+
+    r = compared.report
+    exp = S.section_experience(r).html()
+    assert f"进步最大的单位：{planted['rose']}（+7分）" in exp and "各平台表现最好的账号" in exp
+    best = S.best_accounts(r)
+    named = set(r.assessment.rectification["account_id"])
+    assert len(best) and not set(r.assessment.account_scores.set_index("account_name").loc[
+        best["account_name"], "account_id"]) & named
+    req = S.section_requirements(r).html()
+    assert "抓好问题整改" in req and "15个工作日内" in req
+    bursts = pd.DataFrame({"unit": ["金安区"], "topic": ["城乡建设"],
+                           "period_start": [pd.Timestamp("2025-03-10", tz="Asia/Shanghai")],
+                           "period_end": [pd.Timestamp("2025-03-16", tz="Asia/Shanghai")], "count": [37],
+                           "baseline": [1.2], "ratio": [30.8], "p_value": [1e-9], "q_value": [2e-8],
+                           "test": ["条件二项检验"]})
+    r.bursts, kept = bursts, r.bursts
+    try:
+        body, annex = S.section_messages(r).html(), S.section_annex_stats(r).html()
+    finally:
+        r.bursts = kept
+    assert "留言突增" in body and "P值" not in body and "q值" not in body
+    assert "P值" in annex and "q值" in annex and "1e-09" in annex

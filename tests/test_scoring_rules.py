@@ -259,3 +259,42 @@ def test_other_platforms_are_read_from_files_and_shown_in_coverage(tmp_path):
     cov = coverage_matrix(ds.accounts).iloc[0]
     assert cov[["weibo", "wechat", "app", "douyin", "toutiao"]].tolist() == [True, False, False, True, True]
     assert cov["platforms"] == 1 and cov["other_platforms"] == 2
+
+
+def test_c18_each_platform_has_its_own_index_ranked_within_the_platform():
+    """Two Weibo accounts: W1 is reposted and discussed, W2 liked. The common index (likes weigh as much as
+    reposts) and Weibo's own index (reposts and comments first, as BCI) rank them differently; each index
+    is the documented formula, computed here by hand."""
+    import math
+
+    acc = accounts(platform=["weibo", "weibo", "wechat"], account_id=["W1", "W2", "X1"],
+                   account_name=["金安区人民政府发布"] * 3)
+    p = posts(ids=(("W1", "weibo"), ("W2", "weibo"), ("X1", "wechat")))
+    n = p["account_id"].map({"W1": (6, 6, 1, pd.NA), "W2": (0, 0, 100, pd.NA), "X1": (0, 0, 5, 400)})
+    p["repost_count"] = pd.array([v[0] for v in n], dtype="Int64")
+    p["comment_count"] = pd.array([v[1] for v in n], dtype="Int64")
+    p["like_count"] = pd.array([v[2] for v in n], dtype="Int64")
+    p["read_count"] = pd.array([v[3] for v in n], dtype="Int64")
+    crits = load_criteria()
+    a = score(Dataset(accounts=acc, posts=p), year=2025).account_scores.set_index("account_id")
+    params = crits["C18"].params
+    days = 365
+    per_post = (p[p["published_at"].dt.year == 2025].groupby("account_id").size() / days).to_dict()
+
+    def index(acc_id, w, totals):
+        have = {k: v for k, v in totals.items() if k in w and v is not None}
+        logs = {k: math.log1p(v / days) for k, v in have.items()}
+        return round(100 * sum(w[k] * logs[k] for k in have) / sum(w[k] for k in have), 2)
+
+    for acc_id, (rep, com, like, read) in {"W1": (6, 6, 1, None), "W2": (0, 0, 100, None),
+                                           "X1": (0, 0, 5, 400)}.items():
+        k = per_post[acc_id] * days
+        totals = {"posts": k, "reposts": rep * k, "comments": com * k, "likes": like * k,
+                  "reads": None if read is None else read * k}
+        assert a.loc[acc_id, "influence"] == pytest.approx(index(acc_id, params["weights"], totals), abs=0.011)
+        own = params["platform_weights"][acc.set_index("account_id").loc[acc_id, "platform"]]
+        assert a.loc[acc_id, "platform_influence"] == pytest.approx(index(acc_id, own, totals), abs=0.011)
+    assert a.loc["W2", "influence"] > a.loc["W1", "influence"]                   # likes count on the common scale
+    assert a.loc["W1", "platform_influence"] > a.loc["W2", "platform_influence"]  # Weibo's own: reposts, comments
+    assert a.loc[["W1", "W2"], "influence_platform_rank"].tolist() == [1, 2]
+    assert a.loc["X1", "influence_platform_rank"] == 1                            # alone on WeChat

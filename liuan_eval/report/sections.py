@@ -41,7 +41,12 @@ SECTIONS: dict[str, str] = {
     "actions": "十一、通报整改与关停名单",
     "data-quality": "十二、数据质量",
     "method": "十三、方法与说明",
+    "experience": "十四、典型经验",
+    "requirements": "十五、工作要求",
+    "annex-stats": "附录　统计检验",
 }
+#: Columns of statistical tests, shown in the annex (附录) rather than in the body of the report.
+STAT_COLUMNS = ("p_value", "q_value", "statistic", "test")
 
 STYLE = """<style>
 .liuan-report h1 {font-size: 1.7em; margin-bottom: 0.2em;}
@@ -368,7 +373,8 @@ def section_messages(report) -> Section:
         s.table(high.sort_values(["received_at", "message_id"], kind="stable")[cols], "高风险留言", limit=30)
     b = report.bursts
     if b is not None and len(b):
-        s.table(b, "留言突增（与本单位自身基线相比）", limit=30)
+        s.table(b.drop(columns=[c for c in STAT_COLUMNS if c in b.columns]),
+                "留言突增（与本单位自身基线相比；显著性检验见附录）", limit=30)
     elif _missing(report, "bursts"):
         s.missing(_missing(report, "bursts"))
     else:
@@ -415,10 +421,18 @@ def section_influence(report) -> Section:
     inf = T.influence_table(report.assessment.account_scores, top=20)
     if inf.empty:
         return s.missing("未评估：没有影响力指数（缺少发布信息或互动数据）")
-    s.text("影响力指数由发布量、转发、评论、点赞和阅读数按对数尺度加权计算，可跨平台比较。")
+    s.text("影响力指数由发布量、转发、评论、点赞和阅读数按对数尺度加权计算，可跨平台比较。"
+           "平台内影响力指数按各平台自身看重的数据加权（微博重转发和评论，微信、客户端重阅读，短视频重点赞和播放），"
+           "只在同一平台内排名；权重见考核标准的 C18 参数。")
     s.figure(F.influence_figure(inf))
-    s.figure(F.influence_by_platform_figure(report.assessment.account_scores))
-    s.table(inf, "影响力前20名账号", limit=None)
+    scores = report.assessment.account_scores
+    if "platform_influence" in scores:
+        scores = scores.assign(influence=scores["platform_influence"])
+    s.figure(F.influence_by_platform_figure(scores))
+    s.table(inf, "影响力前20名账号（跨平台指数）", limit=None)
+    per = T.platform_influence_table(report.assessment.account_scores, top=10)
+    if len(per):
+        s.table(per, "各平台影响力前10名（平台内指数）", limit=None)
     return s
 
 
@@ -538,9 +552,86 @@ def _appeals(s: Section, report) -> None:
                 {"finding_id": "问题编号", "appeal_reason": "申诉理由", "points": "恢复的扣分"}, limit=None)
 
 
+def section_experience(report) -> Section:
+    """典型经验: the units that improved most since the last period, the best units and accounts."""
+    from liuan_eval.report.comparison import improved_and_fell
+
+    s = Section("experience", SECTIONS["experience"])
+    changes = report.tables.get("unit_changes")
+    if changes is not None and len(changes):
+        up, _ = improved_and_fell(changes, top=5)
+        if len(up):
+            s.text("与上期相比进步最大的单位：" + "、".join(
+                f"{u}（{_signed_points(c)}）" for u, c in zip(up["unit"], up["change"])) + "。")
+            s.table(up[["unit", "unit_type", "total_then", "total_now", "change", "rank_then", "rank_now"]],
+                    "进步最大的单位", {"total_then": "上期总分", "total_now": "本期总分", "change": "得分变化",
+                                 "rank_then": "上期排名", "rank_now": "本期排名"}, limit=None)
+        else:
+            s.text("与上期相比，没有得分上升的单位。")
+    else:
+        s.text("本次运行未提供上期考核结果（liuan-eval run --previous），无法比较各单位的进步情况。")
+    ranks = report.tables.get("class_rankings")
+    if ranks is not None and len(ranks):
+        first = ranks[ranks["class_rank"] == 1]
+        s.table(first, "各类别第一名的单位", limit=None)
+    best = best_accounts(report)
+    if len(best):
+        s.text("各平台表现最好的账号（合格、未被通报，总分最高，同分时平台内影响力指数高者在前）：")
+        s.table(best, "各平台表现最好的账号", limit=None)
+    return s
+
+
+def _signed_points(v: float) -> str:
+    return f"{'+' if v > 0 else ''}{v:.2f}".rstrip("0").rstrip(".") + "分"
+
+
+def best_accounts(report, per_platform: int = 3) -> pd.DataFrame:
+    """Per platform, the ``per_platform`` best accounts that passed and were not named (total, then influence)."""
+    res = report.tables.get("account_results")
+    scores = report.assessment.account_scores
+    cols = ["platform", "unit", "account_name", "total", "grade", "platform_influence"]
+    if res is None or res.empty or scores is None or scores.empty:
+        return T._empty(cols)
+    ok = res[res["passed"].astype(bool) & ~res["named"].astype(bool)]
+    extra = scores.set_index("account_id").reindex(ok["account_id"])
+    ok = ok.assign(platform_influence=extra["platform_influence"].to_numpy() if "platform_influence" in extra
+                   else np.nan)
+    order = {p: i for i, p in enumerate(F.PLATFORM_LABELS)}
+    ok = ok.assign(_o=ok["platform"].map(order).fillna(len(order)), _i=ok["platform_influence"].fillna(-1))
+    ok = ok.sort_values(["_o", "total", "_i", "account_id"], ascending=[True, False, False, True], kind="stable")
+    return ok.groupby("_o", sort=True).head(per_platform)[cols].reset_index(drop=True)
+
+
+def section_requirements(report) -> Section:
+    """工作要求: the preset's requirements, with the period and 整改时限 filled in (as the 通报 has them)."""
+    from liuan_eval.report.circular import requirements
+
+    s = Section("requirements", SECTIONS["requirements"])
+    texts = requirements(report)
+    if not texts:
+        return s.text("考核标准未给出工作要求（[notice] requirements）。")
+    for text in texts:
+        s.text(text)
+    return s
+
+
+def section_annex_stats(report) -> Section:
+    """附录 统计检验: the tests behind the bursts (p-values, q-values), for the statistically minded reader."""
+    s = Section("annex-stats", SECTIONS["annex-stats"])
+    b = report.bursts
+    if b is None or b.empty:
+        return s.text("本期没有需要检验的留言突增。")
+    s.text("留言突增检验：每个单位、每个主题每周的留言数与其前几周的合计比较（条件二项检验，即两段时间的"
+           "泊松率相等），所有检验的 p 值按 Benjamini–Hochberg 方法校正为 q 值（控制错误发现率），"
+           "q 值达到显著水平的列为突增；各行的检验方法见“检验方法”列。")
+    s.table(b, "留言突增的检验结果", limit=60)
+    return s
+
+
 ALL_SECTIONS = [section_key_figures, section_coverage, section_ranking, section_heatmap, section_calendar,
                 section_reply, section_repost, section_messages, section_hot_issues, section_influence,
-                section_actions, section_data_quality, section_method]
+                section_actions, section_data_quality, section_method, section_experience, section_requirements,
+                section_annex_stats]
 
 
 def outputs_note(files) -> str:

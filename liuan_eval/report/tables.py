@@ -62,7 +62,7 @@ LABELS: dict[str, str] = {
     "likes": "点赞数", "opposes": "反对数", "ratio": "倍数", "q_value": "q值", "test": "检验方法",
     "weight": "分值", "criteria": "涉及指标", "findings": "问题数", "code": "问题代码",
     "influence_platform_rank": "平台内影响力排名",
-    "class_rank": "类别内排名", "class_units": "类别单位数", "mean_total": "平均得分", "best_unit": "第一名",
+    "platform_influence": "平台内影响力指数", "class_rank": "类别内排名", "class_units": "类别单位数", "mean_total": "平均得分", "best_unit": "第一名",
     "last_unit": "最后一名", "label": "类别", "accounts": "检查账号数", "passed": "合格账号数",
     "failed": "不合格账号数", "pass_rate": "合格率", "group_label": "分组", "scope": "口径", "group": "分组代码",
     "named": "通报整改",
@@ -432,6 +432,30 @@ def influence_table(account_scores: pd.DataFrame, top: int = 20) -> pd.DataFrame
         a = a.assign(influence_rank=a["influence"].rank(ascending=False, method="min"))
     out = a.sort_values(["influence_rank", "account_id"], kind="stable").head(top)
     return out[[c for c in cols if c in out.columns]].reset_index(drop=True)
+
+
+def platform_influence_table(account_scores: pd.DataFrame | None, top: int = 10) -> pd.DataFrame:
+    """The ``top`` accounts of each platform by their platform's own index (C18 ``platform_influence``).
+
+    Columns ``platform, influence_platform_rank, unit, account_name, platform_influence, influence``,
+    platforms in :data:`liuan_eval.schemas.PLATFORM_LABELS` order.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"unit": ["甲", "乙", "丙"], "account_id": ["1", "2", "3"], "account_name": ["A", "B", "C"],
+    ...                   "platform": ["weibo", "weibo", "app"], "influence": [3.0, 5.0, 4.0],
+    ...                   "platform_influence": [6.0, 2.0, 4.0], "influence_platform_rank": [1, 2, 1]})
+    >>> platform_influence_table(a)[["platform", "account_name"]].values.tolist()
+    [['weibo', 'A'], ['weibo', 'B'], ['app', 'C']]
+    """
+    cols = ["platform", "influence_platform_rank", "unit", "account_name", "platform_influence", "influence"]
+    if account_scores is None or account_scores.empty or "platform_influence" not in account_scores:
+        return _empty(cols)
+    a = account_scores[account_scores["platform_influence"].notna().to_numpy()]
+    order = {p: i for i, p in enumerate(PLATFORM_LABELS)}
+    a = a.assign(_o=a["platform"].astype("str").map(order).fillna(len(order)))
+    a = a.sort_values(["_o", "influence_platform_rank", "account_id"], kind="stable")
+    return a.groupby("_o", sort=True).head(top)[cols].reset_index(drop=True)
 
 
 def action_list(frame: pd.DataFrame | None) -> pd.DataFrame:

@@ -204,12 +204,14 @@ def _account_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: se
     out["grade"] = [crits.failing_grade if v else crits.cap_grade(crits.grade(t) if pd.notna(t) else "", a in named)
                     for a, t, v in zip(out.index, out["total"], vetoed)]
     if "C18" in crits and influence:
-        inf = influence_index(ctx, crits["C18"].params["weights"]).set_index("account_id")
+        p18 = crits["C18"].params
+        inf = influence_index(ctx, p18["weights"], p18.get("platform_weights")).set_index("account_id")
         out = out.join(inf)
     out = out.reset_index()
     return out[["unit", "account_id", "account_name", "platform",
                 *[c for c in out.columns if c.startswith("C") and len(c) == 3], "total", "grade",
-                *[c for c in ("influence", "influence_rank", "influence_platform_rank") if c in out.columns]]]
+                *[c for c in ("influence", "influence_rank", "platform_influence", "influence_platform_rank")
+                  if c in out.columns]]]
 
 
 def _lists(ctx: Context, f: pd.DataFrame, crits: Criteria) -> tuple[pd.DataFrame, pd.DataFrame]:
