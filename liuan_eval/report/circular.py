@@ -44,8 +44,8 @@ CN_NUMBERS = "一二三四五六七八九十"
 TEXT_WIDTH_MM = 156
 
 #: The annexes: title and the columns (header, width in mm) of each table.
-ANNEX_PROBLEMS = ("问题清单", [("序号", 11), ("单位", 22), ("账号名称", 25), ("平台", 12), ("问题类型", 20),
-                               ("问题说明", 55), ("扣分", 11)])
+ANNEX_PROBLEMS = ("问题清单", [("序号", 12), ("单位", 22), ("账号名称", 25), ("平台", 14), ("问题类型", 20),
+                               ("问题说明", 51), ("扣分", 12)])
 ANNEX_SCORES = ("得分与排名", [("排名", 13), ("单位", 47), ("单位类型", 22), ("总分", 18), ("等次", 18),
                                ("类别内排名", 20), ("通报整改", 18)])
 
@@ -330,6 +330,9 @@ def _table(doc, anchor, columns: list[tuple[str, float]], rows: list[list[str]])
     for j, (_name, width) in enumerate(columns):
         table.columns[j].width = Mm(width)
     for i, row in enumerate(table.rows):
+        keep = OxmlElement("w:cantSplit")   # a row is never split across two pages
+        keep.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().append(keep)
         values = [c[0] for c in columns] if i == 0 else rows[i - 1]
         for j, cell in enumerate(row.cells):
             cell.width = Mm(columns[j][1])
