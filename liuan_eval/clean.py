@@ -387,15 +387,15 @@ def _key(values: pd.Series) -> pd.Series:
 
 
 def normalize_platform(values: pd.Series) -> pd.Series:
-    """Platform spellings (新浪微博, 公众号, 客户端, APP …) → ``weibo``/``wechat``/``app``.
+    """Platform spellings (新浪微博, 公众号, 客户端, APP, 抖音 …) → ``weibo``/``wechat``/``app``/``douyin`` ….
 
     Unknown spellings become NA (the reader quarantines them as ``bad_choice``).
 
     Examples
     --------
     >>> import pandas as pd
-    >>> normalize_platform(pd.Series(["新浪微博", " 微信公众号", "APP", "抖音"])).tolist()
-    ['weibo', 'wechat', 'app', nan]
+    >>> normalize_platform(pd.Series(["新浪微博", " 微信公众号", "APP", "抖音", "门户网站"])).tolist()
+    ['weibo', 'wechat', 'app', 'douyin', nan]
     """
     return normalize_choice(values, PLATFORM_ALIASES)
 

@@ -898,8 +898,8 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
     if platform is not None:
         p = normalize_platform(pd.Series([platform])).iloc[0]
         if pd.isna(p):
-            raise InputError(platform, [], zh=f"无法识别的平台：{platform}（应为 微博/微信/客户端）",
-                             en=f"unknown platform {platform!r} (expected weibo/wechat/app)")
+            raise InputError(platform, [], zh=f"无法识别的平台：{platform}（应为 微博/微信/客户端/抖音/快手/今日头条/视频号等）",
+                             en=f"unknown platform {platform!r} (expected weibo/wechat/app/douyin/kuaishou/…)")
         platform = p
     frames, bads, part_list, notes = [], [], [], []
     for path in paths:

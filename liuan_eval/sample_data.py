@@ -16,7 +16,8 @@ files. Both are written to ``truth.json``::
 
 Files written (mixed formats and header languages on purpose, as offices have them):
 ``accounts.xlsx``, ``posts_weibo.csv`` (GB18030, Chinese headers), ``posts_wechat.csv``
-(UTF-8, English headers), ``posts_app.parquet`` (epoch milliseconds), ``messages.csv``
+(UTF-8, English headers), ``posts_app.parquet`` (epoch milliseconds), ``posts_video.csv`` (抖音 and
+快手, UTF-8 with BOM, Chinese headers), ``messages.csv``
 (UTF-8 with BOM, Chinese headers), ``filings.xlsx``, ``releases.csv``, ``incidents.csv``,
 plus ``truth.json`` and ``labels.csv`` (message topic and sentiment; not an input table).
 
@@ -38,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from liuan_eval.schemas import TIMEZONE, column_names
+from liuan_eval.schemas import PLATFORM_LABELS, TIMEZONE, column_names
 from liuan_eval.workdays import add_workdays, deadline_end, is_workday, same_day_deadline, workdays_between
 
 COUNTIES = ["金安区", "裕安区", "叶集区", "霍邱县", "舒城县", "金寨县", "霍山县"]
@@ -273,7 +274,7 @@ def _background(year: int, seed: int, scale: float) -> World:
 
 def _posts(acc: pd.DataFrame, days: pd.DataFrame, rng: np.random.Generator, scale: float) -> pd.DataFrame:
     n_acc, n_day = len(acc), len(days)
-    rate = acc["platform"].map({"weibo": 1.6, "wechat": 0.9, "app": 1.1}).to_numpy()
+    rate = acc["platform"].map({"weibo": 1.6, "wechat": 0.9, "app": 1.1}).fillna(0.8).to_numpy(dtype="float64")
     rate = rate * max(scale, 0.15) ** 0.5
     factor = np.where(days["workday"].to_numpy(), 1.15, 0.45)
     counts = rng.poisson(rate[:, None] * factor[None, :])
@@ -316,7 +317,7 @@ def _posts(acc: pd.DataFrame, days: pd.DataFrame, rng: np.random.Generator, scal
         "read_count": pd.array(reads, dtype="Int64"),
         "device": np.where(platform == "weibo", "微博 weibo.com", pd.NA),
     })
-    prefix = pd.Series(platform).map({"weibo": "W", "wechat": "X", "app": "A"})
+    prefix = pd.Series(platform).map({"weibo": "W", "wechat": "X", "app": "A"}).fillna("V")
     posts["post_id"] = prefix.to_numpy() + posts["post_id"]
     return posts.sort_values(["published_at", "post_id"], ignore_index=True)
 
@@ -895,11 +896,53 @@ def plant_c17_incidents(world: World) -> None:
         world.plant("C17", a["unit"], None if on_unit else a["account_id"])
 
 
+def plant_other_platforms(world: World) -> None:
+    """Accounts on the other platforms an office registers: a 抖音 account that goes dormant (C15, the
+    criteria that apply to any platform) and a compliant 快手 account, in units no other plant touched.
+
+    Registered and filed, posting every few days like the background, written to ``posts_video.csv``.
+    Runs last: the earlier plants' random draws are unchanged.
+    """
+    units = sorted(set(world.accounts["unit"]) - world.used_units - world.quiet_units - world.removed_units)
+    if len(units) < 2:
+        return
+    chosen = [units[i] for i in world.rng.choice(len(units), size=2, replace=False)]
+    types = world.accounts.drop_duplicates("unit").set_index("unit")["unit_type"]
+    n = len(chosen)
+    opened = pd.Timestamp("2019-05-06", tz=TIMEZONE) + pd.to_timedelta(world.rng.integers(0, 300, n), "D")
+    new = pd.DataFrame({"unit": chosen, "unit_type": [types[u] for u in chosen], "platform": ["douyin", "kuaishou"],
+                        "account_id": [f"DY{int(x)}" for x in world.rng.choice(9_000_000, n, replace=False) + 10**6],
+                        "account_name": [account_name(u, types[u], "weibo") for u in chosen],
+                        "opened_at": opened})
+    new["account_id"] = [a if p == "douyin" else "KS" + a[2:] for a, p in zip(new["account_id"], new["platform"])]
+    new["filed_at"] = add_workdays(new["opened_at"], 1) + pd.Timedelta(hours=10)
+    new["closed_at"] = pd.Series(pd.NaT, index=new.index, dtype=f"datetime64[ns, {TIMEZONE}]")
+    new["closure_filed_at"] = pd.Series(pd.NaT, index=new.index, dtype=f"datetime64[ns, {TIMEZONE}]")
+    new["operators"] = pd.array([1] * n, dtype="Int64")
+    new["liaison_officer"] = _names(world.rng, n)
+    new["information_officer"] = _names(world.rng, n)
+    posts = _posts(new, _daytable(world.year), world.rng, 0.3)
+    douyin = new.iloc[0]
+    length = pd.Timedelta(days=int(world.rng.integers(15, 31)))
+    first = world.start + pd.Timedelta(days=int(world.rng.integers(60, 300)))
+    gap = (posts["account_id"] == douyin["account_id"]) & (posts["published_at"] >= first) & (
+        posts["published_at"] < first + length)
+    world.accounts = pd.concat([world.accounts, new], ignore_index=True)
+    world.posts = pd.concat([world.posts, posts[~gap]], ignore_index=True)
+    world.filings = pd.concat([world.filings, pd.DataFrame({
+        "unit": new["unit"], "account_id": new["account_id"], "event": "open",
+        "event_date": new["opened_at"].dt.normalize(), "filed_at": new["filed_at"],
+        "approved_at": new["filed_at"] + pd.Timedelta(days=1)})], ignore_index=True)
+    world.used_units.update(chosen)
+    world.used_accounts.update(new["account_id"])
+    world.plant("C15", douyin["unit"], douyin["account_id"])
+
+
 PLANTS = [plant_c01_missing_platform, plant_c16_silent, plant_c13_no_operators, plant_c14_officers,
           plant_c02_not_in_hall, plant_c03_bad_name, plant_c04_late_opening_filing, plant_c05_late_closure_filing,
           plant_c06_late_emergency_filing, plant_c07_late_reply, plant_c08_late_explanation,
           plant_c09_boilerplate_reply, plant_c10_plain_text, plant_c11_bad_source, plant_c12_late_repost,
-          plant_c15_dormant, plant_c17_incidents]
+          plant_c15_dormant, plant_c17_incidents, plant_other_platforms]
 
 
 # --- dirty input rows --------------------------------------------------------------------------
@@ -908,7 +951,7 @@ BAD_VALUES = {
     "posts_weibo.csv": [("published_at", ["2025-13-45 25:61", "昨天", "not a date"], "bad_datetime", "post_id"),
                         ("post_id", [None, ""], "missing_value", None),
                         ("repost_count", ["abc", "很多"], "bad_number", "post_id")],
-    "posts_wechat.csv": [("platform", ["抖音", "快手"], "bad_choice", "post_id")],
+    "posts_wechat.csv": [("platform", ["门户网站", "传真"], "bad_choice", "post_id")],
     "messages.csv": [("received_at", ["2025-02-30 10:00", "上周五", "0000-00-00"], "bad_datetime", "message_id"),
                      ("message_id", [None, ""], "missing_value", None)],
     "accounts.xlsx": [("account_id", [None], "missing_value", None)],
@@ -1012,7 +1055,8 @@ def write_sample(world: World, out: Path, rng: np.random.Generator) -> tuple[dic
     acc = world.accounts[column_names("accounts")].copy()
     for c in ("opened_at", "filed_at", "closed_at", "closure_filed_at"):
         acc[c] = pd.to_datetime(acc[c]).dt.tz_localize(None)
-    acc["platform"] = acc["platform"].map({"weibo": "新浪微博", "wechat": "微信公众号", "app": "客户端"})
+    acc["platform"] = acc["platform"].map({"weibo": "新浪微博", "wechat": "微信公众号", "app": "客户端"}).fillna(
+        acc["platform"].map(PLATFORM_LABELS))
     acc["unit_type"] = acc["unit_type"].map({"county": "县区", "zone": "开发区", "department": "市直部门"})
 
     wb = posts[posts["platform"] == "weibo"][column_names("posts")].drop(columns="read_count").copy()
@@ -1042,6 +1086,11 @@ def write_sample(world: World, out: Path, rng: np.random.Generator) -> tuple[dic
     ap = posts[posts["platform"] == "app"][column_names("posts")].copy()
     ap["published_at"] = (pd.to_datetime(ap["published_at"]).astype("int64") // 10**6).astype("int64")
 
+    # 抖音, 快手 and the other platforms: one file with Chinese headers and platform names
+    ov = posts[~posts["platform"].isin(["weibo", "wechat", "app"])][column_names("posts")].copy()
+    ov["platform"] = ov["platform"].map(PLATFORM_LABELS)
+    ov["published_at"] = pd.to_datetime(ov["published_at"]).dt.strftime("%Y-%m-%d %H:%M")
+
     ms = world.messages[column_names("messages")].copy()
     for c in ("received_at", "replied_at"):
         ms[c] = _fmt_mixed_dates(ms[c])
@@ -1062,7 +1111,7 @@ def write_sample(world: World, out: Path, rng: np.random.Generator) -> tuple[dic
     ic["kind"] = ic["kind"].map({"public_opinion": "重大舆情", "inaccurate": "信息不实", "security": "安全事件"})
 
     frames = {"accounts.xlsx": acc, "posts_weibo.csv": wb, "posts_wechat.csv": wx, "posts_app.parquet": ap,
-              "messages.csv": ms, "filings.xlsx": fl, "releases.csv": rl, "incidents.csv": ic}
+              **({"posts_video.csv": ov} if len(ov) else {}), "messages.csv": ms, "filings.xlsx": fl, "releases.csv": rl, "incidents.csv": ic}
     frames = {k: v.reset_index(drop=True) for k, v in frames.items()}
     frames, truth = _dirty(frames, rng)
     truth["cleaned"] = cleaned
@@ -1087,7 +1136,7 @@ def write_sample(world: World, out: Path, rng: np.random.Generator) -> tuple[dic
             frame.to_parquet(path, index=False)
         elif fname.endswith(".xlsx"):
             _write_excel(_label_headers(frame, table), path, TABLE_SHEETS[table])
-        elif fname in ("messages.csv", "incidents.csv"):
+        elif fname in ("messages.csv", "incidents.csv", "posts_video.csv"):
             _label_headers(frame, table).to_csv(path, index=False, encoding="utf-8-sig")
         else:
             _label_headers(frame, table).to_csv(path, index=False, encoding="utf-8")

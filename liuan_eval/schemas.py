@@ -33,8 +33,22 @@ PLATFORM_ALIASES: dict[str, str] = {
     "政务微信": "wechat", "weixin": "wechat",
     "app": "app", "客户端": "app", "移动客户端": "app", "政务客户端": "app", "移动端": "app",
     "手机app": "app", "应用": "app",
+    # the other platforms an office registers (short video, news feeds); assessed by the criteria that
+    # apply to any platform (the presets' `platforms`); C01 still asks for the three the notice names
+    "douyin": "douyin", "抖音": "douyin", "抖音号": "douyin", "政务抖音": "douyin", "tiktok": "douyin",
+    "kuaishou": "kuaishou", "快手": "kuaishou", "快手号": "kuaishou", "政务快手": "kuaishou",
+    "toutiao": "toutiao", "今日头条": "toutiao", "头条": "toutiao", "头条号": "toutiao", "政务头条号": "toutiao",
+    "channels": "channels", "视频号": "channels", "微信视频号": "channels",
+    "bilibili": "bilibili", "哔哩哔哩": "bilibili", "b站": "bilibili",
+    "xiaohongshu": "xiaohongshu", "小红书": "xiaohongshu",
+    "baijiahao": "baijiahao", "百家号": "baijiahao",
+    "other": "other", "其他": "other", "其他平台": "other",
 }
-PLATFORM_LABELS = {"weibo": "微博", "wechat": "微信", "app": "客户端"}
+#: The three platforms of the 2016 notice (“两微一端”, criterion C01), first in every table.
+CORE_PLATFORMS = ("weibo", "wechat", "app")
+PLATFORM_LABELS = {"weibo": "微博", "wechat": "微信", "app": "客户端", "douyin": "抖音", "kuaishou": "快手",
+                   "toutiao": "今日头条", "channels": "视频号", "bilibili": "哔哩哔哩", "xiaohongshu": "小红书",
+                   "baijiahao": "百家号", "other": "其他平台"}
 
 UNIT_TYPE_ALIASES: dict[str, str] = {
     "county": "county", "县区": "county", "县": "county", "区": "county", "县(区)": "county",
@@ -108,7 +122,7 @@ TABLES: dict[str, dict[str, Column]] = {
         _c("unit_type", "category", True, "单位类型", "县区、开发区或市直部门",
            ["类型", "单位类别", "type"], choices=UNIT_TYPE_LABELS,
            choice_aliases=UNIT_TYPE_ALIASES, example="县区"),
-        _c("platform", "category", True, "平台", "微博、微信或客户端",
+        _c("platform", "category", True, "平台", "微博、微信、客户端，或抖音、快手、今日头条、视频号等其他平台",
            ["平台类型", "渠道", "账号类型"], example="微博", **_PLATFORM),
         _c("account_id", "str", True, "账号ID", "平台上的账号唯一标识（微博UID、微信原始ID、客户端包名）",
            ["账号", "账号id", "微博号", "公众号ID", "原始ID", "id"], example="1234567890"),
@@ -135,7 +149,7 @@ TABLES: dict[str, dict[str, Column]] = {
         _c("account", "str", False, "账号名称", "发布账号的名称",
            ["账号名称", "发布账号", "公众号名称", "微博名称", "用户名", "account_name"],
            example="金安区人民政府发布"),
-        _c("platform", "category", True, "平台", "微博、微信或客户端",
+        _c("platform", "category", True, "平台", "微博、微信、客户端，或抖音、快手、今日头条、视频号等其他平台",
            ["平台类型", "渠道"], example="微博", **_PLATFORM),
         _c("post_id", "str", True, "信息ID", "帖子、文章或客户端稿件的唯一标识",
            ["微博ID", "微博id", "文章ID", "稿件ID", "mid", "id"], example="Fog0Cl3te"),

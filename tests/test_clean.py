@@ -113,7 +113,12 @@ def test_normalize_platform(given, code):
 
 
 def test_normalize_platform_unknown_is_na():
-    assert pd.isna(normalize_platform(pd.Series(["抖音"])).iloc[0])
+    assert pd.isna(normalize_platform(pd.Series(["门户网站"])).iloc[0])
+
+
+def test_the_other_platforms_an_office_registers_are_accepted():
+    got = normalize_platform(pd.Series(["抖音", "政务快手", "今日头条", "头条号", "微信视频号", "B站", "其他平台"])).tolist()
+    assert got == ["douyin", "kuaishou", "toutiao", "toutiao", "channels", "bilibili", "other"]
 
 
 def test_match_units_methods_and_scores():

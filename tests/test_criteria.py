@@ -70,7 +70,7 @@ def test_a_toml_path_is_accepted(tmp_path):
     (("min_gap_days = 10", 'min_gap_days = "15"'), "min_gap_days"),
     (('level = "account"', 'level = "province"'), "level"),
     (('veto = false', 'veto = "no"'), "veto"),
-    (('platforms = ["weibo"]', 'platforms = ["douyin"]'), "platforms"),
+    (('platforms = ["weibo"]', 'platforms = ["fax"]'), "platforms"),
     (("[criteria.C15]", "[criteria.C99]"), "C99"),
 ])
 def test_bad_key_or_value_is_an_error_naming_the_key(tmp_path, edit, key):

@@ -168,7 +168,7 @@ def test_every_dirty_row_kind_with_spreadsheet_lines(tmp_path):
     rows = [
         'Ab1,六安发布,微博,"第一条\n跨两行",2025-03-01 09:30,3',    # 2-3 (spans two physical lines)
         'Ab2,六安发布,微博,第二条,2025-03-01 10:30,很多',            # 4 bad_number
-        'Ab3,六安发布,抖音,第三条,2025-03-01 11:30,1',               # 5 bad_choice
+        'Ab3,六安发布,门户网站,第三条,2025-03-01 11:30,1',           # 5 bad_choice
         ',六安发布,微博,没有ID,2025-03-01 12:30,1',                  # 6 missing_value
         'Ab5,六安发布,微博,第五条,昨天,1',                            # 7 bad_datetime
         'Ab1,六安发布,微博,第一条（更正）,2025-03-01 09:30,3',        # 8 duplicate_key

@@ -36,7 +36,8 @@ def test_units_are_luan_counties_zones_and_departments(sample):
     acc = s.tables["accounts"]
     assert set(COUNTIES) <= set(acc["unit"])
     assert set(acc["unit_type"]) == {"county", "zone", "department"}
-    assert set(acc["platform"]) == {"weibo", "wechat", "app"}
+    assert set(acc["platform"]) == {"weibo", "wechat", "app", "douyin", "kuaishou"}   # 抖音 and 快手 planted
+    assert (acc["platform"].isin(["douyin", "kuaishou"])).sum() == 2
     assert acc["account_id"].is_unique
 
 
@@ -136,7 +137,7 @@ def test_truth_lines_point_at_the_planted_bad_rows(sample):
         elif r["reason"] == "missing_value":
             assert "" in {row.get("微博ID", "x"), row.get("留言编号", "x")}
         elif r["reason"] == "bad_choice":
-            assert row["platform"] in {"抖音", "快手"}
+            assert row["platform"] in {"门户网站", "传真"}
         elif r["reason"] == "duplicate_key":
             frame = raw[r["file"]]
             assert (frame["post_id"].iloc[: r["line"] - 2] == row["post_id"]).any()
@@ -163,7 +164,7 @@ def test_committed_sample_is_what_the_generator_makes(tmp_path):
 
     committed = Path(__file__).resolve().parents[1] / "data" / "sample"
     generate_sample(2025, seed=7, out=tmp_path, scale=0.3)
-    for name in ("truth.json", "labels.csv", "messages.csv", "posts_weibo.csv", "posts_wechat.csv",
+    for name in ("truth.json", "labels.csv", "messages.csv", "posts_weibo.csv", "posts_wechat.csv", "posts_video.csv",
                  "releases.csv", "incidents.csv"):
         assert (committed / name).read_bytes() == (tmp_path / name).read_bytes(), name
     for name in ("accounts.xlsx", "filings.xlsx"):

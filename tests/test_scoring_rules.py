@@ -219,3 +219,82 @@ def test_2027_deadlines_use_the_documented_monday_to_friday_fallback():
     a = score(Dataset(accounts=accounts(), posts=posts("2026-01-01", "2027-12-31"), messages=m), year=2027)
     assert _evidence(a, "C07") == ["h"]        # 31 Dec, 1, 4, 5, 6 Jan 2027 (Mon–Fri, 1 Jan not a holiday)
     assert any("2027" in c and "周一至周五" in c for c in a.caveats)
+
+
+def test_a_douyin_account_is_scored_for_dormancy_and_c01_still_asks_for_the_three(tmp_path):
+    """抖音 is a platform like any other for the criteria that apply to any platform (C15 here); the
+    unit that has Weibo, WeChat and 抖音 still lacks the app the notice asks for (C01)."""
+    acc = accounts(platform=["weibo", "wechat", "douyin"], account_id=["W1", "X1", "D1"],
+                   account_name=["金安区人民政府发布", "金安区人民政府发布", "金安区人民政府发布"])
+    p = posts(ids=(("W1", "weibo"), ("X1", "wechat"), ("D1", "douyin")))
+    quiet = (p["account_id"] == "D1") & (p["published_at"] > ts("2025-05-01")[0]) & (
+        p["published_at"] < ts("2025-05-20")[0])
+    a = score(Dataset(accounts=acc, posts=p[~quiet.to_numpy()]), year=2025)
+    c15 = a.findings[a.findings["criterion"] == "C15"]
+    assert c15["account_id"].tolist() == ["D1"] and c15["platform"].tolist() == ["douyin"]
+    assert c15["explanation"].iloc[0].startswith("抖音账号“金安区人民政府发布”")
+    assert "D1" in set(a.rectification["account_id"])
+    c01 = a.findings[a.findings["criterion"] == "C01"]
+    assert len(c01) == 1 and "客户端" in c01["explanation"].iloc[0]
+    row = a.account_scores.set_index("account_id").loc["D1"]
+    assert row["C15"] < load_criteria()["C15"].weight and pd.notna(row["influence_platform_rank"])
+
+
+def test_other_platforms_are_read_from_files_and_shown_in_coverage(tmp_path):
+    import liuan_eval
+    from liuan_eval.report.tables import coverage_matrix
+
+    (tmp_path / "accounts.csv").write_text(
+        "单位名称,单位类型,平台,账号ID,账号名称,开通时间\n"
+        "金安区,县区,新浪微博,W1,金安区人民政府发布,2016-10-08\n"
+        "金安区,县区,政务抖音,D1,金安区人民政府发布,2020-03-02\n"
+        "金安区,县区,今日头条,T1,金安区人民政府发布,2021-03-02\n", encoding="utf-8")
+    (tmp_path / "posts.csv").write_text(
+        "账号ID,平台,信息ID,发布时间\nD1,抖音,v1,2025-03-01 10:00\nT1,头条号,t1,2025-03-02 10:00\n"
+        "W1,快手,k1,2025-03-02 10:00\n", encoding="utf-8")
+    ds = liuan_eval.load(tmp_path, year=2025)
+    assert ds.accounts["platform"].tolist() == ["weibo", "douyin", "toutiao"]
+    assert ds.posts["platform"].tolist() == ["douyin", "toutiao", "kuaishou"]
+    assert ds.quarantine.empty
+    cov = coverage_matrix(ds.accounts).iloc[0]
+    assert cov[["weibo", "wechat", "app", "douyin", "toutiao"]].tolist() == [True, False, False, True, True]
+    assert cov["platforms"] == 1 and cov["other_platforms"] == 2
+
+
+def test_c18_each_platform_has_its_own_index_ranked_within_the_platform():
+    """Two Weibo accounts: W1 is reposted and discussed, W2 liked. The common index (likes weigh as much as
+    reposts) and Weibo's own index (reposts and comments first, as BCI) rank them differently; each index
+    is the documented formula, computed here by hand."""
+    import math
+
+    acc = accounts(platform=["weibo", "weibo", "wechat"], account_id=["W1", "W2", "X1"],
+                   account_name=["金安区人民政府发布"] * 3)
+    p = posts(ids=(("W1", "weibo"), ("W2", "weibo"), ("X1", "wechat")))
+    n = p["account_id"].map({"W1": (6, 6, 1, pd.NA), "W2": (0, 0, 100, pd.NA), "X1": (0, 0, 5, 400)})
+    p["repost_count"] = pd.array([v[0] for v in n], dtype="Int64")
+    p["comment_count"] = pd.array([v[1] for v in n], dtype="Int64")
+    p["like_count"] = pd.array([v[2] for v in n], dtype="Int64")
+    p["read_count"] = pd.array([v[3] for v in n], dtype="Int64")
+    crits = load_criteria()
+    a = score(Dataset(accounts=acc, posts=p), year=2025).account_scores.set_index("account_id")
+    params = crits["C18"].params
+    days = 365
+    per_post = (p[p["published_at"].dt.year == 2025].groupby("account_id").size() / days).to_dict()
+
+    def index(acc_id, w, totals):
+        have = {k: v for k, v in totals.items() if k in w and v is not None}
+        logs = {k: math.log1p(v / days) for k, v in have.items()}
+        return round(100 * sum(w[k] * logs[k] for k in have) / sum(w[k] for k in have), 2)
+
+    for acc_id, (rep, com, like, read) in {"W1": (6, 6, 1, None), "W2": (0, 0, 100, None),
+                                           "X1": (0, 0, 5, 400)}.items():
+        k = per_post[acc_id] * days
+        totals = {"posts": k, "reposts": rep * k, "comments": com * k, "likes": like * k,
+                  "reads": None if read is None else read * k}
+        assert a.loc[acc_id, "influence"] == pytest.approx(index(acc_id, params["weights"], totals), abs=0.011)
+        own = params["platform_weights"][acc.set_index("account_id").loc[acc_id, "platform"]]
+        assert a.loc[acc_id, "platform_influence"] == pytest.approx(index(acc_id, own, totals), abs=0.011)
+    assert a.loc["W2", "influence"] > a.loc["W1", "influence"]                   # likes count on the common scale
+    assert a.loc["W1", "platform_influence"] > a.loc["W2", "platform_influence"]  # Weibo's own: reposts, comments
+    assert a.loc[["W1", "W2"], "influence_platform_rank"].tolist() == [1, 2]
+    assert a.loc["X1", "influence_platform_rank"] == 1                            # alone on WeChat

@@ -70,7 +70,7 @@ def test_platform_unit_type_and_event_lists(templates):
     ws = load_workbook(paths[template_filename("accounts")])["账号登记表"]
     lists = [dv.formula1 for dv in ws.data_validations.dataValidation]
     assert '"县区,开发区,市直部门"' in lists
-    assert '"微博,微信,客户端"' in lists
+    assert '"微博,微信,客户端,抖音,快手,今日头条,视频号,哔哩哔哩,小红书,百家号,其他平台"' in lists   # the three, then the others
     ws = load_workbook(paths[template_filename("filings")])["备案记录"]
     assert [dv.formula1 for dv in ws.data_validations.dataValidation] == ['"开设,关闭,紧急关闭,更名,人员变更"']
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -15,20 +16,63 @@ from liuan_eval.scoring.lists import named_accounts, named_units
 def configure(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``liuan-eval run``."""
     parser.add_argument("--data", required=True, help=tr("数据文件夹", "data folder"))
-    parser.add_argument("--year", type=int, required=True, help=tr("考核年度", "assessment year"))
+    parser.add_argument("--year", type=int, default=None, help=tr("考核年度（或用 --period、--from/--to）",
+                                                                 "assessment year (or --period, --from/--to)"))
+    parser.add_argument("--period", default=None,
+                        help=tr("考核期间：2025、2025Q2（季度）或 2025H1（半年）", "period: 2025, 2025Q2 or 2025H1"))
+    parser.add_argument("--from", dest="start", default=None, help=tr("考核期间首日（YYYY-MM-DD，与 --to 同用）",
+                                                                     "first day of the period (YYYY-MM-DD, with --to)"))
+    parser.add_argument("--to", dest="end", default=None, help=tr("考核期间末日（YYYY-MM-DD，含当天）",
+                                                                 "last day of the period (YYYY-MM-DD, inclusive)"))
     parser.add_argument("--out", required=True, help=tr("报告输出文件夹", "report output folder"))
     parser.add_argument("--criteria", default="liuan_2016",
                         help=tr("考核标准（预设名称或TOML文件，默认 liuan_2016）",
                                 "criteria preset name or TOML file (default liuan_2016)"))
+    parser.add_argument("--issued", type=_date, default=None,
+                        help=tr("通报和整改通知的成文日期（YYYY-MM-DD，默认今天；整改时限从它起算）",
+                                "date of issue of the circular and the notices (YYYY-MM-DD, default today)"))
+    parser.add_argument("--responses", default=None,
+                        help=tr("各单位交回的整改通知所在文件夹：核定“申诉成立”的问题撤销，整改情况留存供下期跟踪",
+                                "folder of the returned notices: accepted appeals are withdrawn, rectification kept"))
+    parser.add_argument("--previous", default=None,
+                        help=tr("上一期的报告文件夹（如 reports/2024），用于对比、整改跟踪和跨期关停建议",
+                                "the previous period's report folder (e.g. reports/2024), for the comparison"))
     parser.add_argument("--no-notebook", action="store_true",
                         help=tr("只输出表格和Excel，不生成HTML报告", "tables and workbook only, no HTML report"))
     parser.add_argument("--quiet", action="store_true", help=tr("不显示进度条", "no progress bars"))
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(tr(f"不是 YYYY-MM-DD 格式的日期：{text}", f"not a YYYY-MM-DD date: {text}")) from None
+
+
+def period_of(args: argparse.Namespace):
+    """The period the arguments name: ``--period``, ``--from``/``--to`` or ``--year`` (exactly one way)."""
+    from liuan_eval.errors import UserError
+    from liuan_eval.report.periods import parse_period, span, year_period
+
+    ways = [args.year is not None, args.period is not None, args.start is not None or args.end is not None]
+    if sum(ways) != 1:
+        raise UserError("错误：请用 --year、--period 或 --from/--to 中的一种给出考核期间",
+                        "error: give the period one way: --year, --period or --from/--to")
+    if args.period is not None:
+        return parse_period(args.period)
+    if args.year is not None:
+        return year_period(args.year)
+    if args.start is None or args.end is None:
+        raise UserError("错误：--from 和 --to 须同时给出", "error: --from and --to go together")
+    return span(args.start, args.end)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``liuan-eval run``; print where everything went."""
-    res = run_assessment(Path(args.data), args.year, args.out, args.criteria, notebook=not args.no_notebook,
-                         progress=not args.quiet)
+    period = period_of(args)
+    res = run_assessment(Path(args.data), period.year, args.out, args.criteria, notebook=not args.no_notebook,
+                         progress=not args.quiet, issued=args.issued, responses=args.responses,
+                         previous=args.previous, period=None if period.is_year else period)
     print(summary(res))
     return 0
 
@@ -37,8 +81,9 @@ def summary(res: RunResult) -> str:
     """The final summary printed by ``liuan-eval run``: headline figures and where each output went."""
     r = res.report
     m = getattr(r.assessment, "metrics", {}) or {}
-    lines = [tr(f"六安市政务“两微一端”{r.year}年度考核完成（考核标准：{r.criteria}）",
-                f"Lu'an annual assessment {r.year} done (criteria: {r.criteria})")]
+    label = r.period_label or f"{r.year}年度"
+    lines = [tr(f"六安市政务“两微一端”{label}考核完成（考核标准：{r.criteria}）",
+                f"Lu'an assessment {r.period_label or r.year} done (criteria: {r.criteria})")]
     def pct(v) -> str:
         return "—" if v is None or not np.isfinite(v) else f"{v:.1%}"
 
@@ -58,12 +103,21 @@ def summary(res: RunResult) -> str:
     lines.append(tr("输出文件：", "outputs:"))
     labels = {"html": tr("报告（HTML）", "report (HTML)"), "xlsx": tr("Excel 工作簿", "Excel workbook"),
               "notebook": tr("已执行的笔记本", "executed notebook"),
+              "circular": tr("通报稿（Word）", "the circular (Word)"),
               "assessment": tr("已保存的考核结果（Parquet，供笔记本和下期对比读取）",
                                "saved assessment (Parquet, read by the notebook and the next period)")}
-    for key in ("html", "xlsx", "notebook", "assessment"):
+    for key in ("html", "xlsx", "circular", "notebook", "assessment"):
         if key in res.files:
             lines.append(f"  {labels[key]}: {res.files[key]}")
-    csvs = [p.name for k, p in res.files.items() if k not in labels and not k.startswith("clean_")]
+    notices = [p.name for k, p in res.files.items() if k.startswith("unit_notice:")]
+    if notices:
+        lines.append(tr(f"  各单位整改通知（{len(notices)} 份）: {res.out / 'units'}/",
+                        f"  units' notices ({len(notices)}): {res.out / 'units'}/"))
+    gone = getattr(r.assessment, "withdrawn", None)
+    if gone is not None:
+        lines.append(tr(f"  已读取交回的整改通知：申诉成立、撤销的问题 {len(gone)} 个",
+                        f"  returned notices read: {len(gone)} findings withdrawn on appeal"))
+    csvs = [p.name for k, p in res.files.items() if k not in labels and not k.startswith(("clean_", "unit_notice:"))]
     clean = [p.name for k, p in res.files.items() if k.startswith("clean_")]
     lines.append(tr(f"  CSV 表格（{len(csvs)} 个）: {res.out}/", f"  CSV tables ({len(csvs)}): {res.out}/")
                  + "、".join(csvs))

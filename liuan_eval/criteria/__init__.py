@@ -38,12 +38,13 @@ from pathlib import Path
 from typing import Any
 
 from liuan_eval.errors import UserError
+from liuan_eval.schemas import PLATFORM_LABELS
 
 HERE = Path(__file__).resolve().parent
 
 #: Every criterion id the toolkit knows (criteria.md).
 CRITERION_IDS = tuple(f"C{i:02d}" for i in range(1, 20))
-PLATFORMS = ("weibo", "wechat", "app")
+PLATFORMS = tuple(PLATFORM_LABELS)   # the three of the notice and the others an office registers
 LEVELS = ("unit", "account")
 SEVERITIES = ("高", "中", "低")
 
@@ -73,8 +74,9 @@ def _criterion_keys():
     return {
         "name": _spec(str, lambda v: bool(v.strip()), "非空的中文名称", "a non-empty Chinese name"),
         "level": _spec(str, lambda v: v in LEVELS, "unit 或 account", "unit or account"),
-        "platforms": _spec(list, lambda v: bool(v) and set(v) <= set(PLATFORMS), "由 weibo、wechat、app 组成的非空列表",
-                           "a non-empty list of weibo/wechat/app"),
+        "platforms": _spec(list, lambda v: bool(v) and set(v) <= set(PLATFORMS),
+                           "由平台代码（" + "、".join(PLATFORMS) + "）组成的非空列表",
+                           "a non-empty list of platform codes (" + ", ".join(PLATFORMS) + ")"),
         "weight": _spec(_NUM, lambda v: v >= 0, "不小于 0 的分值", "a number of points >= 0"),
         "deduction": _spec(_NUM, lambda v: v >= 0, "每条问题扣的分值（不小于 0）", "a number of points >= 0 per finding"),
         "veto": _spec(bool, None, "true 或 false", "true or false"),

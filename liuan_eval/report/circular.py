@@ -44,8 +44,8 @@ CN_NUMBERS = "一二三四五六七八九十"
 TEXT_WIDTH_MM = 156
 
 #: The annexes: title and the columns (header, width in mm) of each table.
-ANNEX_PROBLEMS = ("问题清单", [("序号", 11), ("单位", 22), ("账号名称", 25), ("平台", 12), ("问题类型", 20),
-                               ("问题说明", 55), ("扣分", 11)])
+ANNEX_PROBLEMS = ("问题清单", [("序号", 12), ("单位", 22), ("账号名称", 25), ("平台", 14), ("问题类型", 20),
+                               ("问题说明", 51), ("扣分", 12)])
 ANNEX_SCORES = ("得分与排名", [("排名", 13), ("单位", 47), ("单位类型", 22), ("总分", 18), ("等次", 18),
                                ("类别内排名", 20), ("通报整改", 18)])
 
@@ -149,6 +149,11 @@ def problem_groups(report) -> list[tuple[str, str]]:
         named = "以上账号（单位）予以通报整改。" if cid in rectify else ""
         text = f"共发现问题{len(g)}个，涉及" + "；".join(parts) + "。" + named
         out.append((f"{g['criterion_name'].iloc[0]}（{cid}）。", text))
+    cross = report.tables.get("closure_across_periods")
+    if cross is not None and len(cross):
+        names = "、".join(_who(u, n, p, i) for u, n, p, i in zip(cross["unit"], cross["account_name"], cross["platform"],
+                                                                 cross["account_id"]))
+        out.append(("整改不到位的账号。", f"上期被通报整改、本期再次被通报的账号{len(cross)}个：{names}。建议予以关停。"))
     return out
 
 
@@ -187,14 +192,55 @@ def overview(report) -> list[str]:
         paras.append(f"各单位平均得分{fmt_points(units['total'].astype('float64').mean())}分，其中{parts}。"
                      f"共发现问题{len(a.findings)}个，通报整改账号{T.named_accounts(a.rectification)}个、"
                      f"单位{T.named_units(a.rectification)}个（单位层面问题），建议关停账号{T.named_accounts(a.closure)}个。")
+    gone = getattr(a, "withdrawn", None)
+    if gone is not None and len(gone):
+        paras.append(f"经核定，各单位对通报问题提出的申诉中有{len(gone)}条成立，相应问题已撤销，不计入以上数据。")
     summary = report.tables.get("class_summary")
     if summary is not None and len(summary) > 1:
         parts = [f"{r.label}平均得分{fmt_points(r.mean_total)}分（{int(r.units)}个单位，第一名{r.best_unit}）"
                  for r in summary[summary["unit_type"] != "all"].itertuples()]
         paras.append("分类别排名，" + "；".join(parts) + "。各类别排名见附件2。")
-    change = report.tables.get("period_change")
-    if change is not None and len(change):
-        paras.extend(change["text"].astype("str").tolist())
+    paras.extend(change_paragraphs(report))
+    return paras
+
+
+def _signed(v: float, unit: str, scale: float = 1.0, digits: int = 2) -> str:
+    x = float(v) * scale
+    text = f"{abs(x):.{digits}f}".rstrip("0").rstrip(".")
+    return ("上升" if x > 0 else "下降" if x < 0 else "持平") + (f"{text}{unit}" if x != 0 else "")
+
+
+def change_paragraphs(report) -> list[str]:
+    """The change since the previous period (when the run was given ``--previous``)."""
+    summary = report.tables.get("comparison_summary")
+    if summary is None or summary.empty:
+        return []
+    prev = report.tables.get("previous_period")
+    name = str(prev["name"].iloc[0]) if prev is not None and len(prev) else "上期"
+    m = summary.set_index("metric")
+    paras = []
+    rate, mean = m.loc["合格率"], m.loc["单位平均得分"]
+    paras.append(f"与上期（{name}）相比，检查账号{int(m.loc['检查账号数', 'then'])}个、本期{int(m.loc['检查账号数', 'now'])}个；"
+                 f"合格率由{fmt_rate(rate['then'])}变为{fmt_rate(rate['now'])}（{_signed(rate['change'], '个百分点', 100, 1)}）；"
+                 f"单位平均得分由{fmt_points(mean['then'])}分变为{fmt_points(mean['now'])}分（{_signed(mean['change'], '分')}）。")
+    follow = report.tables.get("rectification_followup")
+    if follow is not None and len(follow):
+        from liuan_eval.report.comparison import FOLLOWUP_AGAIN, FOLLOWUP_CLOSED, FOLLOWUP_DONE
+
+        n = follow["status"].value_counts()
+        paras.append(f"上期通报整改的{len(follow)}个账号（单位）中，{int(n.get(FOLLOWUP_DONE, 0))}个整改到位，"
+                     f"{int(n.get(FOLLOWUP_AGAIN, 0))}个再次被通报，{int(n.get(FOLLOWUP_CLOSED, 0))}个账号已关停，"
+                     f"整改到位率{fmt_rate(m.loc['上期通报整改事项整改到位率', 'now'])}。")
+    from liuan_eval.report.comparison import improved_and_fell
+
+    up, down = improved_and_fell(report.tables.get("unit_changes"))
+    parts = []
+    if len(up):
+        parts.append("进步较大的单位有" + "、".join(f"{u}（{_signed(c, '分')}）" for u, c in zip(up["unit"], up["change"])))
+    if len(down):
+        parts.append("得分下降的单位有" + "、".join(f"{u}（{_signed(c, '分')}）" for u, c in zip(down["unit"], down["change"])))
+    if parts:
+        paras.append("；".join(parts) + "。")
     return paras
 
 
@@ -284,6 +330,9 @@ def _table(doc, anchor, columns: list[tuple[str, float]], rows: list[list[str]])
     for j, (_name, width) in enumerate(columns):
         table.columns[j].width = Mm(width)
     for i, row in enumerate(table.rows):
+        keep = OxmlElement("w:cantSplit")   # a row is never split across two pages
+        keep.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().append(keep)
         values = [c[0] for c in columns] if i == 0 else rows[i - 1]
         for j, cell in enumerate(row.cells):
             cell.width = Mm(columns[j][1])

@@ -27,7 +27,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from liuan_eval.report.fonts import setup_fonts
-from liuan_eval.report.tables import GRADE_ORDER, PLATFORMS, _local
+from liuan_eval.report.tables import GRADE_ORDER, _local
 from liuan_eval.schemas import PLATFORM_LABELS, TIMEZONE, UNIT_TYPE_LABELS
 from liuan_eval.validation import Reason
 
@@ -35,7 +35,9 @@ setup_fonts()
 
 DPI = 100
 GRADE_COLORS = {"优秀": "#2e7d32", "良好": "#7cb342", "合格": "#fbc02d", "不合格": "#d32f2f"}
-PLATFORM_COLORS = {"weibo": "#e6162d", "wechat": "#2aae67", "app": "#1e88e5"}
+PLATFORM_COLORS = {"weibo": "#e6162d", "wechat": "#2aae67", "app": "#1e88e5", "douyin": "#111111",
+                   "kuaishou": "#ff7a00", "toutiao": "#c62828", "channels": "#fbc02d", "bilibili": "#00a1d6",
+                   "xiaohongshu": "#ff2442", "baijiahao": "#2932e1", "other": "#777777"}
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -95,12 +97,13 @@ def coverage_figure(coverage: pd.DataFrame) -> Figure:
         if part.empty:
             ax.set_axis_off()
             continue
-        values = part[list(PLATFORMS)].to_numpy(dtype="int64")
+        shown = [p for p in PLATFORM_LABELS if p in part.columns]   # the three, then other platforms registered
+        values = part[shown].to_numpy(dtype="int64")
         ax.imshow(values, cmap=cmap, vmin=0, vmax=1, aspect="auto")
-        ax.set_xticks(range(3), [PLATFORM_LABELS[p] for p in PLATFORMS])
+        ax.set_xticks(range(len(shown)), [PLATFORM_LABELS[p] for p in shown], fontsize=8 if len(shown) > 3 else None)
         ax.xaxis.tick_top()
         ax.set_yticks(range(len(part)), [_short(u, 12) for u in part["unit"]], fontsize=8)
-        ax.set_xticks(np.arange(-0.5, 3), minor=True)
+        ax.set_xticks(np.arange(-0.5, len(shown)), minor=True)
         ax.set_yticks(np.arange(-0.5, len(part)), minor=True)
         ax.grid(which="minor", color="white", linewidth=1)
         ax.tick_params(which="minor", length=0)
@@ -491,8 +494,8 @@ def influence_figure(influence: pd.DataFrame) -> Figure:
     ax.invert_yaxis()
     ax.set_xlabel("影响力指数")
     ax.set_title(title)
-    present = [p for p in PLATFORMS if p in set(plat)]
-    ax.legend(handles=[Patch(color=PLATFORM_COLORS[p], label=PLATFORM_LABELS[p]) for p in present],
+    present = [p for p in PLATFORM_LABELS if p in set(plat)]
+    ax.legend(handles=[Patch(color=PLATFORM_COLORS.get(p, "#777777"), label=PLATFORM_LABELS[p]) for p in present],
               loc="lower right")
     return fig
 
@@ -511,7 +514,7 @@ def influence_by_platform_figure(account_scores: pd.DataFrame, top: int = 8) -> 
     if account_scores is None or account_scores.empty or "influence" not in account_scores:
         return _no_data(title)
     a = account_scores[account_scores["influence"].notna().to_numpy()]
-    plats = [p for p in PLATFORMS if (a["platform"].astype("str") == p).any()]
+    plats = [p for p in PLATFORM_LABELS if (a["platform"].astype("str") == p).any()]
     if not plats:
         return _no_data(title)
     fig = _figure(4.2 * len(plats), 0.3 * top + 1.4)
@@ -521,7 +524,7 @@ def influence_by_platform_figure(account_scores: pd.DataFrame, top: int = 8) -> 
             ["influence", "account_id"], ascending=[False, True], kind="stable").head(top)
         y = np.arange(len(part))
         v = part["influence"].astype("float64").to_numpy()
-        ax.barh(y, v, color=PLATFORM_COLORS[p])
+        ax.barh(y, v, color=PLATFORM_COLORS.get(p, "#777777"))
         ax.set_yticks(y, [f"{i + 1}. {_short(n, 12)}" for i, n in enumerate(part["account_name"])], fontsize=8)
         ax.invert_yaxis()
         lo, hi = (float(v.min()), float(v.max())) if len(v) else (0.0, 1.0)

@@ -80,6 +80,9 @@ class AnnualReport:
         Names of the files written beside the saved assessment (for the report's last note).
     issued : datetime.date or None
         The date of issue of the 通报 and the units' notices (整改时限 counts from it).
+    period_start, period_end, period_label
+        The period assessed when it is not the calendar year ``year`` (a quarter, ``--from``/``--to``):
+        first and last day (inclusive) and its Chinese name; ``None``/``""`` for the year.
     """
 
     year: int
@@ -95,6 +98,18 @@ class AnnualReport:
     dataset: object | None = None
     outputs: list[str] = field(default_factory=list)
     issued: dt.date | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    period_label: str = ""
+
+    @property
+    def period(self):
+        """The period assessed (:class:`liuan_eval.report.periods.Period`)."""
+        from liuan_eval.report.periods import Period, year_period
+
+        if self.period_start is None:
+            return year_period(self.year)
+        return Period(self.period_start, self.period_end, self.period_label)
 
     def criterion_names(self) -> dict[str, str]:
         """Criterion id → Chinese name, from the preset."""
@@ -119,12 +134,16 @@ class AnnualReport:
         return save_report(self, folder)
 
 
-def _in_year(frame: pd.DataFrame | None, col: str, year: int) -> pd.DataFrame | None:
+def _in_year(frame: pd.DataFrame | None, col: str, year: int, period=None) -> pd.DataFrame | None:
+    """The rows of ``frame`` whose ``col`` falls in ``year`` (or in ``period``: first and last day, inclusive)."""
     if frame is None or col not in frame:
         return frame
     ts = T._local(frame[col])
     start = pd.Timestamp(year, 1, 1, tz=T.TIMEZONE)
     end = pd.Timestamp(year + 1, 1, 1, tz=T.TIMEZONE)
+    if period is not None:
+        start = pd.Timestamp(period[0]).tz_localize(T.TIMEZONE)
+        end = pd.Timestamp(period[1]).tz_localize(T.TIMEZONE) + pd.Timedelta(days=1)
     return frame[((ts >= start) & (ts < end)).fillna(False).to_numpy()]
 
 
@@ -132,19 +151,23 @@ def _in_year(frame: pd.DataFrame | None, col: str, year: int) -> pd.DataFrame | 
 ACCOUNT_COLUMNS = ["unit", "unit_type", "platform", "account_id", "account_name", "opened_at", "closed_at"]
 
 
-def derived_tables(dataset, assessment, year: int, *, issued: dt.date | None = None) -> dict[str, pd.DataFrame]:
+def derived_tables(dataset, assessment, year: int, *, issued: dt.date | None = None,
+                   responses: pd.DataFrame | None = None, period=None) -> dict[str, pd.DataFrame]:
     """The tables every output shares, computed once from the loaded data and the assessment.
 
-    ``issued``: the date of issue of the notices (their 整改时限 counts from it).
+    ``issued``: the date of issue of the notices (their 整改时限 counts from it); ``responses``:
+    the returned notices' answers (:func:`liuan_eval.report.responses.read_responses`); ``period``:
+    (first day, last day) when the period is not the calendar year.
     """
+    from liuan_eval.report.responses import RESPONSE_TABLE_COLUMNS
     from liuan_eval.report.unit_notices import notice_items
 
     crits = getattr(assessment, "criteria", None)
     limit = int(crits["C07"].params.get("max_workdays", 5)) if crits is not None and "C07" in crits else 5
     accounts = dataset.accounts
-    messages = _in_year(dataset.messages, "received_at", year)
-    posts = _in_year(dataset.posts, "published_at", year)
-    reply = T.reply_timeliness(messages, year, limit)
+    messages = _in_year(dataset.messages, "received_at", year, period)
+    posts = _in_year(dataset.posts, "published_at", year, period)
+    reply = T.reply_timeliness(messages, year, limit, period)
     metrics = dict(getattr(assessment, "metrics", {}) or {})
     kf = T.key_figures(accounts, posts, messages, None, assessment.rectification, assessment.closure, metrics)
     if "reply_rate" not in metrics and not reply.empty:
@@ -162,8 +185,11 @@ def derived_tables(dataset, assessment, year: int, *, issued: dt.date | None = N
         "class_summary": T.class_summary(assessment.unit_scores, T.pass_rates(results)),
         "notice_items": notice_items(assessment.findings, accounts, assessment.unit_scores, assessment.rectification,
                                      crits, issued),
+        "responses": (responses.reset_index(drop=True) if responses is not None
+                      else pd.DataFrame({c: pd.Series([], dtype="int64" if c == "row" else "str")
+                                         for c in RESPONSE_TABLE_COLUMNS})),
         "coverage": T.coverage_matrix(accounts),
-        "daily_posts": T.daily_post_counts(dataset.posts, year),
+        "daily_posts": T.daily_post_counts(dataset.posts, year, period),
         "reply_timeliness": reply,
         "key_figures": kf,
         "quarantine": dataset.quarantine,
@@ -223,7 +249,7 @@ def _advance(bar) -> None:
 
 
 def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool = False,
-           issued: dt.date | None = None) -> AnnualReport:
+           issued: dt.date | None = None, responses=None, previous=None, period=None) -> AnnualReport:
     """Load, check, classify and score one year's data; everything the report shows.
 
     Parameters
@@ -238,6 +264,13 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
         Show a tqdm progress bar on stderr, one step per stage.
     issued : datetime.date, optional
         Date of issue of the 通报 and the units' notices (default today).
+    responses : str or Path, optional
+        A folder of returned notices (``units/<unit>.xlsx`` with the units' and the office's
+        answers): appeals the office accepted (核定结果 申诉成立) withdraw their findings; every
+        answer is kept in the report's ``responses`` table for the follow-up.
+    previous : str, Path or AnnualReport, optional
+        The previous period's report folder (``reports/2024``, or its ``assessment/``) or a loaded
+        report: the comparison tables (:mod:`liuan_eval.report.comparison`) are added.
 
     Returns
     -------
@@ -252,6 +285,11 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
     import liuan_eval
 
     data_dir = Path(data_dir)
+    if period is not None and period.is_year:
+        year, period = period.year, None
+    if period is not None:
+        year = period.year
+    bounds = period.bounds() if period is not None else None
     steps = ["preflight", "classify", "hot", "score", "tables"]
     bar = None
     if progress:
@@ -268,7 +306,7 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
         _advance(bar)
 
         _step(bar, tr("留言分类、情感与风险", "classifying messages"))
-        messages = _in_year(dataset.messages, "received_at", year)
+        messages = _in_year(dataset.messages, "received_at", year, bounds)
         classified = hot = bursts = None
         if messages is None or messages.empty:
             missing["messages"] = tr("未评估：没有本年度的网民留言（messages）", "not assessed: no messages for the year")
@@ -285,12 +323,28 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
         _advance(bar)
 
         _step(bar, tr("按考核标准评分", "scoring"))
-        assessment = liuan_eval.score(dataset, year=year, criteria=criteria)
+        assessment = liuan_eval.score(dataset, year=year, criteria=criteria, period=bounds)
+        issued = issued or dt.date.today()
+        answers = None
+        if responses is not None:  # the returned notices answer this assessment's findings
+            from liuan_eval.report.responses import accepted_appeals, read_responses
+            from liuan_eval.report.unit_notices import notice_items
+
+            items = notice_items(assessment.findings, dataset.accounts, assessment.unit_scores,
+                                 assessment.rectification, assessment.criteria, issued)
+            answers = read_responses(responses, items)
+            accepted = accepted_appeals(answers)
+            if accepted is not None and len(accepted):
+                assessment = liuan_eval.score(dataset, year=year, criteria=criteria, period=bounds,
+                                              withdrawn=accepted)
         _advance(bar)
 
         _step(bar, tr("汇总表格", "summary tables"))
-        issued = issued or dt.date.today()
-        tables = derived_tables(dataset, assessment, int(year), issued=issued)
+        tables = derived_tables(dataset, assessment, int(year), issued=issued, responses=answers, period=bounds)
+        if previous is not None:
+            from liuan_eval.report.comparison import comparison_tables
+
+            tables.update(comparison_tables(previous_report(previous), assessment, tables))
         _advance(bar)
         _step(bar, tr("评估完成", "assessment done"))
     finally:
@@ -299,7 +353,22 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
     pre.dataset = None  # the report keeps what it shows, not the loaded tables twice
     return AnnualReport(year=int(year), criteria=str(criteria), data_dir=data_dir, assessment=assessment,
                         messages=classified, hot_issues=hot, bursts=bursts, preflight=pre, tables=tables,
-                        missing=missing, dataset=dataset, issued=issued)
+                        missing=missing, dataset=dataset, issued=issued,
+                        period_start=period.start if period is not None else None,
+                        period_end=period.end if period is not None else None,
+                        period_label=period.label if period is not None else "")
+
+
+def previous_report(previous) -> AnnualReport:
+    """The previous period's report: a loaded one, a run's folder (``reports/2024``) or its ``assessment/``."""
+    if isinstance(previous, AnnualReport):
+        return previous
+    from liuan_eval.report.saved import load_report
+
+    folder = Path(previous)
+    if (folder / ASSESSMENT_DIR / "manifest.json").is_file():
+        folder = folder / ASSESSMENT_DIR
+    return load_report(folder)
 
 
 def open_report(assessment_dir: str | Path | None = None, *, data_dir=None, year: int | None = None,
@@ -342,6 +411,10 @@ def output_tables(report: AnnualReport) -> dict[str, pd.DataFrame]:
         "class_summary": t["class_summary"],
         "class_rankings": t["class_rankings"],
         "notice_items": t["notice_items"],
+        "responses": t["responses"],
+        "withdrawn": T.stringify(a.withdrawn) if getattr(a, "withdrawn", None) is not None
+        else T._empty(["finding_id", "criterion", "unit", "account_id", "explanation", "appeal_reason"]),
+        **{name: t[name] for name in COMPARISON_TABLES if name in t},
         "coverage": t["coverage"],
         "unit_scores": _sorted(a.unit_scores, ["rank", "unit"]),
         "account_scores": _sorted(a.account_scores, ["unit", "platform", "account_id"]),
@@ -391,6 +464,10 @@ def workbook_sheets(report: AnnualReport, tables: dict[str, pd.DataFrame]) -> di
         "合格率": T.to_chinese(tables["pass_rates"], PASS_RATE_LABELS),
         "分类汇总": T.to_chinese(tables["class_summary"]),
         "分类排名": T.to_chinese(tables["class_rankings"]),
+        "整改反馈": T.to_chinese(tables["responses"], RESPONSE_LABELS),
+        "申诉成立撤销的问题": T.to_chinese(tables["withdrawn"], RESPONSE_LABELS),
+        **{title: T.to_chinese(tables[name], COMPARISON_LABELS) for name, title in COMPARISON_TABLES.items()
+           if name in tables},
         "单位得分": T.to_chinese(tables["unit_scores"], names),
         "账号得分": T.to_chinese(tables["account_scores"], {**names, "influence_platform_rank": "平台内影响力排名"}),
         "问题清单": T.to_chinese(tables["findings"]),
@@ -410,6 +487,17 @@ def workbook_sheets(report: AnnualReport, tables: dict[str, pd.DataFrame]) -> di
     return sheets
 
 
+#: The comparison with the previous period (:mod:`liuan_eval.report.comparison`) and their sheets.
+COMPARISON_TABLES = {"comparison_summary": "与上期对比", "unit_changes": "单位得分变化", "account_changes": "账号得分变化",
+                     "rectification_followup": "上期整改跟踪", "closure_across_periods": "跨期建议关停"}
+COMPARISON_LABELS = {"then": "上期", "now": "本期", "change": "变化", "total_then": "上期总分", "grade_then": "上期等次",
+                     "rank_then": "上期排名", "total_now": "本期总分", "grade_now": "本期等次", "rank_now": "本期排名",
+                     "rank_change": "排名变化（上升为正）", "named_then": "上期被通报", "named_now": "本期被通报",
+                     "criteria_then": "上期涉及指标", "criteria_now": "本期涉及指标", "status": "整改结果",
+                     "reported": "单位报告的整改情况", "decision": "核定结果"}
+#: Chinese headers of the returned notices' answers and the withdrawn findings.
+RESPONSE_LABELS = {"finding_id": "问题编号", "rectification": "整改情况", "appeal": "是否申诉", "appeal_reason": "申诉理由",
+                   "decision": "核定结果", "row": "行号"}
 #: Chinese headers of the 合格率 sheet.
 PASS_RATE_LABELS = {"scope": "口径", "group": "分组代码", "group_label": "分组", "accounts": "检查账号数",
                     "passed": "合格账号数", "failed": "不合格账号数", "pass_rate": "合格率"}
@@ -631,7 +719,8 @@ class RunResult:
 
 
 def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, notebook: bool = True,
-                   progress: bool = True, issued: dt.date | None = None) -> RunResult:
+                   progress: bool = True, issued: dt.date | None = None, responses=None,
+                   previous=None, period=None) -> RunResult:
     """Run the whole annual assessment and write the report folder.
 
     Parameters
@@ -651,6 +740,12 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
         Progress bars on stderr.
     issued : datetime.date, optional
         Date of issue of the 通报 and the units' notices (default today).
+    responses : str or Path, optional
+        The returned notices (see :func:`assess`).
+    previous : str or Path, optional
+        The previous period's report folder (see :func:`assess`).
+    period : liuan_eval.report.periods.Period, optional
+        A quarter or any span of days instead of the calendar year (see :func:`assess`).
 
     Returns
     -------
@@ -665,10 +760,17 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
         from liuan_eval.errors import DataFolderError
 
         raise DataFolderError(data_dir)
+    if responses is not None and not Path(responses).is_dir():
+        from liuan_eval.report.responses import ResponseError
+
+        raise ResponseError([(str(responses), "", "—", "回复文件夹不存在")])
+    if previous is not None:
+        previous = previous_report(previous)   # refused at once when it is not a complete saved run
     # everything is written into a temporary folder beside `out` (made first: an unwritable place
     # is refused at once) and swapped in at the end: an interrupted run leaves the previous output
     with OutputFolder(out) as tmp:
-        report = assess(data_dir, year, criteria, progress=progress, issued=issued)
+        report = assess(data_dir, year, criteria, progress=progress, issued=issued, responses=responses,
+                        previous=previous, period=period)
         bar = None
         if progress:
             from tqdm.auto import tqdm

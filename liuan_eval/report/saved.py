@@ -42,7 +42,7 @@ CRITERIA_FILE = "criteria.toml"
 FORMAT_VERSION = 1
 #: Tables of the scoring engine's Assessment that are saved.
 ASSESSMENT_TABLES = ("findings", "unit_scores", "account_scores", "rectification", "closure", "not_assessed",
-                     "repost")
+                     "repost", "withdrawn")
 
 
 class SavedReportError(UserError):
@@ -126,6 +126,9 @@ def save_report(report, folder) -> Path:
         "criteria_file": CRITERIA_FILE if (folder / CRITERIA_FILE).exists() else None,
         "data_dir": str(report.data_dir), "missing": dict(report.missing), "outputs": list(report.outputs),
         "issued": report.issued.isoformat() if getattr(report, "issued", None) else None,
+        "period": None if getattr(report, "period_start", None) is None else {
+            "start": report.period_start.isoformat(), "end": report.period_end.isoformat(),
+            "label": report.period_label},
         "assessment": {"year": a.year, "caveats": list(a.caveats), "metrics": _plain(dict(a.metrics or {}))},
         "preflight": None if pre is None else {"year": pre.year,
                                                "disabled_criteria": _plain(dict(pre.disabled_criteria))},
@@ -188,7 +191,15 @@ def load_report(folder):
         bursts=tables.get("bursts"), preflight=pre,
         tables={n.split(".", 1)[1]: t for n, t in tables.items() if n.startswith("tables.")},
         missing=dict(manifest["missing"]), dataset=None, outputs=list(manifest.get("outputs", [])),
-        issued=dt.date.fromisoformat(manifest["issued"]) if manifest.get("issued") else None)
+        issued=dt.date.fromisoformat(manifest["issued"]) if manifest.get("issued") else None,
+        **_period(manifest.get("period")))
+
+
+def _period(entry) -> dict:
+    if not entry:
+        return {}
+    return {"period_start": dt.date.fromisoformat(entry["start"]), "period_end": dt.date.fromisoformat(entry["end"]),
+            "period_label": entry["label"]}
 
 
 __all__ = ["MANIFEST", "SavedReportError", "load_report", "save_report"]

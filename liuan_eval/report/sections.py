@@ -41,7 +41,12 @@ SECTIONS: dict[str, str] = {
     "actions": "十一、通报整改与关停名单",
     "data-quality": "十二、数据质量",
     "method": "十三、方法与说明",
+    "experience": "十四、典型经验",
+    "requirements": "十五、工作要求",
+    "annex-stats": "附录　统计检验",
 }
+#: Columns of statistical tests, shown in the annex (附录) rather than in the body of the report.
+STAT_COLUMNS = ("p_value", "q_value", "statistic", "test")
 
 STYLE = """<style>
 .liuan-report h1 {font-size: 1.7em; margin-bottom: 0.2em;}
@@ -157,14 +162,26 @@ def _missing(report, key: str) -> str | None:
     return report.missing.get(key)
 
 
+def _period_title(report) -> str:
+    p = getattr(report, "period", None)
+    return p.label if p is not None else f"{report.year}年度"
+
+
+def _period_span(report) -> str:
+    p = getattr(report, "period", None)
+    if p is None:
+        return f"{report.year}年1月1日至12月31日"
+    return f"{p.start.year}年{p.start.month}月{p.start.day}日至{p.end.year}年{p.end.month}月{p.end.day}日"
+
+
 def header(report) -> str:
     """The report's title block, styles and table of contents (HTML)."""
     crits = getattr(report.assessment, "criteria", None)
     preset = f"{crits.title}（{crits.name}）" if crits is not None else report.criteria
     toc = " · ".join(f'<a href="#{k}">{_html.escape(v)}</a>' for k, v in SECTIONS.items())
     return (STYLE + '<div class="liuan-report">'
-            f"<h1>六安市政务“两微一端”{report.year}年度考核报告</h1>"
-            f'<p class="sub">考核期间：{report.year}年1月1日至12月31日　考核标准：{_html.escape(preset)}</p>'
+            f"<h1>六安市政务“两微一端”{_html.escape(_period_title(report))}考核报告</h1>"
+            f'<p class="sub">考核期间：{_html.escape(_period_span(report))}　考核标准：{_html.escape(preset)}</p>'
             f"<p>{toc}</p></div>")
 
 
@@ -202,6 +219,12 @@ def section_coverage(report) -> Section:
     full = int((cov["platforms"] == 3).sum())
     s.text(f"共 {len(cov)} 个单位，其中 {full} 个单位微博、微信、客户端均已开设，"
            f"{len(cov) - full} 个单位尚未全部开设。")
+    if "other_platforms" in cov and int((cov["other_platforms"] > 0).sum()):
+        others = [c for c in cov.columns if c in F.PLATFORM_LABELS and c not in T.PLATFORMS and cov[c].any()]
+        s.text(f"另有 {int((cov['other_platforms'] > 0).sum())} 个单位开设了"
+               + "、".join(F.PLATFORM_LABELS[c] for c in others)
+               + "等其他平台账号，按适用于各平台的指标考核（长期未更新、留言答复、报备、影响力等）；"
+               "“两微一端”是否开齐（C01）只看微博、微信、客户端。")
     s.figure(F.coverage_figure(cov))
     lacking = cov[cov["platforms"] < 3]
     if len(lacking):
@@ -220,6 +243,17 @@ def section_ranking(report) -> Section:
     s.figure(F.ranking_figure(rk))
     s.table(rk.assign(veto=rk["veto"].replace("", "—")) if "veto" in rk else rk, "单位排名", limit=None)
     _class_tables(s, report)
+    changes = report.tables.get("unit_changes")
+    if changes is not None and len(changes):
+        prev = report.tables.get("previous_period")
+        name = str(prev["name"].iloc[0]) if prev is not None and len(prev) else "上期"
+        summary = report.tables.get("comparison_summary")
+        if summary is not None and len(summary):
+            s.table(summary, f"与上期（{name}）对比", {"then": "上期", "now": "本期", "change": "变化"}, limit=None)
+        s.table(changes, "各单位得分与排名变化（按变化排序）",
+                {"total_then": "上期总分", "grade_then": "上期等次", "rank_then": "上期排名", "total_now": "本期总分",
+                 "grade_now": "本期等次", "rank_now": "本期排名", "change": "得分变化", "rank_change": "排名变化"},
+                limit=None)
     return s
 
 
@@ -339,7 +373,8 @@ def section_messages(report) -> Section:
         s.table(high.sort_values(["received_at", "message_id"], kind="stable")[cols], "高风险留言", limit=30)
     b = report.bursts
     if b is not None and len(b):
-        s.table(b, "留言突增（与本单位自身基线相比）", limit=30)
+        s.table(b.drop(columns=[c for c in STAT_COLUMNS if c in b.columns]),
+                "留言突增（与本单位自身基线相比；显著性检验见附录）", limit=30)
     elif _missing(report, "bursts"):
         s.missing(_missing(report, "bursts"))
     else:
@@ -386,10 +421,18 @@ def section_influence(report) -> Section:
     inf = T.influence_table(report.assessment.account_scores, top=20)
     if inf.empty:
         return s.missing("未评估：没有影响力指数（缺少发布信息或互动数据）")
-    s.text("影响力指数由发布量、转发、评论、点赞和阅读数按对数尺度加权计算，可跨平台比较。")
+    s.text("影响力指数由发布量、转发、评论、点赞和阅读数按对数尺度加权计算，可跨平台比较。"
+           "平台内影响力指数按各平台自身看重的数据加权（微博重转发和评论，微信、客户端重阅读，短视频重点赞和播放），"
+           "只在同一平台内排名；权重见考核标准的 C18 参数。")
     s.figure(F.influence_figure(inf))
-    s.figure(F.influence_by_platform_figure(report.assessment.account_scores))
-    s.table(inf, "影响力前20名账号", limit=None)
+    scores = report.assessment.account_scores
+    if "platform_influence" in scores:
+        scores = scores.assign(influence=scores["platform_influence"])
+    s.figure(F.influence_by_platform_figure(scores))
+    s.table(inf, "影响力前20名账号（跨平台指数）", limit=None)
+    per = T.platform_influence_table(report.assessment.account_scores, top=10)
+    if len(per):
+        s.table(per, "各平台影响力前10名（平台内指数）", limit=None)
     return s
 
 
@@ -402,6 +445,15 @@ def section_actions(report) -> Section:
            f"建议关停账号 {T.named_accounts(close)} 个。每行附问题说明。")
     s.table(rect, "通报整改名单", extra, limit=None)
     s.table(close, "关停名单", extra, limit=None)
+    follow = report.tables.get("rectification_followup")
+    if follow is not None and len(follow):
+        labels = {"criteria_then": "上期涉及指标", "criteria_now": "本期涉及指标", "status": "整改结果",
+                  "reported": "单位报告的整改情况", "decision": "核定结果"}
+        s.table(follow, "上期通报整改名单的整改情况", labels, limit=None)
+    cross = report.tables.get("closure_across_periods")
+    if cross is not None and len(cross):
+        s.table(cross, "上期被通报、本期再次被通报的账号（建议关停）",
+                {"criteria_then": "上期涉及指标", "criteria_now": "本期涉及指标", "reason": "理由"}, limit=None)
     return s
 
 
@@ -474,6 +526,7 @@ def section_method(report) -> Section:
     if caveats:
         s.raw("<p><b>说明与假设</b></p><ul>" + "".join(f"<li>{_html.escape(mask_text(c))}</li>" for c in caveats)
               + "</ul>")
+    _appeals(s, report)
     na = report.assessment.not_assessed
     if na is not None and len(na):
         s.table(na, "未评估的指标")
@@ -484,9 +537,101 @@ def section_method(report) -> Section:
     return s
 
 
+def _appeals(s: Section, report) -> None:
+    """The returned notices read back: answers received, findings withdrawn on an accepted appeal."""
+    answers = report.tables.get("responses")
+    gone = getattr(report.assessment, "withdrawn", None)
+    if answers is None or answers.empty:
+        return
+    filled = int(answers["rectification"].astype("str").ne("").sum())
+    s.text(f"已读取各单位交回的整改通知：回复 {len(answers)} 条（其中填写整改情况 {filled} 条），"
+           f"核定申诉成立 {0 if gone is None else len(gone)} 条，相应问题已撤销、扣分已恢复，其余问题不变。")
+    if gone is not None and len(gone):
+        s.table(gone[["finding_id", "unit", "criterion", "criterion_name", "explanation", "points", "appeal_reason"]],
+                "申诉成立、已撤销的问题（附申诉理由）",
+                {"finding_id": "问题编号", "appeal_reason": "申诉理由", "points": "恢复的扣分"}, limit=None)
+
+
+def section_experience(report) -> Section:
+    """典型经验: the units that improved most since the last period, the best units and accounts."""
+    from liuan_eval.report.comparison import improved_and_fell
+
+    s = Section("experience", SECTIONS["experience"])
+    changes = report.tables.get("unit_changes")
+    if changes is not None and len(changes):
+        up, _ = improved_and_fell(changes, top=5)
+        if len(up):
+            s.text("与上期相比进步最大的单位：" + "、".join(
+                f"{u}（{_signed_points(c)}）" for u, c in zip(up["unit"], up["change"])) + "。")
+            s.table(up[["unit", "unit_type", "total_then", "total_now", "change", "rank_then", "rank_now"]],
+                    "进步最大的单位", {"total_then": "上期总分", "total_now": "本期总分", "change": "得分变化",
+                                 "rank_then": "上期排名", "rank_now": "本期排名"}, limit=None)
+        else:
+            s.text("与上期相比，没有得分上升的单位。")
+    else:
+        s.text("本次运行未提供上期考核结果（liuan-eval run --previous），无法比较各单位的进步情况。")
+    ranks = report.tables.get("class_rankings")
+    if ranks is not None and len(ranks):
+        first = ranks[ranks["class_rank"] == 1]
+        s.table(first, "各类别第一名的单位", limit=None)
+    best = best_accounts(report)
+    if len(best):
+        s.text("各平台表现最好的账号（合格、未被通报，总分最高，同分时平台内影响力指数高者在前）：")
+        s.table(best, "各平台表现最好的账号", limit=None)
+    return s
+
+
+def _signed_points(v: float) -> str:
+    return f"{'+' if v > 0 else ''}{v:.2f}".rstrip("0").rstrip(".") + "分"
+
+
+def best_accounts(report, per_platform: int = 3) -> pd.DataFrame:
+    """Per platform, the ``per_platform`` best accounts that passed and were not named (total, then influence)."""
+    res = report.tables.get("account_results")
+    scores = report.assessment.account_scores
+    cols = ["platform", "unit", "account_name", "total", "grade", "platform_influence"]
+    if res is None or res.empty or scores is None or scores.empty:
+        return T._empty(cols)
+    ok = res[res["passed"].astype(bool) & ~res["named"].astype(bool)]
+    extra = scores.set_index("account_id").reindex(ok["account_id"])
+    ok = ok.assign(platform_influence=extra["platform_influence"].to_numpy() if "platform_influence" in extra
+                   else np.nan)
+    order = {p: i for i, p in enumerate(F.PLATFORM_LABELS)}
+    ok = ok.assign(_o=ok["platform"].map(order).fillna(len(order)), _i=ok["platform_influence"].fillna(-1))
+    ok = ok.sort_values(["_o", "total", "_i", "account_id"], ascending=[True, False, False, True], kind="stable")
+    return ok.groupby("_o", sort=True).head(per_platform)[cols].reset_index(drop=True)
+
+
+def section_requirements(report) -> Section:
+    """工作要求: the preset's requirements, with the period and 整改时限 filled in (as the 通报 has them)."""
+    from liuan_eval.report.circular import requirements
+
+    s = Section("requirements", SECTIONS["requirements"])
+    texts = requirements(report)
+    if not texts:
+        return s.text("考核标准未给出工作要求（[notice] requirements）。")
+    for text in texts:
+        s.text(text)
+    return s
+
+
+def section_annex_stats(report) -> Section:
+    """附录 统计检验: the tests behind the bursts (p-values, q-values), for the statistically minded reader."""
+    s = Section("annex-stats", SECTIONS["annex-stats"])
+    b = report.bursts
+    if b is None or b.empty:
+        return s.text("本期没有需要检验的留言突增。")
+    s.text("留言突增检验：每个单位、每个主题每周的留言数与其前几周的合计比较（条件二项检验，即两段时间的"
+           "泊松率相等），所有检验的 p 值按 Benjamini–Hochberg 方法校正为 q 值（控制错误发现率），"
+           "q 值达到显著水平的列为突增；各行的检验方法见“检验方法”列。")
+    s.table(b, "留言突增的检验结果", limit=60)
+    return s
+
+
 ALL_SECTIONS = [section_key_figures, section_coverage, section_ranking, section_heatmap, section_calendar,
                 section_reply, section_repost, section_messages, section_hot_issues, section_influence,
-                section_actions, section_data_quality, section_method]
+                section_actions, section_data_quality, section_method, section_experience, section_requirements,
+                section_annex_stats]
 
 
 def outputs_note(files) -> str:

@@ -27,7 +27,7 @@ from liuan_eval.schemas import (
 )
 from liuan_eval.scoring.lists import named_accounts, named_units  # the score command counts the same way
 
-PLATFORMS = ("weibo", "wechat", "app")
+PLATFORMS = ("weibo", "wechat", "app")   # the notice's three (C01); other platforms follow them when present
 GRADE_ORDER = ("优秀", "良好", "合格", "不合格")
 
 #: Chinese headers for every column a report table can hold.
@@ -40,7 +40,7 @@ LABELS: dict[str, str] = {
     "evidence": "依据", "reason": "原因", "table": "数据表", "file": "文件", "line": "行号",
     "column": "列", "value": "原值", "rows_read": "读取行数", "rows_clean": "有效行数",
     "rows_quarantined": "隔离行数", "duplicates_removed": "去重行数",
-    "weibo": "微博", "wechat": "微信", "app": "客户端", "platforms": "已开设平台数",
+    **PLATFORM_LABELS, "platforms": "已开设平台数（两微一端）", "other_platforms": "其他平台数",
     "metric": "指标", "messages": "留言数", "in_scope": "职责内留言", "replied": "已答复",
     "reply_rate": "答复率", "on_time": "按时答复", "on_time_rate": "按时率", "late": "超时答复",
     "overdue": "逾期未答复", "pending": "未到期未答复", "median_workdays": "答复用时中位数（工作日）",
@@ -62,7 +62,7 @@ LABELS: dict[str, str] = {
     "likes": "点赞数", "opposes": "反对数", "ratio": "倍数", "q_value": "q值", "test": "检验方法",
     "weight": "分值", "criteria": "涉及指标", "findings": "问题数", "code": "问题代码",
     "influence_platform_rank": "平台内影响力排名",
-    "class_rank": "类别内排名", "class_units": "类别单位数", "mean_total": "平均得分", "best_unit": "第一名",
+    "platform_influence": "平台内影响力指数", "class_rank": "类别内排名", "class_units": "类别单位数", "mean_total": "平均得分", "best_unit": "第一名",
     "last_unit": "最后一名", "label": "类别", "accounts": "检查账号数", "passed": "合格账号数",
     "failed": "不合格账号数", "pass_rate": "合格率", "group_label": "分组", "scope": "口径", "group": "分组代码",
     "named": "通报整改",
@@ -107,9 +107,11 @@ def _rate(num, den):
 def coverage_matrix(accounts: pd.DataFrame | None) -> pd.DataFrame:
     """Which unit has which platform: one row per unit, a boolean column per platform.
 
-    Columns ``unit, unit_type, weibo, wechat, app, platforms`` (platforms opened, 0–3),
-    sorted by unit type (county, zone, department) then unit name. Accounts closed during
-    the year still count as opened.
+    Columns ``unit, unit_type, weibo, wechat, app``, then a column for each other platform
+    registered (抖音, 快手, …, in :data:`liuan_eval.schemas.PLATFORM_LABELS` order), ``platforms``
+    (of the notice's three, 0–3, what C01 asks) and ``other_platforms`` (how many others), sorted
+    by unit type (county, zone, department) then unit name. Accounts closed during the year
+    still count as opened.
 
     Examples
     --------
@@ -118,15 +120,19 @@ def coverage_matrix(accounts: pd.DataFrame | None) -> pd.DataFrame:
     >>> coverage_matrix(acc)["platforms"].tolist()
     [1]
     """
-    cols = ["unit", "unit_type", *PLATFORMS, "platforms"]
+    cols = ["unit", "unit_type", *PLATFORMS, "platforms", "other_platforms"]
     if accounts is None or accounts.empty:
         return _empty(cols)
+    present = set(accounts["platform"].astype("str").dropna())
+    others = [p for p in PLATFORM_LABELS if p not in PLATFORMS and p in present]
+    cols = ["unit", "unit_type", *PLATFORMS, *others, "platforms", "other_platforms"]
     flags = pd.crosstab(accounts["unit"], accounts["platform"].astype("str")).reindex(
-        columns=list(PLATFORMS), fill_value=0).gt(0)
+        columns=list(PLATFORMS) + others, fill_value=0).gt(0)
     types = accounts.drop_duplicates("unit").set_index("unit")["unit_type"].astype("str")
     out = flags.reset_index()
     out.insert(1, "unit_type", out["unit"].map(types))
-    out["platforms"] = flags.sum(axis=1).to_numpy().astype("int64")
+    out["platforms"] = flags[list(PLATFORMS)].sum(axis=1).to_numpy().astype("int64")
+    out["other_platforms"] = flags[others].sum(axis=1).to_numpy().astype("int64")
     order = {k: i for i, k in enumerate(UNIT_TYPE_LABELS)}
     out = out.assign(_o=out["unit_type"].map(order).fillna(9)).sort_values(["_o", "unit"], kind="stable")
     return out.drop(columns="_o").reset_index(drop=True).rename_axis(None, axis=1)[cols]
@@ -165,13 +171,15 @@ def key_figures(accounts: pd.DataFrame | None, posts: pd.DataFrame | None,
     n_units = accounts["unit"].nunique() if accounts is not None else metrics.get("units", np.nan)
     rows.append(("单位数", int(n_units) if pd.notna(n_units) else np.nan))
     by_platform = metrics.get("accounts_by_platform")
+    registered = set(accounts["platform"].astype("str").dropna()) if accounts is not None else set()
+    others = [p for p in PLATFORM_LABELS if p not in PLATFORMS and (p in registered or p in (by_platform or {}))]
     if by_platform is not None:   # the scoring engine's count: accounts active during the year
         rows.append(("账号总数", int(metrics.get("accounts", sum(by_platform.values())))))
-        for p in PLATFORMS:
+        for p in [*PLATFORMS, *others]:
             rows.append((f"{PLATFORM_LABELS[p]}账号数", int(by_platform.get(p, 0))))
     else:
         rows.append(("账号总数", len(accounts) if accounts is not None else np.nan))
-        for p in PLATFORMS:
+        for p in [*PLATFORMS, *others]:
             n = int(accounts["platform"].astype("str").eq(p).sum()) if accounts is not None else np.nan
             rows.append((f"{PLATFORM_LABELS[p]}账号数", n))
     rows.append(("发布信息数", len(posts) if posts is not None else np.nan))
@@ -229,7 +237,7 @@ def _local(ts: pd.Series) -> pd.Series:
     return ts.dt.tz_convert(TIMEZONE)
 
 
-def daily_post_counts(posts: pd.DataFrame | None, year: int) -> pd.DataFrame:
+def daily_post_counts(posts: pd.DataFrame | None, year: int, period=None) -> pd.DataFrame:
     """Posts per account and calendar day (Asia/Shanghai) of ``year``: ``account_id, day, posts``.
 
     The posting calendar draws from it, so the report never keeps the posts themselves.
@@ -247,6 +255,9 @@ def daily_post_counts(posts: pd.DataFrame | None, year: int) -> pd.DataFrame:
         return pd.DataFrame(cols)
     t = _local(posts["published_at"])
     start, end = pd.Timestamp(year, 1, 1, tz=TIMEZONE), pd.Timestamp(year + 1, 1, 1, tz=TIMEZONE)
+    if period is not None:  # (first day, last day), both inclusive
+        start = pd.Timestamp(period[0]).tz_localize(TIMEZONE)
+        end = pd.Timestamp(period[1]).tz_localize(TIMEZONE) + pd.Timedelta(days=1)
     inside = ((t >= start) & (t < end)).fillna(False).to_numpy()
     frame = pd.DataFrame({"account_id": posts["account_id"].astype("str")[inside].reset_index(drop=True),
                           "day": t[inside].dt.floor("D").reset_index(drop=True)})
@@ -256,7 +267,7 @@ def daily_post_counts(posts: pd.DataFrame | None, year: int) -> pd.DataFrame:
     return out.astype({"account_id": "str", "posts": "int64"})
 
 
-def reply_timeliness(messages: pd.DataFrame | None, year: int, limit: int = 5) -> pd.DataFrame:
+def reply_timeliness(messages: pd.DataFrame | None, year: int, limit: int = 5, period=None) -> pd.DataFrame:
     """Reply timeliness of in-scope messages per unit (criterion C07's definitions).
 
     A message is in scope unless ``in_scope`` is False (NA counts as in scope). A reply is
@@ -291,7 +302,8 @@ def reply_timeliness(messages: pd.DataFrame | None, year: int, limit: int = 5) -
     if replied.any():
         wd[replied] = workdays_between(received[replied], replied_at[replied]).astype("float64").to_numpy()
     on_time = replied & wd.le(limit)
-    period_end = pd.Timestamp(year + 1, 1, 1, tz=TIMEZONE)
+    period_end = (pd.Timestamp(year + 1, 1, 1, tz=TIMEZONE) if period is None
+                  else pd.Timestamp(period[1]).tz_localize(TIMEZONE) + pd.Timedelta(days=1))
     deadline = deadline_end(received, limit)
     overdue = ~replied & (deadline <= period_end)
     frame = pd.DataFrame({
@@ -420,6 +432,30 @@ def influence_table(account_scores: pd.DataFrame, top: int = 20) -> pd.DataFrame
         a = a.assign(influence_rank=a["influence"].rank(ascending=False, method="min"))
     out = a.sort_values(["influence_rank", "account_id"], kind="stable").head(top)
     return out[[c for c in cols if c in out.columns]].reset_index(drop=True)
+
+
+def platform_influence_table(account_scores: pd.DataFrame | None, top: int = 10) -> pd.DataFrame:
+    """The ``top`` accounts of each platform by their platform's own index (C18 ``platform_influence``).
+
+    Columns ``platform, influence_platform_rank, unit, account_name, platform_influence, influence``,
+    platforms in :data:`liuan_eval.schemas.PLATFORM_LABELS` order.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"unit": ["甲", "乙", "丙"], "account_id": ["1", "2", "3"], "account_name": ["A", "B", "C"],
+    ...                   "platform": ["weibo", "weibo", "app"], "influence": [3.0, 5.0, 4.0],
+    ...                   "platform_influence": [6.0, 2.0, 4.0], "influence_platform_rank": [1, 2, 1]})
+    >>> platform_influence_table(a)[["platform", "account_name"]].values.tolist()
+    [['weibo', 'A'], ['weibo', 'B'], ['app', 'C']]
+    """
+    cols = ["platform", "influence_platform_rank", "unit", "account_name", "platform_influence", "influence"]
+    if account_scores is None or account_scores.empty or "platform_influence" not in account_scores:
+        return _empty(cols)
+    a = account_scores[account_scores["platform_influence"].notna().to_numpy()]
+    order = {p: i for i, p in enumerate(PLATFORM_LABELS)}
+    a = a.assign(_o=a["platform"].astype("str").map(order).fillna(len(order)))
+    a = a.sort_values(["_o", "influence_platform_rank", "account_id"], kind="stable")
+    return a.groupby("_o", sort=True).head(top)[cols].reset_index(drop=True)
 
 
 def action_list(frame: pd.DataFrame | None) -> pd.DataFrame:

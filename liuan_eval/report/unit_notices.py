@@ -22,7 +22,6 @@ datetime.date(2025, 9, 28)
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import warnings
 from pathlib import Path
@@ -30,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from liuan_eval.schemas import PLATFORM_LABELS
+from liuan_eval.scoring.appeals import finding_ids
 
 UNITS_DIR = "units"
 NOTICE_SHEET = "整改通知"
@@ -62,30 +62,6 @@ def rectify_deadline(issued: dt.date, workdays: int) -> dt.date:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CalendarFallbackWarning)
         return add_workdays(issued.isoformat(), int(workdays)).date()
-
-
-def finding_ids(findings: pd.DataFrame) -> pd.Series:
-    """A stable number for each finding (``C15-1a2b3c4d``): its criterion and a hash of unit,
-    account, window and sentence — the same data give the same numbers in every run.
-
-    Examples
-    --------
-    >>> f = pd.DataFrame({"criterion": ["C15"], "unit": ["金安区"], "account_id": ["a"],
-    ...                   "window_start": ["2025-03-02"], "window_end": ["2025-03-16"], "explanation": ["x"]})
-    >>> finding_ids(f).str.len().tolist()
-    [12]
-    """
-    if findings is None or findings.empty:
-        return pd.Series([], dtype="str")
-    parts = [findings[c].astype("str").fillna("") for c in ("unit", "account_id", "window_start", "window_end",
-                                                           "explanation")]
-    keys = parts[0].str.cat(parts[1:], sep="|")
-    digest = keys.map(lambda k: hashlib.sha1(k.encode("utf-8")).hexdigest()[:8])
-    ids = findings["criterion"].astype("str") + "-" + digest
-    dup = ids.duplicated(keep=False)
-    if dup.any():  # identical findings (same sentence twice): numbered in order
-        ids = ids.where(~dup, ids + "-" + (ids.groupby(ids).cumcount() + 1).astype("str"))
-    return ids.astype("str")
 
 
 def notice_items(findings: pd.DataFrame | None, accounts: pd.DataFrame | None, unit_scores: pd.DataFrame | None,

@@ -52,6 +52,7 @@ from liuan_eval.i18n import tr
 from liuan_eval.scoring import activity, messages, registry  # noqa: F401 - their criteria are declared on import
 from liuan_eval.scoring._common import FINDING_COLUMNS, Context, build_context, fix_rows
 from liuan_eval.scoring.activity import REPOST_COLUMNS, repost_timeliness
+from liuan_eval.scoring.appeals import withdraw
 from liuan_eval.scoring.declare import criterion, criterion_caveats, criterion_tables, declarations, needs
 from liuan_eval.scoring.influence import influence_index
 
@@ -73,6 +74,9 @@ class Assessment:
     #: The C12 table (:func:`liuan_eval.scoring.activity.repost_timeliness`); ``None`` when the
     #: preset has no C12 or C12 was not assessed.
     repost: pd.DataFrame | None = None
+    #: Findings withdrawn on an accepted appeal (:mod:`liuan_eval.scoring.appeals`), with the reason;
+    #: ``None`` when no appeal was given.
+    withdrawn: pd.DataFrame | None = None
 
     def write(self, out: str | Path, quarantine: pd.DataFrame | None = None) -> dict[str, Path]:
         """Write ``unit_scores.csv``, ``account_scores.csv``, ``findings.csv`` (and
@@ -200,12 +204,14 @@ def _account_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: se
     out["grade"] = [crits.failing_grade if v else crits.cap_grade(crits.grade(t) if pd.notna(t) else "", a in named)
                     for a, t, v in zip(out.index, out["total"], vetoed)]
     if "C18" in crits and influence:
-        inf = influence_index(ctx, crits["C18"].params["weights"]).set_index("account_id")
+        p18 = crits["C18"].params
+        inf = influence_index(ctx, p18["weights"], p18.get("platform_weights")).set_index("account_id")
         out = out.join(inf)
     out = out.reset_index()
     return out[["unit", "account_id", "account_name", "platform",
                 *[c for c in out.columns if c.startswith("C") and len(c) == 3], "total", "grade",
-                *[c for c in ("influence", "influence_rank", "influence_platform_rank") if c in out.columns]]]
+                *[c for c in ("influence", "influence_rank", "platform_influence", "influence_platform_rank")
+                  if c in out.columns]]]
 
 
 def _lists(ctx: Context, f: pd.DataFrame, crits: Criteria) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -247,7 +253,8 @@ def _metrics(ctx: Context, f: pd.DataFrame, unit_scores: pd.DataFrame) -> dict:
     return m
 
 
-def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016", period=None) -> Assessment:
+def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016", period=None,
+          withdrawn: pd.DataFrame | None = None) -> Assessment:
     """Assess a loaded dataset for one year against a criteria preset.
 
     Parameters
@@ -260,6 +267,10 @@ def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016", pe
         A built-in preset name (``"liuan_2016"``, ``"state_council_2019"``) or a TOML path.
     period : (first day, last day), optional
         Both inclusive; replaces the calendar year (a quarterly check, an event window).
+    withdrawn : DataFrame, optional
+        Appeals the office accepted: ``finding_id`` (:func:`liuan_eval.scoring.appeals.finding_ids`)
+        and ``appeal_reason``. Those findings are withdrawn before scores and lists are derived
+        (kept in ``Assessment.withdrawn`` with the reason).
 
     Returns
     -------
@@ -289,6 +300,10 @@ def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016", pe
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CalendarFallbackWarning)
         f, not_assessed = _findings(ctx, crits)
+        gone = None
+        if withdrawn is not None:
+            f, gone = withdraw(f, withdrawn)
+            f, gone = f.reset_index(drop=True), gone.drop(columns="_veto")
         unassessed = {c for c, _ in not_assessed}
         assessed = {c.id for c in crits} - unassessed
         units = _unit_scores(ctx, f, crits, assessed)
@@ -329,7 +344,7 @@ def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016", pe
     repost = ctx.details.get("C12") if "C12" in assessed else None
     return Assessment(findings=f.drop(columns="_veto"), unit_scores=units, account_scores=accounts, rectification=rect, closure=close,
                       not_assessed=na[["criterion", "criterion_name", "reason"]], caveats=caveats, metrics=metrics,
-                      criteria=crits, year=int(year), repost=repost)
+                      criteria=crits, year=int(year), repost=repost, withdrawn=gone)
 
 
 def __getattr__(name: str):

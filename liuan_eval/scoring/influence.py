@@ -1,14 +1,25 @@
-"""C18: an influence index per account, in the spirit of the public WCI/BCI formulas.
+"""C18: influence indices per account, in the spirit of the public WCI/BCI formulas.
 
-For each account in operation during the period, over its days in operation ``D``:
+For each account in operation during the period, over its days in operation ``D``, with
+``x_k`` its totals of posts, reposts, comments, likes and reads (plays on video platforms):
 
-    index = 100 × Σ_k w_k · ln(1 + x_k / D) / Σ_k w_k
+    index(w) = 100 × Σ_k w_k · ln(1 + x_k / D) / Σ_k w_k
 
-with ``x_k`` the totals of posts, reposts, comments, likes and reads (``w_k`` from the
-preset's ``C18.params.weights``). A measure a platform does not have (no read counts on
-Weibo: every value missing for the account) is left out and the weights renormalised over
-the others, so Weibo, WeChat and app accounts stand on one log scale and can be ranked
-within and across platforms. It produces scores and ranks, not findings.
+A measure the account's platform does not publish (no read counts on Weibo: every value missing
+for the account) is left out and the weights renormalised over the others.
+
+Two indices come from this one formula:
+
+``influence`` (ranked overall: ``influence_rank``)
+    with the preset's common ``C18.params.weights``, so every platform stands on one log scale;
+``platform_influence`` (ranked within its platform: ``influence_platform_rank``)
+    with the weights of the account's own platform, ``C18.params.platform_weights.<platform>``
+    (the common weights for a platform not listed): what counts on each platform, as its public
+    index counts it — reposts and comments on Weibo (BCI), reads on WeChat (WCI) and on apps and
+    news feeds, likes and plays on the short-video platforms. Only accounts of one platform are
+    compared with it.
+
+It produces scores and ranks, not findings.
 """
 from __future__ import annotations
 
@@ -27,11 +38,23 @@ def _weights_ok(v: dict) -> bool:
                                                         and x >= 0 for x in v.values())
 
 
+def _platform_weights_ok(v: dict) -> bool:
+    from liuan_eval.schemas import PLATFORM_LABELS
+
+    return isinstance(v, dict) and set(v) <= set(PLATFORM_LABELS) and all(
+        isinstance(w, dict) and _weights_ok(w) for w in v.values())
+
+
 @criterion("C18", needs=[needs("accounts"), needs("posts")], gives="scores",
            params={"weights": param(dict, _weights_ok, "posts、reposts、comments、likes、reads 的权重表（均 ≥ 0）",
-                                    "a table of posts/reposts/comments/likes/reads weights >= 0")})
-def influence_index(ctx: Context, weights: dict[str, float]) -> pd.DataFrame:
-    """Influence per account in operation: ``account_id, influence, influence_rank, influence_platform_rank``.
+                                    "a table of posts/reposts/comments/likes/reads weights >= 0"),
+                   "platform_weights": param(dict, _platform_weights_ok,
+                                             "平台代码 → posts、reposts、comments、likes、reads 的权重表（均 ≥ 0）",
+                                             "platform code -> a table of measure weights >= 0")})
+def influence_index(ctx: Context, weights: dict[str, float],
+                    platform_weights: dict[str, dict[str, float]] | None = None) -> pd.DataFrame:
+    """Influence per account in operation: ``account_id, influence, influence_rank, platform_influence,
+    influence_platform_rank`` (see the module docstring for both indices).
 
     Grouped sums over posts, one vectorised pass; ranks are 1 for the most influential
     (ties share the better rank).
@@ -51,6 +74,9 @@ def influence_index(ctx: Context, weights: dict[str, float]) -> pd.DataFrame:
     >>> ctx = build_context(Dataset(accounts=acc, posts=posts), 2025, load_criteria())
     >>> influence_index(ctx, load_criteria()["C18"].params["weights"])["influence_rank"].tolist()
     [2, 1]
+    >>> p = load_criteria()["C18"].params
+    >>> influence_index(ctx, p["weights"], p["platform_weights"])["influence_platform_rank"].tolist()
+    [1, 1]
     """
     acc = ctx.active_accounts()
     days = ((acc["active_end"] - acc["active_start"]).dt.days).clip(lower=1).to_numpy(dtype=float)
@@ -59,8 +85,10 @@ def influence_index(ctx: Context, weights: dict[str, float]) -> pd.DataFrame:
     g = p.groupby("account_id")
     num = pd.DataFrame(index=acc["account_id"])
     avail = pd.DataFrame(index=acc["account_id"])
+    platform_weights = platform_weights or {}
+    used = set(weights) | {k for w in platform_weights.values() for k in w}
     for k, col in MEASURES.items():
-        if k not in weights:
+        if k not in used:
             continue
         if col is None:
             num[k] = g.size().reindex(num.index, fill_value=0).astype(float)
@@ -71,14 +99,25 @@ def influence_index(ctx: Context, weights: dict[str, float]) -> pd.DataFrame:
             avail[k] = avail[k] | (num["posts"] == 0) if "posts" in num else avail[k]
         else:
             num[k], avail[k] = 0.0, False
-    w = pd.Series({k: weights[k] for k in num.columns}, dtype=float)
     logs = np.log1p(num.to_numpy(dtype=float) / days[:, None])
-    wa = avail.to_numpy(dtype=bool) * w.to_numpy(dtype=float)[None, :]
-    denom = wa.sum(axis=1)
-    index = 100 * np.where(denom > 0, (logs * wa).sum(axis=1) / np.where(denom > 0, denom, 1), 0.0)
-    out = pd.DataFrame({"account_id": acc["account_id"].to_numpy(), "platform": acc["platform"].to_numpy(),
-                        "influence": np.round(index, 2)})
+    has = avail.to_numpy(dtype=bool)
+    common = np.broadcast_to(np.array([float(weights.get(k, 0.0)) for k in num.columns]), logs.shape)
+    plat = acc["platform"].astype("str").to_numpy()
+    table = pd.DataFrame({p: {k: float(w.get(k, 0.0)) for k in num.columns} for p, w in platform_weights.items()},
+                         index=list(num.columns)).T
+    own = table.reindex(plat).to_numpy(dtype=float) if len(table.columns) else np.full(logs.shape, np.nan)
+    own = np.where(np.isnan(own).all(axis=1, keepdims=True), common, np.nan_to_num(own))
+    out = pd.DataFrame({"account_id": acc["account_id"].to_numpy(), "platform": plat,
+                        "influence": np.round(_index(logs, has, common), 2),
+                        "platform_influence": np.round(_index(logs, has, own), 2)})
     out["influence_rank"] = out["influence"].rank(ascending=False, method="min").astype("Int64")
-    out["influence_platform_rank"] = out.groupby("platform")["influence"].rank(
+    out["influence_platform_rank"] = out.groupby("platform")["platform_influence"].rank(
         ascending=False, method="min").astype("Int64")
-    return out.drop(columns="platform")
+    return out[["account_id", "influence", "influence_rank", "platform_influence", "influence_platform_rank"]]
+
+
+def _index(logs: np.ndarray, has: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """100 × Σ w·log / Σ w over the measures each account has (rows: accounts, columns: measures)."""
+    wa = has * w
+    denom = wa.sum(axis=1)
+    return 100 * np.where(denom > 0, (logs * wa).sum(axis=1) / np.where(denom > 0, denom, 1), 0.0)

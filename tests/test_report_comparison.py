@@ -1,0 +1,145 @@
+"""``run --previous``: this period against the previous run's saved assessment. The previous report is this
+period's own, with known changes planted in it (totals moved, a rectification list with an account named
+again, one put right and one closed since), so every comparison figure has a known answer."""
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from liuan_eval.report import load_report, pipeline
+from liuan_eval.report.circular import FILE_NAME, read_docx_text
+from liuan_eval.report.comparison import FOLLOWUP_AGAIN, FOLLOWUP_CLOSED, FOLLOWUP_DONE, improved_and_fell
+from liuan_eval.report.saved import save_report
+
+YEAR = 2025
+ISSUED = dt.date(2026, 1, 12)
+REPORTED = "已恢复更新并建立值班制度"
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    from liuan_eval.sample_data import generate_sample
+
+    folder = tmp_path_factory.mktemp("data")
+    generate_sample(YEAR, seed=11, out=folder, scale=0.1)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def base(data, tmp_path_factory):
+    return pipeline.run_assessment(data, YEAR, tmp_path_factory.mktemp("base") / "2025", notebook=False,
+                                   progress=False, issued=ISSUED)
+
+
+@pytest.fixture(scope="module")
+def planted(base, tmp_path_factory):
+    """The previous period: this one's report with planted differences, saved as a run folder."""
+    prev = load_report(base.out / "assessment")
+    prev.year = YEAR - 1
+    a = prev.assessment
+    us = a.unit_scores.copy()
+    units = us.sort_values("unit")["unit"].tolist()
+    fell, rose = units[0], units[1]
+    us.loc[us["unit"] == fell, "total"] += 5.0       # now 5 points lower than then
+    us.loc[us["unit"] == rose, "total"] -= 7.0       # now 7 points higher
+    a.unit_scores = us
+    now_rect = a.rectification
+    again = now_rect[now_rect["account_id"] != ""].iloc[:1]           # named then and again now
+    named_now = set(now_rect["account_id"])
+    fixed = a.account_scores[~a.account_scores["account_id"].isin(named_now)].iloc[:1]   # named then only
+    done = pd.DataFrame({"unit": fixed["unit"], "account_id": fixed["account_id"],
+                         "account_name": fixed["account_name"], "platform": fixed["platform"],
+                         "criteria": "C15", "findings": pd.array([1], dtype="Int64"), "evidence": "上期长期未更新"})
+    closed = done.assign(account_id="WB0000000", account_name="已注销的账号", unit=units[2])
+    a.rectification = pd.concat([again, done, closed], ignore_index=True)
+    prev.tables["responses"] = pd.DataFrame({
+        "finding_id": ["C15-00000000"], "unit": done["unit"].tolist(), "account_id": done["account_id"].tolist(),
+        "criterion": ["C15"], "rectification": [REPORTED], "appeal": ["否"], "appeal_reason": [""],
+        "decision": ["已整改"], "file": ["x.xlsx"], "row": [2]})
+    folder = tmp_path_factory.mktemp("prev") / "2024"
+    save_report(prev, folder / "assessment")
+    return {"folder": folder, "fell": fell, "rose": rose, "again": again["account_id"].iloc[0],
+            "done": done["account_id"].iloc[0], "closed": "WB0000000", "units": units}
+
+
+@pytest.fixture(scope="module")
+def compared(data, planted, tmp_path_factory):
+    return pipeline.run_assessment(data, YEAR, tmp_path_factory.mktemp("now") / "2025", notebook=False,
+                                   progress=False, issued=ISSUED, previous=planted["folder"])
+
+
+def test_unit_changes_and_the_units_that_rose_and_fell(compared, planted):
+    ch = compared.report.tables["unit_changes"].set_index("unit")
+    assert ch.loc[planted["fell"], "change"] == -5.0 and ch.loc[planted["rose"], "change"] == 7.0
+    others = ch.drop(index=[planted["fell"], planted["rose"]])
+    assert (others["change"] == 0).all() and (others["total_then"] == others["total_now"]).all()
+    up, down = improved_and_fell(compared.report.tables["unit_changes"])
+    assert up["unit"].tolist() == [planted["rose"]] and down["unit"].tolist() == [planted["fell"]]
+
+
+def test_the_followup_of_the_last_list_and_the_closure_across_periods(compared, planted):
+    f = compared.report.tables["rectification_followup"].set_index("account_id")
+    assert f.loc[planted["again"], "status"] == FOLLOWUP_AGAIN
+    assert f.loc[planted["done"], "status"] == FOLLOWUP_DONE and f.loc[planted["done"], "reported"] == REPORTED
+    assert f.loc[planted["done"], "decision"] == "已整改"
+    assert f.loc[planted["closed"], "status"] == FOLLOWUP_CLOSED
+    cross = compared.report.tables["closure_across_periods"]
+    assert cross["account_id"].tolist() == [planted["again"]] and "建议予以关停" in cross["reason"].iloc[0]
+    summary = compared.report.tables["comparison_summary"].set_index("metric")
+    assert summary.loc["上期通报整改事项整改到位率", "now"] == 0.5       # 1 put right, 1 named again (closed apart)
+
+
+def test_the_comparison_reaches_the_circular_the_workbook_and_the_saved_report(compared, planted):
+    paragraphs, _ = read_docx_text(compared.out / FILE_NAME)
+    text = "".join(paragraphs)
+    assert f"与上期（{YEAR - 1}年度）相比" in text and "整改到位率50.0%" in text
+    assert f"进步较大的单位有{planted['rose']}（上升7分）" in text and f"得分下降的单位有{planted['fell']}（下降5分）" in text
+    assert "整改不到位的账号。" in text and "建议予以关停" in text
+    wb = openpyxl.load_workbook(compared.out / "annual_report.xlsx")
+    for sheet in ("与上期对比", "单位得分变化", "账号得分变化", "上期整改跟踪", "跨期建议关停"):
+        assert sheet in wb.sheetnames
+    back = load_report(compared.out / "assessment")
+    pd.testing.assert_frame_equal(back.tables["unit_changes"], compared.report.tables["unit_changes"])
+    from liuan_eval.report.sections import section_actions, section_ranking
+
+    assert "各单位得分与排名变化" in section_ranking(back).html()
+    assert "上期通报整改名单的整改情况" in section_actions(back).html()
+
+
+def test_a_folder_that_is_not_a_saved_run_is_refused_at_once(data, tmp_path):
+    from liuan_eval.report.saved import SavedReportError
+
+    with pytest.raises(SavedReportError):
+        pipeline.run_assessment(data, YEAR, tmp_path / "out", notebook=False, progress=False,
+                                previous=tmp_path)
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_html_sections_typical_experience_requirements_and_the_statistics_annex(compared, planted):
+    from liuan_eval.report import sections as S
+
+    r = compared.report
+    exp = S.section_experience(r).html()
+    assert f"进步最大的单位：{planted['rose']}（+7分）" in exp and "各平台表现最好的账号" in exp
+    best = S.best_accounts(r)
+    named = set(r.assessment.rectification["account_id"])
+    assert len(best) and not set(r.assessment.account_scores.set_index("account_name").loc[
+        best["account_name"], "account_id"]) & named
+    req = S.section_requirements(r).html()
+    assert "抓好问题整改" in req and "15个工作日内" in req
+    bursts = pd.DataFrame({"unit": ["金安区"], "topic": ["城乡建设"],
+                           "period_start": [pd.Timestamp("2025-03-10", tz="Asia/Shanghai")],
+                           "period_end": [pd.Timestamp("2025-03-16", tz="Asia/Shanghai")], "count": [37],
+                           "baseline": [1.2], "ratio": [30.8], "p_value": [1e-9], "q_value": [2e-8],
+                           "test": ["条件二项检验"]})
+    r.bursts, kept = bursts, r.bursts
+    try:
+        body, annex = S.section_messages(r).html(), S.section_annex_stats(r).html()
+    finally:
+        r.bursts = kept
+    assert "留言突增" in body and "P值" not in body and "q值" not in body
+    assert "P值" in annex and "q值" in annex and "1e-09" in annex

@@ -1,0 +1,60 @@
+"""A quarter (``--period 2025Q2``) or any span (``--from/--to``) instead of the year: scored, tabled and
+named as such in every output, saved and reloaded with its period."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from liuan_eval import cli
+from liuan_eval.report import load_report
+from liuan_eval.report.circular import FILE_NAME, read_docx_text
+from liuan_eval.report.periods import PeriodError, parse_period, span
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def quarter(tmp_path_factory):
+    from liuan_eval.sample_data import generate_sample
+
+    data = tmp_path_factory.mktemp("data")
+    generate_sample(2025, seed=11, out=data, scale=0.1)
+    out = tmp_path_factory.mktemp("q") / "2025Q2"
+    code = cli.main(["run", "--data", str(data), "--period", "2025Q2", "--out", str(out), "--no-notebook", "--quiet",
+                     "--issued", "2025-07-07"])
+    assert code == 0
+    return data, out
+
+
+def test_a_quarter_is_scored_and_tabled_within_its_days(quarter):
+    _, out = quarter
+    r = load_report(out / "assessment")
+    assert (r.period_start, r.period_end, r.period_label) == (dt.date(2025, 4, 1), dt.date(2025, 6, 30), "2025年第二季度")
+    f = r.assessment.findings
+    c15 = f[f["criterion"] == "C15"]
+    first, last = pd.Timestamp("2025-04-01", tz="Asia/Shanghai"), pd.Timestamp("2025-07-01", tz="Asia/Shanghai")
+    assert ((c15["window_start"] >= first) & (c15["window_end"] < last)).all()
+    days = r.tables["daily_posts"]["day"]
+    assert len(days) and days.min() >= first and days.max() < last
+    paragraphs, _ = read_docx_text(out / FILE_NAME)
+    assert any("2025年第二季度" in p for p in paragraphs[:4])
+    assert "2025年第二季度" in "".join(paragraphs)
+
+
+def test_one_way_to_name_the_period(quarter, tmp_path, capsys):
+    data, _ = quarter
+    code = cli.main(["run", "--data", str(data), "--year", "2025", "--period", "2025Q2", "--out", str(tmp_path / "x"),
+                     "--no-notebook", "--quiet"])
+    assert code == 2 and "--period" in capsys.readouterr().err
+    assert cli.main(["run", "--data", str(data), "--period", "2025Q5", "--out", str(tmp_path / "x"), "--quiet"]) == 2
+
+
+def test_periods_parse():
+    assert parse_period("2025q4").end == dt.date(2025, 12, 31)
+    assert parse_period("2025-Q1").label == "2025年第一季度"
+    assert parse_period("2025H2").start == dt.date(2025, 7, 1)
+    assert span("2025-01-01", "2025-12-31").is_year
+    with pytest.raises(PeriodError):
+        span("2025-05-01", "2025-04-30")
