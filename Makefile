@@ -6,6 +6,9 @@ STAMP  := $(VENV)/.installed-stamp
 YEAR   ?= 2025
 SEED   ?= 7
 DATA   ?= data/generated/$(YEAR)
+GEN    := data/generated
+FIRST  := $(shell expr $(YEAR) - 1)
+NEXT   := $(shell expr $(YEAR) + 1)
 
 .PHONY: install demo test lint bench clean sample sample-data docs-check
 
@@ -24,8 +27,17 @@ sample-data: install
 	rm -rf data/sample
 	$(BIN)/liuan-eval sample --year 2025 --seed 7 --scale 0.3 --out data/sample
 
-demo: sample
-	$(BIN)/liuan-eval run --data $(DATA) --year $(YEAR) --out reports/$(YEAR)
+# The office's cycle on two generated years: run the first year, let the units answer its notices
+# (one appeal accepted), read the answers back, then run the second year against the first.
+demo: install
+	$(BIN)/liuan-eval sample --two-years --year $(YEAR) --seed $(SEED) --out $(GEN)
+	$(BIN)/liuan-eval run --data $(GEN)/$(FIRST) --year $(FIRST) --out reports/$(FIRST) --issued $(YEAR)-01-15 \
+	    --no-notebook --quiet
+	$(BIN)/liuan-eval sample --answer-notices reports/$(FIRST)/units --out $(GEN)/$(FIRST)-answers
+	$(BIN)/liuan-eval run --data $(GEN)/$(FIRST) --year $(FIRST) --out reports/$(FIRST) --issued $(YEAR)-01-15 \
+	    --responses $(GEN)/$(FIRST)-answers --no-notebook --quiet
+	$(BIN)/liuan-eval run --data $(GEN)/$(YEAR) --year $(YEAR) --out reports/$(YEAR) --issued $(NEXT)-01-15 \
+	    --previous reports/$(FIRST)
 
 lint: install
 	$(BIN)/ruff check liuan_eval tests benchmarks

@@ -945,6 +945,77 @@ PLANTS = [plant_c01_missing_platform, plant_c16_silent, plant_c13_no_operators, 
           plant_c15_dormant, plant_c17_incidents, plant_other_platforms]
 
 
+# --- two consecutive years --------------------------------------------------------------------------
+def plant_weaker_first_year(world: World, k: int = 2) -> None:
+    """First year only: ``k`` units whose every account goes dormant once (C15) — they improve next year.
+
+    Their accounts are named for rectification in the first year and not in the second (整改到位).
+    """
+    acc = world.accounts
+    units = sorted(set(acc["unit"]) - world.used_units - world.quiet_units - world.removed_units)
+    units = [u for u in units if not acc.loc[acc["unit"] == u, "account_id"].isin(list(world.used_accounts)).any()]
+    chosen = [units[i] for i in world.rng.choice(len(units), size=min(k, len(units)), replace=False)]
+    for unit in chosen:
+        mine = acc[(acc["unit"] == unit) & acc["platform"].isin(["weibo", "wechat", "app"])]
+        for _, a in mine.iterrows():
+            _dormant(world, a, 15, 25)
+        world.used_units.add(unit)
+
+
+def plant_named_again(world: World, account_ids, k: int = 3) -> None:
+    """Second year: up to ``k`` of the accounts named for dormancy (C15) in the first year go dormant again
+    (named in both periods → proposed for closure across the two)."""
+    acc = world.accounts
+    again = acc[acc["account_id"].isin(list(account_ids)) & ~acc["account_id"].isin(list(world.used_accounts))
+                & ~acc["unit"].isin(list(world.quiet_units | world.removed_units)) & acc["closed_at"].isna()]
+    done = 0
+    for _, a in again.sort_values("account_id").iterrows():
+        if done >= k:
+            break
+        done += _dormant(world, a, 16, 30)
+
+
+def _dormant(world: World, a: pd.Series, lo: int, hi: int) -> bool:
+    length = pd.Timedelta(days=int(world.rng.integers(lo, hi + 1)))
+    first = _free_window(world, [a["account_id"]], length, 10, 320)
+    if first is None:
+        return False
+    p = world.posts
+    inside = (p["account_id"] == a["account_id"]) & (p["published_at"] >= first) & (p["published_at"] < first + length)
+    world.posts = p[~inside]
+    world.used_accounts.add(a["account_id"])
+    world.plant("C15", a["unit"], a["account_id"])
+    return True
+
+
+def generate_years(year: int = 2025, seed: int = 7, out: str | Path | None = None,
+                   scale: float = 1.0) -> tuple[Sample, Sample]:
+    """Two consecutive years (``year - 1`` and ``year``) of the same units and accounts, for the office's cycle.
+
+    Both years share the registry (the same seed draws the same accounts; each year's plants still
+    add, close or remove a few, as offices' registries change). Planted on top of each
+    year's own problems: in the first year, two units whose every account goes dormant (they
+    improve in the second); in the second, the accounts named for dormancy in the first go dormant
+    again (named in both periods → proposed for closure). Written to ``out/<year - 1>`` and
+    ``out/<year>``.
+
+    Examples
+    --------
+    >>> first, second = generate_years(2025, seed=3, scale=0.1)
+    >>> again = {f["account_id"] for f in first.truth["findings"] if f["criterion"] == "C15"} & {
+    ...     f["account_id"] for f in second.truth["findings"] if f["criterion"] == "C15"}
+    >>> len(again) > 0, first.truth["year"], second.truth["year"]
+    (True, 2024, 2025)
+    """
+    base = Path(out) if out is not None else None
+    first = generate_sample(year - 1, seed, base / str(year - 1) if base else None, scale,
+                            extra_plants=[plant_weaker_first_year])
+    named = sorted({f["account_id"] for f in first.truth["findings"] if f["criterion"] == "C15" and f["account_id"]})
+    second = generate_sample(year, seed, base / str(year) if base else None, scale,
+                             extra_plants=[lambda w: plant_named_again(w, named, k=max(1, len(named) // 3))])
+    return first, second
+
+
 # --- dirty input rows --------------------------------------------------------------------------
 BAD_VALUES = {
     # file: [(column, values, reason, column that gets a fresh id or None)]
@@ -1164,7 +1235,7 @@ def _write_excel(frame: pd.DataFrame, path: Path, sheet: str) -> None:
 
 # --- public entry points ---------------------------------------------------------------------
 def generate_sample(year: int = 2025, seed: int = 7, out: str | Path | None = None,
-                    scale: float = 1.0) -> Sample:
+                    scale: float = 1.0, extra_plants=()) -> Sample:
     """Generate a year of sample data with planted violations and dirty rows.
 
     Parameters
@@ -1178,6 +1249,8 @@ def generate_sample(year: int = 2025, seed: int = 7, out: str | Path | None = No
     scale : float
         1.0 gives all ~30 departments and a realistic volume (~50,000 posts,
         ~2,400 messages); smaller values give fewer departments and posts, for tests.
+    extra_plants : sequence of callables, optional
+        Plants run after the regular ones (``fn(world)``; see :func:`generate_years`).
 
     Returns
     -------
@@ -1191,7 +1264,7 @@ def generate_sample(year: int = 2025, seed: int = 7, out: str | Path | None = No
     True
     """
     world = _background(year, seed, scale)
-    for plant in PLANTS:
+    for plant in (*PLANTS, *extra_plants):
         plant(world)
     tables = {"accounts": world.accounts, "posts": world.posts.sort_values("published_at", ignore_index=True),
               "messages": world.messages, "filings": world.filings, "releases": world.releases,

@@ -367,3 +367,29 @@ def test_wheel_build_carries_the_report_notebook(tmp_path):
     assert pipeline.report_notebook(source_root=tmp_path / "nowhere") == (
         Path(pipeline.__file__).resolve().parent / "notebooks" / "01-annual-report.ipynb")
     assert pipeline.report_notebook() == ROOT / "notebooks" / "reports" / "01-annual-report.ipynb"
+
+
+def test_a_relative_output_folder_survives_papermill_changing_the_working_directory(sample, tmp_path, monkeypatch):
+    """papermill chdirs into the kernel's folder while the tables are being written in the other thread: the
+    run writes into an absolute folder, so a relative --out still receives every file."""
+    import os
+    import time
+
+    import nbformat
+    import papermill as pm
+
+    def fake(src, target, **k):
+        before = os.getcwd()
+        os.chdir(k["cwd"])          # what papermill does for the whole process
+        try:
+            time.sleep(3)
+            nbformat.write(nbformat.v4.new_notebook(), target)
+        finally:
+            os.chdir(before)
+
+    monkeypatch.setattr(pm, "execute_notebook", fake)
+    monkeypatch.chdir(tmp_path)
+    res = pipeline.run_assessment(sample, YEAR, Path("reports") / "2025", progress=False)
+    assert (tmp_path / "reports" / "2025" / "通报.docx").is_file()
+    assert (tmp_path / "reports" / "2025" / "clean" / "accounts.csv").is_file()
+    assert not res.out.is_absolute() and res.files["xlsx"] == Path("reports") / "2025" / "annual_report.xlsx"

@@ -182,3 +182,19 @@ def test_a_file_without_the_notice_sheet_is_refused(first, data, tmp_path):
         pipeline.run_assessment(data, YEAR, tmp_path / "out", notebook=False, progress=False, issued=ISSUED,
                                 responses=folder)
     shutil.rmtree(folder)
+
+
+def test_the_rehearsal_answers_accept_exactly_one_appeal(first, data, tmp_path):
+    """``liuan-eval sample --answer-notices``: every finding answered, one appeal accepted and one rejected;
+    read back, exactly the accepted one is withdrawn."""
+    from liuan_eval import cli
+
+    answers = tmp_path / "answers"
+    assert cli.main(["sample", "--answer-notices", str(first.out / UNITS_DIR), "--out", str(answers)]) == 0
+    again = pipeline.run_assessment(data, YEAR, tmp_path / "again", notebook=False, progress=False, issued=ISSUED,
+                                    responses=answers)
+    resp = again.report.tables["responses"]
+    assert len(resp) == len(first.report.tables["notice_items"])
+    assert (resp["decision"] == "申诉成立").sum() == 1 and (resp["decision"] == "申诉不成立").sum() == 1
+    assert len(again.report.assessment.withdrawn) == 1
+    assert len(again.report.assessment.findings) == len(first.report.assessment.findings) - 1

@@ -768,7 +768,9 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
         previous = previous_report(previous)   # refused at once when it is not a complete saved run
     # everything is written into a temporary folder beside `out` (made first: an unwritable place
     # is refused at once) and swapped in at the end: an interrupted run leaves the previous output
-    with OutputFolder(out) as tmp:
+    # an absolute folder: papermill changes the process's working directory while the kernel runs (in the
+    # background thread), and a relative --out would then point elsewhere for the files written meanwhile
+    with OutputFolder(out.absolute()) as tmp:
         report = assess(data_dir, year, criteria, progress=progress, issued=issued, responses=responses,
                         previous=previous, period=period)
         bar = None
