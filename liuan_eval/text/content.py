@@ -63,6 +63,10 @@ _HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|x
 _IPV4 = re.compile(r"(?:25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})(?:\.(?:25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})){3}")
 _LINK = re.compile(r"h[t]{1,3}ps?:?/{1,3}[!-~]*|hxxps?:?/{1,3}[!-~]*|www\.[!-~]*")
 _TRAIL = ".,;:!?)]}>'\"*"
+_INVISIBLE = "[\u200b-\u200f\u2060\ufeff\u180e \u3000]*"
+#: RE2 pre-filter on the texts as given: something that may be a link, disguised or not.
+_LINKISH = (f"(?i)[hｈＨ]{_INVISIBLE}[tｔＴ]|[wｗＷ]{_INVISIBLE}[wｗＷ]{_INVISIBLE}[wｗＷ]"
+            f"|[:：]{_INVISIBLE}[/／]|[hｈ]{_INVISIBLE}[xｘ]")
 _CONTEXT = 12
 
 
@@ -365,7 +369,7 @@ def _expression_hits(folded: Folded, rules: ContentRules) -> pd.DataFrame:
 
 
 def _mask_number(digits: str, kind: str) -> str:
-    d = re.sub(r"[^0-9xX]", "", digits)
+    d = re.sub(r"[^0-9xX]", "", digits).upper()
     if kind == "mobile":
         d = d[-11:]
         return f"{d[:3]}****{d[-4:]}"
@@ -498,7 +502,7 @@ def check_content(items: pd.DataFrame, rules: ContentRules | None = None) -> pd.
             if len(rec):
                 parts.append(rec.assign(kind="privacy", correction="", _num=""))
     # outbound links (spaces kept: they end a link)
-    linkish = texts.str.contains(r"(?i)ht|www|ｈｔ|ｗｗ|://|hxxp", regex=True).fillna(False).to_numpy(dtype=bool)
+    linkish = texts.str.contains(_LINKISH, regex=True).fillna(False).to_numpy(dtype=bool)
     if linkish.any():
         sub = fold_texts(texts[linkish], keep_spaces=True)
         ln = _links(sub, rules)
