@@ -103,9 +103,12 @@ def test_an_office_list_extends_or_replaces_the_shipped_one(tmp_path):
     assert h["rule"].tolist() == ["金安区政府办"]
     rep = _write(tmp_path, 'mode = "replace"\n[typo]\n"按装" = "安装"\n', "only.toml")
     r = load_content_rules(rep)
-    assert r.table()["text"].tolist() == ["按装"] and r.allowed_domains == () and r.privacy_kinds == ()
+    assert r.table()["text"].tolist() == ["按装"] and r.privacy_kinds == () and not r.check_links
     h = check_content(items("中国人民共和国 按装 电话13812345678 www.example.com"), r)
-    assert h[["kind", "rule"]].values.tolist() == [["typo", "按装"], ["link", "foreign_domain"]]
+    assert h[["kind", "rule"]].values.tolist() == [["typo", "按装"]]
+    rep.write_text('mode = "replace"\n[links]\nallowed_domains = ["luan.gov.cn"]\n', encoding="utf-8")
+    h = check_content(items("www.example.com www.luan.gov.cn www.ah.gov.cn"), load_content_rules(rep))
+    assert h["matched"].tolist() == ["www.example.com", "www.ah.gov.cn"]
 
 
 @pytest.mark.parametrize("text, line, words", [

@@ -22,6 +22,7 @@ import pandas as pd
 from liuan_eval.errors import UserError
 from liuan_eval.i18n import tr
 from liuan_eval.report import tables as T
+from liuan_eval.report.content import content_sheet, content_table
 
 #: File name of the report notebook (the template and its executed copy in the output folder).
 EXECUTED_NOTEBOOK = "01-annual-report.ipynb"
@@ -204,7 +205,8 @@ def _advance(bar) -> None:
         bar.update()
 
 
-def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool = False) -> AnnualReport:
+def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool = False, confirmations=None,
+           content_rules=None) -> AnnualReport:
     """Load, check, classify and score one year's data; everything the report shows.
 
     Parameters
@@ -217,6 +219,8 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
         Criteria preset name or TOML path (``liuan_eval.score``'s ``criteria``).
     progress : bool
         Show a tqdm progress bar on stderr, one step per stage.
+    confirmations, content_rules : optional
+        C20's confirmations file(s) and the office's content rule files (``liuan_eval.score``'s).
 
     Returns
     -------
@@ -264,7 +268,8 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
         _advance(bar)
 
         _step(bar, tr("按考核标准评分", "scoring"))
-        assessment = liuan_eval.score(dataset, year=year, criteria=criteria)
+        assessment = liuan_eval.score(dataset, year=year, criteria=criteria, confirmations=confirmations,
+                                      content_rules=content_rules)
         _advance(bar)
 
         _step(bar, tr("汇总表格", "summary tables"))
@@ -325,6 +330,7 @@ def output_tables(report: AnnualReport) -> dict[str, pd.DataFrame]:
         "not_assessed": _sorted(a.not_assessed, ["criterion"]),
         "reply_timeliness": t["reply_timeliness"],
         "repost_timeliness": report.repost if report.repost is not None else T._empty(["release_id"]),
+        "content_suspects": content_table(a),
         "message_statistics": T.message_statistics(report.messages),
         "quarantine": _sorted(t["quarantine"], ["table", "file", "sheet", "line", "column"]),
         "load_report": _sorted(t["load_report"], ["table", "file", "sheet"]),
@@ -372,6 +378,7 @@ def workbook_sheets(report: AnnualReport, tables: dict[str, pd.DataFrame]) -> di
         "留言统计": T.to_chinese(tables["message_statistics"], {"negative": "负面留言", "negative_share": "负面占比",
                                                             "high_risk": "高风险留言"}),
         "重要信息转发": T.to_chinese(tables["repost_timeliness"], {"on_time": "是否及时"}),
+        "内容审核疑点": content_sheet(tables["content_suspects"]),
         "隔离数据": T.to_chinese(_with_reason_text(tables["quarantine"]), {"reason_text": "说明"}),
         "读取情况": T.to_chinese(tables["load_report"]),
         "未评估指标": T.to_chinese(tables["not_assessed"]),
@@ -579,7 +586,7 @@ class RunResult:
 
 
 def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, notebook: bool = True,
-                   progress: bool = True) -> RunResult:
+                   progress: bool = True, confirmations=None, content_rules=None) -> RunResult:
     """Run the whole annual assessment and write the report folder.
 
     Parameters
@@ -597,6 +604,8 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
         Execute the report notebook and export the HTML (``False``: tables and workbook only).
     progress : bool
         Progress bars on stderr.
+    confirmations, content_rules : optional
+        C20's confirmations file(s) and the office's content rule files (``liuan_eval.score``'s).
 
     Returns
     -------
@@ -607,6 +616,10 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
 
     out = Path(out)
     load_criteria(criteria)  # a broken preset is refused before any long work
+    if content_rules is not None:  # and so are broken rule files
+        from liuan_eval.text.content import load_content_rules
+
+        content_rules = load_content_rules(content_rules)
     if not Path(data_dir).is_dir():
         from liuan_eval.errors import DataFolderError
 
@@ -614,7 +627,8 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
     # everything is written into a temporary folder beside `out` (made first: an unwritable place
     # is refused at once) and swapped in at the end: an interrupted run leaves the previous output
     with OutputFolder(out) as tmp:
-        report = assess(data_dir, year, criteria, progress=progress)
+        report = assess(data_dir, year, criteria, progress=progress, confirmations=confirmations,
+                        content_rules=content_rules)
         bar = None
         if progress:
             from tqdm.auto import tqdm

@@ -41,7 +41,7 @@ CRITERIA_FILE = "criteria.toml"
 FORMAT_VERSION = 1
 #: Tables of the scoring engine's Assessment that are saved.
 ASSESSMENT_TABLES = ("findings", "unit_scores", "account_scores", "rectification", "closure", "not_assessed",
-                     "repost")
+                     "repost", "content_suspects")
 
 
 class SavedReportError(UserError):

@@ -24,6 +24,7 @@ import pandas as pd
 from liuan_eval.output import mask_frame, mask_text
 from liuan_eval.report import figures as F
 from liuan_eval.report import tables as T
+from liuan_eval.report.content import content_review
 from liuan_eval.schemas import TABLE_LABELS
 
 #: Section ids in report order and their Chinese headings.
@@ -384,6 +385,7 @@ def section_actions(report) -> Section:
            f"建议关停账号 {T.named_accounts(close)} 个。每行附问题说明。")
     s.table(rect, "通报整改名单", extra, limit=None)
     s.table(close, "关停名单", extra, limit=None)
+    content_review(report, s)  # C20's suspects and what the office confirmed
     return s
 
 

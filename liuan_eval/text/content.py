@@ -99,6 +99,8 @@ class ContentRules:
     live_check: bool = False
     timeout_seconds: float = 5.0
     files: tuple[str, ...] = ()
+    #: links are checked (off when a replacing file has no ``[links]`` table)
+    check_links: bool = True
 
     def table(self) -> pd.DataFrame:
         """The expression rules as a table (``kind, text, correction, file, line``).
@@ -277,7 +279,8 @@ def load_content_rules(paths=None, *, shipped: bool = True) -> ContentRules:
     paths : path or list of paths, optional
         An office's own rule files, in order. Each adds to the rules read before it (a rule
         it repeats takes its suggestion, its allowed domains are added), or, with
-        ``mode = "replace"`` at its top, replaces them.
+        ``mode = "replace"`` at its top, replaces them: what the file does not hold is then
+        not checked (no ``[privacy]``: no numbers sought; no ``[links]``: no links checked).
     shipped : bool
         Start from the shipped file (``False``: only ``paths``).
 
@@ -307,6 +310,7 @@ def load_content_rules(paths=None, *, shipped: bool = True) -> ContentRules:
     kinds: tuple[str, ...] = ()
     domains: list[str] = []
     live, timeout = False, 5.0
+    check_links = True
     files = []
     for p in sources:
         data, lines, src = _read(p)
@@ -323,10 +327,12 @@ def load_content_rules(paths=None, *, shipped: bool = True) -> ContentRules:
         elif part["mode"] == "replace":
             kinds = ()
         links = part["links"]
+        if part["mode"] == "replace":
+            check_links = "links" in data
         domains += [d for d in links.get("allowed_domains", []) if d not in domains]
         live = links.get("live_check", live)
         timeout = links.get("timeout_seconds", timeout)
-    return ContentRules(tuple(rules.values()), kinds, tuple(domains), live, timeout, tuple(files))
+    return ContentRules(tuple(rules.values()), kinds, tuple(domains), live, timeout, tuple(files), check_links)
 
 
 # ---- the checker ------------------------------------------------------------------------------
@@ -503,7 +509,7 @@ def check_content(items: pd.DataFrame, rules: ContentRules | None = None) -> pd.
                 parts.append(rec.assign(kind="privacy", correction="", _num=""))
     # outbound links (spaces kept: they end a link)
     linkish = texts.str.contains(_LINKISH, regex=True).fillna(False).to_numpy(dtype=bool)
-    if linkish.any():
+    if rules.check_links and linkish.any():
         sub = fold_texts(texts[linkish], keep_spaces=True)
         ln = _links(sub, rules)
         if len(ln):
