@@ -137,3 +137,22 @@ def test_a_bad_rule_entry_is_refused_naming_file_and_line_in_chinese(tmp_path, t
 def test_a_missing_rule_file_is_a_user_error(tmp_path):
     with pytest.raises(ContentRuleError, match="无法读取"):
         load_content_rules(tmp_path / "none.toml")
+
+
+@pytest.mark.real_data
+@pytest.mark.slow
+def test_the_real_government_weibo_posts_give_few_suspects_each_with_its_span_and_masked(shared_data):
+    from liuan_eval.io import read_table
+    from liuan_eval.output import ID_RE, MOBILE_RE
+
+    group = sorted((shared_data / "gov_weibo_raw" / "北京暴雨").glob("*.csv"))
+    t = read_table("posts", group, platform="weibo", account_from_filename=True, year_hint=2012).data
+    it = pd.DataFrame({"source": "posts", "item_id": t["post_id"], "field": "text", "text": t["text"],
+                       "pii": t["text_pii"] if "text_pii" in t.columns else None})
+    h = check_content(it)
+    assert 0 < len(h) < 0.02 * len(t)                      # suspects for a person, not a flood
+    texts = it["text"].to_numpy()
+    for r in h[h["kind"] != "privacy"].itertuples():
+        assert texts[r.row][r.start:r.end] == r.matched
+    for col in ("matched", "context"):
+        assert not h[col].map(lambda v: bool(MOBILE_RE.search(v) or ID_RE.search(v))).any()

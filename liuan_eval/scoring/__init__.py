@@ -346,6 +346,9 @@ def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016", pe
     caveats.extend(tr(zh, en) for zh, en in criterion_caveats(crits, assessed))
     repost = ctx.details.get("C12") if "C12" in assessed else None
     suspects = ctx.details.get("C20") if "C20" in assessed else None
+    if confirmations is not None and suspects is None:
+        caveats.append(tr("给出了内容审核核定结果文件，但内容审核（C20）未评估，核定结果未使用。",
+                          "A confirmations file was given but C20 was not assessed; it was not used."))
     if suspects is not None:
         metrics["content_suspects"] = int(len(suspects))
         metrics["content_confirmed"] = int((suspects["status"] == "确认").sum())

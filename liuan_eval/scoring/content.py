@@ -175,6 +175,13 @@ def content_suspects(ctx: Context, crit) -> pd.DataFrame:
     })
     for c in ("status", "verdict", "note", "confirmed_in"):
         out[c] = out[c].astype("str")
+    if rules.live_check:  # optional, online, off by default (never in tests)
+        from liuan_eval.text.content import live_check_links
+
+        link = (out["kind"] == "link").to_numpy()
+        if link.any():
+            status = live_check_links(out.loc[link, "matched"], timeout=rules.timeout_seconds)
+            out.loc[link, "correction"] = out.loc[link, "correction"] + "（在线检查：" + status.to_numpy() + "）"
     return out.sort_values(["unit", "account_id", "published_at", "item_id", "start"], kind="stable",
                            ignore_index=True)[SUSPECT_COLUMNS]
 
