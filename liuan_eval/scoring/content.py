@@ -38,6 +38,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -70,28 +71,33 @@ class ConfirmationsError(UserError, ValueError):
 
 
 # ---- the suspects -----------------------------------------------------------------------------
-def _items(ctx: Context, crit) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The texts to check (``source, item_id, field, text, pii``) and, aligned, who published them."""
-    parts, who = [], []
+def _items(ctx: Context, crit) -> tuple[pd.DataFrame, Callable[[np.ndarray], pd.DataFrame]]:
+    """The texts to check (``source, item_id, field, text, pii``), and who published given rows of them.
+
+    Only the texts are gathered for all rows; the publisher's unit, account, platform and time
+    are taken for the rows hit (``who(rows)``), so a million posts cost one column each.
+    """
+    parts, sources = [], []
     srcs = crit.params["sources"]
     tz = f"datetime64[ns, {ctx.start.tz}]"
 
-    def add(source, ids, field, text, pii, unit, account, platform, when):
+    def text_col(x, n) -> pd.Series:
+        if isinstance(x, pd.Series):
+            return x.reset_index(drop=True).astype("str")
+        return pd.Series(pd.NA if x is None else x, index=range(n), dtype="str")
+
+    def add(source, ids, field, text, pii, who: dict):
         n = len(ids)
-        parts.append(pd.DataFrame({"source": source, "item_id": pd.Series(ids, dtype="str").to_numpy(),
-                                   "field": field, "text": pd.Series(text, dtype="str").to_numpy(),
-                                   "pii": (pd.Series(pii, dtype="str").to_numpy() if pii is not None
-                                           else pd.Series([pd.NA] * n, dtype="str").to_numpy())}))
-        who.append(pd.DataFrame({"unit": pd.Series(unit, dtype="str").to_numpy(),
-                                 "account_id": pd.Series(account, dtype="str").to_numpy(),
-                                 "platform": pd.Series(platform, dtype="str").to_numpy(),
-                                 "published_at": pd.Series(when).astype(tz).to_numpy()}))
+        parts.append(pd.DataFrame({"source": text_col(source, n), "item_id": text_col(ids, n),
+                                   "field": text_col(field, n), "text": text_col(text, n), "pii": text_col(pii, n)}))
+        sources.append(who)
 
     p = ctx.posts
     if "posts" in srcs and p is not None and "text" in p.columns:
         p = p[p["platform"].isin(crit.platforms) & p["unit"].notna() & p["text"].notna()]
-        add("posts", p["post_id"], "text", p["text"], p.get("text_pii"), p["unit"], p["account_id"], p["platform"],
-            p["published_at"])
+        add("posts", p["post_id"], "text", p["text"], p.get("text_pii"),
+            {"unit": p["unit"], "account_id": p["account_id"], "platform": p["platform"],
+             "published_at": p["published_at"]})
     r = ctx.releases
     if "releases" in srcs and r is not None and len(r) and "published_at" in r.columns:
         r = r[(r["published_at"] >= ctx.start) & (r["published_at"] < ctx.end)]
@@ -99,26 +105,50 @@ def _items(ctx: Context, crit) -> tuple[pd.DataFrame, pd.DataFrame]:
         by_name = (acc.drop_duplicates("account_name").set_index("account_name")
                    if acc is not None and len(acc) else None)
         issuer = r["issuing_account"] if "issuing_account" in r.columns else pd.Series(pd.NA, index=r.index, dtype="str")
-        aid = issuer.map(by_name["account_id"]) if by_name is not None else pd.Series(pd.NA, index=r.index)
-        unit = issuer.map(by_name["unit"]) if by_name is not None else pd.Series(pd.NA, index=r.index)
-        plat = issuer.map(by_name["platform"]) if by_name is not None else pd.Series(pd.NA, index=r.index)
+
+        def lookup(col):
+            out = issuer.map(by_name[col]) if by_name is not None else pd.Series(pd.NA, index=r.index)
+            return out.astype("str")
+
         for field in ("title", "text"):
             if field in r.columns:
                 t = r[r[field].notna()]
-                add("releases", t["release_id"], field, t[field], t.get(f"{field}_pii"), unit[t.index].fillna(""),
-                    aid[t.index].fillna(""), plat[t.index], t["published_at"])
+                add("releases", t["release_id"], field, t[field], t.get(f"{field}_pii"),
+                    {"unit": lookup("unit")[t.index].fillna(""), "account_id": lookup("account_id")[t.index].fillna(""),
+                     "platform": lookup("platform")[t.index], "published_at": t["published_at"]})
     m = ctx.messages
     if "replies" in srcs and m is not None and "reply_text" in m.columns:
         m = m[m["reply_text"].notna() & (m["platform"].isin(crit.platforms) | m["platform"].isna())]
         when = m["replied_at"] if "replied_at" in m.columns else m["received_at"]
         acc_id = m["account_id"] if "account_id" in m.columns else pd.Series(pd.NA, index=m.index, dtype="str")
+        unit = m["unit"] if "unit" in m.columns else pd.Series(pd.NA, index=m.index, dtype="str")
         add("replies", m["message_id"], "reply_text", m["reply_text"], m.get("reply_text_pii"),
-            m["unit"].fillna("") if "unit" in m.columns else "", acc_id.fillna(""), m["platform"], when.fillna(m["received_at"]))
+            {"unit": unit.fillna(""), "account_id": acc_id.fillna(""), "platform": m["platform"],
+             "published_at": when.fillna(m["received_at"])})
     if not parts:
-        empty = pd.DataFrame({c: pd.Series([], dtype="str") for c in ("source", "item_id", "field", "text", "pii")})
-        return empty, pd.DataFrame({c: pd.Series([], dtype="str") for c in ("unit", "account_id", "platform")}).assign(
-            published_at=pd.Series([], dtype=tz))
-    return pd.concat(parts, ignore_index=True), pd.concat(who, ignore_index=True)
+        items = pd.DataFrame({c: pd.Series([], dtype="str") for c in ("source", "item_id", "field", "text", "pii")})
+    else:
+        items = pd.concat(parts, ignore_index=True)
+    bounds = np.cumsum([0] + [len(x) for x in parts])
+
+    def who(rows: np.ndarray) -> pd.DataFrame:
+        rows = np.asarray(rows, dtype=np.int64)
+        part = np.searchsorted(bounds, rows, side="right") - 1
+        cols: dict[str, list] = {"unit": [], "account_id": [], "platform": [], "published_at": []}
+        order = []
+        for k in np.unique(part):
+            sel = np.flatnonzero(part == k)
+            local = rows[sel] - bounds[k]
+            for c in cols:
+                v = sources[k][c].iloc[local]
+                cols[c].append(v.dt.tz_convert(ctx.start.tz) if c == "published_at" else v.astype("str"))
+            order.append(sel)
+        if not order:
+            return pd.DataFrame({c: pd.Series([], dtype=tz if c == "published_at" else "str") for c in cols})
+        out = pd.DataFrame({c: pd.concat(v, ignore_index=True) for c, v in cols.items()})
+        return out.iloc[np.argsort(np.concatenate(order), kind="stable")].reset_index(drop=True)
+
+    return items, who
 
 
 def suspect_ids(hits: pd.DataFrame) -> pd.Series:
@@ -159,7 +189,7 @@ def content_suspects(ctx: Context, crit) -> pd.DataFrame:
     items, who = _items(ctx, crit)
     hits = check_content(items, rules)
     hits = hits[hits["kind"].isin(crit.params["kinds"])].reset_index(drop=True)
-    w = who.iloc[hits["row"].to_numpy()].reset_index(drop=True)
+    w = who(hits["row"].to_numpy())
     info = ctx.account_info(w["account_id"].where(w["account_id"] != ""))
     out = pd.DataFrame({
         "suspect_id": suspect_ids(hits), "status": "待核定", "verdict": "",
