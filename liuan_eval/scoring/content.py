@@ -371,6 +371,14 @@ def apply_confirmations(suspects: pd.DataFrame, confirmations) -> pd.DataFrame:
 
     ``confirmations``: a path, a list of paths or a DataFrame (see :func:`read_confirmations`).
     A row naming a suspect id this assessment does not have is an error (file, line, column).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"suspect_id": ["S1", "S2"], "status": "待核定", "verdict": "", "note": "",
+    ...                   "confirmed_in": ""})
+    >>> out = apply_confirmations(s, pd.DataFrame({"疑点编号": ["S2"], "核定结果": ["不成立"], "核定说明": ["专用热线"]}))
+    >>> out[["status", "note", "confirmed_in"]].values.tolist()
+    [['待核定', '', ''], ['不成立', '专用热线', '（核定结果表）:2']]
     """
     if confirmations is None:
         return suspects
