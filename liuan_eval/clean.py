@@ -615,6 +615,16 @@ def _fold_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return repl, keep_dense, keep_spaced
 
 
+@functools.lru_cache(maxsize=1)
+def _fold_tables16() -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """:func:`_fold_tables` for the BMP, as 16-bit code units (a BMP character never folds out of it)."""
+    repl, keep_dense, keep_spaced = _fold_tables()
+    r = repl[:0x10000]
+    r = np.where(r < 0x10000, r, np.arange(0x10000)).astype(np.uint16)
+    r[0xD800:0xE000] = np.arange(0xD800, 0xE000, dtype=np.uint16)  # lone surrogates stay as they are
+    return r, (keep_dense[:0x10000].copy(), keep_spaced[:0x10000].copy())
+
+
 class Folded:
     """Texts folded for matching and joined into one string, with the way back to each original.
 
@@ -630,11 +640,18 @@ class Folded:
     (array([0, 1]), array([0, 0]), array([9, 4]))
     """
 
-    def __init__(self, text: str, orig: np.ndarray, row_starts: np.ndarray, n: int):
+    def __init__(self, text: str, dropped: np.ndarray, row_starts: np.ndarray, n: int):
         self.text = text
-        self.orig = orig                    # original offset (in the joined originals) of each folded char
+        # the map back, sparse: each dropped character's original offset less the number dropped
+        # before it (folded positions at or past it move one further right)
+        self.shift = dropped - np.arange(len(dropped), dtype=np.int64)
         self.row_starts = row_starts        # start of each row in the joined originals
         self.n = n
+
+    def original(self, pos) -> np.ndarray:
+        """The offset in the joined originals of each folded position."""
+        pos = np.asarray(pos, dtype=np.int64)
+        return pos + np.searchsorted(self.shift, pos, side="right")
 
     def locate(self, start, end) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Rows and original ``[start, end)`` offsets of folded spans ``[start, end)``."""
@@ -643,15 +660,15 @@ class Folded:
         if not len(start):
             z = np.array([], dtype=np.int64)
             return z, z, z
-        o0 = self.orig[start]
-        o1 = self.orig[end - 1] + 1
+        o0 = self.original(start)
+        o1 = self.original(end - 1) + 1
         row = np.searchsorted(self.row_starts, o0, side="right") - 1
         base = self.row_starts[row]
         return row, o0 - base, o1 - base
 
     def row_of(self, pos) -> np.ndarray:
         """The row of each folded position."""
-        return np.searchsorted(self.row_starts, self.orig[np.asarray(pos, dtype=np.int64)], side="right") - 1
+        return np.searchsorted(self.row_starts, self.original(pos), side="right") - 1
 
 
 def fold_texts(texts: pd.Series, keep_spaces: bool = False) -> Folded:
@@ -681,14 +698,20 @@ def fold_texts(texts: pd.Series, keep_spaces: bool = False) -> Folded:
     s = pd.Series(texts, dtype="str").fillna("")
     lengths = s.str.len().to_numpy(dtype=np.int64)
     joined = FOLD_SEP.join(s.tolist())
-    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    idx = np.flatnonzero(keep[cps])
-    folded = repl[cps[idx]]
-    text = folded.tobytes().decode("utf-32-le", "surrogatepass")
+    units = np.frombuffer(joined.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    if len(units) == len(joined):  # no character beyond the BMP: 16-bit tables (they stay in the cache)
+        r16, k16 = _fold_tables16()
+        kept = (k16[1] if keep_spaces else k16[0])[units]
+        text = r16[units][kept].tobytes().decode("utf-16-le", "surrogatepass")
+    else:
+        cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        kept = keep[cps]
+        text = repl[cps][kept].tobytes().decode("utf-32-le", "surrogatepass")
+    dropped = np.flatnonzero(~kept)  # few: spaces and invisible marks
     starts = np.zeros(len(s), dtype=np.int64)
     if len(s) > 1:
         starts[1:] = np.cumsum(lengths[:-1] + 1)
-    return Folded(text, idx.astype(np.int64), starts, len(s))
+    return Folded(text, dropped, starts, len(s))
 
 
 #: Kinds of citizens' numbers :func:`find_pii` finds, and their Chinese names.

@@ -52,7 +52,7 @@ CRITERION_TABLES: dict[str, tuple[str, ...]] = {
     "C10": ("posts",), "C11": ("posts",), "C12": ("releases", "posts"),
     "C13": ("accounts",), "C14": ("accounts", "filings"), "C15": ("posts",),
     "C16": ("incidents", "posts"), "C17": ("incidents",), "C18": ("posts",),
-    "C19": ("accounts",),
+    "C19": ("accounts",), "C20": ("accounts", "posts"),
 }
 
 #: The column that places each table's rows in time (for the coverage check).

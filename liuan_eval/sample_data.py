@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from liuan_eval.sample_content import plant_c20_content
 from liuan_eval.schemas import PLATFORM_LABELS, TIMEZONE, column_names
 from liuan_eval.workdays import add_workdays, deadline_end, is_workday, same_day_deadline, workdays_between
 
@@ -180,6 +181,7 @@ class World:
     used_units: set = field(default_factory=set)
     removed_units: set = field(default_factory=set)
     quiet_units: set = field(default_factory=set)  # C16: no post may be added near their incidents
+    suspects: list[dict] = field(default_factory=list)  # C20: content plants, suspects until confirmed
 
     @property
     def start(self) -> pd.Timestamp:
@@ -943,6 +945,9 @@ PLANTS = [plant_c01_missing_platform, plant_c16_silent, plant_c13_no_operators, 
           plant_c06_late_emergency_filing, plant_c07_late_reply, plant_c08_late_explanation,
           plant_c09_boilerplate_reply, plant_c10_plain_text, plant_c11_bad_source, plant_c12_late_repost,
           plant_c15_dormant, plant_c17_incidents, plant_other_platforms]
+#: Plants run after every other (and after generate_sample's extra plants): C20 writes into the texts of
+#: posts and replies that the others have left in place, so that no later plant removes a suspect.
+LAST_PLANTS = [plant_c20_content]
 
 
 # --- two consecutive years --------------------------------------------------------------------------
@@ -1264,12 +1269,12 @@ def generate_sample(year: int = 2025, seed: int = 7, out: str | Path | None = No
     True
     """
     world = _background(year, seed, scale)
-    for plant in (*PLANTS, *extra_plants):
+    for plant in (*PLANTS, *extra_plants, *LAST_PLANTS):
         plant(world)
     tables = {"accounts": world.accounts, "posts": world.posts.sort_values("published_at", ignore_index=True),
               "messages": world.messages, "filings": world.filings, "releases": world.releases,
               "incidents": world.incidents}
-    truth = {"year": year, "seed": seed, "findings": world.findings, "dirty_rows": {}}
+    truth = {"year": year, "seed": seed, "findings": world.findings, "suspects": world.suspects, "dirty_rows": {}}
     files: dict[str, Path] = {}
     if out is not None:
         out = Path(out)

@@ -1,4 +1,4 @@
-"""Criteria presets: both ship, cover C01–C19, and bad presets fail naming the key."""
+"""Criteria presets: both ship, cover C01–C20, and bad presets fail naming the key."""
 from __future__ import annotations
 
 import pytest

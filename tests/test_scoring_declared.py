@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from liuan_eval.criteria import builtin_presets, load_criteria
+from liuan_eval.criteria import CRITERION_IDS, builtin_presets, load_criteria
 from liuan_eval.dataset import Dataset
 from liuan_eval.scoring import score
 from liuan_eval.scoring.declare import (
@@ -14,6 +14,7 @@ from liuan_eval.scoring.declare import (
     indicators,
     no_findings,
     param_specs,
+    reviewed,
     unit_level_only,
 )
 
@@ -28,17 +29,22 @@ def ts(*values):
 def planted_ids():
     from liuan_eval.sample_data import generate_sample
 
-    return {f["criterion"] for f in generate_sample(2025, seed=5, scale=0.2).truth["findings"]}
+    truth = generate_sample(2025, seed=5, scale=0.2).truth
+    return {"findings": {f["criterion"] for f in truth["findings"]},
+            "suspects": {f["criterion"] for f in truth["suspects"]}}
 
 
 def test_presets_registry_and_plants_name_the_same_criteria(planted_ids):
     registry = set(declarations())
-    assert registry == {f"C{i:02d}" for i in range(1, 20)}
+    assert registry == {f"C{i:02d}" for i in range(1, 21)} == set(CRITERION_IDS)
     for name in builtin_presets():
         assert set(load_criteria(name).criteria) == registry, name
     finding_ids = registry - set(no_findings())
     assert set(indicators()) == finding_ids
-    assert planted_ids == finding_ids          # every criterion that gives findings is planted, and only those
+    # every criterion that gives findings is planted, and only those; a reviewed criterion's plants are
+    # suspects (they deduct once confirmed), not findings
+    assert planted_ids["findings"] == finding_ids - set(reviewed())
+    assert planted_ids["suspects"] == set(reviewed()) == {"C20"}
     assert set(no_findings()) == {"C18", "C19"}
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from liuan_eval.commands.score import add_content_options
 from liuan_eval.i18n import tr
 from liuan_eval.report.pipeline import CLEAN_DIR, RunResult, run_assessment
 from liuan_eval.scoring.lists import named_accounts, named_units
@@ -40,6 +41,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-notebook", action="store_true",
                         help=tr("只输出表格和Excel，不生成HTML报告", "tables and workbook only, no HTML report"))
     parser.add_argument("--quiet", action="store_true", help=tr("不显示进度条", "no progress bars"))
+    add_content_options(parser)  # --confirmations, --content-rules (C20)
 
 
 def _date(text: str) -> dt.date:
@@ -72,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
     period = period_of(args)
     res = run_assessment(Path(args.data), period.year, args.out, args.criteria, notebook=not args.no_notebook,
                          progress=not args.quiet, issued=args.issued, responses=args.responses,
-                         previous=args.previous, period=None if period.is_year else period)
+                         previous=args.previous, period=None if period.is_year else period,
+                         confirmations=args.confirmations, content_rules=args.content_rules)
     print(summary(res))
     return 0
 

@@ -43,7 +43,7 @@ from liuan_eval.schemas import PLATFORM_LABELS
 HERE = Path(__file__).resolve().parent
 
 #: Every criterion id the toolkit knows (criteria.md).
-CRITERION_IDS = tuple(f"C{i:02d}" for i in range(1, 20))
+CRITERION_IDS = tuple(f"C{i:02d}" for i in range(1, 21))
 PLATFORMS = tuple(PLATFORM_LABELS)   # the three of the notice and the others an office registers
 LEVELS = ("unit", "account")
 SEVERITIES = ("高", "中", "低")
@@ -332,8 +332,8 @@ def parse_criteria(data: dict, where: str = "<preset>") -> Criteria:
     crits: dict[str, Criterion] = {}
     for cid, entry in data["criteria"].items():
         if cid not in CRITERION_IDS:
-            raise _error(where, f"未知的指标“criteria.{cid}”（可用：C01…C19）",
-                         f"unknown criterion 'criteria.{cid}' (known: C01…C19)")
+            raise _error(where, f"未知的指标“criteria.{cid}”（可用：{CRITERION_IDS[0]}…{CRITERION_IDS[-1]}）",
+                         f"unknown criterion 'criteria.{cid}' (known: {CRITERION_IDS[0]}…{CRITERION_IDS[-1]})")
         _check_table(where, f"criteria.{cid}", entry, _criterion_keys(), _REQUIRED_CRITERION_KEYS)
         params = entry.get("params", {})
         spec = decl[cid].params
@@ -386,7 +386,7 @@ def load_criteria(criteria: str | Path | Criteria = "liuan_2016") -> Criteria:
     --------
     >>> load_criteria("state_council_2019")["C15"].veto
     True
-    >>> sorted(load_criteria().criteria) == [f"C{i:02d}" for i in range(1, 20)]
+    >>> sorted(load_criteria().criteria) == [f"C{i:02d}" for i in range(1, 21)]
     True
     """
     if isinstance(criteria, Criteria):

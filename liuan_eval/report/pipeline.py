@@ -23,6 +23,7 @@ import pandas as pd
 from liuan_eval.errors import UserError
 from liuan_eval.i18n import tr
 from liuan_eval.report import tables as T
+from liuan_eval.report.content import content_sheet, content_table
 
 #: File name of the report notebook (the template and its executed copy in the output folder).
 EXECUTED_NOTEBOOK = "01-annual-report.ipynb"
@@ -249,7 +250,8 @@ def _advance(bar) -> None:
 
 
 def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool = False,
-           issued: dt.date | None = None, responses=None, previous=None, period=None) -> AnnualReport:
+           issued: dt.date | None = None, responses=None, previous=None, period=None, confirmations=None,
+           content_rules=None) -> AnnualReport:
     """Load, check, classify and score one year's data; everything the report shows.
 
     Parameters
@@ -271,6 +273,8 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
     previous : str, Path or AnnualReport, optional
         The previous period's report folder (``reports/2024``, or its ``assessment/``) or a loaded
         report: the comparison tables (:mod:`liuan_eval.report.comparison`) are added.
+    confirmations, content_rules : optional
+        C20's confirmations file(s) and the office's content rule files (``liuan_eval.score``'s).
 
     Returns
     -------
@@ -323,7 +327,8 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
         _advance(bar)
 
         _step(bar, tr("按考核标准评分", "scoring"))
-        assessment = liuan_eval.score(dataset, year=year, criteria=criteria, period=bounds)
+        assessment = liuan_eval.score(dataset, year=year, criteria=criteria, period=bounds,
+                                  confirmations=confirmations, content_rules=content_rules)
         issued = issued or dt.date.today()
         answers = None
         if responses is not None:  # the returned notices answer this assessment's findings
@@ -336,7 +341,8 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
             accepted = accepted_appeals(answers)
             if accepted is not None and len(accepted):
                 assessment = liuan_eval.score(dataset, year=year, criteria=criteria, period=bounds,
-                                              withdrawn=accepted)
+                                              withdrawn=accepted, confirmations=confirmations,
+                                              content_rules=content_rules)
         _advance(bar)
 
         _step(bar, tr("汇总表格", "summary tables"))
@@ -424,6 +430,7 @@ def output_tables(report: AnnualReport) -> dict[str, pd.DataFrame]:
         "not_assessed": _sorted(a.not_assessed, ["criterion"]),
         "reply_timeliness": t["reply_timeliness"],
         "repost_timeliness": report.repost if report.repost is not None else T._empty(["release_id"]),
+        "content_suspects": content_table(a),
         "message_statistics": T.message_statistics(report.messages),
         "quarantine": _sorted(t["quarantine"], ["table", "file", "sheet", "line", "column"]),
         "load_report": _sorted(t["load_report"], ["table", "file", "sheet"]),
@@ -478,6 +485,7 @@ def workbook_sheets(report: AnnualReport, tables: dict[str, pd.DataFrame]) -> di
         "留言统计": T.to_chinese(tables["message_statistics"], {"negative": "负面留言", "negative_share": "负面占比",
                                                             "high_risk": "高风险留言"}),
         "重要信息转发": T.to_chinese(tables["repost_timeliness"], {"on_time": "是否及时"}),
+        "内容审核疑点": content_sheet(tables["content_suspects"]),
         "隔离数据": T.to_chinese(_with_reason_text(tables["quarantine"]), {"reason_text": "说明"}),
         "读取情况": T.to_chinese(tables["load_report"]),
         "未评估指标": T.to_chinese(tables["not_assessed"]),
@@ -720,7 +728,7 @@ class RunResult:
 
 def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, notebook: bool = True,
                    progress: bool = True, issued: dt.date | None = None, responses=None,
-                   previous=None, period=None) -> RunResult:
+                   previous=None, period=None, confirmations=None, content_rules=None) -> RunResult:
     """Run the whole annual assessment and write the report folder.
 
     Parameters
@@ -746,6 +754,8 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
         The previous period's report folder (see :func:`assess`).
     period : liuan_eval.report.periods.Period, optional
         A quarter or any span of days instead of the calendar year (see :func:`assess`).
+    confirmations, content_rules : optional
+        C20's confirmations file(s) and the office's content rule files (``liuan_eval.score``'s).
 
     Returns
     -------
@@ -756,6 +766,10 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
 
     out = Path(out)
     load_criteria(criteria)  # a broken preset is refused before any long work
+    if content_rules is not None:  # and so are broken rule files
+        from liuan_eval.text.content import load_content_rules
+
+        content_rules = load_content_rules(content_rules)
     if not Path(data_dir).is_dir():
         from liuan_eval.errors import DataFolderError
 
@@ -772,7 +786,8 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
     # background thread), and a relative --out would then point elsewhere for the files written meanwhile
     with OutputFolder(out.absolute()) as tmp:
         report = assess(data_dir, year, criteria, progress=progress, issued=issued, responses=responses,
-                        previous=previous, period=period)
+                        previous=previous, period=period, confirmations=confirmations,
+                        content_rules=content_rules)
         bar = None
         if progress:
             from tqdm.auto import tqdm

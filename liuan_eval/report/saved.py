@@ -42,7 +42,7 @@ CRITERIA_FILE = "criteria.toml"
 FORMAT_VERSION = 1
 #: Tables of the scoring engine's Assessment that are saved.
 ASSESSMENT_TABLES = ("findings", "unit_scores", "account_scores", "rectification", "closure", "not_assessed",
-                     "repost", "withdrawn")
+                     "repost", "withdrawn", "content_suspects")
 
 
 class SavedReportError(UserError):

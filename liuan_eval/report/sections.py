@@ -24,6 +24,7 @@ import pandas as pd
 from liuan_eval.output import mask_frame, mask_text
 from liuan_eval.report import figures as F
 from liuan_eval.report import tables as T
+from liuan_eval.report.content import content_review
 from liuan_eval.schemas import TABLE_LABELS
 
 #: Section ids in report order and their Chinese headings.
@@ -454,6 +455,7 @@ def section_actions(report) -> Section:
     if cross is not None and len(cross):
         s.table(cross, "上期被通报、本期再次被通报的账号（建议关停）",
                 {"criteria_then": "上期涉及指标", "criteria_now": "本期涉及指标", "reason": "理由"}, limit=None)
+    content_review(report, s)  # C20's suspects and what the office confirmed
     return s
 
 

@@ -49,7 +49,7 @@ import pandas as pd
 
 from liuan_eval.criteria import Criteria, load_criteria
 from liuan_eval.i18n import tr
-from liuan_eval.scoring import activity, messages, registry  # noqa: F401 - their criteria are declared on import
+from liuan_eval.scoring import activity, content, messages, registry  # noqa: F401 - their criteria are declared on import
 from liuan_eval.scoring._common import FINDING_COLUMNS, Context, build_context, fix_rows
 from liuan_eval.scoring.activity import REPOST_COLUMNS, repost_timeliness
 from liuan_eval.scoring.appeals import withdraw
@@ -77,6 +77,9 @@ class Assessment:
     #: Findings withdrawn on an accepted appeal (:mod:`liuan_eval.scoring.appeals`), with the reason;
     #: ``None`` when no appeal was given.
     withdrawn: pd.DataFrame | None = None
+    #: C20's suspects (:func:`liuan_eval.scoring.content.content_suspects`) with the office's verdicts
+    #: (``status`` 待核定/确认/不成立); ``None`` when the preset has no C20 or C20 was not assessed.
+    content_suspects: pd.DataFrame | None = None
 
     def write(self, out: str | Path, quarantine: pd.DataFrame | None = None) -> dict[str, Path]:
         """Write ``unit_scores.csv``, ``account_scores.csv``, ``findings.csv`` (and
@@ -91,6 +94,8 @@ class Assessment:
         files = {"unit_scores": self.unit_scores, "account_scores": self.account_scores,
                  "findings": self.findings, "rectification": self.rectification, "closure": self.closure,
                  "not_assessed": self.not_assessed}
+        if self.content_suspects is not None:
+            files["content_suspects"] = self.content_suspects
         if quarantine is not None:
             files["quarantine"] = quarantine
         return {name: write_csv(df, out / f"{name}.csv") for name, df in files.items()}
@@ -254,7 +259,7 @@ def _metrics(ctx: Context, f: pd.DataFrame, unit_scores: pd.DataFrame) -> dict:
 
 
 def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016", period=None,
-          withdrawn: pd.DataFrame | None = None) -> Assessment:
+          withdrawn: pd.DataFrame | None = None, *, confirmations=None, content_rules=None) -> Assessment:
     """Assess a loaded dataset for one year against a criteria preset.
 
     Parameters
@@ -271,6 +276,12 @@ def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016", pe
         Appeals the office accepted: ``finding_id`` (:func:`liuan_eval.scoring.appeals.finding_ids`)
         and ``appeal_reason``. Those findings are withdrawn before scores and lists are derived
         (kept in ``Assessment.withdrawn`` with the reason).
+    confirmations : path, list of paths or DataFrame, optional
+        The office's verdicts on C20's suspects (疑点编号, 核定结果 确认/不成立;
+        :func:`liuan_eval.scoring.content.read_confirmations`): only confirmed suspects deduct.
+    content_rules : ContentRules, path or list of paths, optional
+        C20's rule lists: an office's own files added to (or, with ``mode = "replace"``,
+        replacing) the shipped ``content_rules.toml`` (:func:`liuan_eval.text.content.load_content_rules`).
 
     Returns
     -------
@@ -291,12 +302,18 @@ def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016", pe
     >>> from liuan_eval.dataset import Dataset
     >>> a = score(Dataset(), year=2025)
     >>> len(a.findings), len(a.not_assessed), a.repost is None
-    (0, 19, True)
+    (0, 20, True)
     """
     from liuan_eval.workdays import CalendarFallbackWarning, calendar_fallback_years
 
     crits = load_criteria(criteria)
     ctx = build_context(dataset, int(year), crits, period)
+    if content_rules is not None:
+        from liuan_eval.text.content import ContentRules, load_content_rules
+
+        ctx.content_rules = content_rules if isinstance(content_rules, ContentRules) else load_content_rules(
+            content_rules)
+    ctx.confirmations = confirmations
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CalendarFallbackWarning)
         f, not_assessed = _findings(ctx, crits)
@@ -342,9 +359,17 @@ def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016", pe
                               f"{cid} not assessed: {reason}; totals rescaled over the criteria assessed."))
     caveats.extend(tr(zh, en) for zh, en in criterion_caveats(crits, assessed))
     repost = ctx.details.get("C12") if "C12" in assessed else None
+    suspects = ctx.details.get("C20") if "C20" in assessed else None
+    if confirmations is not None and suspects is None:
+        caveats.append(tr("给出了内容审核核定结果文件，但内容审核（C20）未评估，核定结果未使用。",
+                          "A confirmations file was given but C20 was not assessed; it was not used."))
+    if suspects is not None:
+        metrics["content_suspects"] = int(len(suspects))
+        metrics["content_confirmed"] = int((suspects["status"] == "确认").sum())
+        metrics["content_pending"] = int((suspects["status"] == "待核定").sum())
     return Assessment(findings=f.drop(columns="_veto"), unit_scores=units, account_scores=accounts, rectification=rect, closure=close,
                       not_assessed=na[["criterion", "criterion_name", "reason"]], caveats=caveats, metrics=metrics,
-                      criteria=crits, year=int(year), repost=repost, withdrawn=gone)
+                      criteria=crits, year=int(year), repost=repost, withdrawn=gone, content_suspects=suspects)
 
 
 def __getattr__(name: str):

@@ -143,7 +143,8 @@ class Context:
     filings, releases, incidents : DataFrame or None
         Canonical tables, every row.
     details : dict
-        Tables an indicator leaves for the assessment (``"C12"``: the repost table).
+        Tables an indicator leaves for the assessment (``"C12"``: the repost table,
+        ``"C20"``: the content suspects).
     """
 
     year: int
@@ -160,6 +161,10 @@ class Context:
     messages_all: pd.DataFrame | None = None
     caveats: list[str] = field(default_factory=list)
     details: dict = field(default_factory=dict)
+    #: C20's rule lists (``liuan_eval.text.content.ContentRules`` or rule files) and the office's
+    #: confirmations of its suspects (paths or a DataFrame); ``None``: the shipped rules, none confirmed
+    content_rules: object = None
+    confirmations: object = None
 
     # ---- helpers -------------------------------------------------------------------
     @property

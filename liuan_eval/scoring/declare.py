@@ -10,6 +10,7 @@ and its caveat. Everything else is derived from these declarations:
   ``[criteria.Cxx.params]`` must hold;
 - :func:`no_findings`: criteria that give scores or ranks, not findings (C18, C19);
 - :func:`unit_level_only`: criteria a preset may not move to the account level;
+- :func:`reviewed`: criteria whose findings a person confirms before they deduct (C20);
 - :func:`criterion_tables` (``liuan_eval.criteria.CRITERION_TABLES``): the tables each
   criterion cannot be assessed without (used by ``liuan-eval check``);
 - :func:`unmet_needs`: the engine's one check before calling an indicator — a table
@@ -20,7 +21,7 @@ and its caveat. Everything else is derived from these declarations:
 Examples
 --------
 >>> from liuan_eval.scoring.declare import criterion_tables, declarations, no_findings, unit_level_only
->>> sorted(declarations()) == [f"C{i:02d}" for i in range(1, 20)]
+>>> sorted(declarations()) == [f"C{i:02d}" for i in range(1, 21)]
 True
 >>> no_findings(), unit_level_only()
 (('C18', 'C19'), ('C01', 'C13', 'C14', 'C16', 'C19'))
@@ -229,6 +230,8 @@ class Declaration:
     level_fixed: bool = False
     gives: str = "findings"
     caveat: Caveat | None = None
+    #: its findings are suspects a person confirms before they deduct (C20)
+    review: bool = False
 
     def tables(self, alternatives: bool = False) -> tuple[str, ...]:
         """Tables the criterion cannot be assessed without (with ``alternatives``: every table it reads)."""
@@ -267,13 +270,13 @@ _REGISTRY: dict[str, Declaration] = {}
 
 def criterion(cid: str, *, needs: tuple | list = (), params: Mapping[str, ParamSpec] | None = None,
               level: str = "account", level_fixed: bool = False, gives: str = "findings",
-              caveat: Caveat | None = None) -> Callable:
+              caveat: Caveat | None = None, review: bool = False) -> Callable:
     """Declare criterion ``cid`` on its indicator function (a decorator).
 
     Parameters
     ----------
     cid : str
-        ``"C01"`` … ``"C19"``.
+        ``"C01"`` … ``"C20"``.
     needs : sequence of Source or AnyOf
         Every need must be met (see :func:`needs`, :func:`any_of`) or the criterion is not
         assessed; the indicator is then never called.
@@ -286,6 +289,9 @@ def criterion(cid: str, *, needs: tuple | list = (), params: Mapping[str, ParamS
     caveat : callable, optional
         ``caveat(criterion) -> (zh, en)`` or ``None``: a sentence for the caveats when
         the criterion is assessed.
+    review : bool
+        Its hits are suspects for a person to confirm (C20): the sample generator plants
+        them as suspects, not as findings (only confirmed ones deduct).
 
     Examples
     --------
@@ -301,7 +307,8 @@ def criterion(cid: str, *, needs: tuple | list = (), params: Mapping[str, ParamS
         old = _REGISTRY.get(cid)
         if old is not None and (old.fn.__module__, old.fn.__qualname__) != (fn.__module__, fn.__qualname__):
             raise RuntimeError(f"criterion {cid} declared twice: {old.fn.__qualname__} and {fn.__qualname__}")
-        _REGISTRY[cid] = Declaration(cid, fn, tuple(needs), dict(params or {}), level, level_fixed, gives, caveat)
+        _REGISTRY[cid] = Declaration(cid, fn, tuple(needs), dict(params or {}), level, level_fixed, gives, caveat,
+                                     review)
         fn.declaration = _REGISTRY[cid]
         return fn
 
@@ -343,6 +350,17 @@ def no_findings() -> tuple[str, ...]:
     ('C18', 'C19')
     """
     return tuple(cid for cid, d in declarations().items() if d.gives != "findings")
+
+
+def reviewed() -> tuple[str, ...]:
+    """Criteria whose findings are suspects a person confirms before they deduct.
+
+    Examples
+    --------
+    >>> reviewed()
+    ('C20',)
+    """
+    return tuple(cid for cid, d in declarations().items() if d.review)
 
 
 def unit_level_only() -> tuple[str, ...]:
@@ -445,4 +463,4 @@ def criterion_caveats(criteria, assessed) -> list[tuple[str, str]]:
 __all__ = ["AnyOf", "BOOL", "Declaration", "ParamSpec", "Source", "any_of", "at_least", "choices", "column_empty",
            "criterion", "number", "string_table", "strings",
            "criterion_caveats", "criterion_tables", "declarations", "indicators", "needs", "no_findings",
-           "param", "param_specs", "unit_level_only", "unmet_needs"]
+           "param", "param_specs", "reviewed", "unit_level_only", "unmet_needs"]

@@ -6,6 +6,8 @@
 * :func:`detect_bursts` and :func:`find_hot_issues`
 * :func:`~liuan_eval.text.reply_quality.assess_replies`
 * :func:`classify_messages`: all of it on the canonical messages table
+* :func:`~liuan_eval.text.content.check_content` (``content_rules.toml``): wrong and avoided
+  expressions, typos, citizens' numbers and outbound links in what was published (C20)
 
 See ``docs/message_intelligence.md``.
 

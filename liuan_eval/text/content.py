@@ -63,6 +63,11 @@ _HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|x
 _IPV4 = re.compile(r"(?:25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})(?:\.(?:25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})){3}")
 _LINK = re.compile(r"h[t]{1,3}ps?:?/{1,3}[!-~]*|hxxps?:?/{1,3}[!-~]*|www\.[!-~]*")
 _TRAIL = ".,;:!?)]}>'\"*"
+_TOKEN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789./@")
+_INVISIBLE = "[\u200b-\u200f\u2060\ufeff\u180e \u3000]*"
+#: RE2 pre-filter on the texts as given: something that may be a link, disguised or not.
+_LINKISH = (f"(?i)[hｈＨ]{_INVISIBLE}[tｔＴ]|[wｗＷ]{_INVISIBLE}[wｗＷ]{_INVISIBLE}[wｗＷ]"
+            f"|[:：]{_INVISIBLE}[/／]|[hｈ]{_INVISIBLE}[xｘ]")
 _CONTEXT = 12
 
 
@@ -95,6 +100,8 @@ class ContentRules:
     live_check: bool = False
     timeout_seconds: float = 5.0
     files: tuple[str, ...] = ()
+    #: links are checked (off when a replacing file has no ``[links]`` table)
+    check_links: bool = True
 
     def table(self) -> pd.DataFrame:
         """The expression rules as a table (``kind, text, correction, file, line``).
@@ -273,7 +280,8 @@ def load_content_rules(paths=None, *, shipped: bool = True) -> ContentRules:
     paths : path or list of paths, optional
         An office's own rule files, in order. Each adds to the rules read before it (a rule
         it repeats takes its suggestion, its allowed domains are added), or, with
-        ``mode = "replace"`` at its top, replaces them.
+        ``mode = "replace"`` at its top, replaces them: what the file does not hold is then
+        not checked (no ``[privacy]``: no numbers sought; no ``[links]``: no links checked).
     shipped : bool
         Start from the shipped file (``False``: only ``paths``).
 
@@ -303,6 +311,7 @@ def load_content_rules(paths=None, *, shipped: bool = True) -> ContentRules:
     kinds: tuple[str, ...] = ()
     domains: list[str] = []
     live, timeout = False, 5.0
+    check_links = True
     files = []
     for p in sources:
         data, lines, src = _read(p)
@@ -319,10 +328,12 @@ def load_content_rules(paths=None, *, shipped: bool = True) -> ContentRules:
         elif part["mode"] == "replace":
             kinds = ()
         links = part["links"]
+        if part["mode"] == "replace":
+            check_links = "links" in data
         domains += [d for d in links.get("allowed_domains", []) if d not in domains]
         live = links.get("live_check", live)
         timeout = links.get("timeout_seconds", timeout)
-    return ContentRules(tuple(rules.values()), kinds, tuple(domains), live, timeout, tuple(files))
+    return ContentRules(tuple(rules.values()), kinds, tuple(domains), live, timeout, tuple(files), check_links)
 
 
 # ---- the checker ------------------------------------------------------------------------------
@@ -365,7 +376,7 @@ def _expression_hits(folded: Folded, rules: ContentRules) -> pd.DataFrame:
 
 
 def _mask_number(digits: str, kind: str) -> str:
-    d = re.sub(r"[^0-9xX]", "", digits)
+    d = re.sub(r"[^0-9xX]", "", digits).upper()
     if kind == "mobile":
         d = d[-11:]
         return f"{d[:3]}****{d[-4:]}"
@@ -404,7 +415,7 @@ def _links(folded: Folded, rules: ContentRules) -> pd.DataFrame:
     rows = []
     for m in _LINK.finditer(text):
         a = m.start()
-        if a and (text[a - 1].isascii() and (text[a - 1].isalnum() or text[a - 1] in "./@")):
+        if a and text[a - 1] in _TOKEN:
             continue  # inside a longer token (an e-mail, another link)
         url = m.group(0).rstrip(_TRAIL)
         rows.append((a, a + len(url), url))
@@ -413,7 +424,8 @@ def _links(folded: Folded, rules: ContentRules) -> pd.DataFrame:
                              "rule": pd.Series([], dtype="str"), "url": pd.Series([], dtype="str")})
     df = pd.DataFrame(rows, columns=["pos0", "pos1", "url"])
     url = df["url"].astype("str")
-    proper = url.str.match(r"https?://(?!/)").fillna(False) | url.str.startswith("www.")
+    proper = ((url.str.startswith("http://") | url.str.startswith("https://"))
+              & ~url.str.startswith("http:///") & ~url.str.startswith("https:///")) | url.str.startswith("www.")
     rest = url.str.replace(r"^(?:https?://)", "", regex=True)
     host = rest.str.extract(r"^([^/?#:]*)", expand=False).fillna("").str.rstrip(".")
     valid = host.str.fullmatch(_HOST.pattern).fillna(False) | host.str.fullmatch(_IPV4.pattern).fillna(False)
@@ -479,27 +491,23 @@ def check_content(items: pd.DataFrame, rules: ContentRules | None = None) -> pd.
         parts.append(pd.DataFrame({"row": row, "start": a, "end": b, "kind": [r.kind for r in rs],
                                    "rule": [r.text for r in rs],
                                    "correction": [r.correction or "删除或改写" for r in rs], "_num": ""}))
-    # citizens' numbers in the text as given
+    # citizens' numbers in the text as given (the same fold: digits and separators folded alike)
     if rules.privacy_kinds:
-        digits = texts.str.contains("[0-9０-９]", regex=True).fillna(False).to_numpy(dtype=bool)
-        if digits.any():
-            sub = fold_texts(texts[digits])
-            pii = find_pii_folded(sub.text)
-            pii = pii[pii["kind"].isin(rules.privacy_kinds)]
-            if len(pii):
-                srow, a, b = sub.locate(pii["start"].to_numpy(), pii["end"].to_numpy())
-                num = [sub.text[x:y] for x, y in zip(pii["start"], pii["end"])]
-                parts.append(pd.DataFrame({"row": np.flatnonzero(digits)[srow], "start": a, "end": b,
-                                           "kind": "privacy", "rule": pii["kind"].to_numpy(),
-                                           "correction": "", "_num": num}))
+        pii = find_pii_folded(dense.text)
+        pii = pii[pii["kind"].isin(rules.privacy_kinds)]
+        if len(pii):
+            row, a, b = dense.locate(pii["start"].to_numpy(), pii["end"].to_numpy())
+            num = [dense.text[x:y] for x, y in zip(pii["start"], pii["end"])]
+            parts.append(pd.DataFrame({"row": row, "start": a, "end": b, "kind": "privacy",
+                                       "rule": pii["kind"].to_numpy(), "correction": "", "_num": num}))
         if "pii" in items.columns:
             rec = _recorded_pii(texts, items["pii"])
             rec = rec[rec["rule"].isin(rules.privacy_kinds)]
             if len(rec):
                 parts.append(rec.assign(kind="privacy", correction="", _num=""))
     # outbound links (spaces kept: they end a link)
-    linkish = texts.str.contains(r"(?i)ht|www|ｈｔ|ｗｗ|://|hxxp", regex=True).fillna(False).to_numpy(dtype=bool)
-    if linkish.any():
+    linkish = texts.str.contains(_LINKISH, regex=True).fillna(False).to_numpy(dtype=bool)
+    if rules.check_links and linkish.any():
         sub = fold_texts(texts[linkish], keep_spaces=True)
         ln = _links(sub, rules)
         if len(ln):
@@ -513,19 +521,26 @@ def check_content(items: pd.DataFrame, rules: ContentRules | None = None) -> pd.
                              for c in HIT_COLUMNS})
     h = pd.concat(parts, ignore_index=True)
     h = h.drop_duplicates(["row", "kind", "rule", "start"]).sort_values(["row", "start", "kind"], ignore_index=True)
-    tv = texts.to_numpy(dtype=object)
     rows, start, end = h["row"].to_numpy(), h["start"].to_numpy(), h["end"].to_numpy()
-    matched = [tv[r][a:b] for r, a, b in zip(rows, start, end)]
+    uniq, inv = np.unique(rows, return_inverse=True)   # only the rows hit are taken out of Arrow
+    tv = texts.iloc[uniq].to_numpy(dtype=object)
+    matched = [tv[r][a:b] for r, a, b in zip(inv, start, end)]
     priv = (h["kind"] == "privacy").to_numpy()
+    correction = h["correction"].to_numpy(dtype=object)
+    nums, kinds = h["_num"].to_numpy(dtype=object), h["rule"].to_numpy(dtype=object)
     for i in np.flatnonzero(priv):
-        if h["_num"].iat[i]:
-            matched[i] = _mask_number(h["_num"].iat[i], h["rule"].iat[i])
-        h.loc[i, "correction"] = ("删除或打码（如 " + matched[i] + "）" if "*" in matched[i]
-                                  else "删除或打码")
-    context = _context(tv, rows, start, end, matched)
+        if nums[i]:
+            matched[i] = _mask_number(nums[i], kinds[i])
+        correction[i] = "删除或打码（如 " + matched[i] + "）" if "*" in matched[i] else "删除或打码"
+    h["correction"] = pd.Series(correction, dtype="str")
+    context = _context(tv, inv, start, end, matched)
+    hit_items = items.iloc[uniq]
+
+    def col(name):
+        return hit_items[name].astype("str").to_numpy(dtype=object)[inv]
+
     out = pd.DataFrame({
-        "row": rows.astype("int64"), "source": items["source"].astype("str").to_numpy()[rows],
-        "item_id": items["item_id"].astype("str").to_numpy()[rows], "field": items["field"].astype("str").to_numpy()[rows],
+        "row": rows.astype("int64"), "source": col("source"), "item_id": col("item_id"), "field": col("field"),
         "kind": h["kind"].astype("str"), "rule": h["rule"].astype("str"),
         "start": start.astype("int64"), "end": end.astype("int64"),
         "matched": pd.Series(matched, dtype="str"), "correction": h["correction"].astype("str"),
