@@ -192,3 +192,33 @@ def test_pass_rates_equal_an_independent_count(run):
     rows = list(wb["分类排名"].values)
     ranks = {r[rows[0].index("单位")]: r[rows[0].index("类别内排名")] for r in rows[1:]}
     assert {r[1]: int(r[5]) for r in tables[1][1:]} == ranks
+
+
+def test_content_suspects_are_counted_and_the_pending_ones_listed_in_annex_3(run, docx_text):
+    """C20 in the 通报: the paragraph's counts are the suspects table's, annex 3 lists exactly the suspects
+    still to review (by 疑点编号), and the confirmed ones (none here: nothing confirmed yet) deduct nowhere."""
+    paragraphs, tables = docx_text
+    s = run.report.assessment.content_suspects
+    assert s is not None and len(s) > 0
+    text = next(p for p in paragraphs if "）内容审核疑点。" in p)
+    assert f"发现疑点{len(s)}处" in text
+    pending = s[s["status"] == "待核定"]
+    assert f"待核定{len(pending)}处（见附件3）" in text and "附件3" in paragraphs
+    assert len(tables) == 3
+    assert [r[0] for r in tables[2][1:]] == pending["suspect_id"].astype("str").tolist()
+    assert not (run.report.assessment.findings["criterion"] == "C20").any()
+
+
+def test_confirmed_suspects_are_problems_and_leave_annex_3(run, tmp_path):
+    """Confirming every suspect: they become C20 problems in annex 1 and the paragraph says so; no annex 3."""
+    s = run.report.assessment.content_suspects
+    confirm = tmp_path / "核定.csv"
+    pd.DataFrame({"疑点编号": s["suspect_id"], "核定结果": "确认"}).to_csv(confirm, index=False)
+    again = pipeline.run_assessment(run.report.data_dir, YEAR, tmp_path / "out", notebook=False, progress=False,
+                                    issued=ISSUED, confirmations=confirm)
+    paragraphs, tables = read_docx_text(again.out / FILE_NAME)
+    text = next(p for p in paragraphs if "）内容审核疑点。" in p)
+    assert f"经核定确认{len(s)}处" in text and "附件3" not in paragraphs and len(tables) == 2
+    c20 = again.report.assessment.findings["criterion"] == "C20"
+    assert c20.sum() == len(s)
+    assert sum(r[4] == again.report.assessment.criteria["C20"].name for r in tables[0][1:]) == len(s)

@@ -33,6 +33,7 @@ import pandas as pd
 
 from liuan_eval.output import mask_text, write_bytes
 from liuan_eval.report import tables as T
+from liuan_eval.report.content import pending_suspects, suspect_counts
 from liuan_eval.report.docx_template import TABLE_ALIGNMENT, TEMPLATE
 from liuan_eval.schemas import PLATFORM_LABELS, UNIT_TYPE_LABELS
 
@@ -48,6 +49,9 @@ ANNEX_PROBLEMS = ("问题清单", [("序号", 12), ("单位", 22), ("账号名�
                                ("问题说明", 51), ("扣分", 12)])
 ANNEX_SCORES = ("得分与排名", [("排名", 13), ("单位", 47), ("单位类型", 22), ("总分", 18), ("等次", 18),
                                ("类别内排名", 20), ("通报整改", 18)])
+#: Annex 3, only when C20 left suspects to review: the 内容审核 suspects the units are asked to check.
+ANNEX_SUSPECTS = ("内容审核待核定疑点", [("疑点编号", 24), ("单位", 22), ("账号名称", 26), ("种类", 18),
+                                         ("命中内容", 36), ("建议", 30)])
 
 
 def fmt_rate(v) -> str:
@@ -149,12 +153,31 @@ def problem_groups(report) -> list[tuple[str, str]]:
         named = "以上账号（单位）予以通报整改。" if cid in rectify else ""
         text = f"共发现问题{len(g)}个，涉及" + "；".join(parts) + "。" + named
         out.append((f"{g['criterion_name'].iloc[0]}（{cid}）。", text))
+    content = content_paragraph(report)
+    if content:
+        out.append(("内容审核疑点。", content))
     cross = report.tables.get("closure_across_periods")
     if cross is not None and len(cross):
         names = "、".join(_who(u, n, p, i) for u, n, p, i in zip(cross["unit"], cross["account_name"], cross["platform"],
                                                                  cross["account_id"]))
         out.append(("整改不到位的账号。", f"上期被通报整改、本期再次被通报的账号{len(cross)}个：{names}。建议予以关停。"))
     return out
+
+
+def content_paragraph(report) -> str | None:
+    """二、主要问题's part on C20 (内容审核): the suspects found, confirmed, rejected and still to review
+    (``Assessment.content_suspects``, counted by :func:`liuan_eval.report.content.suspect_counts`);
+    ``None`` when C20 was not assessed or found nothing."""
+    s = getattr(report.assessment, "content_suspects", None)
+    if s is None or not len(s):
+        return None
+    n = suspect_counts(s)
+    kinds = "、".join(f"{k}{v}处" for k, v in n["kinds"].items())
+    text = (f"对发布信息、重要信息和留言答复进行内容审核，发现疑点{n['total']}处（{kinds}），"
+            f"经核定确认{n['确认']}处（已列入问题清单并扣分）、不成立{n['不成立']}处")
+    if n["待核定"]:
+        return text + f"，待核定{n['待核定']}处（见附件3）。请有关单位逐条核实，与整改情况一并报送。"
+    return text + "。"
 
 
 def _rate_row(rates: pd.DataFrame, scope: str, group: str) -> pd.Series | None:
@@ -352,6 +375,15 @@ def _annex_problems(report) -> list[list[str]]:
                                                           rows["points"]), start=1)]
 
 
+def _annex_suspects(report) -> list[list[str]]:
+    rows = pending_suspects(report)
+    if rows is None:
+        return []
+    return [[str(i), u, n or "—", k, m, c or "—"] for i, u, n, k, m, c in zip(
+        rows["suspect_id"].astype("str"), rows["unit"].astype("str"), rows["account_name"].astype("str").fillna(""),
+        rows["kind_label"].astype("str"), rows["matched"].astype("str"), rows["correction"].astype("str").fillna(""))]
+
+
 def score_rows(report) -> pd.DataFrame:
     """Annex 2: units in rank order with type, total, grade, rank within the class and whether named."""
     us = report.assessment.unit_scores
@@ -419,13 +451,17 @@ def circular_document(report, template: str | Path | None = None):
         else:
             body.insert_paragraph_before(text, style="公文正文")
     body.insert_paragraph_before("", style="公文正文")
-    body.insert_paragraph_before(f"附件：1．{ANNEX_PROBLEMS[0]}", style="附件说明")
-    p = body.insert_paragraph_before(f"2．{ANNEX_SCORES[0]}", style="附件说明")
-    p.paragraph_format.left_indent = p.style.font.size * 5
-    p.paragraph_format.first_line_indent = 0
+    annexes = [(ANNEX_PROBLEMS, _annex_problems(report)), (ANNEX_SCORES, _annex_scores(report))]
+    suspects = _annex_suspects(report)
+    if suspects:
+        annexes.append((ANNEX_SUSPECTS, suspects))
+    for k, ((title, _), _) in enumerate(annexes, start=1):
+        p = body.insert_paragraph_before(f"附件：{k}．{title}" if k == 1 else f"{k}．{title}", style="附件说明")
+        if k > 1:
+            p.paragraph_format.left_indent = p.style.font.size * 5
+            p.paragraph_format.first_line_indent = 0
     _remove(body)
-    for k, (title, columns), rows in ((1, ANNEX_PROBLEMS, _annex_problems(report)),
-                                      (2, ANNEX_SCORES, _annex_scores(report))):
+    for k, ((title, columns), rows) in enumerate(annexes, start=1):
         brk = annex.insert_paragraph_before("", style="公文正文")
         brk.add_run().add_break(WD_BREAK.PAGE)
         annex.insert_paragraph_before(f"附件{k}", style="附件标题")

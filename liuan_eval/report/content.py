@@ -47,6 +47,33 @@ def content_sheet(table: pd.DataFrame) -> pd.DataFrame:
     return T.to_chinese(out, SUSPECT_LABELS)
 
 
+def suspect_counts(suspects: pd.DataFrame) -> dict:
+    """How many suspects in all, by status (确认, 不成立, 待核定) and by kind (label → count, most first).
+
+    The one count the HTML report and the 通报 both print.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"status": ["确认", "待核定", "待核定"], "kind_label": ["错误表述", "易混错字", "易混错字"]})
+    >>> n = suspect_counts(s)
+    >>> n["total"], n["确认"], n["待核定"], n["不成立"], n["kinds"]
+    (3, 1, 2, 0, {'易混错字': 2, '错误表述': 1})
+    """
+    status = suspects["status"].astype("str").value_counts()
+    kinds = suspects["kind_label"].astype("str").value_counts()
+    return {"total": int(len(suspects)), **{k: int(status.get(k, 0)) for k in ("确认", "不成立", "待核定")},
+            "kinds": {str(k): int(v) for k, v in kinds.items()}}
+
+
+def pending_suspects(report) -> pd.DataFrame | None:
+    """The suspects still to review (status 待核定), in the suspects table's order; ``None`` when C20 was
+    not assessed."""
+    s = getattr(report.assessment, "content_suspects", None)
+    if s is None:
+        return None
+    return s[s["status"].astype("str") == "待核定"]
+
+
 def content_review(report, section) -> None:
     """Add C20's part to a report section: counts, the confirmed findings, the suspects to review."""
     crits = getattr(report.assessment, "criteria", None)
@@ -59,12 +86,11 @@ def content_review(report, section) -> None:
         reason = na.loc[na["criterion"] == "C20", "reason"] if na is not None and len(na) else pd.Series([], dtype="str")
         section.missing("未评估：" + (reason.iloc[0] if len(reason) else "没有可检查的发布内容"))
         return
-    status = s["status"].astype("str").value_counts()
-    kinds = s["kind_label"].astype("str").value_counts()
-    by_kind = "，".join(f"{k} {int(v)} 处" for k, v in kinds.items()) or "无"
+    n = suspect_counts(s)
+    by_kind = "，".join(f"{k} {v} 处" for k, v in n["kinds"].items()) or "无"
     section.text(f"按内容审核规则（错误表述、不宜表述、易混错字、公民个人信息、外部链接）检查发布信息、重要信息和留言答复，"
-                 f"共发现疑点 {len(s)} 处（{by_kind}）；已核定确认 {int(status.get('确认', 0))} 处、"
-                 f"不成立 {int(status.get('不成立', 0))} 处，待核定 {int(status.get('待核定', 0))} 处。"
+                 f"共发现疑点 {n['total']} 处（{by_kind}）；已核定确认 {n['确认']} 处、"
+                 f"不成立 {n['不成立']} 处，待核定 {n['待核定']} 处。"
                  "只有核定确认的疑点扣分。核定方法：在“内容审核疑点”表（Excel 工作簿同名工作表或 content_suspects.csv）"
                  "的“核定结果”列填写“确认”或“不成立”，用 --confirmations 指定该文件重新运行。")
     f = report.assessment.findings
@@ -72,7 +98,7 @@ def content_review(report, section) -> None:
     if len(found):
         section.table(found[["unit", "account_id", "platform", "window_start", "explanation", "points"]],
                       "已核定确认的内容问题（扣分）", {"window_start": "发布时间"}, limit=None)
-    pending = s[s["status"].astype("str") == "待核定"]
+    pending = pending_suspects(report)
     if len(pending):
         cols = ["suspect_id", "unit", "account_name", "source", "item_id", "published_at", "kind_label", "matched",
                 "correction", "context"]
@@ -80,4 +106,4 @@ def content_review(report, section) -> None:
         section.table(shown, "待核定的内容审核疑点", SUSPECT_LABELS, limit=60)
 
 
-__all__ = ["SUSPECT_LABELS", "content_review", "content_sheet", "content_table"]
+__all__ = ["SUSPECT_LABELS", "content_review", "content_sheet", "content_table", "pending_suspects", "suspect_counts"]
