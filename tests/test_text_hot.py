@@ -262,3 +262,69 @@ def test_many_identical_messages_are_one_hot_issue():
                       "title": "小区路灯坏了请修", "text": ""})
     h = find_hot_issues(m)
     assert h["count"].tolist() == [25]
+
+
+def _planted(n_issues=40, n_background=400, seed=3) -> tuple[pd.DataFrame, list[set]]:
+    """Planted repeated complaints: each issue a random 24-character text told 3-7 times by
+    different people, each telling with 1 character replaced and a random ending; the
+    background messages are random texts over the same 600 characters (similar by chance only)."""
+    rng = np.random.default_rng(seed)
+    chars = np.array([chr(c) for c in rng.choice(np.arange(0x4E00, 0x9FA5), 600, replace=False)])
+    endings = ["", "，急！", "，请尽快处理", "。谢谢", "！！"]
+    titles, truth = [], []
+    for _ in range(n_issues):
+        base = rng.choice(chars, 24)
+        members = set()
+        for _ in range(rng.integers(3, 8)):
+            told = base.copy()
+            told[rng.integers(24)] = rng.choice(chars)
+            members.add(str(len(titles)))
+            titles.append("".join(told) + endings[rng.integers(len(endings))])
+        truth.append(members)
+    titles += ["".join(rng.choice(chars, 24)) for _ in range(n_background)]
+    order = rng.permutation(len(titles))  # planted tellings scattered among the others
+    m = pd.DataFrame({"message_id": [str(i) for i in order], "user": [f"u{i}" for i in order],
+                      "title": [titles[i] for i in order], "text": ""})
+    return m, truth
+
+
+def test_planted_clusters_are_recovered_and_lsh_equals_exact():
+    m, truth = _planted()
+    h = find_hot_issues(m)
+    assert sorted(map(frozenset, h["message_ids"]), key=min) == sorted(map(frozenset, truth), key=min)
+    assert (h["distinct_users"] == h["count"]).all()
+    pd.testing.assert_frame_equal(h, find_hot_issues(m, method="exact"))
+    # below the hot-issue filters too: the same clusters, background messages alone
+    labels = hot._message_labels(m)
+    assert (labels == hot._message_labels(m, method="exact")).all()
+    assert len(np.unique(labels)) == len(truth) + 400
+
+
+def test_planted_result_does_not_depend_on_row_order():
+    m, _ = _planted(seed=4)
+    h = find_hot_issues(m)
+    shuffled = m.sample(frac=1, random_state=0).reset_index(drop=True)
+    hs = find_hot_issues(shuffled)
+    assert sorted(map(frozenset, h["message_ids"]), key=min) == sorted(map(frozenset, hs["message_ids"]), key=min)
+
+
+@pytest.mark.parametrize("method", ["lsh", "exact"])
+def test_empty_and_single_message(method):
+    m = _hot_frame()[["message_id", "user", "title", "text"]]
+    for part in (m.iloc[:0], m.iloc[:1]):
+        h = find_hot_issues(part, method=method)
+        assert h.empty and "message_ids" in h.columns
+        assert hot._message_labels(part, method=method).tolist() == list(range(len(part)))
+    alone = find_hot_issues(m.iloc[:1], min_messages=1, min_users=1, method=method)
+    assert alone["message_ids"].tolist() == [["m0"]]
+    # messages too short to compare are never linked
+    short = pd.DataFrame({"message_id": ["1", "2", "3"], "title": ["路灯", "路灯", "路灯"], "text": ""})
+    assert find_hot_issues(short, method=method).empty
+    assert hot._message_labels(short, method=method).tolist() == [0, 1, 2]
+
+
+def test_similar_pairs_of_no_rows_and_empty_rows():
+    for X in (sp.csr_matrix((0, 5), dtype=np.float32), sp.csr_matrix((3, 5), dtype=np.float32)):
+        for method in ("lsh", "exact"):
+            i, j, c = hot._similar_pairs(X, 0.6, method)
+            assert len(i) == len(j) == len(c) == 0

@@ -447,13 +447,20 @@ def _per_group(group: pd.Series, values: pd.Series, n_groups: int, combine, dist
     return [combine(v[a:b].tolist()) for a, b in zip(starts[:-1], starts[1:])]
 
 
-def _clusters(doc: pd.Series, threshold: float, max_df: float, method: str):
-    """``(positions, X, labels)``: the messages long enough to compare (a ``doc`` of at least 4
-    characters), their TF-IDF rows and their star-cluster labels (index of the seed among them)."""
+def _features(doc: pd.Series, max_df: float) -> tuple[np.ndarray, sp.csr_matrix]:
+    """``(positions, X)``: the messages long enough to compare (a ``doc`` of at least 4
+    characters) and their l2-normalised TF-IDF character-bigram rows.
+
+    Examples
+    --------
+    >>> pos, X = _features(pd.Series(["路灯坏了", "坏", "路灯坏了请修"]), 0.3)
+    >>> pos.tolist(), X.shape[0]
+    ([0, 2], 2)
+    """
     usable = (doc.str.len() >= 4).to_numpy()
     pos = np.flatnonzero(usable)
     if len(pos) == 0:
-        return pos, sp.csr_matrix((0, 0), dtype=np.float32), np.empty(0, dtype=np.int64)
+        return pos, sp.csr_matrix((0, 0), dtype=np.float32)
     texts = np.asarray(doc[usable], dtype=object)
     try:
         vec = CharNgramTfidf(ngram_range=(2, 2), max_df=max_df if len(pos) >= 20 else 1.0).fit(texts)
@@ -461,6 +468,15 @@ def _clusters(doc: pd.Series, threshold: float, max_df: float, method: str):
         vec = CharNgramTfidf(ngram_range=(2, 2), max_df=1.0).fit(texts)
     X = sp.vstack([vec.transform(texts[a:a + _ROWS_PER_CHUNK])
                    for a in range(0, len(texts), _ROWS_PER_CHUNK)], format="csr")
+    return pos, X
+
+
+def _clusters(doc: pd.Series, threshold: float, max_df: float, method: str):
+    """``(positions, X, labels)``: :func:`_features` and the star-cluster labels of those rows
+    (index of the seed among them)."""
+    pos, X = _features(doc, max_df)
+    if len(pos) == 0:
+        return pos, X, np.empty(0, dtype=np.int64)
     return pos, X, _star_clusters(X.shape[0], *_similar_pairs(X, threshold, method))
 
 
