@@ -28,8 +28,9 @@ onto CJK ideographs drawn for that city. The cities share the language — punct
 digits and the letter templates (我是…的居民，已经…个月了，希望…) — but not their content, as
 the cities of a province do. The generator's own ``scale`` is not used for this: it draws
 every message from 29 towns and fixed phrase banks, so the number of genuinely similar
-messages per message grows with the volume (1.8 links per message at 2,400 messages, 14.3 at
-19,870) and the exact answer itself grows with the square; in the province it stays about 8.
+messages per message grows with the volume (1.8 similar pairs per message at 2,392 messages,
+14.1 at 19,770) and the exact answer itself grows with the square; in the province it stays
+between 7.4 (20,000 messages) and 8.0 (200,000).
 
 ``python -m benchmarks hot`` runs it alone; ``BENCH_HOT_SIZES=50000,200000`` changes the sizes.
 """
