@@ -314,7 +314,15 @@ def _merge_sorted(runs: list[np.ndarray], piece: int = 1 << 20) -> np.ndarray:
 def _exact_candidates(X: sp.csr_matrix, threshold: float, block: int = 2000) -> np.ndarray:
     """Sorted ``i * n + j`` (``i < j``) of every pair whose cosine reaches ``threshold`` (less a
     rounding margin), from blockwise sparse products of all rows against all rows: the reference
-    that LSH is measured against, quadratic in the number of messages."""
+    that LSH is measured against, quadratic in the number of messages.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> X = sp.csr_matrix(np.array([[0.6, 0.8, 0], [0.8, 0.6, 0], [0, 0, 1.0]], dtype=np.float32))
+    >>> _exact_candidates(X, 0.9, block=2).tolist()  # 0 * 3 + 1: rows 0 and 1
+    [1]
+    """
     n = X.shape[0]
     XT = X.T.tocsc()
     found = [np.empty(0, dtype=np.int64)]
@@ -331,6 +339,13 @@ def _pair_cosines(X: sp.csr_matrix, pairs: np.ndarray, chunk: int = 1 << 13) -> 
 
     Each pair's products are summed on their own (the same value whatever the other pairs, so
     both methods give a pair the same cosine); small chunks keep the buffers in cache.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> X = sp.csr_matrix(np.array([[0.6, 0.8, 0], [0.8, 0.6, 0], [0, 0, 1.0]], dtype=np.float32))
+    >>> [round(float(c), 2) for c in _pair_cosines(X, np.array([1, 2, 5]))]  # (0, 1), (0, 2), (1, 2)
+    [0.96, 0.0, 0.0]
     """
     n = X.shape[0]
     out = np.empty(len(pairs), dtype=np.float32)
@@ -473,7 +488,15 @@ def _features(doc: pd.Series, max_df: float) -> tuple[np.ndarray, sp.csr_matrix]
 
 def _clusters(doc: pd.Series, threshold: float, max_df: float, method: str):
     """``(positions, X, labels)``: :func:`_features` and the star-cluster labels of those rows
-    (index of the seed among them)."""
+    (index of the seed among them).
+
+    Examples
+    --------
+    >>> pos, X, lab = _clusters(pd.Series(["小区路灯坏了", "短", "小区路灯坏了！", "学校食堂饭菜差"]),
+    ...                         0.6, 0.3, "lsh")
+    >>> pos.tolist(), lab.tolist()
+    ([0, 2, 3], [0, 0, 2])
+    """
     pos, X = _features(doc, max_df)
     if len(pos) == 0:
         return pos, X, np.empty(0, dtype=np.int64)
