@@ -278,7 +278,11 @@ def read_corrections(paths, *, routing=None, known_topics=None, today: str | Non
             reason, when = cell("return_reason"), cell("confirmed_at")
             in_scope, _ = parse_bools(cell("in_scope"))
             lines = np.asarray(part.lines, dtype=np.int64)
-            returned = (reason.notna() | (in_scope.fillna(True) == False)).to_numpy()  # noqa: E712
+            not_ours = (in_scope.fillna(True) == False).to_numpy(dtype=bool)  # noqa: E712
+            returned = reason.notna().to_numpy() | not_ours
+            # 是否属本单位职责 = 否 is a department's return without a written reason
+            reason = reason.where(~(reason.isna().to_numpy() & not_ours),
+                                  f"{label['in_scope']}：否").astype("str")
             topic = topic.copy()
             for i in np.flatnonzero((topic.isna() & dept.notna()).to_numpy()):
                 cands = inverse.get(dept[i], [])
@@ -474,6 +478,21 @@ def card_lines(card: dict | None) -> list[str]:
     return out
 
 
+def card_html(card: dict | None) -> str:
+    """The model card as an HTML paragraph and list (the report's method section, the triage notebook).
+
+    Examples
+    --------
+    >>> "<li>" in card_html(None)
+    True
+    """
+    import html
+
+    lines = card_lines(card)
+    return (f"<p><b>{html.escape(lines[0])}</b></p><ul>" + "".join(f"<li>{html.escape(x.strip())}</li>"
+                                                                    for x in lines[1:]) + "</ul>")
+
+
 # --- which labels to ask for --------------------------------------------------------------------------
 def choose_batch(proba, texts, k: int, *, diversity: float = 0.6, candidates: int = 20) -> np.ndarray:
     """Positions of up to ``k`` messages to confirm, most useful first.
@@ -608,7 +627,8 @@ def learn(model, history: pd.DataFrame | None, corrections, *, routing=None, set
     return LearnResult(fitted, card, merged, stats, pending)
 
 
-__all__ = ["CorrectionsError", "HISTORY_COLUMNS", "LABEL_KINDS", "LearnResult", "VERDICT_COLUMNS", "card_lines",
+__all__ = ["CorrectionsError", "HISTORY_COLUMNS", "LABEL_KINDS", "LearnResult", "VERDICT_COLUMNS", "card_html",
+           "card_lines",
            "choose_batch", "cross_validate", "empty_history", "fold_in", "history_from_labels", "learn",
            "load_learning_settings", "mark_for_confirmation", "message_keys", "model_card", "read_corrections",
            "routing_version", "train_from_history"]
