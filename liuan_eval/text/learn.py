@@ -483,8 +483,10 @@ def card_html(card: dict | None) -> str:
 
     Examples
     --------
-    >>> "<li>" in card_html(None)
-    True
+    >>> h = history_from_labels(["路灯坏了", "公交太慢"], ["城乡建设", "交通运输"], source="a.csv", kind="training")
+    >>> html = card_html(model_card(h, None))
+    >>> html.startswith("<p><b>模型卡片（主题）</b></p><ul><li>训练数据：2条标注"), html.count("<li>")
+    (True, 3)
     """
     import html
 
