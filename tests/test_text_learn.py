@@ -87,7 +87,8 @@ def test_the_loop_routes_the_corrected_messages_right(loop):
 
 def test_the_model_card_counts_change_with_the_corrections(loop):
     _, i1 = load_model(loop["m1"], "topic")
-    _, i2 = load_model(loop["m2"], "topic")
+    m2, i2 = load_model(loop["m2"], "topic")
+    assert m2.unlabeled is None and m2.n_pseudo_labeled_ > 0  # self-trained on the unconfirmed rows, not keeping them
     k = len(loop["fix"])
     c1, c2 = i1["card"], i2["card"]
     assert c2["n_labels"] == c1["n_labels"] + k

@@ -189,8 +189,8 @@ def _inverse_routing(routing: dict) -> dict[str, list[str]]:
     return inv
 
 
-def read_corrections(paths, *, routing=None, known_topics=None, today: str | None = None
-                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def read_corrections(paths, *, routing=None, known_topics=None, today: str | None = None,
+                     with_unconfirmed: bool = False):
     """Read the office's verdicts from classified tables, workbooks or return lists.
 
     Parameters
@@ -206,13 +206,17 @@ def read_corrections(paths, *, routing=None, known_topics=None, today: str | Non
         Topics accepted besides the routing table's.
     today : str, optional
         ISO date for labels without 核定日期 (default today).
+    with_unconfirmed : bool
+        Also return the messages without a verdict (``title, text``, masked): :func:`learn`
+        self-trains on them.
 
     Returns
     -------
-    (DataFrame, DataFrame)
+    (DataFrame, DataFrame) or (DataFrame, DataFrame, DataFrame)
         History rows (:func:`history_from_labels`, ``kind`` ``verdict`` or ``return``) and
         the messages returned by a department without a verdict yet (``file, line, title,
-        return_reason``): to be confirmed first.
+        return_reason``): to be confirmed first; with ``with_unconfirmed``, the unconfirmed
+        messages third.
 
     Raises
     ------
@@ -245,7 +249,7 @@ def read_corrections(paths, *, routing=None, known_topics=None, today: str | Non
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     label = {c: TABLES["messages"][c].label for c in TABLES["messages"]}
     problems: list[dict] = []
-    frames, pending = [], []
+    frames, pending, unconfirmed = [], [], []
 
     def problem(file, line, column, value, zh, en):
         problems.append({"file": file, "line": int(line), "column": column, "value": value, "zh": zh, "en": en})
@@ -312,6 +316,9 @@ def read_corrections(paths, *, routing=None, known_topics=None, today: str | Non
             day = pd.Series(dates.dt.strftime("%Y-%m-%d"), dtype="str").fillna(today)
             for i in np.flatnonzero(returned & ~has):
                 pending.append({"file": name, "line": int(lines[i]), "title": title[i], "return_reason": reason[i]})
+            rest = ~has & ~empty.to_numpy()
+            unconfirmed.append(pd.DataFrame({"title": title[rest].fillna("").to_numpy(),
+                                             "text": text[rest].fillna("").to_numpy()}))
             if has.any():
                 frames.append(history_from_labels(
                     pd.DataFrame({"title": title[has].fillna("").to_numpy(), "text": text[has].fillna("").to_numpy()}),
@@ -322,11 +329,14 @@ def read_corrections(paths, *, routing=None, known_topics=None, today: str | Non
         raise CorrectionsError(problems)
     labels = pd.concat(frames, ignore_index=True) if frames else empty_history()
     pend = pd.DataFrame(pending, columns=["file", "line", "title", "return_reason"])
-    if len(pend):
-        from liuan_eval.output import mask_frame
+    from liuan_eval.output import mask_frame
 
+    if len(pend):
         pend = mask_frame(pend)
-    return labels.astype({"kind": "str"}), pend
+    if not with_unconfirmed:
+        return labels.astype({"kind": "str"}), pend
+    rest = pd.concat(unconfirmed, ignore_index=True) if unconfirmed else pd.DataFrame({"title": [], "text": []})
+    return labels.astype({"kind": "str"}), pend, mask_frame(rest.drop_duplicates(ignore_index=True))
 
 
 # --- training and the model card -------------------------------------------------------------------
@@ -337,8 +347,13 @@ def _weights(history: pd.DataFrame, settings: dict) -> np.ndarray:
     return np.where(generated, float(settings["training"].get("generated_weight", 0.3)), 1.0)
 
 
-def train_from_history(template, history: pd.DataFrame, settings: dict | None = None):
-    """A fresh copy of ``template`` (a :class:`~liuan_eval.text.TopicClassifier`) fitted on ``history``."""
+def train_from_history(template, history: pd.DataFrame, settings: dict | None = None, unlabeled=None):
+    """A fresh copy of ``template`` (a :class:`~liuan_eval.text.TopicClassifier`) fitted on ``history``.
+
+    ``unlabeled`` messages (the unconfirmed rows of the corrections) serve one round of
+    self-training (``TopicClassifier(unlabeled=...)``, +0.01 macro-F1 at 385 chosen labels in
+    ``benchmarks/bench_learning.py``); they are not kept in the fitted model.
+    """
     from sklearn.base import clone
 
     from liuan_eval.text.topic import TopicClassifier
@@ -350,7 +365,10 @@ def train_from_history(template, history: pd.DataFrame, settings: dict | None = 
     if len(np.unique(y)) < 2:
         raise UserError("标注历史中只有一个主题，无法训练（至少需要两个主题）",
                         "the labeled history holds a single topic: at least two are needed to train")
-    return model.fit(X, y, sample_weight=_weights(history, settings))
+    if unlabeled is not None and len(unlabeled):
+        model.set_params(unlabeled=unlabeled)
+    model.fit(X, y, sample_weight=_weights(history, settings))
+    return model.set_params(unlabeled=None)  # the texts were for fitting only: not stored in the model file
 
 
 def cross_validate(template, history: pd.DataFrame, settings: dict | None = None, seed: int = 0) -> dict | None:
@@ -621,10 +639,12 @@ def learn(model, history: pd.DataFrame | None, corrections, *, routing=None, set
                         "this model file keeps no labeled history (an older version): retrain it with "
                         "liuan-eval train-topic first")
     known = getattr(model, "classes_", [])
-    new, pending = read_corrections(corrections, routing=routing, known_topics=known, today=today)
+    new, pending, rest = read_corrections(corrections, routing=routing, known_topics=known, today=today,
+                                          with_unconfirmed=True)
     merged, stats = fold_in(history, new)
     stats["read"] = int(len(new))
-    fitted = train_from_history(model, merged, settings)
+    stats["unconfirmed"] = int(len(rest))
+    fitted = train_from_history(model, merged, settings, unlabeled=rest)
     card = model_card(merged, cross_validate(model, merged, settings) if cv else None, routing=routing)
     return LearnResult(fitted, card, merged, stats, pending)
 
