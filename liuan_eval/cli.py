@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "train-topic": ("liuan_eval.commands.text", "训练留言主题分类模型", "train the message topic model"),
     "train-sentiment": ("liuan_eval.commands.text", "训练情感分析模型", "train the sentiment model"),
     "classify": ("liuan_eval.commands.text", "对留言分类、情感分析和风险识别", "classify messages: topic, sentiment, risk"),
+    "learn": ("liuan_eval.commands.text", "用分办核定结果改进主题模型", "fold the office's corrections into the topic model"),
     "run": ("liuan_eval.commands.run", "运行完整年度考核并生成报告", "run the whole annual assessment and report"),
 }
 

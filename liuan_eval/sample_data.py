@@ -1167,7 +1167,8 @@ def write_sample(world: World, out: Path, rng: np.random.Generator) -> tuple[dic
     ov["platform"] = ov["platform"].map(PLATFORM_LABELS)
     ov["published_at"] = pd.to_datetime(ov["published_at"]).dt.strftime("%Y-%m-%d %H:%M")
 
-    ms = world.messages[column_names("messages")].copy()
+    # the office's verdict columns (核定主题 ...) are filled by analysts, not by the generator
+    ms = world.messages[[c for c in column_names("messages") if c in world.messages.columns]].copy()
     for c in ("received_at", "replied_at"):
         ms[c] = _fmt_mixed_dates(ms[c])
     ms["text"] = _pad_text(ms["text"], rng, cleaned, "message_text")

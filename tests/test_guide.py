@@ -55,7 +55,7 @@ def test_guide_has_runnable_commands_for_every_step():
     bash = "\n".join(body for lang, body in _blocks() if lang == "bash")
     for command in ("liuan-eval sample", "liuan-eval templates", "liuan-eval check", "liuan-eval run",
                     "liuan-eval score", "liuan-eval classify", "liuan-eval train-topic", "--topic-model",
-                    "liuan-eval ingest", "--criteria", "--lang en"):
+                    "liuan-eval ingest", "--criteria", "--lang en", "liuan-eval learn", "--corrections"):
         assert command in bash, command
     assert any(lang == "python" for lang, _ in _blocks())
     for heading in ("安装", "填报模板", "运行前检查", "JupyterLab", "阅读报告", "阈值或分值", "新年度"):
@@ -144,6 +144,14 @@ def test_guide_commands_run_as_written(tmp_path, monkeypatch):
     assert len(own) > 50
     assert (own["topic"].to_numpy() == truth.loc[own["留言编号"], "topic"].to_numpy()).mean() > 0.9
     assert (work / "models" / "sentiment.joblib").is_file()
+    # the weekly loop (6.6): the confirmed messages joined the model's labeled history
+    from liuan_eval.text.models import load_model
+
+    before = load_model(work / "models" / "topic.joblib", "topic")[1]["card"]
+    after = load_model(work / "models" / "topic_第2周.joblib", "topic")[1]["card"]
+    asked = pd.read_csv(results / "本周_核定.csv", dtype="str")["confirmed_topic"].notna().sum()
+    assert 0 < asked <= 20 and after["by_kind"]["verdict"] == asked
+    assert after["n_labels"] >= before["n_labels"] and "本周_核定.csv" in after["sources"]
     assert len(pd.read_csv(results / "posts_weibo_clean.csv", dtype="str")) > 0
     assert "0 个阻断问题" in "\n".join(outputs)
     assert "pre-flight check" in outputs[-1]

@@ -254,7 +254,15 @@ def test_triage_notebook_runs(sample, tmp_path):
     html = "".join(o.get("data", {}).get("text/html", "") for c in done.cells if c.cell_type == "code"
                    for o in c.outputs)
     assert "读取留言" in html and "高风险留言" in html
+    assert "模型卡片（主题）" in html and "请先核定这些留言" in html  # the loop of issue 15 comes first
     assert not MOBILE_RE.search(html) and not ID_RE.search(html)
+
+
+def test_method_section_carries_the_topic_model_card():
+    from liuan_eval.report import sections
+
+    html = sections._topic_model_card()
+    assert "模型卡片（主题）" in html and "路由表版本" in html and "只用程序生成的样例文本训练" in html
 
 
 @pytest.mark.browser

@@ -1,4 +1,4 @@
-"""The ``train-topic``, ``train-sentiment`` and ``classify`` commands (the models in :mod:`liuan_eval.text`).
+"""The ``train-topic``, ``train-sentiment``, ``classify`` and ``learn`` commands (the models in :mod:`liuan_eval.text`).
 
 Examples
 --------
@@ -126,6 +126,7 @@ def configure_train_topic(parser) -> None:
 
 def run_train_topic(args) -> int:
     """Train a :class:`~liuan_eval.text.TopicClassifier` and write it."""
+    from liuan_eval.text.learn import cross_validate, history_from_labels, model_card
     from liuan_eval.text.models import save_model
     from liuan_eval.text.topic import TopicClassifier
 
@@ -143,8 +144,14 @@ def run_train_topic(args) -> int:
             taxonomy = _read_csv(args.taxonomy)
         keywords = None if args.no_keywords else (args.keywords or "default")
         model = TopicClassifier(taxonomy=taxonomy, keywords=keywords).fit(X, y)
-        save_model(model, args.out, "topic", f"{Path(args.input).name}: {len(y)} messages")
+        # the labeled history `learn` folds corrections into: one row per message, the later row wins
+        history = history_from_labels(X, y.to_numpy(dtype=object), source=Path(args.input).name, kind="training",
+                                      lines=(np.flatnonzero(frame.index.isin(X.index)) + 2))
+        history = history.drop_duplicates("key", keep="last").reset_index(drop=True)
         quality = None if args.no_cv else _cv_quality(model, X.reset_index(drop=True), y.to_numpy(dtype=object))
+        card = model_card(history, None if args.no_cv else cross_validate(model, history))
+        save_model(model, args.out, "topic", f"{Path(args.input).name}: {len(y)} messages", card=card,
+                   history=history)
     except (CommandError, ValueError, KeyError, OSError) as exc:
         return _fail(exc)
     print(tr(f"主题模型已写入 {args.out}：{len(y)}条留言，{len(counts)}个类别（{'、'.join(counts.index)}）",
@@ -219,6 +226,9 @@ def configure_classify(parser) -> None:
     parser.add_argument("--sentiment-model", default=None,
                         help=tr("情感模型文件（默认用软件包自带模型）", "sentiment model file (default: the shipped one)"))
     parser.add_argument("--out", required=True, help=tr("输出CSV", "CSV to write"))
+    parser.add_argument("--ask", type=int, default=None,
+                        help=tr("标出多少条最值得核定的留言（confirm_rank 列；默认见 learning.toml）",
+                                "how many messages to mark for confirmation (confirm_rank; default: learning.toml)"))
 
 
 def _describe(kind: str, info: dict, given: str | None) -> str:
@@ -244,6 +254,10 @@ def run_classify(args) -> int:
         for kind, given in (("topic", args.topic_model), ("sentiment", args.sentiment_model)):
             models[kind] = load_model(given, kind) if given else shipped_model(kind)
             print(_describe(kind, models[kind][1], given))
+            if kind == "topic":
+                from liuan_eval.text.learn import card_lines
+
+                print("\n".join(card_lines(models[kind][1].get("card"))))
         X = frame.copy()
         X["text"] = frame[args.text_col]
         X["title"] = frame[args.title_col] if args.title_col else ""
@@ -252,6 +266,7 @@ def run_classify(args) -> int:
         if "topic" in X.columns:  # a label column of the input is not a given topic here
             X = X.drop(columns="topic")
         out = classify_messages(X, models["topic"][0], models["sentiment"][0])
+        out = _with_verdict_columns(out, models["topic"][0], args.ask)
         helpers = [c for c, src in (("text", args.text_col), ("title", args.title_col),
                                     ("reply_text", args.reply_col)) if src != c and c not in frame.columns]
         out = out.drop(columns=[c for c in helpers if c in out.columns])
@@ -263,4 +278,68 @@ def run_classify(args) -> int:
     print(tr(f"已写入 {args.out}：{len(out)}条留言" + (f"（{empty}条标题和正文均为空，未分类）" if empty else ""),
              f"written {args.out}: {len(out)} messages" +
              (f" ({empty} with neither title nor text, not classified)" if empty else "")))
+    asked = int(out["confirm_rank"].notna().sum())
+    if asked:
+        print(tr(f"其中{asked}条标为最值得核定（confirm_rank 1–{asked}）：请在“核定主题”（confirmed_topic）列填写正确主题，"
+                 "然后运行 liuan-eval learn",
+                 f"{asked} are marked as most worth confirming (confirm_rank 1-{asked}): fill in confirmed_topic "
+                 "(核定主题), then run liuan-eval learn"))
+    return 0
+
+
+def _with_verdict_columns(out: pd.DataFrame, topic_model, ask: int | None) -> pd.DataFrame:
+    """The classified table with ``confirm_rank`` and the empty columns the office fills in."""
+    from liuan_eval.text.learn import VERDICT_COLUMNS, mark_for_confirmation
+    from liuan_eval.text.topic import TopicClassifier
+
+    if isinstance(topic_model, TopicClassifier) or hasattr(topic_model, "predict_proba"):
+        out = mark_for_confirmation(out, topic_model, ask)
+    for c in VERDICT_COLUMNS:
+        if c not in out.columns:
+            out[c] = pd.Series(pd.NA, index=out.index, dtype="str")
+    return out
+
+
+# --- learn --------------------------------------------------------------------------------------
+def configure_learn(parser) -> None:
+    """Arguments of ``liuan-eval learn``."""
+    parser.add_argument("--model", required=True,
+                        help=tr("当前主题模型文件（default：软件包自带模型）", "current topic model file (default: the shipped one)"))
+    parser.add_argument("--corrections", required=True, nargs="+",
+                        help=tr("核定结果文件（CSV/Excel，有留言标题或正文和“核定主题”或“核定承办单位”列；可多个，后面的优先）",
+                                "files with the office's verdicts (title or text, and 核定主题 or 核定承办单位); "
+                                "later files win"))
+    parser.add_argument("--out", required=True, help=tr("新模型文件", "model file to write"))
+    parser.add_argument("--history-out", default=None,
+                        help=tr("另存一份标注历史CSV（已脱敏）", "also write the labeled history as CSV (masked)"))
+    _no_cv_option(parser)
+
+
+def run_learn(args) -> int:
+    """Fold the corrections into the model's labeled history, retrain, write the new model and its card."""
+    from liuan_eval.output import write_csv
+    from liuan_eval.text.learn import card_lines, learn
+    from liuan_eval.text.models import load_model, save_model, shipped_model
+
+    try:
+        model, info = shipped_model("topic") if args.model == "default" else load_model(args.model, "topic")
+        result = learn(model, info.get("history"), args.corrections, cv=not args.no_cv)
+        names = "、".join(Path(c).name for c in args.corrections)
+        save_model(result.model, args.out, "topic", f"{info.get('trained_on')} + {names}", card=result.card,
+                   history=result.history)
+        if args.history_out:
+            write_csv(result.history, args.history_out)
+    except (CommandError, ValueError, KeyError, OSError) as exc:
+        return _fail(exc)
+    st = result.stats
+    print(tr(f"读入{st['read']}条核定：新增{st['added']}条，改判{st['changed']}条，确认原标注{st['confirmed']}条；"
+             f"新模型已写入 {args.out}",
+             f"read {st['read']} verdicts: {st['added']} new, {st['changed']} changed, {st['confirmed']} confirmed; "
+             f"new model written to {args.out}"))
+    if len(result.pending):
+        print(tr(f"另有{len(result.pending)}条被退回但尚未核定主题（未计入），请优先核定：",
+                 f"{len(result.pending)} returned message(s) without a verdict yet (not used), confirm them first:"))
+        for r in result.pending.head(10).itertuples():
+            print(f"  {r.file}:{r.line} {r.title} — {r.return_reason}")
+    print("\n".join(card_lines(result.card)))
     return 0

@@ -509,6 +509,17 @@ def section_data_quality(report) -> Section:
     return s
 
 
+def _topic_model_card() -> str:
+    """The card of the topic model the assessment classified with (the shipped one), as HTML."""
+    from liuan_eval.text.learn import card_html
+    from liuan_eval.text.models import shipped_model
+
+    try:
+        return card_html(shipped_model("topic")[1].get("card"))
+    except (OSError, ValueError) as exc:  # no model to describe: say so rather than fail the report
+        return f"<p>主题模型卡片：无法读取（{_html.escape(str(exc))}）</p>"
+
+
 def section_method(report) -> Section:
     """方法与说明: the criteria preset, calendar fallbacks, criteria not assessed, caveats."""
     s = Section("method", SECTIONS["method"])
@@ -524,6 +535,7 @@ def section_method(report) -> Section:
         s.text(f"留言主题：沿用数据中已有标签 {int(src.get('given', 0))} 条，模型自动分类 {int(src.get('model', 0))} 条，"
                f"标题和正文均为空未分类 {int(src.get('empty', 0))} 条。未指定模型时使用软件包自带的主题和情感模型"
                "（由项目样例数据训练）；置信度低的留言转人工分办。")
+        s.raw(_topic_model_card())
     caveats = list(getattr(report.assessment, "caveats", []) or [])
     if caveats:
         s.raw("<p><b>说明与假设</b></p><ul>" + "".join(f"<li>{_html.escape(mask_text(c))}</li>" for c in caveats)

@@ -88,6 +88,32 @@ def triage_table(messages: pd.DataFrame, hot: pd.DataFrame | None = None, *, dep
     return mask_frame(out[cols].reset_index(drop=True))
 
 
+#: Columns of the list of messages to confirm first (and the verdict columns the analyst fills in).
+CONFIRM_SHOWN = ["confirm_rank", "message_id", "received_at", "title", "topic", "topic_confidence", "department",
+                 "confirmed_topic", "confirmed_department"]
+CONFIRM_LABELS = {"confirm_rank": "核定顺序", "confirmed_topic": "核定主题", "confirmed_department": "核定承办单位",
+                  "return_reason": "退回原因"}
+
+
+def confirmation_table(messages: pd.DataFrame) -> pd.DataFrame:
+    """The messages marked for confirmation (``confirm_rank``, see
+    :func:`liuan_eval.text.learn.mark_for_confirmation`), in the order to confirm them.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"message_id": ["1", "2", "3"], "title": ["甲", "乙", "丙"],
+    ...                   "confirm_rank": pd.array([2, None, 1], dtype="Int64")})
+    >>> confirmation_table(m)["message_id"].tolist()
+    ['3', '1']
+    """
+    if "confirm_rank" not in messages:
+        return pd.DataFrame(columns=[c for c in CONFIRM_SHOWN if c in messages.columns])
+    out = messages[messages["confirm_rank"].notna().to_numpy(dtype=bool)].sort_values("confirm_rank", kind="stable")
+    out = out.assign(**{c: pd.Series(pd.NA, index=out.index, dtype="str") for c in CONFIRM_SHOWN[-2:]
+                        if c not in out.columns})
+    return mask_frame(out[[c for c in CONFIRM_SHOWN if c in out.columns]].reset_index(drop=True))
+
+
 def triage_widget(messages: pd.DataFrame, hot: pd.DataFrame | None = None, limit: int = 50):
     """Drop-downs for department, risk and hot issue above the filtered message table."""
     import ipywidgets as w

@@ -1,7 +1,9 @@
 """Saving, loading and shipping the trained models.
 
 A model file is a joblib pickle of ``{"format", "kind", "version", "trained_on",
-"model"}`` (``kind`` is ``"topic"`` or ``"sentiment"``). Only load model files you
+"model", "card", "history"}`` (``kind`` is ``"topic"`` or ``"sentiment"``; ``card`` the
+model card and ``history`` the labeled history of a topic model, see
+:mod:`liuan_eval.text.learn`; both ``None`` in files of earlier versions). Only load model files you
 or your office made: a pickle can run code when loaded.
 
 The models the package ships
@@ -14,12 +16,14 @@ sentiment (``Sample.labels``) — and caches it under
 root). Later calls load the cache. The sample is written from phrase banks, so the
 shipped models know the vocabulary of the 15 topics but not real citizens' style: an
 office with labeled history should train its own (``liuan-eval train-topic`` /
-``train-sentiment``).
+``train-sentiment``) and fold its analysts' corrections in (``liuan-eval learn``). The
+shipped topic model's card says so: its history is the generated sample (``kind =
+"generated"``).
 """
 from __future__ import annotations
 
+import io
 import os
-import tempfile
 from pathlib import Path
 
 import joblib
@@ -27,7 +31,7 @@ import pandas as pd
 
 FORMAT = "liuan_eval-model/2"
 #: bumped whenever the shipped models' recipe changes, so stale caches are retrained
-RECIPE = "r4"
+RECIPE = "r5"
 SAMPLE_YEAR, SAMPLE_SEED = 2025, 7
 KINDS = ("topic", "sentiment")
 
@@ -44,8 +48,12 @@ def cache_dir() -> Path:
     return Path(root) / "models" / _version()
 
 
-def save_model(model, path: str | Path, kind: str, trained_on: str) -> Path:
+def save_model(model, path: str | Path, kind: str, trained_on: str, *, card: dict | None = None,
+               history: pd.DataFrame | None = None) -> Path:
     """Write ``model`` to ``path`` (atomically) with what it is and what it learnt from.
+
+    ``card`` and ``history`` (a topic model's card and labeled history) are stored with it;
+    the history's texts are masked (:func:`liuan_eval.output.mask_frame`) like every output.
 
     Examples
     --------
@@ -58,18 +66,16 @@ def save_model(model, path: str | Path, kind: str, trained_on: str) -> Path:
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    from liuan_eval.output import mask_frame, write_bytes
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    os.close(fd)
-    try:
-        joblib.dump({"format": FORMAT, "kind": kind, "version": _version(), "trained_on": trained_on,
-                     "model": model}, tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return path
+    if history is not None:
+        history = mask_frame(history)
+    buf = io.BytesIO()
+    joblib.dump({"format": FORMAT, "kind": kind, "version": _version(), "trained_on": trained_on,
+                 "model": model, "card": card, "history": history}, buf)
+    return write_bytes(buf.getvalue(), path)
 
 
 def load_model(path: str | Path, kind: str):
@@ -91,7 +97,7 @@ def load_model(path: str | Path, kind: str):
         raise ValueError(f"{path}: not a liuan_eval model file (expected one written by liuan-eval train-*)")
     if obj.get("kind") != kind:
         raise ValueError(f"{path}: is a {obj.get('kind')} model, expected a {kind} model")
-    info = {k: obj.get(k) for k in ("kind", "version", "trained_on")}
+    info = {k: obj.get(k) for k in ("kind", "version", "trained_on", "card", "history")}
     info["path"] = str(path)
     return obj["model"], info
 
@@ -101,19 +107,35 @@ def sample_training_data() -> pd.DataFrame:
     from liuan_eval.sample_data import generate_sample
 
     s = generate_sample(year=SAMPLE_YEAR, seed=SAMPLE_SEED)
-    m = s.tables["messages"][["message_id", "title", "text"]]
+    m = s.tables["messages"][["message_id", "title", "text", "received_at"]]
     lab = s.labels.rename(columns={"topic": "label_topic", "sentiment": "label_sentiment"})
     return m.merge(lab, on="message_id", how="inner", validate="one_to_one")
+
+
+def shipped_history(data: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The shipped topic model's labeled history: the generated sample (``kind = "generated"``)."""
+    from liuan_eval.text.learn import history_from_labels
+
+    data = sample_training_data() if data is None else data
+    day = pd.Series(pd.to_datetime(data["received_at"].astype("str"), errors="coerce").dt.strftime("%Y-%m-%d"),
+                    dtype="str").fillna(f"{SAMPLE_YEAR}-12-31")
+    return history_from_labels(data[["title", "text"]], data["label_topic"].to_numpy(),
+                               source=f"generate_sample(year={SAMPLE_YEAR}, seed={SAMPLE_SEED})", kind="generated",
+                               labeled_at=day.to_numpy())
+
+
+def shipped_topic_template():
+    """The shipped topic model's recipe, unfitted."""
+    from liuan_eval.text.topic import TopicClassifier
+
+    # the package's keyword list carries the departments' vocabulary beyond the phrase banks
+    return TopicClassifier(keywords="default", keyword_weight=0.3)
 
 
 def _train(kind: str):
     data = sample_training_data()
     if kind == "topic":
-        from liuan_eval.text.topic import TopicClassifier
-
-        # the package's keyword list carries the departments' vocabulary beyond the phrase banks
-        return TopicClassifier(keywords="default", keyword_weight=0.3).fit(data[["title", "text"]],
-                                                                           data["label_topic"])
+        return shipped_topic_template().fit(data[["title", "text"]], data["label_topic"])
     from liuan_eval.text.sentiment import SentimentClassifier
 
     return SentimentClassifier().fit(data[["title", "text"]], data["label_sentiment"])
@@ -134,10 +156,19 @@ def shipped_model(kind: str):
     except (FileNotFoundError, ValueError):
         model = _train(kind)
         desc = f"sample data: generate_sample(year={SAMPLE_YEAR}, seed={SAMPLE_SEED})"
+        card = history = None
+        if kind == "topic":
+            from liuan_eval.text.learn import cross_validate, load_learning_settings, model_card
+
+            history = shipped_history()
+            settings = load_learning_settings()
+            settings["training"]["cv_folds"] = 3  # on generated text the figure only shows it learnt the banks
+            card = model_card(history, cross_validate(shipped_topic_template(), history, settings))
         try:
-            save_model(model, path, kind, desc)
+            save_model(model, path, kind, desc, card=card, history=history)
         except OSError:  # read-only home: keep it in memory only
             pass
-        result = (model, {"kind": kind, "version": _version(), "trained_on": desc, "path": str(path)})
+        result = (model, {"kind": kind, "version": _version(), "trained_on": desc, "path": str(path),
+                          "card": card, "history": history})
     _MEMO[kind] = result
     return result

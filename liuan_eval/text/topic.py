@@ -247,22 +247,31 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
                 for part in (whole, t) for pat in self.keyword_patterns_.values()]
         return sp.csr_matrix(float(self.keyword_weight) * np.column_stack(cols))
 
-    def _fit_model(self, X, y):
+    def _fit_model(self, X, y, sample_weight=None):
         n_min = int(pd.Series(y).value_counts().min())
         cv = min(int(self.calibration_cv), n_min)
         if cv >= 2:
             model = CalibratedClassifierCV(LinearSVC(C=self.C, random_state=0), method="sigmoid", cv=cv, ensemble=False)
         else:  # too few examples of a class to calibrate: plain SVM with softmax scores
             model = LinearSVC(C=self.C, random_state=0)
-        return model.fit(X, y)
+        return model.fit(X, y, sample_weight=sample_weight)
 
     # --- estimator API ----------------------------------------------------------------------
-    def fit(self, X, y):
-        """Fit on messages ``X`` (texts, (title, text) pairs or a DataFrame) and topics ``y``."""
+    def fit(self, X, y, sample_weight=None):
+        """Fit on messages ``X`` (texts, (title, text) pairs or a DataFrame) and topics ``y``.
+
+        ``sample_weight`` (optional, one per message) weighs each label in the SVM and its
+        calibration: :func:`liuan_eval.text.learn.train_from_history` gives the office's own
+        labels more weight than generated sample text.
+        """
         titles, bodies = as_title_body(X)
         y = np.asarray(pd.Series(np.asarray(y, dtype=object)).astype("str"), dtype=object)
         if len(y) != len(titles):
             raise ValueError(f"X has {len(titles)} messages but y has {len(y)} labels")
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=float)
+            if sample_weight.shape != (len(y),):
+                raise ValueError(f"sample_weight has {sample_weight.size} values for {len(y)} messages")
         if pd.isna(pd.Series(y)).any():
             raise ValueError("y holds missing labels; drop those messages or label them")
         if len(np.unique(y)) < 2:
@@ -283,12 +292,12 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         if not self.vectorizers_:
             raise ValueError("the training messages have no usable text (all titles and texts empty)")
         Xm = self._transform(titles, bodies)
-        model = self._fit_model(Xm, y)
+        model = self._fit_model(Xm, y, sample_weight)
         self.n_pseudo_labeled_ = 0
         if self.unlabeled is not None:
             ut, ub = as_title_body(self.unlabeled)
             Xu = self._transform(ut, ub)
-            svm = LinearSVC(C=self.C, random_state=0).fit(Xm, y)
+            svm = LinearSVC(C=self.C, random_state=0).fit(Xm, y, sample_weight=sample_weight)
             dec = svm.decision_function(Xu)
             top2 = np.sort(dec, axis=1)[:, -2:] if dec.ndim == 2 else None
             if top2 is not None:
@@ -297,7 +306,9 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
                     yu = svm.classes_[dec.argmax(axis=1)][pick]
                     Xm = sp.vstack([Xm, Xu[pick]], format="csr")
                     y = np.concatenate([y, yu])
-                    model = self._fit_model(Xm, y)
+                    if sample_weight is not None:
+                        sample_weight = np.concatenate([sample_weight, np.ones(len(yu))])
+                    model = self._fit_model(Xm, y, sample_weight)
                     self.n_pseudo_labeled_ = int(pick.sum())
         self.model_ = model
         self.classes_ = model.classes_
@@ -324,6 +335,78 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
         """Most probable topic of each message."""
         P = self.predict_proba(X)
         return self.classes_[P.argmax(axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
+
+class KeywordTopicClassifier(ClassifierMixin, BaseEstimator):
+    """Zero-shot topic model: the taxonomy's and the keyword list's words only, no labeled message.
+
+    Each class scores ``log(1 + matches)`` of its keywords in the whole message plus the
+    same in the title; the probabilities are a softmax of ``scores / temperature`` (a message
+    matching no keyword gets equal probabilities, so it goes to manual review). It is the
+    first point of the learning curves (``benchmarks/bench_learning.py``) and picks the
+    first messages to confirm when an office has no labels yet.
+
+    Parameters
+    ----------
+    taxonomy : DataFrame, path or None
+        As for :class:`TopicClassifier`.
+    keywords : dict, path, "default" or None
+        As for :class:`TopicClassifier` (``"default"``: ``topic_keywords.toml``).
+    temperature : float
+        Softness of the probabilities.
+
+    Examples
+    --------
+    >>> m = KeywordTopicClassifier(keywords={"交通运输": ["公交"], "教育文体": ["学校"]}).fit()
+    >>> m.predict(["公交站台太远", "学校收费"]).tolist()
+    ['交通运输', '教育文体']
+    >>> m.predict_proba(["天气不错"]).round(2).tolist()
+    [[0.5, 0.5]]
+    """
+
+    def __init__(self, taxonomy=None, keywords="default", temperature=0.5):
+        self.taxonomy = taxonomy
+        self.keywords = keywords
+        self.temperature = temperature
+
+    def fit(self, X=None, y=None):
+        """Build the keyword patterns (``X`` and ``y`` are ignored: nothing is learnt from labels)."""
+        words: dict[str, set] = {}
+        for source in (taxonomy_keywords(self.taxonomy) if self.taxonomy is not None else {},
+                       load_topic_keywords(self.keywords) if self.keywords is not None else {}):
+            for t, ws in source.items():
+                words.setdefault(t, set()).update(ws)
+        words = {t: w for t, w in words.items() if w}
+        if len(words) < 2:
+            raise ValueError("a keyword model needs the keywords of at least 2 topics")
+        self.classes_ = np.asarray(sorted(words), dtype=object)
+        self.patterns_ = [_keyword_pattern(words[t]) for t in self.classes_]
+        return self
+
+    def decision_function(self, X):
+        """Per-class keyword score (whole message plus title)."""
+        check_is_fitted(self, "patterns_")
+        titles, bodies = as_title_body(X)
+        t = pd.Series(titles, dtype="str")
+        whole = pd.Series(joined(titles, bodies), dtype="str")
+        return np.column_stack([np.log1p(whole.str.count(p).to_numpy(dtype=float))
+                                + np.log1p(t.str.count(p).to_numpy(dtype=float)) for p in self.patterns_])
+
+    def predict_proba(self, X):
+        """Softmax of the keyword scores."""
+        d = self.decision_function(X) / float(self.temperature)
+        e = np.exp(d - d.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        """Topic with the highest keyword score."""
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
