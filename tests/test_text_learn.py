@@ -201,3 +201,21 @@ def test_zero_shot_keyword_model_routes_by_keywords():
     m = KeywordTopicClassifier().fit()
     assert len(m.classes_) == 15
     assert m.predict(["公交车站台太远，线路太少"]).tolist() == ["交通运输"]
+
+
+def test_messages_that_are_one_label_in_the_history_are_asked_once():
+    """Two messages whose texts differ only in what masking hides (the e-mail address) are one label in
+    the history: only one of them is marked, so every confirmation asked for adds
+    a label."""
+    from liuan_eval.text.learn import message_keys
+
+    X = ["公交车晚点", "公交线路调整", "学校收费", "学生减负"] * 3
+    y = ["交通运输", "交通运输", "教育文体", "教育文体"] * 3
+    m = TopicClassifier(calibration_cv=2).fit(X, y)
+    c = pd.DataFrame({"title": ["公交学校", "公交学校", "学校公交", "学校"], "text": ["请回复zhang3@163.com", "请回复zhu@163.com", "请处理", ""],
+                      "topic_source": ["model"] * 4, "topic_confidence": [0.5, 0.5, 0.5, 0.9]})
+    from liuan_eval.output import mask_series
+
+    assert len(set(message_keys(c["title"], mask_series(c["text"])).tolist())) == 3
+    out = mark_for_confirmation(c, m, 4)
+    assert out["confirm_rank"].notna().tolist() == [True, False, True, True]

@@ -592,7 +592,14 @@ def mark_for_confirmation(classified: pd.DataFrame, topic_model=None, k: int | N
             ok &= np.array(out[c].astype("str").fillna("").str.strip().eq(""), dtype=bool)
     titles, bodies = as_title_body(out)
     flat = joined(titles, bodies)
-    first = ~pd.Series(flat).duplicated().to_numpy()
+    # repeats are judged by the history's own key (masked, model-normalised text): two messages that
+    # differ only in a masked number (a plate, an e-mail address) would be one label in the history,
+    # so only one of them is asked for
+    from liuan_eval.output import mask_series
+
+    keys = message_keys(mask_series(pd.Series(titles, dtype="str")).fillna(""),
+                        mask_series(pd.Series(bodies, dtype="str")).fillna(""))
+    first = ~pd.Series(keys).duplicated().to_numpy()
     cand = np.flatnonzero(ok & first)
     if len(cand) and k > 0:
         if "topic_confidence" in out:  # the least confident first: the rest cannot have a small margin
