@@ -1,0 +1,99 @@
+"""The Dask engine (liuan_eval/scoring/distributed.py) gives the pandas engine's assessment, exactly.
+
+The sample year through both engines on a small in-process ``LocalCluster``: the same findings (in
+the same order), scores, grades, ranks, lists, repost table, content suspects, not-assessed criteria,
+caveats and metrics — read from the files (one partition per file) and from a loaded dataset split
+into partitions, with several partition counts (a unit's accounts always together).
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+pytest.importorskip("distributed")
+
+import liuan_eval  # noqa: E402
+from liuan_eval.errors import UserError  # noqa: E402
+from liuan_eval.scoring import score  # noqa: E402
+from liuan_eval.scoring.distributed import (  # noqa: E402
+    DaskData,
+    DaskEngineError,
+    dask_client,
+    read_data,
+    score_dask,
+)
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+TABLES = ("findings", "unit_scores", "account_scores", "rectification", "closure", "not_assessed", "repost",
+          "content_suspects")
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return liuan_eval.load(SAMPLE, year=2025)
+
+
+@pytest.fixture(scope="module")
+def pandas_result(sample):
+    return score(sample, year=2025)
+
+
+@pytest.fixture(scope="module")
+def client():
+    with dask_client(processes=False, n_workers=1, threads_per_worker=2) as c:
+        yield c
+
+
+def assert_same(a, b) -> None:
+    for name in TABLES:
+        assert_frame_equal(getattr(a, name), getattr(b, name), obj=name)
+    assert a.caveats == b.caveats
+    assert a.metrics.keys() == b.metrics.keys()
+    for k, v in a.metrics.items():
+        w = b.metrics[k]
+        if isinstance(v, float) and math.isnan(v):
+            assert isinstance(w, float) and math.isnan(w), k
+        else:
+            assert v == w, k
+
+
+@pytest.mark.slow
+def test_files_through_both_engines(client, pandas_result):
+    """The sample folder read by the Dask engine (a partition per file) gives the pandas engine's result."""
+    assert len(pandas_result.findings) and pandas_result.not_assessed is not None
+    assert_same(pandas_result, score_dask(read_data(SAMPLE, 2025), 2025))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("partitions", [1, 5])
+def test_partitions_do_not_change_the_result(client, sample, pandas_result, partitions):
+    """However the units are spread over partitions, the result is the same."""
+    data = DaskData.from_dataset(sample, npartitions=3)
+    assert_same(pandas_result, score_dask(data, 2025, partitions=partitions))
+
+
+@pytest.mark.slow
+def test_appeals_and_confirmations(client, sample, pandas_result):
+    """Withdrawn findings and C20's confirmations are applied once, on the whole, as in the pandas engine."""
+    from liuan_eval.scoring.appeals import finding_ids
+
+    f = pandas_result.findings
+    withdrawn = pd.DataFrame({"finding_id": finding_ids(f).iloc[[0, len(f) - 1]], "appeal_reason": "截图为证"})
+    s = pandas_result.content_suspects
+    conf = pd.DataFrame({"疑点编号": s["suspect_id"].iloc[:1], "核定结果": ["确认"]}) if len(s) else None
+    a = score(sample, year=2025, withdrawn=withdrawn, confirmations=conf)
+    b = score_dask(DaskData.from_dataset(sample, npartitions=2), 2025, withdrawn=withdrawn, confirmations=conf)
+    assert_same(a, b)
+    assert_frame_equal(a.withdrawn, b.withdrawn)
+
+
+def test_unreachable_scheduler_is_a_user_error():
+    """A wrong --scheduler address: a Chinese message, exit 2, no traceback."""
+    with pytest.raises(DaskEngineError) as e, dask_client("tcp://127.0.0.1:9", timeout="1s"):
+        pass
+    assert isinstance(e.value, UserError) and e.value.exit_code == 2
+    assert "无法连接 Dask 调度器" in e.value.zh
