@@ -97,3 +97,20 @@ def test_unreachable_scheduler_is_a_user_error():
         pass
     assert isinstance(e.value, UserError) and e.value.exit_code == 2
     assert "无法连接 Dask 调度器" in e.value.zh
+
+
+@pytest.mark.slow
+def test_classification_per_partition(client, sample):
+    """Messages classified per partition (the reply corpus computed once for the whole table) are the
+    pandas engine's, row for row."""
+    from liuan_eval.scoring.distributed import classify_dask
+
+    expected = liuan_eval.classify_messages(sample.messages)
+    assert_frame_equal(expected, classify_dask(sample.messages, npartitions=3))
+
+
+def test_scheduler_needs_the_dask_engine(tmp_path):
+    from liuan_eval.cli import main
+
+    assert main(["run", "--data", str(SAMPLE), "--year", "2025", "--out", str(tmp_path / "r"),
+                 "--scheduler", "tcp://127.0.0.1:9", "--no-notebook", "--quiet"]) == 2

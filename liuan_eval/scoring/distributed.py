@@ -60,15 +60,21 @@ def _need_dask():
 
 
 @contextlib.contextmanager
-def dask_client(scheduler: str | None = None, *, n_workers: int = 2, threads_per_worker: int = 1,
-                memory_limit: str | int = "2GB", processes: bool = True, timeout: str = "10s"):
+def dask_client(scheduler: str | None = None, *, n_workers: int | None = None, threads_per_worker: int | None = None,
+                memory_limit: str | int = "auto", processes: bool = True, timeout: str = "10s"):
     """A ``distributed.Client`` for the run: connected to ``scheduler`` (``tcp://host:8786``), or to a
-    ``LocalCluster`` of ``n_workers`` workers started here and closed afterwards.
+    ``LocalCluster`` started here and closed afterwards (``n_workers`` workers, Dask's defaults when
+    ``None``: one per core group of this machine, memory shared out).
 
     Raises :class:`DaskEngineError` (exit 2, a Chinese message) when the scheduler cannot be reached.
     """
     _need_dask()
+    import logging
+
     from distributed import Client, LocalCluster
+
+    # the p2p shuffle announces each shuffle as a warning: not the analyst's business
+    logging.getLogger("distributed.shuffle._scheduler_plugin").setLevel(logging.ERROR)
 
     if scheduler is None:
         with LocalCluster(n_workers=n_workers, threads_per_worker=threads_per_worker, memory_limit=memory_limit,
@@ -388,4 +394,57 @@ def score_dask(data: DaskData, year: int, criteria="liuan_2016", period=None, wi
                            message_figures=combine_message_metrics([r["messages"] for r in results]))
 
 
-__all__ = ["DaskData", "DaskEngineError", "dask_client", "read_data", "score_dask"]
+def total_threads() -> int:
+    """Threads of the current client's workers (1 without a client)."""
+    try:
+        from distributed import get_client
+
+        return max(1, sum(w.get("nthreads", 1) for w in get_client().scheduler_info()["workers"].values()))
+    except (ImportError, ValueError):
+        return 1
+
+
+def classify_dask(messages: pd.DataFrame, npartitions: int | None = None, **kwargs) -> pd.DataFrame:
+    """:func:`liuan_eval.text.classify_messages` per partition on the current client: the same result, in
+    the same order, with the same index.
+
+    Each message is classified on its own, except for two things of the whole table, computed first
+    and given to every partition (:class:`~liuan_eval.text.reply_quality.ReplyCorpus`): the TF-IDF the
+    replies' relevance is measured with (fitted on a fixed sample of the answered messages) and the
+    clauses that recur in the replies (boilerplate).
+    """
+    _need_dask()
+    import dask
+    import dask.dataframe as dd
+
+    from liuan_eval.text.classify import classify_messages
+    from liuan_eval.text.reply_quality import fit_sample, fit_texts, reply_corpus, reply_counts
+
+    n = npartitions or 2 * total_threads()
+    meta = classify_messages(messages.iloc[:1], **kwargs).iloc[:0]  # a row: the columns a non-empty table gets
+    parts = dd.from_pandas(messages, npartitions=max(1, min(n, len(messages))), sort=False)
+    if "reply_text" in messages.columns and "reply_corpus" not in kwargs:
+        pieces = parts.to_delayed()
+        counts = dask.compute(*[dask.delayed(reply_counts)(x) for x in pieces])
+        answered = np.array([c[0] for c in counts], dtype=np.int64)
+        chosen = fit_sample(int(answered.sum()))
+        starts = np.r_[0, np.cumsum(answered)]
+        local = [chosen[(chosen >= starts[k]) & (chosen < starts[k + 1])] - starts[k] for k in range(len(pieces))]
+        texts = dask.compute(*[dask.delayed(fit_texts)(x, o) for x, o in zip(pieces, local)])
+        freq = pd.concat([c[1] for c in counts]).groupby(level=0).sum()
+        kwargs["reply_corpus"] = reply_corpus(int(answered.sum()), freq, np.concatenate([t[0] for t in texts]),
+                                              np.concatenate([t[1] for t in texts]))
+    out = parts.map_partitions(classify_messages, meta=meta, **kwargs).compute()
+    return out.astype(meta.dtypes.to_dict()) if len(out) else meta
+
+
+def engine_score(dataset, year: int, criteria="liuan_2016", period=None, withdrawn=None, *, confirmations=None,
+                 content_rules=None, npartitions: int | None = None):
+    """:func:`score_dask` on a loaded dataset (its posts and messages sent to the workers in partitions):
+    the call ``liuan-eval run --engine dask`` makes in place of :func:`liuan_eval.scoring.score`."""
+    n = npartitions or 2 * total_threads()
+    return score_dask(DaskData.from_dataset(dataset, npartitions=n), year, criteria, period, withdrawn,
+                      confirmations=confirmations, content_rules=content_rules)
+
+
+__all__ = ["DaskData", "DaskEngineError", "classify_dask", "dask_client", "engine_score", "read_data", "score_dask"]
