@@ -236,13 +236,32 @@ class BlockingProblems(UserError):
                          "error: blocking data problems, fix them first:\n" + check.to_text())
 
 
+#: Environment variable naming a file: ``run`` appends one JSON line per stage to it (the stage's
+#: name, when it began, its seconds), for ``python -m benchmarks whole_run``.
+STAGE_TIMES_ENV = "LIUAN_EVAL_STAGE_TIMES"
+_stage: dict = {}
+
+
 def _step(bar, text: str) -> None:
+    import os
+    import time
+
     from liuan_eval.errors import interrupted
 
     if interrupted():  # Ctrl-C that a finaliser swallowed: stop at the next stage
         raise KeyboardInterrupt
     if bar is not None:
         bar.set_description_str(text)
+    target = os.environ.get(STAGE_TIMES_ENV)
+    if target:
+        import json
+
+        now = time.perf_counter()
+        if _stage:
+            with open(target, "a", encoding="utf-8") as fh:
+                fh.write(json.dumps({"stage": _stage["text"], "seconds": round(now - _stage["t"], 3)},
+                                    ensure_ascii=False) + "\n")
+        _stage.update(text=text, t=now)
 
 
 def _advance(bar) -> None:
