@@ -114,3 +114,21 @@ def test_scheduler_needs_the_dask_engine(tmp_path):
 
     assert main(["run", "--data", str(SAMPLE), "--year", "2025", "--out", str(tmp_path / "r"),
                  "--scheduler", "tcp://127.0.0.1:9", "--no-notebook", "--quiet"]) == 2
+
+
+@pytest.mark.slow
+def test_a_unit_without_posts_alone_in_its_partition_and_a_quarter(client, sample):
+    """A partition holding only a unit that never posted (its criteria unmet there, assessed on the
+    whole: C02's silent accounts, C15's dormant ones) and a quarter instead of the year."""
+    import copy
+
+    ds = copy.copy(sample)
+    units = sorted(ds.accounts["unit"].unique())
+    silent = set(ds.accounts.loc[ds.accounts["unit"] == units[3], "account_id"])
+    ds.posts = ds.posts[~ds.posts["account_id"].isin(silent)].reset_index(drop=True)
+    ds.messages = ds.messages[ds.messages["unit"] != units[3]].reset_index(drop=True)
+    for period in (None, ("2025-04-01", "2025-06-30")):
+        a = score(ds, year=2025, period=period)
+        b = score_dask(DaskData.from_dataset(ds, npartitions=4), 2025, period=period, partitions=len(units))
+        assert_same(a, b)
+        assert {"C02", "C15"} <= set(a.findings.loc[a.findings["unit"] == units[3], "criterion"])
