@@ -26,6 +26,8 @@ from pathlib import Path
 SCALE = 417.0
 TARGET_RSS_MB = 4096.0
 TARGET_RATIO = 15.0
+#: a process of the run above this is stopped (the machine is shared): ``BENCH_RSS_ABORT_MB``
+ABORT_RSS_MB = float(os.environ.get("BENCH_RSS_ABORT_MB", 12 * 1024))
 
 
 def floor_seconds(folder: Path) -> float:
@@ -64,11 +66,12 @@ def floor_seconds(folder: Path) -> float:
 class TreeSampler:
     """Peak RSS of a process and each of its descendants, sampled every ``every`` seconds."""
 
-    def __init__(self, pid: int, every: float = 0.2):
+    def __init__(self, pid: int, every: float = 0.2, abort_mb: float | None = None):
         import psutil
 
         self.root = psutil.Process(pid)
         self.peak: dict[int, tuple[str, int]] = {}
+        self.abort_mb, self.aborted = abort_mb, None
         self.every, self._stop = every, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -87,6 +90,13 @@ class TreeSampler:
                     continue
                 if rss > self.peak.get(p.pid, ("", 0))[1]:
                     self.peak[p.pid] = (name, rss)
+                if self.abort_mb and rss > self.abort_mb * 2**20 and self.aborted is None:
+                    self.aborted = f"process {p.pid} ({name}) passed {self.abort_mb:,.0f} MiB"
+                    for q in reversed(procs):  # the run's own processes only
+                        try:
+                            q.kill()
+                        except Exception:  # noqa: BLE001 - already gone
+                            pass
             self._stop.wait(self.every)
 
     def stop(self) -> None:
@@ -94,8 +104,9 @@ class TreeSampler:
         self._thread.join()
 
 
-def whole_run(data: Path, out: Path, extra: list[str] | None = None) -> tuple[float, list[dict], dict]:
-    """One ``liuan-eval run`` in a fresh process: wall seconds, stage times, peak RSS per process."""
+def whole_run(data: Path, out: Path, extra: list[str] | None = None) -> tuple[float, list[dict], dict, str | None]:
+    """One ``liuan-eval run`` in a fresh process: wall seconds, stage times, peak RSS per process and,
+    when it did not finish (stopped above :data:`ABORT_RSS_MB`, or failed), why."""
     from liuan_eval.report.pipeline import STAGE_TIMES_ENV
 
     stages = out.parent / (out.name + "-stages.jsonl")
@@ -105,14 +116,18 @@ def whole_run(data: Path, out: Path, extra: list[str] | None = None) -> tuple[fl
            "--issued", "2026-01-15", "--quiet", *(extra or [])]
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    sampler = TreeSampler(proc.pid)
+    sampler = TreeSampler(proc.pid, abort_mb=ABORT_RSS_MB)
     _, err = proc.communicate()
     wall = time.perf_counter() - t
     sampler.stop()
+    lines = [json.loads(line) for line in stages.read_text(encoding="utf-8").splitlines()] if stages.exists() else []
+    rows = [r for r in lines if "seconds" in r]
+    failure = None
     if proc.returncode:
-        raise RuntimeError(f"run failed ({proc.returncode}): {err[-2000:]}")
-    rows = [json.loads(line) for line in stages.read_text(encoding="utf-8").splitlines()] if stages.exists() else []
-    return wall, rows, sampler.peak
+        running = [r["begin"] for r in lines if "begin" in r][-1:]
+        failure = (sampler.aborted or f"exit status {proc.returncode} {err[-500:]}") + (
+            f" in the stage “{running[0]}”" if running else "")
+    return wall, rows, sampler.peak, failure
 
 
 def main(scale: float = SCALE) -> None:
@@ -133,10 +148,14 @@ def main(scale: float = SCALE) -> None:
         floor_seconds(data)  # the files in the page cache for both measures
         floor = floor_seconds(data)
         print(f"floor: pandas (pyarrow engine) reads the input files in {floor:.1f} s", flush=True)
-        wall, stages, peak = whole_run(data, Path(tmp) / "report")
-        print(f"liuan-eval run (with the notebook): {wall:.0f} s wall = {wall / floor:.1f} × the floor "
-              f"(target ≤ {TARGET_RATIO:g} ×: {'met' if wall <= TARGET_RATIO * floor else 'MISSED'}); "
-              f"load average {os.getloadavg()[0]:.1f}")
+        wall, stages, peak, failure = whole_run(data, Path(tmp) / "report")
+        if failure:
+            print(f"liuan-eval run DID NOT FINISH: {failure}; {wall:.0f} s wall = {wall / floor:.1f} × the floor; "
+                  f"load average {os.getloadavg()[0]:.1f}")
+        else:
+            print(f"liuan-eval run (with the notebook): {wall:.0f} s wall = {wall / floor:.1f} × the floor "
+                  f"(target ≤ {TARGET_RATIO:g} ×: {'met' if wall <= TARGET_RATIO * floor else 'MISSED'}); "
+                  f"load average {os.getloadavg()[0]:.1f}")
         for row in stages:
             print(f"  stage {row['stage']:<40} {row['seconds']:8.1f} s")
         worst = max((rss for _, rss in peak.values()), default=0) / 2**20

@@ -236,8 +236,8 @@ class BlockingProblems(UserError):
                          "error: blocking data problems, fix them first:\n" + check.to_text())
 
 
-#: Environment variable naming a file: ``run`` appends one JSON line per stage to it (the stage's
-#: name, when it began, its seconds), for ``python -m benchmarks whole_run``.
+#: Environment variable naming a file: ``run`` appends JSON lines to it, ``{"begin": stage}`` when a
+#: stage begins and ``{"stage": stage, "seconds": …}`` when it ends (``python -m benchmarks whole_run``).
 STAGE_TIMES_ENV = "LIUAN_EVAL_STAGE_TIMES"
 _stage: dict = {}
 
@@ -257,10 +257,11 @@ def _step(bar, text: str) -> None:
         import json
 
         now = time.perf_counter()
-        if _stage:
-            with open(target, "a", encoding="utf-8") as fh:
+        with open(target, "a", encoding="utf-8") as fh:
+            if _stage:
                 fh.write(json.dumps({"stage": _stage["text"], "seconds": round(now - _stage["t"], 3)},
                                     ensure_ascii=False) + "\n")
+            fh.write(json.dumps({"begin": text}, ensure_ascii=False) + "\n")
         _stage.update(text=text, t=now)
 
 
