@@ -150,10 +150,11 @@ def main(n_posts: int = N_POSTS) -> None:
         score(ds, year=2025)
         took = time.perf_counter() - t
         n_p = len(ds.posts)
+        grown = peak_rss_mb() - before
         print(f"pandas engine on a tenth ({n_p:,} posts, {len(ds.messages):,} messages): {took:.0f} s, "
               f"peak RSS {peak_rss_mb():,.0f} MiB (before {before:,.0f}); "
               f"for the whole input about {took * n_posts / n_p:,.0f} s and "
-              f"{peak_rss_mb() * n_posts / n_p / 1024:,.0f} GiB on one machine (linear estimate)")
+              f"{(before + grown * n_posts / n_p) / 1024:,.1f} GiB in one process (linear estimate)")
 
 
 if __name__ == "__main__":
