@@ -66,12 +66,13 @@ def floor_seconds(folder: Path) -> float:
 class TreeSampler:
     """Peak RSS of a process and each of its descendants, sampled every ``every`` seconds."""
 
-    def __init__(self, pid: int, every: float = 0.2, abort_mb: float | None = None):
+    def __init__(self, pid: int, every: float = 0.2, abort_mb: float | None = None, stages: Path | None = None):
         import psutil
 
         self.root = psutil.Process(pid)
         self.peak: dict[int, tuple[str, int]] = {}
         self.abort_mb, self.aborted = abort_mb, None
+        self.stages, self.stage_peak = stages, {}  # the largest process's peak in each stage of the run
         self.every, self._stop = every, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -90,6 +91,8 @@ class TreeSampler:
                     continue
                 if rss > self.peak.get(p.pid, ("", 0))[1]:
                     self.peak[p.pid] = (name, rss)
+                stage = self._stage()
+                self.stage_peak[stage] = max(self.stage_peak.get(stage, 0), rss)
                 if self.abort_mb and rss > self.abort_mb * 2**20 and self.aborted is None:
                     self.aborted = f"process {p.pid} ({name}) passed {self.abort_mb:,.0f} MiB"
                     for q in reversed(procs):  # the run's own processes only
@@ -98,6 +101,13 @@ class TreeSampler:
                         except Exception:  # noqa: BLE001 - already gone
                             pass
             self._stop.wait(self.every)
+
+    def _stage(self) -> str:
+        try:
+            begun = [line for line in self.stages.read_text(encoding="utf-8").splitlines() if '"begin"' in line]
+            return json.loads(begun[-1])["begin"] if begun else "start"
+        except (OSError, AttributeError, ValueError):
+            return "start"
 
     def stop(self) -> None:
         self._stop.set()
@@ -116,7 +126,7 @@ def whole_run(data: Path, out: Path, extra: list[str] | None = None) -> tuple[fl
            "--issued", "2026-01-15", "--quiet", *(extra or [])]
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    sampler = TreeSampler(proc.pid, abort_mb=ABORT_RSS_MB)
+    sampler = TreeSampler(proc.pid, abort_mb=ABORT_RSS_MB, stages=stages)
     _, err = proc.communicate()
     wall = time.perf_counter() - t
     sampler.stop()
@@ -127,6 +137,8 @@ def whole_run(data: Path, out: Path, extra: list[str] | None = None) -> tuple[fl
         running = [r["begin"] for r in lines if "begin" in r][-1:]
         failure = (sampler.aborted or f"exit status {proc.returncode} {err[-500:]}") + (
             f" in the stage “{running[0]}”" if running else "")
+    for row in rows:
+        row["peak_mb"] = sampler.stage_peak.get(row["stage"], 0) / 2**20
     return wall, rows, sampler.peak, failure
 
 
@@ -157,7 +169,7 @@ def main(scale: float = SCALE) -> None:
                   f"(target ≤ {TARGET_RATIO:g} ×: {'met' if wall <= TARGET_RATIO * floor else 'MISSED'}); "
                   f"load average {os.getloadavg()[0]:.1f}")
         for row in stages:
-            print(f"  stage {row['stage']:<40} {row['seconds']:8.1f} s")
+            print(f"  stage {row['stage']:<40} {row['seconds']:8.1f} s   largest process {row['peak_mb']:7,.0f} MiB")
         worst = max((rss for _, rss in peak.values()), default=0) / 2**20
         for pid, (name, rss) in sorted(peak.items(), key=lambda kv: -kv[1][1]):
             if rss > 50 * 2**20:
