@@ -261,8 +261,14 @@ def _dedupe(names: list[str]) -> list[str]:
     return out
 
 
-def _letter(i: int) -> str:
-    """Excel column letters of a 0-based position (0 → A, 26 → AA)."""
+def column_letter(i: int) -> str:
+    """Excel column letters of a 0-based position, as a spreadsheet shows them.
+
+    Examples
+    --------
+    >>> column_letter(0), column_letter(25), column_letter(26), column_letter(701)
+    ('A', 'Z', 'AA', 'ZZ')
+    """
     s = ""
     i += 1
     while i:
@@ -300,8 +306,8 @@ def _header_notes(path: Path, table: str, choice: HeaderChoice, lines: list[int]
         if len(idx) < 2:
             continue
         same = {normalize_unicode_header(choice.names[i]) for i in idx}
-        cols = "、".join(f"第{_letter(i)}列“{choice.names[i]}”" for i in idx)
-        cols_en = ", ".join(f"column {_letter(i)} '{choice.names[i]}'" for i in idx)
+        cols = "、".join(f"第{column_letter(i)}列“{choice.names[i]}”" for i in idx)
+        cols_en = ", ".join(f"column {column_letter(i)} '{choice.names[i]}'" for i in idx)
         label = TABLES[table][c].label
         if len(same) == 1:  # the very same name twice: which one is which cannot be guessed
             problems.append({"column": choice.names[idx[0]], "row": lines[choice.index + choice.rows - 1],
@@ -830,5 +836,5 @@ def read_raw(path, table: str) -> list[RawPart]:
                          "可读取的文件", "a readable file") from None
 
 
-__all__ = ["HeaderChoice", "RawPart", "ReadNote", "SUFFIXES", "decode", "detect_encoding", "header_spellings",
+__all__ = ["HeaderChoice", "RawPart", "ReadNote", "SUFFIXES", "column_letter", "decode", "detect_encoding", "header_spellings",
            "locate_header", "read_raw"]

@@ -21,12 +21,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    from liuan_eval.sample_data import generate_sample
-
-    folder = tmp_path_factory.mktemp("data")
-    generate_sample(YEAR, seed=11, out=folder, scale=0.1)
-    return folder
+def data(small_sample):
+    return small_sample  # read only (conftest: 2025, seed 11, scale 0.1)
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +87,9 @@ def test_the_followup_of_the_last_list_and_the_closure_across_periods(compared, 
     assert cross["account_id"].tolist() == [planted["again"]] and "建议予以关停" in cross["reason"].iloc[0]
     summary = compared.report.tables["comparison_summary"].set_index("metric")
     assert summary.loc["上期通报整改事项整改到位率", "now"] == 0.5       # 1 put right, 1 named again (closed apart)
+    from liuan_eval.commands.run import summary as printed
+
+    assert "跨期建议关停）的账号 1 个" in printed(compared)   # what `liuan-eval run` prints at the end
 
 
 def test_the_comparison_reaches_the_circular_the_workbook_and_the_saved_report(compared, planted):

@@ -21,12 +21,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    from liuan_eval.sample_data import generate_sample
-
-    folder = tmp_path_factory.mktemp("data")
-    generate_sample(YEAR, seed=11, out=folder, scale=0.1)
-    return folder
+def data(small_sample):
+    return small_sample  # read only (conftest: 2025, seed 11, scale 0.1)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 
+from liuan_eval.text import hot
 from liuan_eval.text.hot import detect_bursts, find_hot_issues
 
 TZ = "Asia/Shanghai"
@@ -141,3 +143,188 @@ def test_planted_hot_issues_of_the_sample_rank_first():
     assert members.isin(planted).sum() == len(planted)
     for ids in top["message_ids"]:
         assert pd.Series(ids).isin(planted).mean() >= 0.5
+
+
+# --- near-linear candidate pairs (weighted MinHash LSH) against the exact all-pairs method ----------
+def _ari(a, b) -> float:
+    from sklearn.metrics import adjusted_rand_score
+
+    return adjusted_rand_score(a, b)
+
+
+def _issue_labels(hot: pd.DataFrame, ids: pd.Series) -> np.ndarray:
+    """message -> hot issue number; messages in no hot issue each their own label."""
+    of = {i: k for k, members in zip(hot["hot_issue"], hot["message_ids"]) for i in members}
+    return np.array([of.get(i, -1 - j) for j, i in enumerate(ids)])
+
+
+@pytest.fixture(scope="module")
+def sample_messages(tmp_path_factory) -> pd.DataFrame:
+    """The generator's messages (about 9,500, planted repeated complaints) as ``load`` reads them."""
+    import liuan_eval
+
+    out = tmp_path_factory.mktemp("hot_sample")
+    liuan_eval.generate_sample(2025, seed=7, out=out, scale=4)
+    return liuan_eval.load(out).messages
+
+
+@pytest.mark.slow
+def test_lsh_clusters_agree_with_exact_on_the_sample(sample_messages):
+    m = sample_messages
+    assert len(m) > 9000
+    exact = hot._message_labels(m, method="exact")
+    lsh = hot._message_labels(m)
+    assert _ari(exact, lsh) >= 0.95
+    # and the hot issues themselves (message -> hot issue, the others alone)
+    ids = m["message_id"].astype("str")
+    he, hl = find_hot_issues(m, method="exact"), find_hot_issues(m)
+    assert _ari(_issue_labels(he, ids), _issue_labels(hl, ids)) >= 0.95
+    assert abs(len(he) - len(hl)) <= 0.02 * len(he)
+    assert list(hl.columns) == list(he.columns)
+
+
+@pytest.mark.slow
+def test_lsh_links_only_exact_pairs(sample_messages):
+    from liuan_eval.text.features import model_text
+
+    m = sample_messages
+    doc = (model_text(m["title"].reset_index(drop=True)) + " "
+           + model_text(m["text"].reset_index(drop=True)).str.slice(0, 120)).str.strip()
+    _, X, _ = hot._clusters(doc, 0.6, 0.3, "exact")
+    ie, je, ce = hot._similar_pairs(X, 0.6, "exact")
+    il, jl, cl = hot._similar_pairs(X, 0.6, "lsh")
+    n = X.shape[0]
+    exact = pd.Series(ce, index=ie.astype(np.int64) * n + je)
+    lsh = pd.Series(cl, index=il.astype(np.int64) * n + jl)
+    assert lsh.index.isin(exact.index).all()  # every LSH link passed the same cosine test
+    assert (exact[lsh.index].to_numpy() == lsh.to_numpy()).all()  # with the same cosine
+    assert len(lsh) >= 0.99 * len(exact)  # and few are missed
+    assert (np.diff(lsh.index.to_numpy()) > 0).all()  # sorted, no repeats
+
+
+@pytest.mark.real_data
+def test_lsh_agrees_with_exact_on_real_messages(shared_data):
+    from liuan_eval.io import read_table
+
+    m = read_table("messages", shared_data / "gov_messages" / "messages_votes.csv").data
+    assert len(m) > 4000
+    assert _ari(hot._message_labels(m, method="exact"), hot._message_labels(m)) >= 0.95
+    ids = m["message_id"].astype("str")
+    he, hl = find_hot_issues(m, method="exact"), find_hot_issues(m)
+    assert _ari(_issue_labels(he, ids), _issue_labels(hl, ids)) >= 0.95
+
+
+@pytest.mark.slow
+def test_hot_issues_are_deterministic(sample_messages, monkeypatch):
+    m = sample_messages
+    first = find_hot_issues(m)
+    pd.testing.assert_frame_equal(first, find_hot_issues(m))
+    # the sizes of the internal blocks and chunks change nothing
+    monkeypatch.setattr(hot, "_BLOCK", 1000)
+    monkeypatch.setattr(hot, "_FOLD", 5000)
+    monkeypatch.setattr(hot, "_ROWS_PER_CHUNK", 3000)
+    pd.testing.assert_frame_equal(first, find_hot_issues(m))
+
+
+def test_pair_cosines_do_not_depend_on_chunks():
+    rng = np.random.default_rng(0)
+    X = sp.random(300, 50, density=0.2, format="csr", dtype=np.float32, random_state=rng)
+    X = sp.csr_matrix(X.multiply(1 / np.sqrt(X.multiply(X).sum(axis=1))))
+    n = X.shape[0]
+    i, j = np.triu_indices(n, 1)
+    pairs = i.astype(np.int64) * n + j
+    whole = hot._pair_cosines(X, pairs, chunk=len(pairs))
+    assert (hot._pair_cosines(X, pairs, chunk=997) == whole).all()
+    assert np.allclose(whole, (X @ X.T).toarray()[i, j], atol=1e-6)
+
+
+def test_lsh_finds_near_duplicates_and_no_strangers():
+    rng = np.random.default_rng(1)
+    base = rng.random((50, 400)) * (rng.random((50, 400)) < 0.05)
+    near = base * (1 + 0.05 * rng.random(base.shape))  # a slightly reweighted copy of each row
+    X = sp.csr_matrix(np.vstack([base, near]).astype(np.float32))
+    X = sp.csr_matrix(X.multiply(1 / np.sqrt(X.multiply(X).sum(axis=1))))
+    i, j, c = hot._similar_pairs(X, 0.9)
+    assert sorted(zip(i.tolist(), j.tolist())) == [(k, k + 50) for k in range(50)]
+    assert (c >= 0.9).all()
+
+
+def test_method_is_checked_and_exact_is_the_old_result():
+    m = _hot_frame()
+    pd.testing.assert_frame_equal(find_hot_issues(m), find_hot_issues(m, method="exact"))
+    with pytest.raises(ValueError, match="method"):
+        find_hot_issues(m, method="fast")
+
+
+def test_many_identical_messages_are_one_hot_issue():
+    # every bigram is in more than max_df of the messages: no vocabulary was left (this crashed)
+    m = pd.DataFrame({"message_id": [str(i) for i in range(25)], "user": [f"u{i}" for i in range(25)],
+                      "title": "小区路灯坏了请修", "text": ""})
+    h = find_hot_issues(m)
+    assert h["count"].tolist() == [25]
+
+
+def _planted(n_issues=40, n_background=400, seed=3) -> tuple[pd.DataFrame, list[set]]:
+    """Planted repeated complaints: each issue a random 24-character text told 3-7 times by
+    different people, each telling with 1 character replaced and a random ending; the
+    background messages are random texts over the same 600 characters (similar by chance only)."""
+    rng = np.random.default_rng(seed)
+    chars = np.array([chr(c) for c in rng.choice(np.arange(0x4E00, 0x9FA5), 600, replace=False)])
+    endings = ["", "，急！", "，请尽快处理", "。谢谢", "！！"]
+    titles, truth = [], []
+    for _ in range(n_issues):
+        base = rng.choice(chars, 24)
+        members = set()
+        for _ in range(rng.integers(3, 8)):
+            told = base.copy()
+            told[rng.integers(24)] = rng.choice(chars)
+            members.add(str(len(titles)))
+            titles.append("".join(told) + endings[rng.integers(len(endings))])
+        truth.append(members)
+    titles += ["".join(rng.choice(chars, 24)) for _ in range(n_background)]
+    order = rng.permutation(len(titles))  # planted tellings scattered among the others
+    m = pd.DataFrame({"message_id": [str(i) for i in order], "user": [f"u{i}" for i in order],
+                      "title": [titles[i] for i in order], "text": ""})
+    return m, truth
+
+
+def test_planted_clusters_are_recovered_and_lsh_equals_exact():
+    m, truth = _planted()
+    h = find_hot_issues(m)
+    assert sorted(map(frozenset, h["message_ids"]), key=min) == sorted(map(frozenset, truth), key=min)
+    assert (h["distinct_users"] == h["count"]).all()
+    pd.testing.assert_frame_equal(h, find_hot_issues(m, method="exact"))
+    # below the hot-issue filters too: the same clusters, background messages alone
+    labels = hot._message_labels(m)
+    assert (labels == hot._message_labels(m, method="exact")).all()
+    assert len(np.unique(labels)) == len(truth) + 400
+
+
+def test_planted_result_does_not_depend_on_row_order():
+    m, _ = _planted(seed=4)
+    h = find_hot_issues(m)
+    shuffled = m.sample(frac=1, random_state=0).reset_index(drop=True)
+    hs = find_hot_issues(shuffled)
+    assert sorted(map(frozenset, h["message_ids"]), key=min) == sorted(map(frozenset, hs["message_ids"]), key=min)
+
+
+@pytest.mark.parametrize("method", ["lsh", "exact"])
+def test_empty_and_single_message(method):
+    m = _hot_frame()[["message_id", "user", "title", "text"]]
+    for part in (m.iloc[:0], m.iloc[:1]):
+        h = find_hot_issues(part, method=method)
+        assert h.empty and "message_ids" in h.columns
+        assert hot._message_labels(part, method=method).tolist() == list(range(len(part)))
+    alone = find_hot_issues(m.iloc[:1], min_messages=1, min_users=1, method=method)
+    assert alone["message_ids"].tolist() == [["m0"]]
+    # messages too short to compare are never linked
+    short = pd.DataFrame({"message_id": ["1", "2", "3"], "title": ["路灯", "路灯", "路灯"], "text": ""})
+    assert find_hot_issues(short, method=method).empty
+    assert hot._message_labels(short, method=method).tolist() == [0, 1, 2]
+
+
+def test_similar_pairs_of_no_rows_and_empty_rows():
+    for X in (sp.csr_matrix((0, 5), dtype=np.float32), sp.csr_matrix((3, 5), dtype=np.float32)):
+        for method in ("lsh", "exact"):
+            i, j, c = hot._similar_pairs(X, 0.6, method)
+            assert len(i) == len(j) == len(c) == 0

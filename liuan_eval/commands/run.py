@@ -114,6 +114,15 @@ def summary(res: RunResult) -> str:
                     f"{len(r.assessment.findings)} findings, {named_accounts(r.assessment.rectification)} accounts "
                     f"and {named_units(r.assessment.rectification)} units to rectify, "
                     f"{named_accounts(r.assessment.closure)} accounts to close"))
+    cross = r.tables.get("closure_across_periods")
+    if cross is not None:   # --previous: named last period and again now
+        lines.append(tr(f"  与上期对比：上期被通报、本期再次被通报（跨期建议关停）的账号 {named_accounts(cross)} 个",
+                        f"  against the previous period: {named_accounts(cross)} accounts named in both (to close)"))
+    s = getattr(r.assessment, "content_suspects", None)
+    if s is not None and len(s):
+        pending = int((s["status"].astype("str") == "待核定").sum())
+        lines.append(tr(f"  内容审核疑点 {len(s)} 处，待核定 {pending} 处（工作簿“内容审核疑点”表）",
+                        f"  content suspects: {len(s)}, {pending} to review (workbook sheet 内容审核疑点)"))
     for reason in dict.fromkeys(r.missing.values()):
         lines.append("  " + reason)
     lines.append(tr("输出文件：", "outputs:"))

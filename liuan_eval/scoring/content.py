@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from liuan_eval.errors import UserError
+from liuan_eval.raw import column_letter
 from liuan_eval.scoring._common import Context, empty_rows, fmt_date, platform_label, rows
 from liuan_eval.scoring.declare import BOOL, choices, criterion, needs
 
@@ -222,13 +223,6 @@ def sort_suspects(suspects: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---- the confirmations file -------------------------------------------------------------------
-def _letter(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def _find(headers: list[str], names: tuple[str, ...]) -> int | None:
@@ -328,22 +322,22 @@ def read_confirmations(path) -> pd.DataFrame:
         if not sid and not verdict_raw:
             continue
         if not sid:
-            problems.append(f"{name} 第 {line} 行 {_letter(ci)} 列（{header[ci]}）：有核定结果“{verdict_raw}”但没有疑点编号")
+            problems.append(f"{name} 第 {line} 行 {column_letter(ci)} 列（{header[ci]}）：有核定结果“{verdict_raw}”但没有疑点编号")
             continue
         if not verdict_raw:
             continue
         verdict = VERDICTS.get(verdict_raw.lower())
         if verdict is None:
-            problems.append(f"{name} 第 {line} 行 {_letter(cv)} 列（{header[cv]}）：“{verdict_raw}”不是核定结果，"
+            problems.append(f"{name} 第 {line} 行 {column_letter(cv)} 列（{header[cv]}）：“{verdict_raw}”不是核定结果，"
                             "应为“确认”或“不成立”")
             continue
         old = first_line.get(sid)
         if old is not None and old[1] != verdict:
-            problems.append(f"{name} 第 {line} 行 {_letter(cv)} 列（{header[cv]}）：疑点 {sid} 在第 {old[0]} 行"
+            problems.append(f"{name} 第 {line} 行 {column_letter(cv)} 列（{header[cv]}）：疑点 {sid} 在第 {old[0]} 行"
                             f"已核定为“{old[1]}”，此处又为“{verdict}”")
             continue
         first_line.setdefault(sid, (line, verdict))
-        rows_out.append((sid, verdict, note, name, line, _letter(ci), header[ci]))
+        rows_out.append((sid, verdict, note, name, line, column_letter(ci), header[ci]))
     if problems:
         raise _problems(name, problems)
     out = pd.DataFrame(rows_out, columns=["suspect_id", "verdict", "note", "file", "line", "id_column", "id_header"])
