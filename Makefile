@@ -10,14 +10,14 @@ GEN    := data/generated
 FIRST  := $(shell expr $(YEAR) - 1)
 NEXT   := $(shell expr $(YEAR) + 1)
 
-.PHONY: install demo test lint bench clean sample sample-data docs-check
+.PHONY: install demo test lint bench bench-dask clean sample sample-data docs-check
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test,dask]'
 	@touch $(STAMP)
 
 sample: install
@@ -48,8 +48,13 @@ test: lint
 docs-check: install
 	$(BIN)/python -m pytest tests/test_guide.py -q
 
+# every bench_* module, among them the whole run on 1,000,000 posts + 1,000,000 messages (bench_whole_run)
 bench: install
 	$(BIN)/python -m benchmarks
+
+# 10,000,000 posts through the Dask engine on a LocalCluster of two 2 GB workers (half an hour on 2 cores)
+bench-dask: install
+	$(BIN)/python -m benchmarks dask_10m
 
 clean:
 	rm -rf $(VENV) reports/* data/generated .pytest_cache

@@ -41,6 +41,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-notebook", action="store_true",
                         help=tr("只输出表格和Excel，不生成HTML报告", "tables and workbook only, no HTML report"))
     parser.add_argument("--quiet", action="store_true", help=tr("不显示进度条", "no progress bars"))
+    parser.add_argument("--engine", choices=("pandas", "dask"), default="pandas",
+                        help=tr("计算引擎：pandas（默认，单机）或 dask（留言分类和评分在 Dask 集群上计算，结果相同）",
+                                "engine: pandas (default, one machine) or dask (classification and scoring on a "
+                                "Dask cluster, the same result)"))
+    parser.add_argument("--scheduler", default=None,
+                        help=tr("Dask 调度器地址（如 tcp://10.0.0.5:8786，与 --engine dask 同用；不给则在本机启动 LocalCluster）",
+                                "Dask scheduler address (with --engine dask; a LocalCluster on this machine when "
+                                "not given)"))
     add_content_options(parser)  # --confirmations, --content-rules (C20)
 
 
@@ -72,10 +80,15 @@ def period_of(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     """Run ``liuan-eval run``; print where everything went."""
     period = period_of(args)
+    if args.scheduler is not None and args.engine != "dask":
+        from liuan_eval.errors import UserError
+
+        raise UserError("错误：--scheduler 须与 --engine dask 同用", "error: --scheduler goes with --engine dask")
     res = run_assessment(Path(args.data), period.year, args.out, args.criteria, notebook=not args.no_notebook,
                          progress=not args.quiet, issued=args.issued, responses=args.responses,
                          previous=args.previous, period=None if period.is_year else period,
-                         confirmations=args.confirmations, content_rules=args.content_rules)
+                         confirmations=args.confirmations, content_rules=args.content_rules,
+                         engine=args.engine, scheduler=args.scheduler)
     print(summary(res))
     return 0
 

@@ -10,6 +10,7 @@ JupyterLab and ``liuan-eval run`` give the same figures.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import sys
@@ -235,13 +236,33 @@ class BlockingProblems(UserError):
                          "error: blocking data problems, fix them first:\n" + check.to_text())
 
 
+#: Environment variable naming a file: ``run`` appends JSON lines to it, ``{"begin": stage}`` when a
+#: stage begins and ``{"stage": stage, "seconds": …}`` when it ends (``python -m benchmarks whole_run``).
+STAGE_TIMES_ENV = "LIUAN_EVAL_STAGE_TIMES"
+_stage: dict = {}
+
+
 def _step(bar, text: str) -> None:
+    import os
+    import time
+
     from liuan_eval.errors import interrupted
 
     if interrupted():  # Ctrl-C that a finaliser swallowed: stop at the next stage
         raise KeyboardInterrupt
     if bar is not None:
         bar.set_description_str(text)
+    target = os.environ.get(STAGE_TIMES_ENV)
+    if target:
+        import json
+
+        now = time.perf_counter()
+        with open(target, "a", encoding="utf-8") as fh:
+            if _stage:
+                fh.write(json.dumps({"stage": _stage["text"], "seconds": round(now - _stage["t"], 3)},
+                                    ensure_ascii=False) + "\n")
+            fh.write(json.dumps({"begin": text}, ensure_ascii=False) + "\n")
+        _stage.update(text=text, t=now)
 
 
 def _advance(bar) -> None:
@@ -251,7 +272,7 @@ def _advance(bar) -> None:
 
 def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool = False,
            issued: dt.date | None = None, responses=None, previous=None, period=None, confirmations=None,
-           content_rules=None) -> AnnualReport:
+           content_rules=None, engine: str = "pandas", scheduler: str | None = None) -> AnnualReport:
     """Load, check, classify and score one year's data; everything the report shows.
 
     Parameters
@@ -275,6 +296,10 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
         report: the comparison tables (:mod:`liuan_eval.report.comparison`) are added.
     confirmations, content_rules : optional
         C20's confirmations file(s) and the office's content rule files (``liuan_eval.score``'s).
+    engine : {"pandas", "dask"}
+        ``"dask"``: messages classified and the assessment scored on a Dask cluster
+        (:mod:`liuan_eval.scoring.distributed`; the same result); ``scheduler`` its address, a
+        ``LocalCluster`` on this machine when ``None``.
 
     Returns
     -------
@@ -301,7 +326,17 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
 
         bar = tqdm(total=len(steps), file=sys.stderr, unit=tr("步", "step"), leave=True)
     missing: dict[str, str] = {}
+    stack = contextlib.ExitStack()
+    classify, score = liuan_eval.classify_messages, liuan_eval.score
+    cluster = contextlib.nullcontext()
+    if engine == "dask":
+        from liuan_eval.scoring.distributed import classify_dask, dask_client, engine_score
+
+        classify, score, cluster = classify_dask, engine_score, dask_client(scheduler)
+    elif engine != "pandas":
+        raise UserError(f"错误：未知的计算引擎 {engine}（应为 pandas 或 dask）", f"error: unknown engine {engine!r}")
     try:
+        stack.enter_context(cluster)
         _step(bar, tr("读取与检查数据", "loading and checking data"))
         pre = liuan_eval.preflight_check(data_dir, year=year)
         if not pre.ok:
@@ -315,7 +350,7 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
         if messages is None or messages.empty:
             missing["messages"] = tr("未评估：没有本年度的网民留言（messages）", "not assessed: no messages for the year")
         else:
-            classified = liuan_eval.classify_messages(messages)
+            classified = classify(messages)
         _advance(bar)
 
         _step(bar, tr("热点问题与突增", "hot issues and bursts"))
@@ -327,8 +362,8 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
         _advance(bar)
 
         _step(bar, tr("按考核标准评分", "scoring"))
-        assessment = liuan_eval.score(dataset, year=year, criteria=criteria, period=bounds,
-                                  confirmations=confirmations, content_rules=content_rules)
+        assessment = score(dataset, year=year, criteria=criteria, period=bounds,
+                           confirmations=confirmations, content_rules=content_rules)
         issued = issued or dt.date.today()
         answers = None
         if responses is not None:  # the returned notices answer this assessment's findings
@@ -340,9 +375,8 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
             answers = read_responses(responses, items)
             accepted = accepted_appeals(answers)
             if accepted is not None and len(accepted):
-                assessment = liuan_eval.score(dataset, year=year, criteria=criteria, period=bounds,
-                                              withdrawn=accepted, confirmations=confirmations,
-                                              content_rules=content_rules)
+                assessment = score(dataset, year=year, criteria=criteria, period=bounds, withdrawn=accepted,
+                                   confirmations=confirmations, content_rules=content_rules)
         _advance(bar)
 
         _step(bar, tr("汇总表格", "summary tables"))
@@ -354,6 +388,7 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
         _advance(bar)
         _step(bar, tr("评估完成", "assessment done"))
     finally:
+        stack.close()
         if bar is not None:
             bar.close()
     pre.dataset = None  # the report keeps what it shows, not the loaded tables twice
@@ -728,7 +763,8 @@ class RunResult:
 
 def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, notebook: bool = True,
                    progress: bool = True, issued: dt.date | None = None, responses=None,
-                   previous=None, period=None, confirmations=None, content_rules=None) -> RunResult:
+                   previous=None, period=None, confirmations=None, content_rules=None, engine: str = "pandas",
+                   scheduler: str | None = None) -> RunResult:
     """Run the whole annual assessment and write the report folder.
 
     Parameters
@@ -756,6 +792,8 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
         A quarter or any span of days instead of the calendar year (see :func:`assess`).
     confirmations, content_rules : optional
         C20's confirmations file(s) and the office's content rule files (``liuan_eval.score``'s).
+    engine, scheduler : optional
+        ``"dask"`` and the scheduler's address (see :func:`assess`).
 
     Returns
     -------
@@ -787,7 +825,7 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
     with OutputFolder(out.absolute()) as tmp:
         report = assess(data_dir, year, criteria, progress=progress, issued=issued, responses=responses,
                         previous=previous, period=period, confirmations=confirmations,
-                        content_rules=content_rules)
+                        content_rules=content_rules, engine=engine, scheduler=scheduler)
         bar = None
         if progress:
             from tqdm.auto import tqdm

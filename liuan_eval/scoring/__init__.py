@@ -101,8 +101,13 @@ class Assessment:
         return {name: write_csv(df, out / f"{name}.csv") for name, df in files.items()}
 
 
-def _findings(ctx: Context, crits: Criteria) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
-    """Run the indicators whose declared needs are met; the others are not assessed (with the reason)."""
+def _findings(ctx: Context, crits: Criteria, run: set[str] | None = None
+              ) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """Run the indicators whose declared needs are met; the others are not assessed (with the reason).
+
+    ``run``: the criteria to compute (default all); every criterion's needs are checked all the same
+    (the Dask engine checks them once on the whole and computes the per-account criteria per partition).
+    """
     decl = declarations()
     parts, not_assessed = [], []
     for c in crits:
@@ -111,14 +116,29 @@ def _findings(ctx: Context, crits: Criteria) -> tuple[pd.DataFrame, list[tuple[s
         if reason is not None:
             not_assessed.append((c.id, reason))
             continue
-        if d.gives != "findings":
+        if d.gives != "findings" or (run is not None and c.id not in run):
             continue
-        rows = d.fn(ctx, c)
-        if len(rows):
-            veto = rows["_veto"].astype(bool) & c.veto if "_veto" in rows.columns else c.veto
-            rows = rows.assign(criterion=c.id, criterion_name=c.name, severity=c.severity,
-                               points=float(c.deduction), _veto=veto)
-            parts.append(rows)
+        parts.append(criterion_rows(d.fn(ctx, c), c))
+    return assemble_findings(parts), not_assessed
+
+
+def criterion_rows(rows: pd.DataFrame, c) -> pd.DataFrame:
+    """An indicator's rows as findings of criterion ``c`` (name, severity, points, veto)."""
+    if not len(rows):
+        return rows
+    veto = rows["_veto"].astype(bool) & c.veto if "_veto" in rows.columns else c.veto
+    return rows.assign(criterion=c.id, criterion_name=c.name, severity=c.severity,
+                       points=float(c.deduction), _veto=veto)
+
+
+#: The findings' order: criterion, unit, account, window, then the sentence (a total order, so that
+#: any way of computing the same findings gives them in the same order).
+FINDING_ORDER = ["criterion", "unit", "account_id", "window_start", "window_end", "explanation", "evidence"]
+
+
+def assemble_findings(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """One findings table (:data:`FINDING_COLUMNS` and ``_veto``) from criteria's rows, in :data:`FINDING_ORDER`."""
+    parts = [x for x in parts if len(x)]
     if parts:
         f = pd.concat(parts, ignore_index=True)
     else:
@@ -127,12 +147,12 @@ def _findings(ctx: Context, crits: Criteria) -> tuple[pd.DataFrame, list[tuple[s
             severity=pd.Series([], dtype="str"), points=pd.Series([], dtype=float))
     if "_veto" not in f.columns:
         f["_veto"] = pd.Series(False, index=f.index, dtype=bool)
-    f = f[[*FINDING_COLUMNS, "_veto"]].sort_values(["criterion", "unit", "account_id", "window_start"],
-                                                 ignore_index=True, na_position="last")
+    f = f[[*FINDING_COLUMNS, "_veto"]].sort_values(FINDING_ORDER, ignore_index=True, na_position="last",
+                                                 kind="stable")
     f["_veto"] = f["_veto"].astype(bool)
     for c in ("criterion", "criterion_name", "severity"):
         f[c] = f[c].astype("str")
-    return f, not_assessed
+    return f
 
 
 def _points(f: pd.DataFrame, keys: list[str], index: pd.Index, crits: Criteria, assessed: set[str],
@@ -193,7 +213,9 @@ def _unit_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: set[s
 
 
 def _account_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: set[str],
-                    influence: bool = True) -> pd.DataFrame:
+                    influence: bool | pd.DataFrame = True) -> pd.DataFrame:
+    """Each active account's points, total and grade; C18's influence (``influence``: computed here when
+    ``True``, given as :func:`~liuan_eval.scoring.influence.influence_index`'s table, or left out)."""
     acc = ctx.accounts
     cols = ["unit", "account_id", "account_name", "platform"]
     if acc is None or not len(acc):
@@ -208,7 +230,9 @@ def _account_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: se
     named = set(fa.loc[fa["criterion"].isin([c.id for c in crits if c.rectify]), "account_id"])
     out["grade"] = [crits.failing_grade if v else crits.cap_grade(crits.grade(t) if pd.notna(t) else "", a in named)
                     for a, t, v in zip(out.index, out["total"], vetoed)]
-    if "C18" in crits and influence:
+    if "C18" in crits and isinstance(influence, pd.DataFrame):
+        out = out.join(influence.set_index("account_id"))
+    elif "C18" in crits and influence:
         p18 = crits["C18"].params
         inf = influence_index(ctx, p18["weights"], p18.get("platform_weights")).set_index("account_id")
         out = out.join(inf)
@@ -238,7 +262,9 @@ def _lists(ctx: Context, f: pd.DataFrame, crits: Criteria) -> tuple[pd.DataFrame
     return rect, close
 
 
-def _metrics(ctx: Context, f: pd.DataFrame, unit_scores: pd.DataFrame) -> dict:
+def _metrics(ctx: Context, f: pd.DataFrame, unit_scores: pd.DataFrame, posts: int | None = None,
+             message_figures: dict | None = None) -> dict:
+    """Headline figures; ``posts`` and ``message_figures`` when they were counted elsewhere (per partition)."""
     acc = ctx.accounts
     active = acc[acc["active"]] if acc is not None else None
     m = {
@@ -247,12 +273,12 @@ def _metrics(ctx: Context, f: pd.DataFrame, unit_scores: pd.DataFrame) -> dict:
         "accounts": int(len(active)) if active is not None else 0,
         "accounts_by_platform": ({k: int(v) for k, v in active["platform"].value_counts().sort_index().items()}
                                  if active is not None else {}),
-        "posts": int(len(ctx.posts)) if ctx.posts is not None else 0,
+        "posts": posts if posts is not None else (int(len(ctx.posts)) if ctx.posts is not None else 0),
         "findings": int(len(f)),
         "findings_by_criterion": {k: int(v) for k, v in f["criterion"].value_counts().sort_index().items()},
         "mean_total": float(unit_scores["total"].mean()) if len(unit_scores) else float("nan"),
     }
-    m.update(messages.message_metrics(ctx))
+    m.update(message_figures if message_figures is not None else messages.message_metrics(ctx))
     if len(unit_scores):
         m["grades"] = {k: int(v) for k, v in unit_scores["grade"].value_counts().items()}
     return m
@@ -304,8 +330,6 @@ def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016", pe
     >>> len(a.findings), len(a.not_assessed), a.repost is None
     (0, 20, True)
     """
-    from liuan_eval.workdays import CalendarFallbackWarning, calendar_fallback_years
-
     crits = load_criteria(criteria)
     ctx = build_context(dataset, int(year), crits, period)
     if content_rules is not None:
@@ -314,9 +338,25 @@ def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016", pe
         ctx.content_rules = content_rules if isinstance(content_rules, ContentRules) else load_content_rules(
             content_rules)
     ctx.confirmations = confirmations
+    return assessment_from(dataset, ctx, crits, lambda: _findings(ctx, crits), withdrawn=withdrawn,
+                           confirmations=confirmations)
+
+
+def assessment_from(dataset, ctx: Context, crits: Criteria, findings, *, withdrawn: pd.DataFrame | None = None,
+                    confirmations=None, influence: pd.DataFrame | None = None, posts: int | None = None,
+                    message_figures: dict | None = None) -> Assessment:
+    """Everything :func:`score` derives from the findings: withdrawals, scores, lists, metrics, caveats.
+
+    ``findings()`` gives ``(findings, not_assessed)`` (:func:`_findings`); ``influence``, ``posts``
+    and ``message_figures``: C18's table and the headline counts when they were computed elsewhere
+    (the Dask engine, :mod:`liuan_eval.scoring.distributed`), else from ``ctx``.
+    """
+    from liuan_eval.workdays import CalendarFallbackWarning, calendar_fallback_years
+
+    year = ctx.year
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CalendarFallbackWarning)
-        f, not_assessed = _findings(ctx, crits)
+        f, not_assessed = findings()
         gone = None
         if withdrawn is not None:
             f, gone = withdraw(f, withdrawn)
@@ -324,9 +364,10 @@ def score(dataset, year: int, criteria: str | Path | Criteria = "liuan_2016", pe
         unassessed = {c for c, _ in not_assessed}
         assessed = {c.id for c in crits} - unassessed
         units = _unit_scores(ctx, f, crits, assessed)
-        accounts = _account_scores(ctx, f, crits, assessed, influence="C18" in assessed)
+        inf = (influence if influence is not None else True) if "C18" in assessed else False
+        accounts = _account_scores(ctx, f, crits, assessed, influence=inf)
         rect, close = _lists(ctx, f, crits)
-        metrics = _metrics(ctx, f, units)
+        metrics = _metrics(ctx, f, units, posts, message_figures)
     caveats = list(getattr(dataset, "caveats", []) or [])
     fallback = set(calendar_fallback_years(pd.Series([ctx.start, ctx.end - pd.Timedelta(days=1)])))
     covered = set(range(2004, 2027))  # only years outside chinesecalendar's table are fallbacks

@@ -213,8 +213,13 @@ def content_suspects(ctx: Context, crit) -> pd.DataFrame:
         if link.any():
             status = live_check_links(out.loc[link, "matched"], timeout=rules.timeout_seconds)
             out.loc[link, "correction"] = out.loc[link, "correction"] + "（在线检查：" + status.to_numpy() + "）"
-    return out.sort_values(["unit", "account_id", "published_at", "item_id", "start"], kind="stable",
-                           ignore_index=True)[SUSPECT_COLUMNS]
+    return sort_suspects(out)
+
+
+def sort_suspects(suspects: pd.DataFrame) -> pd.DataFrame:
+    """Suspects in their order: unit, account, time, item, position (one table, or several put together)."""
+    return suspects.sort_values(["unit", "account_id", "published_at", "item_id", "start"], kind="stable",
+                                ignore_index=True)[SUSPECT_COLUMNS]
 
 
 # ---- the confirmations file -------------------------------------------------------------------
@@ -420,6 +425,11 @@ def c20_content(ctx: Context, crit) -> pd.DataFrame:
     """
     s = apply_confirmations(content_suspects(ctx, crit), ctx.confirmations)
     ctx.details["C20"] = s
+    return suspect_findings(s, crit)
+
+
+def suspect_findings(s: pd.DataFrame, crit) -> pd.DataFrame:
+    """C20's findings rows from its suspects with the office's verdicts (:func:`apply_confirmations`)."""
     deduct = s["status"] == "确认" if crit.params["require_confirmation"] else s["status"] != "不成立"
     b = s[deduct.to_numpy() & (s["unit"] != "").to_numpy()]
     if not len(b):
@@ -437,4 +447,4 @@ def c20_content(ctx: Context, crit) -> pd.DataFrame:
 
 
 __all__ = ["ConfirmationsError", "STATUSES", "SUSPECT_COLUMNS", "apply_confirmations", "content_suspects",
-           "read_confirmations", "suspect_ids"]
+           "read_confirmations", "sort_suspects", "suspect_findings", "suspect_ids"]

@@ -79,7 +79,16 @@ def influence_index(ctx: Context, weights: dict[str, float],
     [1, 1]
     """
     acc = ctx.active_accounts()
-    days = ((acc["active_end"] - acc["active_start"]).dt.days).clip(lower=1).to_numpy(dtype=float)
+    num, avail = influence_measures(ctx, weights, platform_weights)
+    return influence_from_measures(acc, num, avail, weights, platform_weights)
+
+
+def influence_measures(ctx: Context, weights: dict[str, float],
+                       platform_weights: dict[str, dict[str, float]] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each active account's measures (posts, sums of counts) and whether it has them, from its own posts:
+    computed where the account's posts are (one partition), ranked over all accounts by
+    :func:`influence_from_measures`."""
+    acc = ctx.active_accounts()
     posts = ctx.posts if ctx.posts is not None else pd.DataFrame({"account_id": pd.Series([], dtype="str")})
     p = posts[posts["account_id"].isin(acc["account_id"].unique())]
     g = p.groupby("account_id")
@@ -99,6 +108,15 @@ def influence_index(ctx: Context, weights: dict[str, float],
             avail[k] = avail[k] | (num["posts"] == 0) if "posts" in num else avail[k]
         else:
             num[k], avail[k] = 0.0, False
+    return num, avail
+
+
+def influence_from_measures(acc: pd.DataFrame, num: pd.DataFrame, avail: pd.DataFrame, weights: dict[str, float],
+                            platform_weights: dict[str, dict[str, float]] | None = None) -> pd.DataFrame:
+    """The index and the ranks of :func:`influence_index` from the accounts' measures (rows: ``acc``'s accounts)."""
+    platform_weights = platform_weights or {}
+    num, avail = num.reindex(acc["account_id"]), avail.reindex(acc["account_id"])
+    days = ((acc["active_end"] - acc["active_start"]).dt.days).clip(lower=1).to_numpy(dtype=float)
     logs = np.log1p(num.to_numpy(dtype=float) / days[:, None])
     has = avail.to_numpy(dtype=bool)
     common = np.broadcast_to(np.array([float(weights.get(k, 0.0)) for k in num.columns]), logs.shape)

@@ -197,6 +197,12 @@ def message_metrics(ctx: Context) -> dict:
     ``c07_on_time_rate`` is over the in-scope messages C07 judges, those whose deadline falls
     in the period (late-December messages of the previous period included).
     """
+    return combine_message_metrics([message_metric_parts(ctx)])
+
+
+def message_metric_parts(ctx: Context) -> dict:
+    """The counts :func:`message_metrics` is made of, for the messages of ``ctx`` (one partition or all):
+    additive, so that the figures of several partitions combine exactly (:func:`combine_message_metrics`)."""
     m = ctx.messages
     if m is None or not len(m) or "received_at" not in m.columns:
         return {"messages": 0}
@@ -209,12 +215,34 @@ def message_metrics(ctx: Context) -> dict:
     alll = alll[in_scope_mask(alll, c["na_scope_counts_in"])]
     judged = reply_delays(ctx, alll, c["max_workdays"])
     judged = judged[judged["due_in_period"]]
+    on_time = ~d["late"][due]
+    judged_on_time = ~judged["late"]
+    workdays = pd.Series(d["workdays"].astype("Float64").to_numpy(dtype=float, na_value=np.nan))
+    return {"messages": int(len(m)), "messages_in_scope": int(len(ins)), "replied": int(replied.sum()),
+            "on_time": int(on_time.sum()), "due": int(on_time.count()),
+            "judged_on_time": int(judged_on_time.sum()), "judged": int(judged_on_time.count()),
+            "workdays": workdays.dropna().value_counts().sort_index()}
+
+
+def combine_message_metrics(parts: list[dict]) -> dict:
+    """The headline reply figures of :func:`message_metrics` from the counts of each partition."""
+    parts = [p for p in parts if p["messages"]]
+    if not parts:
+        return {"messages": 0}
+    n = {k: sum(p[k] for p in parts) for k in ("messages", "messages_in_scope", "replied", "on_time", "due",
+                                                "judged_on_time", "judged")}
+    wd = pd.concat([p["workdays"] for p in parts]).groupby(level=0).sum().sort_index()
+    median = float("nan")
+    if n["replied"] and wd.sum():
+        values, counts = wd.index.to_numpy(dtype=float), np.cumsum(wd.to_numpy())
+        total = int(counts[-1])
+        mid = values[np.searchsorted(counts, [(total - 1) // 2 + 1, total // 2 + 1])]
+        median = float(np.mean(mid))
     return {
-        "messages": int(len(m)),
-        "messages_in_scope": int(len(ins)),
-        "reply_rate": float(replied.mean()) if len(ins) else float("nan"),
-        "on_time_rate": float((~d["late"][due]).mean()) if due.any() else float("nan"),
-        "c07_on_time_rate": float((~judged["late"]).mean()) if len(judged) else float("nan"),
-        "median_reply_workdays": float(np.nanmedian(d["workdays"].astype("Float64").to_numpy(
-            dtype=float, na_value=np.nan))) if replied.any() else float("nan"),
+        "messages": n["messages"],
+        "messages_in_scope": n["messages_in_scope"],
+        "reply_rate": n["replied"] / n["messages_in_scope"] if n["messages_in_scope"] else float("nan"),
+        "on_time_rate": n["on_time"] / n["due"] if n["due"] else float("nan"),
+        "c07_on_time_rate": n["judged_on_time"] / n["judged"] if n["judged"] else float("nan"),
+        "median_reply_workdays": median,
     }

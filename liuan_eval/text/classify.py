@@ -28,7 +28,7 @@ def _resolve(model, kind):
 
 
 def classify_messages(messages: pd.DataFrame, topic_model=None, sentiment_model=None, *,
-                      routing=None, lexicon=None, use_given_topic: bool = True) -> pd.DataFrame:
+                      routing=None, lexicon=None, use_given_topic: bool = True, reply_corpus=None) -> pd.DataFrame:
     """Add topic, responsible body, sentiment, risk and reply quality to each message.
 
     Parameters
@@ -48,6 +48,8 @@ def classify_messages(messages: pd.DataFrame, topic_model=None, sentiment_model=
     use_given_topic : bool
         Keep a non-empty ``topic`` already in the input (confidence 1,
         ``topic_source = "given"``) instead of the model's.
+    reply_corpus : liuan_eval.text.reply_quality.ReplyCorpus, optional
+        The whole table's, when ``messages`` is one partition of it (the Dask engine); default from ``messages``.
 
     Returns
     -------
@@ -142,7 +144,7 @@ def classify_messages(messages: pd.DataFrame, topic_model=None, sentiment_model=
     out["risk_level"] = risk["risk_level"]
     out["risk_reasons"] = risk["risk_reasons"]
     if "reply_text" in messages.columns:
-        rq = assess_replies(out)
+        rq = assess_replies(out, corpus=reply_corpus)
         for c in REPLY_COLUMNS:
             out[c] = rq[c]
     return out

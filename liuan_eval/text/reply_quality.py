@@ -21,6 +21,8 @@ plain. Three measurable proxies, computed over the whole column at once:
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -53,26 +55,28 @@ def _clause_table(replies: pd.Series, rows: np.ndarray):
             texts.str.len().to_numpy(dtype=np.int64), texts.str.contains(STOCK, regex=True).to_numpy(dtype=bool))
 
 
-def _boilerplate_share(reply: pd.Series, answered: np.ndarray) -> np.ndarray:
-    """Share of each answered reply's characters in recurring or stock clauses (NaN if unanswered).
+def _clauses(reply: pd.Series, a: np.ndarray):
+    """The answered replies' clauses (rows ``a`` of ``reply``) as 64-bit hashes, chunk by chunk (a year
+    of replies never exists as one exploded table of Python strings): row, key, length, stock phrase."""
+    parts = [_clause_table(reply.iloc[a[s:s + CHUNK]].reset_index(drop=True), a[s:s + CHUNK])
+             for s in range(0, len(a), CHUNK)]
+    return tuple(np.concatenate(x) for x in zip(*parts)) if parts else None
 
-    Clauses are reduced to 64-bit hashes chunk by chunk, so a year of replies never
-    exists as one exploded table of Python strings.
-    """
-    n = len(reply)
-    a = np.flatnonzero(answered)
-    parts = []
-    for s in range(0, len(a), CHUNK):
-        rows = a[s:s + CHUNK]
-        parts.append(_clause_table(reply.iloc[rows].reset_index(drop=True), rows))
-    if not parts:
+
+def _clause_freq(clauses) -> pd.Series:
+    """In how many distinct replies each clause occurs (additive over partitions of a table)."""
+    if clauses is None:
+        return pd.Series([], dtype="int64")
+    pair = pd.DataFrame({"row": clauses[0], "key": clauses[1]}).drop_duplicates()
+    return pair["key"].value_counts()
+
+
+def _boilerplate_share(clauses, common: np.ndarray, answered: np.ndarray) -> np.ndarray:
+    """Share of each answered reply's characters in recurring (``common``) or stock clauses (NaN if unanswered)."""
+    n = len(answered)
+    if clauses is None:
         return np.full(n, np.nan)
-    row, key, length, stock = (np.concatenate(x) for x in zip(*parts))
-    # how many distinct replies contain each clause
-    pair = pd.DataFrame({"row": row, "key": key}).drop_duplicates()
-    freq = pair["key"].value_counts()
-    min_rep = max(3, int(0.01 * len(a)))
-    common = freq.index[freq.to_numpy() >= min_rep].to_numpy()
+    row, key, length, stock = clauses
     is_boiler = np.isin(key, common) | stock
     boiler = np.bincount(row, weights=length * is_boiler, minlength=n)
     total = np.bincount(row, weights=length, minlength=n)
@@ -81,8 +85,69 @@ def _boilerplate_share(reply: pd.Series, answered: np.ndarray) -> np.ndarray:
     return np.where(answered & (total > 0), share, np.nan)
 
 
+@dataclass(frozen=True)
+class ReplyCorpus:
+    """What relevance and boilerplate are judged against: the TF-IDF fitted on (a sample of) the
+    answered messages and the clauses recurring in at least ``max(3, 1 %)`` of the replies.
+
+    :func:`assess_replies` computes it from the table it is given; the Dask engine computes it once
+    for the whole table (:func:`reply_counts`, :func:`fit_sample`, :func:`fit_texts`,
+    :func:`reply_corpus`) and gives it to every partition, so that the result does not depend on the split.
+    """
+
+    vectorizer: object | None
+    common: np.ndarray
+
+
+def _texts(messages: pd.DataFrame, reply_col: str):
+    n = len(messages)
+    reply = model_text(messages[reply_col].reset_index(drop=True))
+    blank = pd.Series([""] * n, dtype="str")
+    title = model_text(messages["title"].reset_index(drop=True)) if "title" in messages else blank
+    text = model_text(messages["text"].reset_index(drop=True)) if "text" in messages else blank
+    question = (title + " " + text).str.strip()
+    return reply, question, (reply.str.len() > 0).to_numpy(dtype=bool)
+
+
+def reply_counts(messages: pd.DataFrame, reply_col: str = "reply_text") -> tuple[int, pd.Series]:
+    """Answered messages of (a partition of) the table and, per clause, in how many replies it occurs."""
+    if reply_col not in messages.columns or not len(messages):
+        return 0, _clause_freq(None)
+    reply, _, answered = _texts(messages, reply_col)
+    a = np.flatnonzero(answered)
+    return len(a), _clause_freq(_clauses(reply, a))
+
+
+def fit_sample(answered: int) -> np.ndarray:
+    """Which answered messages (their ordinals among the answered) the TF-IDF is fitted on: all of them up
+    to :data:`FIT_SAMPLE`, else that many drawn with a fixed seed."""
+    if answered <= FIT_SAMPLE:
+        return np.arange(answered)
+    return np.sort(np.random.default_rng(0).choice(answered, FIT_SAMPLE, replace=False))
+
+
+def fit_texts(messages: pd.DataFrame, ordinals: np.ndarray, reply_col: str = "reply_text"
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Questions and replies of the answered messages at ``ordinals`` (among this table's answered)."""
+    if reply_col not in messages.columns or not len(ordinals):
+        return np.array([], dtype=object), np.array([], dtype=object)
+    reply, question, answered = _texts(messages, reply_col)
+    rows = np.flatnonzero(answered)[ordinals]
+    return np.asarray(question.iloc[rows], dtype=object), np.asarray(reply.iloc[rows], dtype=object)
+
+
+def reply_corpus(answered: int, freq: pd.Series, questions: np.ndarray, replies: np.ndarray) -> ReplyCorpus:
+    """The :class:`ReplyCorpus` of a table: its answered count, clause counts and fitting texts."""
+    vec = None
+    if answered:
+        vec = CharNgramTfidf(ngram_range=(2, 2))
+        vec.fit(np.concatenate([questions, replies]))
+    min_rep = max(3, int(0.01 * answered))
+    return ReplyCorpus(vec, freq.index[freq.to_numpy() >= min_rep].to_numpy())
+
+
 def assess_replies(messages: pd.DataFrame, *, reply_col: str = "reply_text",
-                   boilerplate_share: float = 0.6) -> pd.DataFrame:
+                   boilerplate_share: float = 0.6, corpus: ReplyCorpus | None = None) -> pd.DataFrame:
     """Reply-quality columns for each message (NA where there is no reply).
 
     Parameters
@@ -93,6 +158,8 @@ def assess_replies(messages: pd.DataFrame, *, reply_col: str = "reply_text",
         Column holding the reply.
     boilerplate_share : float
         Share of stock or recurring text from which a reply counts as boilerplate.
+    corpus : ReplyCorpus, optional
+        The whole table's, when ``messages`` is one partition of it (default: computed from ``messages``).
 
     Returns
     -------
@@ -115,19 +182,16 @@ def assess_replies(messages: pd.DataFrame, *, reply_col: str = "reply_text",
             out[c] = pd.Series(pd.NA, index=messages.index,
                                dtype="boolean" if "has" in c or "is_" in c else "Float64")
         return out
-    reply = model_text(messages[reply_col].reset_index(drop=True))
-    blank = pd.Series([""] * n, dtype="str")
-    title = model_text(messages["title"].reset_index(drop=True)) if "title" in messages else blank
-    text = model_text(messages["text"].reset_index(drop=True)) if "text" in messages else blank
-    question = (title + " " + text).str.strip()
-    answered = reply.str.len() > 0
+    reply, question, answered = _texts(messages, reply_col)
     rel = np.full(n, np.nan)
-    a = np.flatnonzero(answered.to_numpy())
-    if len(a):
-        vec = CharNgramTfidf(ngram_range=(2, 2))
-        fit_on = a if len(a) <= FIT_SAMPLE else np.sort(np.random.default_rng(0).choice(a, FIT_SAMPLE, replace=False))
-        vec.fit(np.concatenate([np.asarray(question.iloc[fit_on], dtype=object),
-                                np.asarray(reply.iloc[fit_on], dtype=object)]))
+    a = np.flatnonzero(answered)
+    clauses = _clauses(reply, a)
+    if corpus is None:
+        fit = a[fit_sample(len(a))]
+        corpus = reply_corpus(len(a), _clause_freq(clauses), np.asarray(question.iloc[fit], dtype=object),
+                              np.asarray(reply.iloc[fit], dtype=object))
+    if len(a) and corpus.vectorizer is not None:
+        vec = corpus.vectorizer
         for s in range(0, len(a), CHUNK):  # chunks bound the memory on large tables
             part = a[s:s + CHUNK]
             Q = vec.transform(np.asarray(question.iloc[part], dtype=object))
@@ -136,9 +200,9 @@ def assess_replies(messages: pd.DataFrame, *, reply_col: str = "reply_text",
     has_action = reply.str.contains(ACTION, regex=True)
     has_time = reply.str.contains(TIME, regex=True)
     completeness = (has_action.astype(float) + has_time.astype(float)) / 2
-    share = pd.Series(_boilerplate_share(reply, answered.to_numpy()), index=range(n))  # NaN where unanswered
+    share = pd.Series(_boilerplate_share(clauses, corpus.common, answered), index=range(n))  # NaN where unanswered
     quality = (np.minimum(rel / 0.3, 1.0) + completeness.to_numpy() + (1 - share.to_numpy())) / 3
-    na = ~answered.to_numpy()
+    na = ~answered
     out["reply_relevance"] = pd.array(np.where(na, np.nan, rel), dtype="Float64")
     out["reply_has_action"] = pd.array(has_action.to_numpy(), dtype="boolean")
     out["reply_has_time"] = pd.array(has_time.to_numpy(), dtype="boolean")
