@@ -23,7 +23,18 @@ message keeps, for each of 192 hashes, the bigram that wins a race weighted by i
 TF-IDF weight; messages agreeing on all 3 hashes of one of 64 bands are candidates), then
 each candidate gets the exact cosine test: a linked pair is still one with cosine ≥
 ``threshold``, and time and memory grow about linearly (``method="exact"`` checks every pair,
-for comparison). Groups are stars, not chains: round by round, the messages with
+for comparison).
+
+The work stays bounded, O(n·k), however many messages are alike (a flood of templated
+complaints, the same petition from thousands): messages with the same text are collapsed
+into one row weighted by their count before anything is compared (exact: the IDF counts every
+copy, the clustering counts weights where it counts neighbours, every copy gets its row's
+label); a band gives at most ``LSH_BUDGET`` candidate pairs per row — when its runs of agreeing
+rows would give more, the runs longer than the largest cap within budget pair only their
+first ``LSH_HUBS`` rows (heaviest first, then by a hash of the signature: not by position)
+with every other member, which is enough to group a run whose members are nearly all alike;
+and the candidates are checked piece by piece, never all held at once. Normal inputs stay
+within budget and are unchanged. Groups are stars, not chains: round by round, the messages with
 the most similar neighbours (and no neighbour with more) become seeds and each other
 message joins the seed it is most similar to, so every member is similar to its seed and
 templated messages do not chain into one giant group. A hot issue has at
