@@ -316,9 +316,8 @@ def _lsh_runs(sig: np.ndarray, bands: int, rows_per_band: int, usable: np.ndarra
         for row in part:
             h = (h ^ row) * np.uint64(0x9E3779B97F4A7C15)
             h ^= h >> np.uint64(31)
-        order = np.lexsort((sub_rank, h))  # runs of equal hashes, each in rank order
+        order = np.argsort(h)  # runs of equal hashes (their inner order does not matter here)
         hs = h[order]
-        member = idx[order]
         head = np.ones(len(hs), dtype=bool)
         head[1:] = hs[1:] != hs[:-1]
         starts = np.flatnonzero(head)
@@ -327,6 +326,10 @@ def _lsh_runs(sig: np.ndarray, bands: int, rows_per_band: int, usable: np.ndarra
         at = np.arange(len(hs))
         later = run_end[run_of] - at - 1  # members after each one
         big = (run_end - starts)[run_of] > _run_cap(run_end - starts, budget * len(idx), hubs)
+        if big.any():  # a capped run's hubs are its first members by rank
+            sel = np.flatnonzero(big)
+            order[sel] = order[sel[np.lexsort((sub_rank[order[sel]], run_of[sel]))]]
+        member = idx[order]
         later[big & (at - starts[run_of] >= hubs)] = 0  # in a big run only the hubs pair
         capped += int(big.sum())
         total = int(later.sum())
@@ -431,14 +434,11 @@ def _exact_candidates(X: sp.csr_matrix, threshold: float, block: int = 2000) -> 
     return _sorted_unique(np.concatenate(found))
 
 
-def _pair_cosines(X: sp.csr_matrix, pairs: np.ndarray, chunk: int = 1 << 12) -> np.ndarray:
+def _pair_cosines(X: sp.csr_matrix, pairs: np.ndarray, chunk: int = 1 << 13) -> np.ndarray:
     """Cosine (float32) of each pair ``i * n + j`` of rows of the l2-normalised ``X``.
 
-    A chunk of pairs gathers its rows ``i`` densely (sorted pairs share few of them) and sums,
-    for each pair, row ``j``'s stored values times row ``i``'s values in the same columns. Each
-    pair's products are summed on their own, in row ``j``'s column order (the same value
-    whatever the other pairs, so both methods give a pair the same cosine); small chunks keep
-    the buffers in cache.
+    Each pair's products are summed on their own (the same value whatever the other pairs, so
+    both methods give a pair the same cosine); small chunks keep the buffers in cache.
 
     Examples
     --------
@@ -451,12 +451,9 @@ def _pair_cosines(X: sp.csr_matrix, pairs: np.ndarray, chunk: int = 1 << 12) -> 
     out = np.empty(len(pairs), dtype=np.float32)
     for a in range(0, len(pairs), chunk):
         p = pairs[a:a + chunk]
-        rows, at = np.unique(p // n, return_inverse=True)
-        dense = X[rows].toarray()
-        other = X[p % n]
-        prod = other.data * dense[np.repeat(at, np.diff(other.indptr)), other.indices]
-        sums = np.add.reduceat(np.r_[prod, np.float32(0)], other.indptr)[:-1]
-        out[a:a + len(p)] = np.where(np.diff(other.indptr) > 0, sums, 0)
+        prod = X[p // n].multiply(X[p % n]).tocsr()
+        sums = np.add.reduceat(np.r_[prod.data, np.float32(0)], prod.indptr)[:-1]
+        out[a:a + len(p)] = np.where(np.diff(prod.indptr) > 0, sums, 0)
     return out
 
 
