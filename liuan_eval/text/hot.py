@@ -33,8 +33,11 @@ label); a band gives at most ``LSH_BUDGET`` candidate pairs per row — when its
 rows would give more, the runs longer than the largest cap within budget pair only their
 first ``LSH_HUBS`` rows (heaviest first, then by a hash of the signature: not by position)
 with every other member, which is enough to group a run whose members are nearly all alike;
-and the candidates are checked piece by piece, never all held at once. Normal inputs stay
-within budget and are unchanged. Groups are stars, not chains: round by round, the messages with
+and the candidates are checked piece by piece, never all held at once. Inputs with few
+similar messages per message stay within budget and are unchanged (the real messages; the
+generated province); where a band is over budget a few links are lost, so the agreement
+with ``method="exact"`` on the generator's denser 19,770-message sample went from ARI
+0.9945 to 0.9887. Groups are stars, not chains: round by round, the messages with
 the most similar neighbours (and no neighbour with more) become seeds and each other
 message joins the seed it is most similar to, so every member is similar to its seed and
 templated messages do not chain into one giant group. A hot issue has at
