@@ -723,6 +723,37 @@ def _message_labels(messages: pd.DataFrame, *, threshold: float = 0.6, body_char
     return out
 
 
+def _row_dots(X: sp.csr_matrix, C: sp.csr_matrix, row: np.ndarray, chunk: int = 1 << 16) -> np.ndarray:
+    """``X[k] · C[row[k]]`` for every row ``k`` of ``X``, without building the rows
+    ``C[row]`` (a big cluster's centroid stores many columns, once per member): each stored
+    value of ``X`` looks its column up in ``C`` (float64 products, as
+    ``X.multiply(C[row]).sum(axis=1)`` gives, to rounding).
+
+    Examples
+    --------
+    >>> X = sp.csr_matrix(np.array([[1, 2, 0], [0, 1, 1]], dtype=np.float32))
+    >>> C = sp.csr_matrix(np.array([[1, 1, 1], [0, 0, 3]], dtype=np.float32))
+    >>> _row_dots(X, C, np.array([0, 1])).tolist()
+    [3.0, 3.0]
+    """
+    C = C.tocsr()
+    C.sort_indices()
+    V = np.int64(C.shape[1])
+    keys = np.repeat(np.arange(C.shape[0], dtype=np.int64), np.diff(C.indptr)) * V + C.indices
+    out = np.empty(X.shape[0], dtype=np.float64)
+    for a in range(0, X.shape[0], chunk):
+        part = X[a:a + chunk].tocsr()
+        part.sort_indices()
+        q = np.repeat(np.asarray(row[a:a + chunk], dtype=np.int64), np.diff(part.indptr)) * V + part.indices
+        at = np.minimum(np.searchsorted(keys, q), max(len(keys) - 1, 0))
+        found = keys[at] == q if len(keys) else np.zeros(len(q), dtype=bool)
+        P = sp.csr_matrix((part.data * np.where(found, C.data[at] if len(keys) else 0, 0),
+                           part.indices, part.indptr), shape=part.shape)
+        P.eliminate_zeros()
+        out[a:a + part.shape[0]] = np.asarray(P.sum(axis=1)).ravel()
+    return out
+
+
 def find_hot_issues(messages: pd.DataFrame, *, threshold: float = 0.6, min_messages: int = 3,
                     min_users: int = 2, body_chars: int = 120, max_df: float = 0.3,
                     method: str = "lsh") -> pd.DataFrame:
@@ -806,7 +837,7 @@ def find_hot_issues(messages: pd.DataFrame, *, threshold: float = 0.6, min_messa
     Xs = X[np.flatnonzero(big)]
     M = sp.csr_matrix((np.ones(len(lab_sub)), (lab_sub, np.arange(len(lab_sub)))))
     centroid = sp.csr_matrix(M @ Xs)
-    frame["closeness"] = np.asarray(Xs.multiply(centroid[lab_sub]).sum(axis=1)).ravel()
+    frame["closeness"] = _row_dots(Xs, centroid, lab_sub)
     g = frame.groupby("c", sort=True)
     agg = g.agg(count=("message_id", "size"), distinct_users=("user", "nunique"),
                 first_at=("received_at", "min"), last_at=("received_at", "max"),
