@@ -32,7 +32,16 @@ messages per message grows with the volume (1.8 similar pairs per message at 2,3
 14.1 at 19,770) and the exact answer itself grows with the square; in the province it stays
 between 7.4 (20,000 messages) and 8.0 (200,000).
 
-``python -m benchmarks hot`` runs it alone; ``BENCH_HOT_SIZES=50000,200000`` changes the sizes.
+* the *flood*: ``find_hot_issues`` on the generator's own messages at a large ``scale``
+  (``generate_sample(2025, seed=7, scale=s).tables["messages"]``; scale 100 gives 235,934
+  messages, 417 gives 992,175), where templated near-duplicates make the similar pairs grow
+  with the square of the volume: wall and CPU seconds, peak RSS of a fresh process, hot
+  issues, the largest, and the work counters (distinct texts, pairs emitted by the LSH
+  bands, rows in capped runs, candidate pairs checked) that stay within ``n * k``.
+
+``python -m benchmarks hot`` runs it all; ``BENCH_HOT_SIZES=50000,200000`` changes the sizes,
+``BENCH_HOT_FLOOD=100,417`` the flood's scales (empty: skipped) and
+``BENCH_HOT_PARTS=agreement,scaling,flood`` the parts run.
 """
 from __future__ import annotations
 
@@ -142,6 +151,57 @@ def bench_scaling() -> None:
               f"peak RSS {best[b]['peak'] / best[a]['peak']:.2f}")
 
 
+def _generate(scale: float, path: str) -> int:
+    """In a fresh process: the generator's messages at ``scale``, pickled to ``path``."""
+    import liuan_eval
+
+    m = liuan_eval.generate_sample(2025, seed=7, scale=scale).tables["messages"]
+    m.to_pickle(path)
+    return len(m)
+
+
+def _flood_one(path: str) -> dict:
+    """In a fresh process: ``find_hot_issues`` on the pickled messages, timed, with the work
+    counters of the clustering (a second, untimed call of the internal ``_clusters``)."""
+    from liuan_eval.text import hot
+    from liuan_eval.text.features import model_text
+
+    m = pd.read_pickle(path)
+    before = _peak_mb()
+    wall, cpu = time.perf_counter(), time.process_time()
+    h = hot.find_hot_issues(m)
+    out = {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu, "peak": _peak_mb(),
+           "rss": _peak_mb() - before, "issues": len(h), "largest": int(h["count"].max()) if len(h) else 0,
+           "load": os.getloadavg()[0], "n": len(m)}
+    doc = (model_text(m["title"].reset_index(drop=True)) + " "
+           + model_text(m["text"].reset_index(drop=True)).str.slice(0, 120)).str.strip()
+    stats = {}
+    hot._clusters(doc, 0.6, 0.3, "lsh", stats=stats)
+    return {**out, **stats}
+
+
+def bench_flood() -> None:
+    scales = [float(x) for x in os.environ.get("BENCH_HOT_FLOOD", "100,417").split(",") if x.strip()]
+    if not scales:
+        return
+    print("flood: the generator's own messages at a large scale (templated near-duplicates); "
+          "find_hot_issues(method='lsh') in a fresh process")
+    print(f"  {'scale':>5s} {'messages':>9s} {'wall s':>7s} {'CPU s':>7s} {'peak RSS MiB':>12s} {'+MiB':>7s} "
+          f"{'hot issues':>10s} {'largest':>7s} {'distinct':>9s} {'emitted':>12s} {'capped':>11s} "
+          f"{'checked':>11s} {'per row':>7s}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for scale in scales:
+            path = str(Path(tmp) / f"flood{scale:g}.pkl")
+            with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+                pool.submit(_generate, scale, path).result()
+            with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+                r = pool.submit(_flood_one, path).result()
+            print(f"  {scale:5g} {r['n']:9,d} {r['wall']:7.1f} {r['cpu']:7.1f} {r['peak']:12,.0f} {r['rss']:7,.0f} "
+                  f"{r['issues']:10,d} {r['largest']:7,d} {r['rows']:9,d} {r['emitted']:12,d} {r['capped']:11,d} "
+                  f"{r['candidates']:11,d} {r['candidates'] / r['rows']:7.1f}  (load {r['load']:.1f})", flush=True)
+            os.remove(path)
+
+
 def _agreement(name: str, m: pd.DataFrame) -> None:
     from sklearn.metrics import adjusted_rand_score
 
@@ -234,7 +294,10 @@ def bench_agreement() -> None:
 
 
 def main() -> None:
-    for part in (bench_agreement, bench_scaling):
+    parts = os.environ.get("BENCH_HOT_PARTS", "agreement,scaling,flood").split(",")
+    for part in (bench_agreement, bench_scaling, bench_flood):
+        if part.__name__.removeprefix("bench_") not in parts:
+            continue
         t0 = time.perf_counter()
         part()
         print(f"  ({part.__name__}: {time.perf_counter() - t0:.1f}s)", flush=True)

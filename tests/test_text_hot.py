@@ -328,3 +328,112 @@ def test_similar_pairs_of_no_rows_and_empty_rows():
         for method in ("lsh", "exact"):
             i, j, c = hot._similar_pairs(X, 0.6, method)
             assert len(i) == len(j) == len(c) == 0
+
+
+# --- bounded work whatever the duplication (floods of templated messages) ------------------------
+def _flood(n_flood=1500, n_copies=100, n_background=6000, seed=5) -> tuple[pd.DataFrame, set]:
+    """A petition sent by thousands: ``n_copies`` identical messages and ``n_flood`` near copies
+    (one character replaced, a short ending), scattered among background messages."""
+    rng = np.random.default_rng(seed)
+    chars = np.array([chr(c) for c in rng.choice(np.arange(0x4E00, 0x9FA5), 600, replace=False)])
+    base = "".join(rng.choice(chars, 30))
+    endings = ["", "，急！", "，请尽快处理", "。谢谢", "！！"]
+    titles = [base] * n_copies
+    for _ in range(n_flood):
+        told = list(base)
+        told[rng.integers(30)] = rng.choice(chars)
+        titles.append("".join(told) + endings[rng.integers(len(endings))])
+    flood = {str(i) for i in range(len(titles))}
+    titles += ["".join(rng.choice(chars, 30)) for _ in range(n_background)]
+    order = rng.permutation(len(titles))
+    m = pd.DataFrame({"message_id": [str(i) for i in order], "user": [f"u{i}" for i in order],
+                      "title": [titles[i] for i in order], "text": ""})
+    return m, flood
+
+
+def test_flood_of_near_copies_is_one_hot_issue_with_bounded_pairs():
+    m, flood = _flood()
+    he = find_hot_issues(m, method="exact")
+    assert set(he.loc[0, "message_ids"]) == flood and len(he) == 1
+    h = find_hot_issues(m)
+    top = set(h.loc[0, "message_ids"])
+    # one hot issue, only the flood: LSH misses the links of a few near copies to the seed (7 of
+    # 1,600 here, as it did before any cap: their similarity is near the threshold)
+    assert top <= flood and len(top) >= 0.99 * len(flood)
+    assert (h["count"].iloc[1:] < 10).all()
+    # the work stayed bounded: identical texts were collapsed, the big LSH runs were capped, and
+    # the pairs checked are a small share of the flood's
+    from liuan_eval.text.features import model_text
+
+    stats = {}
+    hot._clusters(model_text(m["title"]), 0.6, 0.3, "lsh", stats=stats)
+    rows = stats["rows"]
+    assert rows <= len(m) - 99  # the 100 identical copies are one row
+    assert stats["capped"] > 0
+    assert stats["emitted"] <= hot.LSH_BANDS * max(hot.LSH_BUDGET, hot.LSH_HUBS) * rows
+    assert stats["candidates"] <= 64 * rows  # all the flood's pairs would be ~1.3 million
+    # and the result does not depend on the order of the messages
+    shuffled = find_hot_issues(m.sample(frac=1, random_state=1).reset_index(drop=True))
+    assert set(shuffled.loc[0, "message_ids"]) == top
+
+
+def test_big_lsh_runs_give_bounded_pairs_independent_of_row_order():
+    rng = np.random.default_rng(2)
+    n = 1000
+    sig = np.zeros((3, n), dtype=np.uint32)
+    sig[:, n // 2:] = rng.integers(0, 5, (3, 1))  # two runs of 500 in the band of 3 hashes
+    sig[:, :10] = [[7], [8], [9]]  # and a small run of 10
+    rank = hot._signature_rank(np.vstack([sig, rng.integers(0, 2**32, (5, n), dtype=np.uint32)]), None)
+    stats = {}
+    cand = hot._lsh_candidates(sig, 1, 3, np.ones(n, bool), rank=rank, budget=6, hubs=4, stats=stats)
+    assert len(cand) <= 6 * n and stats["emitted"] == len(cand)
+    assert stats["capped"] == 990  # the two big runs were capped
+    i, j = cand // n, cand % n
+    assert {(a, b) for a, b in zip(i, j) if b < 10} == {(a, b) for a in range(10) for b in range(a + 1, 10)}
+    # every member of a big run is paired with the run's 4 hubs (the first by rank)
+    for run in (np.arange(10, n // 2), np.arange(n // 2, n)):
+        hubs = run[np.argsort(rank[run])[:4]]
+        linked = np.isin(i, hubs) | np.isin(j, hubs)
+        assert linked.sum() == 4 * len(run) - 10
+    # the same pairs, as rows, whatever their order
+    perm = rng.permutation(n)
+    back = np.argsort(perm)  # new position -> old row
+    cand2 = hot._lsh_candidates(sig[:, back], 1, 3, np.ones(n, bool), rank=rank[back], budget=6, hubs=4)
+    old = np.sort(np.minimum(back[cand2 // n], back[cand2 % n]) * n + np.maximum(back[cand2 // n], back[cand2 % n]))
+    assert (old == cand).all()
+    # within budget nothing is capped
+    assert len(hot._lsh_candidates(sig, 1, 3, np.ones(n, bool), budget=10**6)) == 45 + 490 * 489 // 2 + 500 * 499 // 2
+
+
+def test_collapsing_identical_texts_changes_no_label():
+    m, _ = _planted(seed=6)
+    m = pd.concat([m, m.iloc[::7], m.iloc[::11]], ignore_index=True)  # repeated messages
+    from liuan_eval.text.features import model_text
+
+    doc = model_text(m["title"])
+    pos, X = hot._features(doc, 0.3)  # one row per message
+    expected = hot._star_clusters(X.shape[0], *hot._similar_pairs(X, 0.6, "exact"))
+    for method in ("exact", "lsh"):
+        stats = {}
+        pos2, X2, lab = hot._clusters(doc, 0.6, 0.3, method, stats=stats)
+        assert stats["rows"] < X.shape[0] and (pos2 == pos).all()
+        assert (lab == expected).all()
+        assert abs(X2 - X).max() < 1e-6
+
+
+def test_tfidf_fit_with_weights_is_fitting_the_copies():
+    from liuan_eval.text import features
+    from liuan_eval.text.features import CharNgramTfidf
+
+    texts = ["路灯坏了请修", "小区噪音扰民", "路灯不亮", "学校食堂饭菜差", "小区停车难"]
+    counts = np.array([3, 1, 2, 1, 4])
+    copies = [t for t, k in zip(texts, counts) for _ in range(k)]
+    a = CharNgramTfidf(ngram_range=(1, 2), max_df=0.5).fit(copies)
+    old = features.FIT_CHUNK
+    try:
+        features.FIT_CHUNK = 2  # in chunks: the same
+        b = CharNgramTfidf(ngram_range=(1, 2), max_df=0.5).fit(texts, sample_weight=counts)
+    finally:
+        features.FIT_CHUNK = old
+    assert (a.vocabulary_ == b.vocabulary_).all() and np.allclose(a.idf_, b.idf_)
+    assert abs(a.transform(texts) - b.transform(texts)).max() == 0

@@ -154,6 +154,9 @@ def _sorted_unique(a: np.ndarray) -> np.ndarray:
     return s[keep]
 
 
+FIT_CHUNK = 1 << 15  # texts per step of CharNgramTfidf.fit
+
+
 class CharNgramTfidf:
     """Vectorised character n-gram TF-IDF, a fast stand-in for ``TfidfVectorizer(analyzer="char")``.
 
@@ -235,16 +238,38 @@ class CharNgramTfidf:
             return np.empty(0, np.int64), np.empty(0, np.int64), len(lengths)
         return np.concatenate(rows), np.concatenate(keys), len(lengths)
 
-    def fit(self, texts, y=None):
-        """Learn the vocabulary and idf of ``texts``."""
+    def fit(self, texts, y=None, sample_weight=None):
+        """Learn the vocabulary and idf of ``texts``.
+
+        ``sample_weight`` (optional, one per text) counts a text as that many documents: fitting
+        the distinct texts with their counts as weights learns what fitting every copy would.
+        The texts are read in chunks of ``FIT_CHUNK``, so memory does not grow with their number
+        beyond the vocabulary.
+        """
         lo, hi = self.ngram_range
         if not 1 <= lo <= hi <= 3:
             raise ValueError(f"ngram_range must be within (1, 3), got {self.ngram_range}")
-        row, key, n = self._keys(texts)
-        # document frequency: distinct (key, row) pairs, counted per key (keys < 2**41, rows < 2**22
-        # per call fit in one int64)
-        pair = _sorted_unique(key * (n + 1) + row)
-        vocab, df = np.unique(pair // (n + 1), return_counts=True)
+        texts = list(texts)
+        w = (np.ones(len(texts)) if sample_weight is None
+             else np.asarray(sample_weight, dtype=np.float64))
+        parts = range(0, len(texts), FIT_CHUNK)
+        self.chars_ = _sorted_unique(np.concatenate(
+            [np.empty(0, np.int64)] + [_sorted_unique(self._codes(texts[a:a + FIT_CHUNK])[0]) for a in parts]))
+        keys, weights = [], []
+        for a in parts:
+            row, key, n = self._keys(texts[a:a + FIT_CHUNK], self.chars_)
+            # document frequency: distinct (key, row) pairs, counted per key (keys < 2**41, rows <
+            # 2**22 per chunk fit in one int64)
+            pair = _sorted_unique(key * (n + 1) + row)
+            k, inv = np.unique(pair // (n + 1), return_inverse=True)
+            keys.append(k)
+            weights.append(np.bincount(inv, weights=w[a:a + FIT_CHUNK][pair % (n + 1)], minlength=len(k)))
+        n = float(w.sum())
+        if keys:
+            vocab, inv = np.unique(np.concatenate(keys), return_inverse=True)
+            df = np.bincount(inv, weights=np.concatenate(weights), minlength=len(vocab))
+        else:
+            vocab, df = np.empty(0, np.int64), np.empty(0)
         keep = (df >= self.min_df) & (df <= self.max_df * n)
         if not keep.any():
             raise ValueError("empty vocabulary: the texts have no character n-grams to learn")
