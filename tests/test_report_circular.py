@@ -22,13 +22,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory) -> pipeline.RunResult:
-    from liuan_eval.sample_data import generate_sample
-
-    data = tmp_path_factory.mktemp("data")
-    generate_sample(YEAR, seed=11, out=data, scale=0.1)
-    out = tmp_path_factory.mktemp("report") / str(YEAR)
-    return pipeline.run_assessment(data, YEAR, out, notebook=False, progress=False, issued=ISSUED)
+def run(small_sample, tmp_path_factory) -> pipeline.RunResult:
+    out = tmp_path_factory.mktemp("report") / str(YEAR)   # conftest's small year (2025, seed 11, scale 0.1), read only
+    return pipeline.run_assessment(small_sample, YEAR, out, notebook=False, progress=False, issued=ISSUED)
 
 
 @pytest.fixture(scope="module")
