@@ -44,7 +44,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as _dt
-import io
 import re
 import sys
 from collections import Counter
@@ -542,8 +541,11 @@ def _open_quote(text: str, sep: str) -> bool:
     return quoted
 
 
-def _fast_csv(data: bytes, sep: str, names: list[str]) -> pd.DataFrame | None:
-    """pyarrow's multi-threaded reader for the common case (no quoted line breaks, no faults)."""
+def _fast_csv(data, sep: str, names: list[str], multiline: bool = False) -> pd.DataFrame | None:
+    """pyarrow's multi-threaded reader for the common case (every record reads, no fault).
+
+    ``data`` is UTF-8 bytes (or a buffer over them, not copied); ``multiline``: quoted cells
+    hold line breaks."""
     try:
         import pyarrow as pa
         import pyarrow.csv as pacsv
@@ -555,27 +557,150 @@ def _fast_csv(data: bytes, sep: str, names: list[str]) -> pd.DataFrame | None:
             return "skip"
 
         table = pacsv.read_csv(
-            io.BytesIO(data),
+            pa.BufferReader(pa.py_buffer(data)),
             read_options=pacsv.ReadOptions(block_size=1 << 24, column_names=names),
-            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=False,
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=multiline,
                                              invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in names},
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False,
                                                  null_values=[]))
-    except Exception:  # any trouble: the record-by-record reader decides
+    except Exception:  # any trouble (an undecodable byte too): the record-by-record reader decides
         return None
     if broken or table.num_columns != len(names):
         return None
     return pd.DataFrame({h: pd.Series(table.column(i), dtype="str") for i, h in enumerate(names)})
 
 
+def _positions(arr: np.ndarray, byte: int, chunk: int = 1 << 26) -> np.ndarray:
+    """Positions of ``byte`` in ``arr`` (uint8), found piece by piece (no file-sized mask)."""
+    found = [np.flatnonzero(arr[i:i + chunk] == byte) + i for i in range(0, len(arr), chunk)]
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
+def _fast_records(data, first_line: int, sep: str, names: list[str]) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """The records of ``data`` (UTF-8 bytes after the header) read at once, with their lines.
+
+    Records end at line breaks outside quotes (an even number of quotes before them); a
+    cell holding line breaks is read by pyarrow with ``newlines_in_values``. ``None`` —
+    the record-by-record reader decides — when anything is off: a quote left open, a
+    record pyarrow cannot read, fewer or more records than line breaks say, or a quoted
+    run of lines that looks like whole records swallowed by a stray quote
+    (:func:`_swallowed`). ``first_line`` is the 1-based line of ``data``'s first byte.
+    """
+    arr = np.frombuffer(data, dtype=np.uint8)
+    nl = _positions(arr, 10)
+    quotes = _positions(arr, 34)
+    if len(quotes) % 2:
+        return None  # a quote left open: the record-by-record reader finds where
+    inside = (np.searchsorted(quotes, nl) % 2).astype(bool) if len(quotes) else np.zeros(len(nl), dtype=bool)
+    ends_at = nl[~inside]  # the line breaks that end a record
+    starts = np.r_[0, ends_at + 1]
+    ends = np.r_[ends_at, len(arr)]
+    length = ends - starts
+    cr = length > 0
+    cr[cr] = arr[np.minimum(ends[cr] - 1, len(arr) - 1)] == 13
+    blank = (length - cr) <= 0
+    line_of = np.searchsorted(nl, starts)  # 0-based line (within data) where each record starts
+    multiline = bool(inside.any())
+    width = len(names)
+    if multiline:
+        # a stray quote swallowing whole records: continuation lines holding a record's worth of
+        # separators are looked at as the record-by-record reader does
+        seps = _positions(arr, ord(sep))
+        per_line = np.bincount(np.searchsorted(nl, seps), minlength=len(nl) + 1)
+        span = np.searchsorted(nl, ends) - line_of  # line breaks inside each record
+        multi = np.flatnonzero(span > 0)
+        if width > 1 and len(multi):
+            first = line_of[multi]
+            look = np.minimum(span[multi], 6)
+            suspect = np.zeros(len(multi), dtype=bool)
+            for k in range(1, 7):
+                j = np.minimum(first + k, len(per_line) - 1)
+                suspect |= (look >= k) & (per_line[j] >= width - 1)
+            for r in multi[suspect]:
+                text = bytes(arr[starts[r]:ends[r]]).decode("utf-8", errors="replace")
+                lines = text.split("\n")
+                if _swallowed(lines, 0, len(lines) - 1, sep, width):
+                    return None
+    frame = _fast_csv(data, sep, names, multiline=multiline)
+    keep = np.flatnonzero(~blank)
+    if frame is None or len(frame) != len(keep):
+        return None
+    # a record of empty cells only (",,,") is not a record, as the record-by-record reader sees it
+    short = np.flatnonzero(length[keep] <= 4 * width + 8)
+    if len(short):
+        cells = frame.iloc[short]
+        empty = np.ones(len(short), dtype=bool)
+        for c in cells.columns:
+            empty &= (cells[c].str.strip(PADDING) == "").to_numpy(dtype=bool)
+        if empty.any():
+            drop = short[empty]
+            frame = frame.drop(index=frame.index[drop]).reset_index(drop=True)
+            keep = np.delete(keep, drop)
+    return frame, line_of[keep].astype(np.int64) + first_line
+
+
+#: CSV files at least this large and valid UTF-8 are read without decoding them in Python.
+FAST_UTF8_BYTES = 1 << 20
+#: Bytes at the top of such a file decoded in Python to find the separator and the header.
+HEAD_BYTES = 1 << 20
+
+
+def _read_utf8_fast(path: Path, raw: bytes, table: str) -> RawPart | None:
+    """A large UTF-8 CSV read straight from its bytes: only its head is decoded in Python.
+
+    ``None`` when the file is not that (another encoding, NUL bytes, a header beyond the
+    head, any fault): :func:`read_csv_part` then reads it the careful way.
+    """
+    if len(raw) < FAST_UTF8_BYTES or b"\x00" in raw:
+        return None
+    bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    head_search = HEADER_SEARCH_ROWS * 4 + 2
+    head = np.frombuffer(raw, dtype=np.uint8, count=min(len(raw), HEAD_BYTES))
+    nl_head = np.flatnonzero(head == 10)
+    if len(nl_head) < head_search + 1:
+        return None
+    try:
+        text = raw[bom:int(nl_head[-1])].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    sep = _separator(text, table)
+    lines = text.split("\n")
+    head_rows = []
+    for first, last, rec in _records(lines[:head_search], 0, sep, None):
+        if rec is not None and any(c.strip(PADDING) for c in rec):
+            head_rows.append((first, last, rec))
+        if len(head_rows) > HEADER_SEARCH_ROWS:
+            break
+    if not head_rows:
+        return None
+    choice = locate_header([h[2] for h in head_rows], table)
+    start = head_rows[choice.index + choice.rows - 1][1] + 1  # 0-based line of the first data record
+    if start >= len(nl_head):
+        return None
+    names = _dedupe([str(n).strip(PADDING) for n in choice.names])
+    offset = int(nl_head[start - 1]) + 1 if start else bom
+    got = _fast_records(memoryview(raw)[offset:], start + 1, sep, names)
+    if got is None:
+        return None
+    hlines = [h[0] + 1 for h in head_rows]
+    notes = _header_notes(path, table, choice, hlines, [h[2] for h in head_rows])
+    return RawPart(path, None, got[0], got[1], notes=notes, header_line=hlines[choice.index + choice.rows - 1],
+                   encoding="utf-8-sig" if bom else "utf-8")
+
+
 def read_csv_part(path: Path, table: str) -> RawPart:
     """One CSV (or tab-separated) file: decoded, header located, records split with faults confined."""
     raw = path.read_bytes()
-    if not raw.strip():
+    if not raw or raw.isspace():
         return RawPart(path, None, pd.DataFrame(), np.zeros(0, dtype=np.int64), notes=[ReadNote(
             "empty_file", "文件是空的（没有表头也没有数据），按没有数据处理",
             "the file is empty (no header, no rows) and is read as holding no rows", severity="warning")])
+    fast = _read_utf8_fast(path, raw, table)
+    if fast is not None:
+        return fast
     text, enc, bad_lines = decode(raw)
     del raw
     notes = []
@@ -612,26 +737,14 @@ def read_csv_part(path: Path, table: str) -> RawPart:
     names = _dedupe([str(n).strip(PADDING) for n in choice.names])
     width = len(names)
     start = head[choice.index + choice.rows - 1][1] + 1  # 0-based index of the first data line
-    # fast path: no quote left open on any line, no undecodable byte, pyarrow reads every record
-    rest = "\n".join(lines[start:])
-    data = rest.encode("utf-8")
-    del rest
-    arr = np.frombuffer(data, dtype=np.uint8)
-    nl = np.flatnonzero(arr == 10)
-    quotes = np.flatnonzero(arr == 34)
-    odd = bool(len(quotes)) and bool((np.bincount(np.searchsorted(nl, quotes), minlength=len(nl) + 1) % 2).any())
-    if not odd and not len(bad_lines):
-        starts = np.r_[0, nl + 1]
-        ends = np.r_[nl, len(arr)]
-        length = ends - starts
-        cr = length > 0
-        cr[cr] = arr[np.minimum(ends[cr] - 1, len(arr) - 1)] == 13
-        blank = (length - cr) <= 0
-        frame = _fast_csv(data, sep, names)
-        if frame is not None and len(frame) == int((~blank).sum()):
-            return RawPart(path, None, frame, np.flatnonzero(~blank).astype(np.int64) + start + 1, notes=notes,
+    # fast path: every record reads at once (pyarrow), no undecodable byte
+    if not len(bad_lines):
+        data = "\n".join(lines[start:]).encode("utf-8")
+        got = _fast_records(data, start + 1, sep, names)
+        del data
+        if got is not None:
+            return RawPart(path, None, got[0], got[1], notes=notes,
                            header_line=hlines[choice.index + choice.rows - 1], encoding=enc)
-    del data, arr
     # record by record: each fault confined to the records it touches
     csv.field_size_limit(sys.maxsize)
     bad_set = set((bad_lines - 1).tolist())

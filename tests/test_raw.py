@@ -1,6 +1,7 @@
 """Reading files as offices export them: headers found, faults confined to their records, lines exact."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -181,3 +182,60 @@ def test_fast_and_record_by_record_readers_agree(tmp_path):
     keep = np.r_[0:150, 151:200]
     assert fast.frame.iloc[keep].values.tolist() == slow.frame.values.tolist()
     assert fast.lines[keep].tolist() == slow.lines.tolist()
+
+
+# --- the fast readers agree with the careful one ------------------------------------------------
+MESSY_CASES = {
+    "multi-line cells": lambda rows: [r if i % 7 else re.sub(",(主题[0-9]+),", ',"\\1\n第二行\n第三行",', r)
+                                      for i, r in enumerate(rows)],
+    "CRLF and blank lines": lambda rows: [r + ("\r" if i % 2 else "") for i, r in enumerate(rows)][:50] + ["", "\r"]
+    + rows[50:],
+    "a record of empty cells": lambda rows: rows[:30] + [",,,", " , ,\t,"] + rows[30:],
+    "doubled quotes in a cell": lambda rows: [re.sub(",(主题[0-9]+),", ',"他说""\\1""\n对",', r)
+                                              if i % 5 == 0 else r for i, r in enumerate(rows)],
+    "a stray quote that swallows records": lambda rows: rows[:40] + [rows[40].replace("主题", '"主题')]
+    + rows[41:60] + [rows[60].replace("主题", '主题"')] + rows[61:],
+    "a last record cut off": lambda rows: rows + ['M9999,2025-02-01 10:00,"没写完'],
+    "a long and a short row": lambda rows: rows[:20] + [rows[20] + ",多余", "M8888,2025-01-01"] + rows[22:],
+}
+
+
+@pytest.mark.parametrize("case", sorted(MESSY_CASES))
+@pytest.mark.parametrize("bom", ["", "\ufeff"])
+def test_fast_readers_give_what_the_record_by_record_reader_gives(tmp_path, monkeypatch, case, bom):
+    import liuan_eval.raw as raw
+
+    text = bom + "2025年留言统计\n" + MESSAGES + "\n".join(MESSY_CASES[case](_rows(120))) + "\n"
+    f = _write(tmp_path / "m.csv", text)
+    monkeypatch.setattr(raw, "FAST_UTF8_BYTES", 1)  # the large-file path on a small file
+    read_at_once = []
+    real = raw._fast_records
+    monkeypatch.setattr(raw, "_fast_records", lambda *a: read_at_once.append(real(*a) is not None) or real(*a))
+    fast = read_raw(f, "messages")[0]
+    monkeypatch.setattr(raw, "FAST_UTF8_BYTES", 1 << 40)
+    middle = read_raw(f, "messages")[0]  # decoded in Python, then read at once
+    faulty = case.startswith(("a stray", "a last", "a long"))
+    # clean: the large-file path reads it, then the decoded one; faulty: both give way to the careful reader
+    assert read_at_once == ([False] * 3 if faulty else [True] * 2)
+    monkeypatch.setattr(raw, "_fast_records", lambda *a, **k: None)
+    slow = read_raw(f, "messages")[0]  # record by record
+    for got in (fast, middle):
+        assert got.frame.values.tolist() == slow.frame.values.tolist()
+        assert list(got.frame.columns) == list(slow.frame.columns)
+        assert got.lines.tolist() == slow.lines.tolist()
+        assert got.bad.values.tolist() == slow.bad.values.tolist()
+        assert [n.code for n in got.notes] == [n.code for n in slow.notes]
+        assert (got.header_line, got.encoding) == (slow.header_line, slow.encoding)
+    assert len(slow.frame) >= 100
+
+
+def test_the_large_file_path_is_taken_for_a_clean_utf8_export(tmp_path, monkeypatch):
+    import liuan_eval.raw as raw
+
+    rows = [re.sub(",(主题[0-9]+),", ',"\\1\n续",', r) for r in _rows(80)]
+    f = _write(tmp_path / "m.csv", MESSAGES + "\n".join(rows) + "\n")
+    monkeypatch.setattr(raw, "FAST_UTF8_BYTES", 1)
+    monkeypatch.setattr(raw, "decode", lambda *a: pytest.fail("decoded in Python"))
+    part = read_raw(f, "messages")[0]
+    assert part.lines.tolist() == list(range(2, 2 + 2 * 80, 2))
+    assert part.frame["留言主题"].iloc[0] == "主题1\n续"
