@@ -342,14 +342,145 @@ def normalize_text(series: pd.Series) -> pd.Series:
     >>> normalize_text(pd.Series(["<p>政務微博發佈&amp;ＡＢＣ</p>\\u200b ", "  "])).tolist()
     ['政务微博发布&ABC', nan]
     """
+    series = pd.Series(series, dtype="str")
+    # most texts hold only characters no step changes (ASCII, Chinese characters, common
+    # punctuation): found in one pass over their bytes, they are only trimmed
+    work = needs_normalizing(series)
+    if not work.all():
+        out = series.copy()
+        if work.any():
+            out.loc[work] = _normalize_all(series[work])
+        return strip_padding(out)
+    return strip_padding(_normalize_all(series))
+
+
+def _normalize_all(series: pd.Series) -> pd.Series:
     s = nfkc(series, keep_cjk_punctuation=True)
     # each costly step only on the rows that need it, found with one scan
-    todo = _mask(s.str.contains(f"[<&{ZERO_WIDTH}]|" + _traditional_class(), regex=True))
+    todo = rows_holding(s, _todo_table())
     if not todo.any():
-        return strip_padding(s)
+        return s
     out = s.copy()
     out.loc[todo] = _normalize_rest(s[todo])
-    return strip_padding(out)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _unchanged_characters() -> np.ndarray:
+    """A table over code points: ``True`` where :func:`normalize_text` leaves the character as it is
+    whatever surrounds it — ASCII but ``<`` and ``&``; in the CJK, punctuation and full-width blocks,
+    characters NFKC keeps (canonical combining class 0) that OpenCC does not convert and that are not
+    zero-width marks; the kept Chinese punctuation :data:`CJK_PUNCTUATION`. Everything else (combining
+    marks, other scripts, emoji …) counts as needing the whole treatment."""
+    import unicodedata
+
+    safe = np.zeros(0x110000, dtype=bool)
+    safe[:0x80] = True
+    safe[[ord("<"), ord("&")]] = False
+    trad = set(_traditional_class()[1:-1])
+    for lo, hi in ((0x2000, 0x2070), (0x3000, 0x3040), (0x3400, 0x4DC0), (0x4E00, 0xA000), (0xFF00, 0xFFF0)):
+        for cp in range(lo, hi):
+            c = chr(cp)
+            safe[cp] = (unicodedata.normalize("NFKC", c) == c and unicodedata.combining(c) == 0
+                        and c not in trad and c not in ZERO_WIDTH)
+    safe[[ord(c) for c in CJK_PUNCTUATION]] = True
+    return safe
+
+
+def needs_normalizing(values: pd.Series) -> np.ndarray:
+    """Which texts hold a character :func:`normalize_text` may change (other than trimming).
+
+    Read from the texts' UTF-8 bytes (:func:`rows_holding` with the complement of
+    :func:`_unchanged_characters`). NA is ``False``.
+
+    Examples
+    --------
+    >>> needs_normalizing(pd.Series(["政务微博，发布。", "ＡＢＣ", "<p>", "政務", None])).tolist()
+    [False, True, True, True, False]
+    """
+    return rows_holding(values, _changed_characters())
+
+
+@functools.lru_cache(maxsize=1)
+def _changed_characters() -> np.ndarray:
+    return ~_unchanged_characters()
+
+
+@functools.lru_cache(maxsize=2)
+def _characters_table(chars: str) -> np.ndarray:
+    table = np.zeros(0x110000, dtype=bool)
+    table[[ord(c) for c in chars]] = True
+    return table
+
+
+def rows_holding(values: pd.Series, marked: np.ndarray, chunk: int = 1 << 24) -> np.ndarray:
+    """Which texts hold at least one character marked in ``marked`` (a bool table over code points).
+
+    Vectorised over the texts' UTF-8 bytes (pyarrow storage, no Python string per text): the
+    code points of non-ASCII characters are decoded with numpy, ASCII bytes looked up as they
+    are; a piece of at most ``chunk`` bytes at a time. NA is ``False``. Replaces a regex
+    character class of thousands of characters (which pyarrow compiles on every call).
+
+    Examples
+    --------
+    >>> t = _characters_table("發<")
+    >>> rows_holding(pd.Series(["發佈", "发布", "a<b", None]), t).tolist()
+    [True, False, True, False]
+    """
+    import pyarrow as pa
+
+    s = pd.Series(values, dtype="str")
+    out = np.zeros(len(s), dtype=bool)
+    ascii_marked = np.r_[marked[:0x80], np.zeros(0x40, dtype=bool), np.ones(0x40, dtype=bool)]  # lead bytes
+    arr = pa.chunked_array(s.array._pa_array) if hasattr(s.array, "_pa_array") else pa.chunked_array(
+        [pa.array(s.to_numpy(dtype=object, na_value=None), type=pa.large_string())])
+    row0 = 0
+    for piece in arr.chunks:
+        n = len(piece)
+        bufs = piece.buffers()
+        if n == 0 or bufs[2] is None:
+            row0 += n
+            continue
+        large = pa.types.is_large_string(piece.type)
+        offsets = np.frombuffer(bufs[1], dtype=np.int64 if large else np.int32)[piece.offset:piece.offset + n + 1]
+        offsets = offsets.astype(np.int64)
+        data = np.frombuffer(bufs[2], dtype=np.uint8)
+        a = 0
+        while a < n:  # rows a..b whose bytes make at most ``chunk`` (at least one row)
+            b = min(n, max(a + 1, int(np.searchsorted(offsets, offsets[a] + chunk, side="right")) - 1))
+            lo = int(offsets[a])
+            d = data[lo:int(offsets[b])]
+            lead = np.flatnonzero(ascii_marked[d])
+            if len(lead):
+                b0 = d[lead].astype(np.int32)
+                cp = b0.copy()
+                last = len(d) - 1
+
+                def cont(k, i, lead=lead, d=d, last=last):
+                    return d[np.minimum(lead[i] + k, last)].astype(np.int32) & 0x3F
+
+                two = np.flatnonzero((b0 >= 0xC0) & (b0 < 0xE0))
+                cp[two] = ((b0[two] & 0x1F) << 6) | cont(1, two)
+                three = np.flatnonzero((b0 >= 0xE0) & (b0 < 0xF0))
+                cp[three] = ((b0[three] & 0x0F) << 12) | (cont(1, three) << 6) | cont(2, three)
+                four = np.flatnonzero(b0 >= 0xF0)
+                cp[four] = ((b0[four] & 0x07) << 18) | (cont(1, four) << 12) | (cont(2, four) << 6) | cont(3, four)
+                hit = lead[marked[np.minimum(cp, 0x10FFFF)]] + lo
+                if len(hit):
+                    out[row0 + np.searchsorted(offsets, hit, side="right") - 1] = True
+            a = b
+        row0 += n
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _traditional_table() -> np.ndarray:
+    return _characters_table(_traditional_class()[1:-1])
+
+
+@functools.lru_cache(maxsize=1)
+def _todo_table() -> np.ndarray:
+    return _traditional_table() | _characters_table("<&" + ZERO_WIDTH)
 
 
 def _normalize_rest(s: pd.Series) -> pd.Series:
@@ -360,7 +491,7 @@ def _normalize_rest(s: pd.Series) -> pd.Series:
         ent[ent] = _mask(s[ent].str.contains(_ENTITY_RE, regex=True))
     if ent.any():
         s.loc[ent] = nfkc(_batch(s[ent], html.unescape), keep_cjk_punctuation=True)
-    trad = s.str.contains(_traditional_class(), regex=True).fillna(False).to_numpy(dtype=bool)
+    trad = rows_holding(s, _traditional_table())
     if trad.any():
         s.loc[trad] = _batch(s[trad], _converter().convert)
     return s

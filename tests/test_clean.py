@@ -141,3 +141,28 @@ def test_flag_near_duplicates_within_account():
     assert pd.isna(flags.iloc[0]) and flags.iloc[1] == "a"
     assert pd.isna(flags.iloc[2])  # another account
     assert pd.isna(flags.iloc[3]) and pd.isna(flags.iloc[4])  # image-only posts are never near duplicates
+
+
+def test_texts_left_alone_by_the_byte_scan_are_those_normalizing_leaves_alone():
+    import numpy as np
+
+    from liuan_eval.clean import _normalize_all, needs_normalizing, normalize_text
+
+    rng = np.random.default_rng(0)
+    pools = ["政务微博发布留言回复你好", "，。、！？：；（）“”《》【】…—～", "ＡＢＣ１２３＠　", "政務發佈體", "abc 123<>&;",
+             "\u200b\u3000\xa0\u0301e\u00e9\u1100\u1161\uac00", "😀①㈠ﬁ㍿", "\ud7a3\u2460\u3099\u304b"]
+    chars = "".join(pools)
+    texts = ["".join(rng.choice(list(p if rng.random() < 0.7 else chars), size=int(rng.integers(0, 12))))
+             for p in (pools[int(rng.integers(len(pools)))] for _ in range(4000))] + [None, ""]
+    s = pd.Series(texts, dtype="str")
+    assert normalize_text(s).tolist() == strip_all(_normalize_all(s)).tolist()
+    work = needs_normalizing(s)
+    assert 0.2 < work.mean() < 0.9  # both kinds of rows are in the test
+    kept = ~work & s.notna().to_numpy()
+    assert (_normalize_all(s[kept]) == s[kept]).all()  # what the scan lets through, NFKC & co. leave alone
+
+
+def strip_all(s):
+    from liuan_eval.clean import strip_padding
+
+    return strip_padding(s)

@@ -13,6 +13,7 @@ from liuan_eval.output import (
     find_citizen_numbers,
     mask_document,
     mask_frame,
+    safe_frame,
     write_csv,
     write_text,
 )
@@ -95,3 +96,17 @@ def test_an_output_place_that_cannot_be_written_is_a_user_error(tmp_path):
                 write_csv(pd.DataFrame({"a": [1]}), ro / "t.csv")
         finally:
             ro.chmod(0o700)
+
+
+@pytest.mark.parametrize("times", [
+    ["2025-03-01 09:30", None, "2025-03-02 00:00", "1988-06-01 12:00", "1900-01-01 08:00"],  # summer time, old offsets
+    ["2025-03-01 09:30:00.5", "2025-03-01 09:30"],  # a fraction of a second: pandas formats it
+    ["2025-03-01", "2025-03-02"],  # midnights only
+    [None, None],
+])
+def test_timestamps_are_written_as_pandas_writes_them(tmp_path, times):
+    t = pd.Series(pd.to_datetime(times, format="ISO8601")).dt.tz_localize("Asia/Shanghai")
+    frame = pd.DataFrame({"t": t, "u": t.dt.tz_convert("UTC"), "n": range(len(t)), "x": ["a"] * len(t)})
+    got = write_csv(frame, tmp_path / "a.csv").read_bytes()
+    assert got == ("\ufeff" + safe_frame(frame).to_csv(index=False, lineterminator="\n",
+                                                        float_format="%.10g")).encode("utf-8")
