@@ -864,7 +864,9 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
         account, and account ids that Excel mangled are restored from it.
     parts : dict, optional
         Files already read (path → list of :class:`liuan_eval.raw.RawPart`), so that the
-        pre-flight check and the load that follows read each file once.
+        pre-flight check and the load that follows read each file once. The entries of
+        this table's files are taken out of the dict as they are read (their raw cells
+        are let go as soon as they are prepared: a year of messages is not held twice).
 
     Returns
     -------
@@ -903,9 +905,12 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
         platform = p
     frames, bads, part_list, notes = [], [], [], []
     for path in paths:
-        for part in (parts[path] if parts and path in parts else read_raw(path, table)):
+        # a part given is handed over: out of ``parts`` once read, its raw cells go when prepared
+        read = parts.pop(path) if parts and path in parts else read_raw(path, table)
+        while read:
+            part = read.pop(0)
             k = len(part_list)
-            part_list.append(part)
+            part_list.append((str(part.path), part.sheet or ""))
             for note in part.notes:
                 notes.append({"table": table, "file": str(part.path), "sheet": part.sheet or "", "line": note.line,
                               "column": note.column, "severity": note.severity, "code": note.code,
@@ -922,8 +927,9 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
             data["_file"] = k
             frames.append(data)
             bads.append(bad_q)
-    file_names = [str(p.path) for p in part_list]
-    sheet_names = [p.sheet or "" for p in part_list]
+            del part, data
+    file_names = [f for f, _ in part_list]
+    sheet_names = [sh for _, sh in part_list]
     if not frames:  # no rows anywhere: an empty table
         frames = [pd.DataFrame({**{c: pd.Series([], dtype="str") for c in TABLES[table]},
                                 "_line": pd.Series([], dtype="int64"), "_file": pd.Series([], dtype="int64")})]
@@ -1008,8 +1014,10 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
                                categories=sorted(set(file_names))),
         "sheet": pd.Series(sheets_arr[kept["_file"].to_numpy(dtype=np.int64)] if len(kept) else [], dtype="str"),
         "line": pd.array(kept["_line"].to_numpy() if len(kept) else [], dtype="Int64")})
-    data = kept.reset_index(drop=True) if len(df) else pd.DataFrame(columns=names)
-    data = _finish(table, data, names, registry)
+    # the clean rows are handed to the cleaning step, held nowhere else (their raw text goes as it is cleaned)
+    handed = [kept.reset_index(drop=True) if len(df) else pd.DataFrame(columns=names)]
+    del kept, df, qrows
+    data = _finish(table, handed.pop(), names, registry)
     validate(table, data)  # the clean table meets its contract (a failure here is a bug)
     return TableLoad(data, q, report, caveats, provenance, notes)
 

@@ -384,6 +384,22 @@ def _read_sources(folder: Path) -> tuple[dict[str, list[_Source]], list[dict], d
     return sources, problems, disabled
 
 
+#: Columns of each table whose raw cells :func:`_example_problems` compares with the templates' examples.
+EXAMPLE_KEYS = {"accounts": ("account_id", "account_name"), "posts": ("post_id", "text"),
+                "messages": ("message_id", "title"), "filings": ("unit", "event_date"),
+                "releases": ("release_id", "title"), "incidents": ("incident_id", "unit")}
+
+
+def _slim(src: _Source):
+    """The source's part with only the raw columns the checks after the load read (``unit`` and the
+    example keys), so that the raw cells of a year of messages are not kept beside the loaded table."""
+    import dataclasses
+
+    keep = [src.header[c] for c in ("unit", *EXAMPLE_KEYS.get(src.table, ())) if c in src.header]
+    keep = [c for c in dict.fromkeys(keep) if c in src.part.frame.columns]
+    return dataclasses.replace(src.part, frame=src.part.frame[keep])
+
+
 def _load(folder: Path, sources: dict[str, list[_Source]], year: int | None, problems: list[dict]):
     """What a run loads, through the loader itself; files that cannot be used are left out and listed."""
     from liuan_eval.io import load
@@ -393,6 +409,7 @@ def _load(folder: Path, sources: dict[str, list[_Source]], year: int | None, pro
         for s in srcs:
             if s.part is not None:
                 parts.setdefault(s.path, []).append(s.part)
+                s.part = _slim(s)  # the load takes the raw cells; the checks after it need a few columns
     try:
         ds = load(folder, year=year, parts=parts, errors="collect")
     except Exception as exc:  # noqa: BLE001 - the check never crashes on what it checks
@@ -726,11 +743,8 @@ def _example_problems(sources: dict[str, list[_Source]], folder: Path) -> list[d
     """Rows still holding the Excel templates' example values."""
     from liuan_eval.templates import example_rows
 
-    keys = {"accounts": ("account_id", "account_name"), "posts": ("post_id", "text"),
-            "messages": ("message_id", "title"), "filings": ("unit", "event_date"),
-            "releases": ("release_id", "title"), "incidents": ("incident_id", "unit")}
     out = []
-    for table, (key, second) in keys.items():
+    for table, (key, second) in EXAMPLE_KEYS.items():
         ex = example_rows(table)
         for src in sources.get(table, []):
             a, b = src.raw(key), src.raw(second)
