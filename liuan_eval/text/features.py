@@ -97,11 +97,38 @@ def model_text(values: Iterable | pd.Series) -> pd.Series:
     return s.str.replace(_SPACE_RUN, " ", regex=True).str.strip()
 
 
+class ModelTexts:
+    """Titles and bodies already prepared by :func:`model_text` (object arrays of ``str``), which
+    :func:`as_title_body` hands on as they are: :func:`~liuan_eval.text.classify.classify_messages`
+    prepares each text once and gives the package's own models this instead of a DataFrame
+    (``model_text`` is idempotent, so the result is the same).
+
+    Examples
+    --------
+    >>> t, b = as_title_body(ModelTexts(["路灯"], ["坏了"]))
+    >>> (t.tolist(), b.tolist())
+    (['路灯'], ['坏了'])
+    """
+
+    __slots__ = ("titles", "bodies")
+
+    def __init__(self, titles, bodies):
+        self.titles = np.asarray(titles, dtype=object)
+        self.bodies = np.asarray(bodies, dtype=object)
+        if self.titles.shape != self.bodies.shape or self.titles.ndim != 1:
+            raise ValueError(f"ModelTexts: titles {self.titles.shape} and bodies {self.bodies.shape} "
+                             "must be 1-D and of one length")
+
+    def __len__(self):
+        return len(self.titles)
+
+
 def as_title_body(X, title_col: str = "title", text_col: str = "text") -> tuple[np.ndarray, np.ndarray]:
     """Split the input of a text estimator into (titles, bodies) as object arrays.
 
     ``X`` may be a DataFrame holding ``title_col`` and/or ``text_col``, a 2-column
-    array (title, text), or a 1-D sequence of texts (then the titles are empty).
+    array (title, text), a 1-D sequence of texts (then the titles are empty), or
+    :class:`ModelTexts` (taken as they are).
 
     Examples
     --------
@@ -109,6 +136,8 @@ def as_title_body(X, title_col: str = "title", text_col: str = "text") -> tuple[
     >>> (t.tolist(), b.tolist())
     ([''], ['路灯坏了'])
     """
+    if isinstance(X, ModelTexts):
+        return X.titles, X.bodies
     if isinstance(X, pd.DataFrame):
         n = len(X)
         title = X[title_col] if title_col in X.columns else pd.Series([""] * n, index=X.index)
