@@ -211,7 +211,7 @@ def _cached_lut(kind, arr, build):
 def _char_lut(chars: np.ndarray) -> np.ndarray:
     """Dense id (1-based; 0 = unseen) of every code point up to the largest fitted one, plus a 0 past it."""
     def build():
-        lut = np.zeros((int(chars[-1]) if len(chars) else 0) + 2, dtype=np.int64)
+        lut = np.zeros((int(chars[-1]) if len(chars) else 0) + 2, dtype=np.int32)
         lut[chars] = np.arange(1, len(chars) + 1)
         return lut
     return _cached_lut("chars", chars, build)
@@ -241,38 +241,6 @@ def row_sums(data: np.ndarray, indptr: np.ndarray) -> np.ndarray:
     if len(nonempty):
         out[nonempty] = np.add.reduceat(data, indptr[nonempty].astype(np.intp))
     return out
-
-
-def rowwise_dot(A, B) -> np.ndarray:
-    """Dot product of each row of ``A`` with the same row of ``B`` (CSR, same shape, sorted indices
-    without duplicates), equal bit for bit to ``np.asarray(A.multiply(B).sum(axis=1)).ravel()`` but
-    without building the elementwise product matrix.
-
-    Examples
-    --------
-    >>> import scipy.sparse as sp
-    >>> A = sp.csr_matrix(np.array([[1.0, 2.0, 0.0], [0.0, 0.0, 3.0]], dtype=np.float32))
-    >>> B = sp.csr_matrix(np.array([[0.5, 1.0, 1.0], [1.0, 0.0, 0.0]], dtype=np.float32))
-    >>> rowwise_dot(A, B).tolist()
-    [2.5, 0.0]
-    """
-    if A.shape != B.shape:
-        raise ValueError(f"rowwise_dot: shapes differ, {A.shape} and {B.shape}")
-    n, m = A.shape
-    ra = np.repeat(np.arange(n, dtype=np.int64), np.diff(A.indptr))
-    ka = ra * m + A.indices
-    kb = np.repeat(np.arange(n, dtype=np.int64), np.diff(B.indptr)) * m + B.indices
-    if len(kb):
-        pos = np.minimum(np.searchsorted(kb, ka), len(kb) - 1)
-        hit = kb[pos] == ka
-    else:
-        pos, hit = np.zeros(len(ka), dtype=np.int64), np.zeros(len(ka), dtype=bool)
-    prod = A.data[hit] * B.data[pos[hit]]
-    keep = prod != 0  # the elementwise product stores no zeros
-    counts = np.bincount(ra[hit][keep], minlength=n)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(counts, out=indptr[1:])
-    return row_sums(prod[keep], indptr)
 
 
 class CharNgramTfidf:
@@ -318,22 +286,32 @@ class CharNgramTfidf:
     def _codes(texts) -> tuple[np.ndarray, np.ndarray]:
         texts = [t if isinstance(t, str) else "" for t in texts]
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-        codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.int32)  # < 0x110000
         upper = (codes >= 65) & (codes <= 90)
         codes[upper] += 32
         return codes, lengths
 
-    def _keys(self, texts, char_ids=None):
-        """(row, key) of every n-gram; keys are dense char ids packed in base ``n_chars + 1``."""
+    def _keys(self, texts, char_ids=None, compact=False):
+        """(row, key) of every n-gram; keys are dense char ids packed in base ``n_chars + 1``.
+
+        ``compact``: rows and keys as int32 when they fit (``transform``; ``fit`` packs them further
+        and needs int64). The pairs come grouped by n, not sorted.
+        """
         codes, lengths = self._codes(texts)
         if char_ids is None:
-            self.chars_ = _sorted_unique(codes)
+            self.chars_ = _sorted_unique(codes).astype(np.int64)
             char_ids = self.chars_
         lut = _char_lut(char_ids)
-        ids = lut[np.minimum(codes, len(lut) - 1)]  # 0 = a character never seen in fit
         base = len(char_ids) + 1
-        row = np.repeat(np.arange(len(lengths)), lengths)
         lo, hi = self.ngram_range
+        wide = not compact or sum(base ** k for k in range(lo, hi + 1)) >= 2 ** 31
+        ids = lut[np.minimum(codes, len(lut) - 1)].astype(np.int64 if wide else np.int32)  # 0 = unseen char
+        n = len(lengths)
+        row = np.repeat(np.arange(n, dtype=np.int64 if not compact or n >= 2 ** 31 else np.int32), lengths)
+        known = ids > 0
+        # an n-gram stays within its text when none of its characters but the last ends a text
+        inner = known.copy()
+        inner[np.cumsum(lengths)[lengths > 0] - 1] = False
         rows, keys = [], []
         offset = 0
         for k in range(lo, hi + 1):
@@ -341,18 +319,17 @@ class CharNgramTfidf:
             if m <= 0:
                 offset += base ** k
                 continue
-            same = row[:m] == row[k - 1:]
-            key = ids[:m].copy()
-            ok = same & (ids[:m] > 0)
+            ok = known[k - 1:]
+            key = ids[:m]
             for j in range(1, k):
+                ok = ok & inner[j - 1:j - 1 + m]
                 key = key * base + ids[j:j + m]
-                ok &= ids[j:j + m] > 0
             rows.append(row[:m][ok])
             keys.append(key[ok] + offset)
             offset += base ** k
         if not rows:
-            return np.empty(0, np.int64), np.empty(0, np.int64), len(lengths)
-        return np.concatenate(rows), np.concatenate(keys), len(lengths)
+            return np.empty(0, np.int64), np.empty(0, np.int64), n
+        return np.concatenate(rows), np.concatenate(keys), n
 
     def fit(self, texts, y=None, sample_weight=None):
         """Learn the vocabulary and idf of ``texts``.
@@ -397,13 +374,14 @@ class CharNgramTfidf:
         """TF-IDF rows (CSR, float32, l2-normalised) of ``texts``."""
         import scipy.sparse as sp
 
-        row, key, n = self._keys(texts, self.chars_)
+        row, key, n = self._keys(texts, self.chars_, compact=True)
         V = len(self.vocabulary_)
         col = self._columns(key)
         found = col >= 0
         # the (row, column) pairs counted: sorted and run-length encoded, which is what
         # ``csr_matrix((ones, (row, col))).sum_duplicates()`` does (same indices, same float32 counts)
-        pair = np.sort(row[found] * V + col[found])
+        pdt = np.int32 if n * V < 2 ** 31 else np.int64
+        pair = np.sort(row[found].astype(pdt) * pdt(V) + col[found].astype(pdt))
         start = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1]])) if len(pair) else np.empty(0, np.int64)
         data = np.diff(np.append(start, len(pair))).astype(np.float32)
         pair = pair[start]

@@ -49,11 +49,13 @@ def _re2_patterns() -> tuple[str, str]:
     """:data:`ACTION` and :data:`TIME` spelt without ``\\uXXXX``, ``\\d`` and ``\\s`` (each replaced by the
     explicit characters Python's ``re`` gives it), so that pandas runs them in pyarrow (RE2) instead of
     Python row by row; the same strings match."""
+    import re
     import sys
 
     from liuan_eval.text.features import _SPACE_CHARS
 
-    digits = [c for c in range(sys.maxunicode + 1) if chr(c).isdecimal()]  # re's \d on str: isdecimal
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    digits = [ord(c) for c in re.findall(r"\d", every)]  # what re's \d matches, in code point order
     starts = [c for i, c in enumerate(digits) if i == 0 or digits[i - 1] != c - 1]
     ends = [c for i, c in enumerate(digits) if i == len(digits) - 1 or digits[i + 1] != c + 1]
     digit = "[" + "".join(f"{chr(a)}-{chr(b)}" if b > a else chr(a) for a, b in zip(starts, ends)) + "]"
@@ -68,13 +70,25 @@ CHUNK = 20_000
 
 
 def _clause_table(replies: pd.Series, rows: np.ndarray):
-    """Clauses of some replies as arrays: reply row, clause hash, clause length, stock phrase."""
-    clauses = replies.str.split(_CLAUSE, regex=True).explode()
-    clauses = clauses[clauses.str.len() > 0]
-    pos = np.asarray(clauses.index, dtype=np.int64)  # position within ``replies``
-    texts = clauses.astype("str")
-    return (rows[pos], pd.util.hash_array(texts.to_numpy(dtype=object)),
-            texts.str.len().to_numpy(dtype=np.int64), texts.str.contains(STOCK, regex=True).to_numpy(dtype=bool))
+    """Clauses of some replies as arrays: reply row, clause hash, clause length, stock phrase.
+
+    The replies are split in pyarrow (RE2; the pieces of a split on runs of separators are the same as
+    Python's ``re.split``), the empty pieces dropped.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(replies.astype("str").fillna(""))
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    lists = pc.split_pattern_regex(arr, _CLAUSE)
+    pos = np.asarray(pc.list_parent_indices(lists), dtype=np.int64)  # position within ``replies``
+    flat = pc.list_flatten(lists)
+    length = np.asarray(pc.utf8_length(flat), dtype=np.int64)
+    keep = length > 0
+    flat = flat.filter(pa.array(keep))
+    stock = np.asarray(pc.match_substring_regex(flat, STOCK), dtype=bool)
+    return (rows[pos[keep]], pd.util.hash_array(flat.to_numpy(zero_copy_only=False)), length[keep], stock)
 
 
 def _clauses(reply: pd.Series, a: np.ndarray):
