@@ -89,3 +89,38 @@ def test_too_little_chinese_goes_to_manual_review(models):
     assert out["department"].tolist()[:2] == ["人工分办", "人工分办"]
     assert out["topic_source"].tolist() == ["model"] * 3 and out["topic"].notna().all()
     assert out.loc[2, "department"] == "六安市交通运输局"
+
+
+def test_prepared_texts_path_equals_dataframe_path(models):
+    """The package's own models get ModelTexts, any other estimator the DataFrame: same result,
+    and the same as the public assess_risk / assess_replies on the classified table."""
+    from liuan_eval.text.reply_quality import assess_replies
+    from liuan_eval.text.risk import assess_risk
+
+    class OtherTopic(TopicClassifier):  # a subclass: not one of the package's own, so it gets the DataFrame
+        def predict_proba(self, X):
+            assert isinstance(X, pd.DataFrame)
+            return super().predict_proba(X)
+
+    class OtherSentiment(SentimentClassifier):
+        def predict_with_score(self, X):
+            assert isinstance(X, pd.DataFrame)
+            return super().predict_with_score(X)
+
+    tm, sm = models
+    other_t, other_s = OtherTopic(), OtherSentiment()
+    other_t.__dict__.update(tm.__dict__)
+    other_s.__dict__.update(sm.__dict__)
+    m = pd.DataFrame({
+        "user": ["a", "a", "b", "c"], "unit": ["金安区"] * 4,
+        "title": ["\u3000公交车晚点 ", "ＡＢＣ学校", None, "出租车\u200b拒载"],
+        "text": ["太差了\n\n气死了", "请问  怎么办", "  ", "工地拖欠工资"],
+        "reply_text": ["已协调公交公司增加班次，5月起实施。", "您好，留言已收悉。", None, ""],
+    }, index=[3, 1, 2, 0])
+    a = classify_messages(m, tm, sm)
+    b = classify_messages(m, other_t, other_s)
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    risk = assess_risk(a, a["sentiment"])
+    pd.testing.assert_series_equal(a["risk_reasons"], risk["risk_reasons"], check_exact=True)
+    rq = assess_replies(a)
+    pd.testing.assert_frame_equal(a[rq.columns], rq, check_exact=True)

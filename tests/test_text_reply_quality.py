@@ -55,3 +55,36 @@ def test_reply_without_title_or_text_columns():
     r = assess_replies(pd.DataFrame({"reply_text": ["经核查，路灯已于5月3日修复。", None]}))
     assert r.loc[0, "reply_relevance"] == 0.0 and r.loc[0, "reply_completeness"] == 1.0
     assert r.iloc[1].isna().all()
+
+
+def test_re2_spellings_match_like_python_re():
+    import re
+
+    import pandas as pd
+
+    from liuan_eval.text.reply_quality import ACTION, TIME, _re2_patterns
+
+    action, time = _re2_patterns()
+    texts = ["已于5月3日维修", "已于٥月٣日维修", "３个工作日内", "3\u2003个工作日内", "12\x0b年", "近日", "已经全面整改",
+             "已a处理", "经核查属实", "将于下周", "无", "", "१२ 月", "2025\u3000年"]
+    s = pd.Series(texts, dtype="str")
+    assert s.str.contains(action, regex=True).tolist() == [bool(re.search(ACTION, t)) for t in texts]
+    assert s.str.contains(time, regex=True).tolist() == [bool(re.search(TIME, t)) for t in texts]
+
+
+def test_clause_table_equals_python_split():
+    import re
+
+    import numpy as np
+    import pandas as pd
+
+    from liuan_eval.text.reply_quality import _CLAUSE, STOCK, _clause_table
+
+    replies = pd.Series(["您好，留言已收悉。已处理！！谢谢", "", "。。开头", "结尾；", "一\n二\n\n三", "无分隔"], dtype="str")
+    rows = np.arange(10, 16)
+    got = _clause_table(replies, rows)
+    pieces = [(rows[i], c) for i, r in enumerate(replies) for c in re.split(_CLAUSE, r) if c]
+    want = (np.array([p[0] for p in pieces]), pd.util.hash_array(np.array([p[1] for p in pieces], dtype=object)),
+            np.array([len(p[1]) for p in pieces]), np.array([bool(re.search(STOCK, p[1])) for p in pieces]))
+    for g, w in zip(got, want):
+        assert np.array_equal(g, w)

@@ -4,9 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from liuan_eval.text.features import model_text
-from liuan_eval.text.reply_quality import REPLY_COLUMNS, assess_replies
-from liuan_eval.text.risk import assess_risk
+from liuan_eval.text.features import ModelTexts, model_text
+from liuan_eval.text.reply_quality import REPLY_COLUMNS, _assess_replies
+from liuan_eval.text.risk import _assess_risk
 from liuan_eval.text.topic import load_routing, route
 
 ADDED_COLUMNS = ["topic", "topic_confidence", "topic_source", "department", "sentiment", "sentiment_score",
@@ -25,6 +25,15 @@ def _resolve(model, kind):
     if isinstance(model, str) or hasattr(model, "__fspath__"):
         return load_model(model, kind)
     return model, {"kind": kind, "trained_on": "given in memory"}
+
+
+def _own_model(model) -> bool:
+    """Whether ``model`` is one of the package's own classes, which take :class:`ModelTexts` (a subclass
+    or any other estimator gets the DataFrame)."""
+    from liuan_eval.text.sentiment import SentimentClassifier
+    from liuan_eval.text.topic import KeywordTopicClassifier, TopicClassifier
+
+    return type(model) in (TopicClassifier, KeywordTopicClassifier, SentimentClassifier)
 
 
 def classify_messages(messages: pd.DataFrame, topic_model=None, sentiment_model=None, *,
@@ -91,8 +100,11 @@ def classify_messages(messages: pd.DataFrame, topic_model=None, sentiment_model=
         for c in ADDED_COLUMNS:
             out[c] = pd.Series([], dtype="Float64" if c in ("topic_confidence", "sentiment_score") else "str")
         return out
-    title = model_text(messages["title"]) if "title" in messages else pd.Series([""] * n, index=messages.index)
-    text = model_text(messages["text"]) if "text" in messages else pd.Series([""] * n, index=messages.index)
+    # each text is prepared once (model_text) and handed on prepared to the models, risk and reply quality
+    blank = pd.Series([""] * n, index=messages.index)
+    title = model_text(messages["title"] if "title" in messages else blank)
+    text = model_text(messages["text"] if "text" in messages else blank)
+    own = _own_model(tmodel), _own_model(smodel)
     empty = ((title.str.len() == 0) & (text.str.len() == 0)).to_numpy()
     # each distinct (title, text) is classified once
     # (pairs of integer codes, not concatenated strings: a million texts are not copied)
@@ -102,21 +114,23 @@ def classify_messages(messages: pd.DataFrame, topic_model=None, sentiment_model=
     codes, upair = pd.factorize(tcode.astype(np.int64) * base + xcode)
     utitle = np.asarray(tuniq, dtype=object)[upair // base]
     utext = np.asarray(xuniq, dtype=object)[upair % base]
-    del tcode, xcode, title, text, tuniq, xuniq
+    del tcode, xcode, tuniq, xuniq
     m = len(utitle)
-    han = pd.Series(utitle, dtype="str").str.count(r"[\u4e00-\u9fff]") + pd.Series(utext, dtype="str").str.count(
-        r"[\u4e00-\u9fff]")
+    # the characters themselves, not \u escapes: pandas then counts in pyarrow, not in Python row by row
+    han = pd.Series(utitle, dtype="str").str.count("[\u4e00-\u9fff]") + pd.Series(utext, dtype="str").str.count(
+        "[\u4e00-\u9fff]")
     too_little = (han.to_numpy() < MIN_CHINESE_CHARS)[codes]
     utopic = np.empty(m, dtype=object)
     uconf = np.zeros(m)
     ulab = np.empty(m, dtype=object)
     uscore = np.zeros(m)
     for s in range(0, m, CHUNK):
-        frame = pd.DataFrame({"title": utitle[s:s + CHUNK], "text": utext[s:s + CHUNK]})
-        P = tmodel.predict_proba(frame)
+        prepared = ModelTexts(utitle[s:s + CHUNK], utext[s:s + CHUNK])
+        frame = pd.DataFrame({"title": utitle[s:s + CHUNK], "text": utext[s:s + CHUNK]}) if not all(own) else None
+        P = tmodel.predict_proba(prepared if own[0] else frame)
         utopic[s:s + CHUNK] = np.asarray(tmodel.classes_, dtype=object)[P.argmax(axis=1)]
         uconf[s:s + CHUNK] = P.max(axis=1)
-        lab, score = smodel.predict_with_score(frame)
+        lab, score = smodel.predict_with_score(prepared if own[1] else frame)
         ulab[s:s + CHUNK], uscore[s:s + CHUNK] = lab, score
     topic = utopic[codes] if m else np.empty(0, dtype=object)
     conf = uconf[codes] if m else np.empty(0)
@@ -140,11 +154,11 @@ def classify_messages(messages: pd.DataFrame, topic_model=None, sentiment_model=
     score = uscore[codes] if m else np.empty(0)
     out["sentiment"] = pd.array(np.where(empty, None, sent), dtype="str")
     out["sentiment_score"] = pd.array(np.where(empty, np.nan, np.round(score, 4)), dtype="Float64")
-    risk = assess_risk(out, out["sentiment"], lexicon=lexicon)
+    risk = _assess_risk(out, title + " " + text if "text" in messages else title, out["sentiment"], lexicon=lexicon)
     out["risk_level"] = risk["risk_level"]
     out["risk_reasons"] = risk["risk_reasons"]
     if "reply_text" in messages.columns:
-        rq = assess_replies(out, corpus=reply_corpus)
+        rq = _assess_replies(out, corpus=reply_corpus, title=title, text=text)
         for c in REPLY_COLUMNS:
             out[c] = rq[c]
     return out

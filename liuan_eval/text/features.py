@@ -26,6 +26,12 @@ _JIEBA = None
 _FULLWIDTH = {i: i - 0xFEE0 for i in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
 _FULLWIDTH_RE = "[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
 _ZW = "[\u200b\u200c\u200d\u2060\ufeff]"
+#: Every character Python's ``re`` matches with ``[\s\u3000]`` (``str.isspace``), spelt out: pandas runs
+#: a pattern with ``\s`` in Python, row by row, but this literal class in pyarrow (RE2), with the same
+#: result (``tests/test_text_features.py`` checks the set against every code point).
+_SPACE_CHARS = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+                "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_SPACE_RUN = "[" + _SPACE_CHARS + "]+"
 
 
 def get_jieba():
@@ -88,14 +94,41 @@ def model_text(values: Iterable | pd.Series) -> pd.Series:
     if wide.any():  # translate only the rows that need it (a Python call per row)
         s = s.copy()
         s[wide] = s[wide].str.translate(_FULLWIDTH)
-    return s.str.replace(r"[\s\u3000]+", " ", regex=True).str.strip()
+    return s.str.replace(_SPACE_RUN, " ", regex=True).str.strip()
+
+
+class ModelTexts:
+    """Titles and bodies already prepared by :func:`model_text` (object arrays of ``str``), which
+    :func:`as_title_body` hands on as they are: :func:`~liuan_eval.text.classify.classify_messages`
+    prepares each text once and gives the package's own models this instead of a DataFrame
+    (``model_text`` is idempotent, so the result is the same).
+
+    Examples
+    --------
+    >>> t, b = as_title_body(ModelTexts(["路灯"], ["坏了"]))
+    >>> (t.tolist(), b.tolist())
+    (['路灯'], ['坏了'])
+    """
+
+    __slots__ = ("titles", "bodies")
+
+    def __init__(self, titles, bodies):
+        self.titles = np.asarray(titles, dtype=object)
+        self.bodies = np.asarray(bodies, dtype=object)
+        if self.titles.shape != self.bodies.shape or self.titles.ndim != 1:
+            raise ValueError(f"ModelTexts: titles {self.titles.shape} and bodies {self.bodies.shape} "
+                             "must be 1-D and of one length")
+
+    def __len__(self):
+        return len(self.titles)
 
 
 def as_title_body(X, title_col: str = "title", text_col: str = "text") -> tuple[np.ndarray, np.ndarray]:
     """Split the input of a text estimator into (titles, bodies) as object arrays.
 
     ``X`` may be a DataFrame holding ``title_col`` and/or ``text_col``, a 2-column
-    array (title, text), or a 1-D sequence of texts (then the titles are empty).
+    array (title, text), a 1-D sequence of texts (then the titles are empty), or
+    :class:`ModelTexts` (taken as they are).
 
     Examples
     --------
@@ -103,6 +136,8 @@ def as_title_body(X, title_col: str = "title", text_col: str = "text") -> tuple[
     >>> (t.tolist(), b.tolist())
     ([''], ['路灯坏了'])
     """
+    if isinstance(X, ModelTexts):
+        return X.titles, X.bodies
     if isinstance(X, pd.DataFrame):
         n = len(X)
         title = X[title_col] if title_col in X.columns else pd.Series([""] * n, index=X.index)
@@ -155,6 +190,57 @@ def _sorted_unique(a: np.ndarray) -> np.ndarray:
 
 
 FIT_CHUNK = 1 << 15  # texts per step of CharNgramTfidf.fit
+_KEY_LUT_MAX = 1 << 24  # largest n-gram key space looked up through a table (int32: 64 MB)
+_LUT_CACHE_BYTES = 1 << 28  # the look-up tables kept between calls (the fitted models' few), at most
+_LUTS: dict = {}  # (kind, id of the fitted array) -> (the array, its look-up table), oldest first
+
+
+def _cached_lut(kind, arr, build):
+    """The look-up table of a fitted array (``chars_`` or ``vocabulary_``), built once and kept while
+    the array lives in the cache (it is held there, so its id is not reused); oldest dropped first."""
+    hit = _LUTS.get((kind, id(arr)))
+    if hit is not None and hit[0] is arr:
+        return hit[1]
+    lut = build()
+    while _LUTS and sum(v[1].nbytes for v in _LUTS.values()) + lut.nbytes > _LUT_CACHE_BYTES:
+        _LUTS.pop(next(iter(_LUTS)))
+    _LUTS[(kind, id(arr))] = (arr, lut)
+    return lut
+
+
+def _char_lut(chars: np.ndarray) -> np.ndarray:
+    """Dense id (1-based; 0 = unseen) of every code point up to the largest fitted one, plus a 0 past it."""
+    def build():
+        lut = np.zeros((int(chars[-1]) if len(chars) else 0) + 2, dtype=np.int32)
+        lut[chars] = np.arange(1, len(chars) + 1)
+        return lut
+    return _cached_lut("chars", chars, build)
+
+
+def _key_lut(vocabulary: np.ndarray, space: int) -> np.ndarray:
+    """Column of every n-gram key of a key space of ``space`` keys (-1 = not in the vocabulary)."""
+    def build():
+        lut = np.full(space, -1, dtype=np.int32 if len(vocabulary) < 2 ** 31 else np.int64)
+        lut[vocabulary] = np.arange(len(vocabulary))
+        return lut
+    return _cached_lut("keys", vocabulary, build)
+
+
+def row_sums(data: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """Sum of each row of a CSR matrix given its ``data`` and ``indptr``, exactly as scipy's
+    ``X.sum(axis=1)`` computes it (``np.add.reduceat`` over the non-empty rows, in ``data``'s dtype).
+
+    Examples
+    --------
+    >>> row_sums(np.array([1.0, 2.0, 4.0]), np.array([0, 2, 2, 3])).tolist()
+    [3.0, 0.0, 4.0]
+    """
+    indptr = np.asarray(indptr)
+    out = np.zeros(len(indptr) - 1, dtype=data.dtype)
+    nonempty = np.flatnonzero(np.diff(indptr))
+    if len(nonempty):
+        out[nonempty] = np.add.reduceat(data, indptr[nonempty].astype(np.intp))
+    return out
 
 
 class CharNgramTfidf:
@@ -200,24 +286,32 @@ class CharNgramTfidf:
     def _codes(texts) -> tuple[np.ndarray, np.ndarray]:
         texts = [t if isinstance(t, str) else "" for t in texts]
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-        codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.int32)  # < 0x110000
         upper = (codes >= 65) & (codes <= 90)
         codes[upper] += 32
         return codes, lengths
 
-    def _keys(self, texts, char_ids=None):
-        """(row, key) of every n-gram; keys are dense char ids packed in base ``n_chars + 1``."""
+    def _keys(self, texts, char_ids=None, compact=False):
+        """(row, key) of every n-gram; keys are dense char ids packed in base ``n_chars + 1``.
+
+        ``compact``: rows and keys as int32 when they fit (``transform``; ``fit`` packs them further
+        and needs int64). The pairs come grouped by n, not sorted.
+        """
         codes, lengths = self._codes(texts)
         if char_ids is None:
-            self.chars_ = _sorted_unique(codes)
+            self.chars_ = _sorted_unique(codes).astype(np.int64)
             char_ids = self.chars_
-        pos = np.searchsorted(char_ids, codes)
-        pos = np.minimum(pos, max(len(char_ids) - 1, 0))
-        known = (char_ids[pos] == codes) if len(char_ids) else np.zeros(len(codes), dtype=bool)
-        ids = np.where(known, pos + 1, 0).astype(np.int64)  # 0 = a character never seen in fit
+        lut = _char_lut(char_ids)
         base = len(char_ids) + 1
-        row = np.repeat(np.arange(len(lengths)), lengths)
         lo, hi = self.ngram_range
+        wide = not compact or sum(base ** k for k in range(lo, hi + 1)) >= 2 ** 31
+        ids = lut[np.minimum(codes, len(lut) - 1)].astype(np.int64 if wide else np.int32)  # 0 = unseen char
+        n = len(lengths)
+        row = np.repeat(np.arange(n, dtype=np.int64 if not compact or n >= 2 ** 31 else np.int32), lengths)
+        known = ids > 0
+        # an n-gram stays within its text when none of its characters but the last ends a text
+        inner = known.copy()
+        inner[np.cumsum(lengths)[lengths > 0] - 1] = False
         rows, keys = [], []
         offset = 0
         for k in range(lo, hi + 1):
@@ -225,18 +319,17 @@ class CharNgramTfidf:
             if m <= 0:
                 offset += base ** k
                 continue
-            same = row[:m] == row[k - 1:]
-            key = ids[:m].copy()
-            ok = same & (ids[:m] > 0)
+            ok = known[k - 1:]
+            key = ids[:m]
             for j in range(1, k):
+                ok = ok & inner[j - 1:j - 1 + m]
                 key = key * base + ids[j:j + m]
-                ok &= ids[j:j + m] > 0
             rows.append(row[:m][ok])
             keys.append(key[ok] + offset)
             offset += base ** k
         if not rows:
-            return np.empty(0, np.int64), np.empty(0, np.int64), len(lengths)
-        return np.concatenate(rows), np.concatenate(keys), len(lengths)
+            return np.empty(0, np.int64), np.empty(0, np.int64), n
+        return np.concatenate(rows), np.concatenate(keys), n
 
     def fit(self, texts, y=None, sample_weight=None):
         """Learn the vocabulary and idf of ``texts``.
@@ -281,20 +374,43 @@ class CharNgramTfidf:
         """TF-IDF rows (CSR, float32, l2-normalised) of ``texts``."""
         import scipy.sparse as sp
 
-        row, key, n = self._keys(texts, self.chars_)
-        col = np.searchsorted(self.vocabulary_, key)
-        col = np.minimum(col, len(self.vocabulary_) - 1)
-        found = self.vocabulary_[col] == key
-        X = sp.csr_matrix((np.ones(int(found.sum()), dtype=np.float32), (row[found], col[found])),
-                          shape=(n, len(self.vocabulary_)))
-        X.sum_duplicates()
+        row, key, n = self._keys(texts, self.chars_, compact=True)
+        V = len(self.vocabulary_)
+        col = self._columns(key)
+        found = col >= 0
+        # the (row, column) pairs counted: sorted and run-length encoded, which is what
+        # ``csr_matrix((ones, (row, col))).sum_duplicates()`` does (same indices, same float32 counts)
+        pdt = np.int32 if n * V < 2 ** 31 else np.int64
+        pair = np.sort(row[found].astype(pdt) * pdt(V) + col[found].astype(pdt))
+        start = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1]])) if len(pair) else np.empty(0, np.int64)
+        data = np.diff(np.append(start, len(pair))).astype(np.float32)
+        pair = pair[start]
+        idx = np.int32 if max(len(pair), V, n) < 2 ** 31 else np.int64
+        indptr = np.zeros(n + 1, dtype=idx)
+        np.cumsum(np.bincount(pair // V, minlength=n), out=indptr[1:])
+        indices = (pair % V).astype(idx)
         if self.sublinear_tf:
-            X.data = 1 + np.log(X.data)
-        X.data *= self.idf_[X.indices]
-        norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+            data = 1 + np.log(data)
+        data *= self.idf_[indices]
+        norms = np.sqrt(row_sums(data * data, indptr))  # == X.multiply(X).sum(axis=1)
         norms[norms == 0] = 1
-        X.data /= np.repeat(norms, np.diff(X.indptr)).astype(np.float32)
+        data /= np.repeat(norms, np.diff(indptr)).astype(np.float32)
+        X = sp.csr_matrix((data, indices, indptr), shape=(n, V), copy=False)
+        X.has_canonical_format = True
         return X
+
+    def _columns(self, key: np.ndarray) -> np.ndarray:
+        """Column of each n-gram key in the vocabulary, -1 when it is not in it: a look-up table over
+        the whole key space when it is small (the usual 1-2-grams of a few thousand characters),
+        else ``searchsorted``."""
+        V = len(self.vocabulary_)
+        base = len(self.chars_) + 1
+        lo, hi = self.ngram_range
+        space = sum(base ** k for k in range(lo, hi + 1))
+        if space <= _KEY_LUT_MAX:
+            return _key_lut(self.vocabulary_, space)[key]
+        col = np.minimum(np.searchsorted(self.vocabulary_, key), V - 1)
+        return np.where(self.vocabulary_[col] == key, col, -1)
 
     def fit_transform(self, texts, y=None):
         return self.fit(texts).transform(texts)

@@ -21,6 +21,7 @@ plain. Three measurable proxies, computed over the whole column at once:
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,18 +42,53 @@ STOCK = (r"留言(?:已)?收悉|来信(?:已)?收悉|感谢您?(?:对我们工�
          r"已(?:转交|转至|转办)(?:相关|有关)部门|请(?:您)?(?:耐心)?等待|"
          r"(?:如有|若有)(?:疑问|问题).{0,10}(?:咨询|联系)|您好|网友您好")
 _CLAUSE = r"[。！？；!?;\n]+"
+
+
+@functools.cache
+def _re2_patterns() -> tuple[str, str]:
+    """:data:`ACTION` and :data:`TIME` spelt without ``\\uXXXX``, ``\\d`` and ``\\s`` (each replaced by the
+    explicit characters Python's ``re`` gives it), so that pandas runs them in pyarrow (RE2) instead of
+    Python row by row; the same strings match."""
+    import re
+    import sys
+
+    from liuan_eval.text.features import _SPACE_CHARS
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    digits = [ord(c) for c in re.findall(r"\d", every)]  # what re's \d matches, in code point order
+    starts = [c for i, c in enumerate(digits) if i == 0 or digits[i - 1] != c - 1]
+    ends = [c for i, c in enumerate(digits) if i == len(digits) - 1 or digits[i + 1] != c + 1]
+    digit = "[" + "".join(f"{chr(a)}-{chr(b)}" if b > a else chr(a) for a, b in zip(starts, ends)) + "]"
+    space = "[" + _SPACE_CHARS + "]"
+    action = ACTION.replace(r"\u4e00-\u9fff", "\u4e00-\u9fff")
+    time = TIME.replace(r"\d", digit).replace(r"\s", space)
+    return action, time
+
+
 FIT_SAMPLE = 5_000
 CHUNK = 20_000
 
 
 def _clause_table(replies: pd.Series, rows: np.ndarray):
-    """Clauses of some replies as arrays: reply row, clause hash, clause length, stock phrase."""
-    clauses = replies.str.split(_CLAUSE, regex=True).explode()
-    clauses = clauses[clauses.str.len() > 0]
-    pos = np.asarray(clauses.index, dtype=np.int64)  # position within ``replies``
-    texts = clauses.astype("str")
-    return (rows[pos], pd.util.hash_array(texts.to_numpy(dtype=object)),
-            texts.str.len().to_numpy(dtype=np.int64), texts.str.contains(STOCK, regex=True).to_numpy(dtype=bool))
+    """Clauses of some replies as arrays: reply row, clause hash, clause length, stock phrase.
+
+    The replies are split in pyarrow (RE2; the pieces of a split on runs of separators are the same as
+    Python's ``re.split``), the empty pieces dropped.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(replies.astype("str").fillna(""))
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    lists = pc.split_pattern_regex(arr, _CLAUSE)
+    pos = np.asarray(pc.list_parent_indices(lists), dtype=np.int64)  # position within ``replies``
+    flat = pc.list_flatten(lists)
+    length = np.asarray(pc.utf8_length(flat), dtype=np.int64)
+    keep = length > 0
+    flat = flat.filter(pa.array(keep))
+    stock = np.asarray(pc.match_substring_regex(flat, STOCK), dtype=bool)
+    return (rows[pos[keep]], pd.util.hash_array(flat.to_numpy(zero_copy_only=False)), length[keep], stock)
 
 
 def _clauses(reply: pd.Series, a: np.ndarray):
@@ -99,12 +135,20 @@ class ReplyCorpus:
     common: np.ndarray
 
 
-def _texts(messages: pd.DataFrame, reply_col: str):
+def _texts(messages: pd.DataFrame, reply_col: str, title: pd.Series | None = None, text: pd.Series | None = None):
+    """Reply, question and answered mask (positional index); ``title``/``text`` when given are the
+    messages' already through ``model_text``."""
     n = len(messages)
     reply = model_text(messages[reply_col].reset_index(drop=True))
     blank = pd.Series([""] * n, dtype="str")
-    title = model_text(messages["title"].reset_index(drop=True)) if "title" in messages else blank
-    text = model_text(messages["text"].reset_index(drop=True)) if "text" in messages else blank
+    if title is not None:
+        title = title.reset_index(drop=True)
+    else:
+        title = model_text(messages["title"].reset_index(drop=True)) if "title" in messages else blank
+    if text is not None:
+        text = text.reset_index(drop=True)
+    else:
+        text = model_text(messages["text"].reset_index(drop=True)) if "text" in messages else blank
     question = (title + " " + text).str.strip()
     return reply, question, (reply.str.len() > 0).to_numpy(dtype=bool)
 
@@ -175,6 +219,14 @@ def assess_replies(messages: pd.DataFrame, *, reply_col: str = "reply_text",
     >>> r["reply_completeness"].tolist(), r["reply_is_boilerplate"].tolist()
     ([1.0, 0.0], [False, True])
     """
+    return _assess_replies(messages, reply_col=reply_col, boilerplate_share=boilerplate_share, corpus=corpus)
+
+
+def _assess_replies(messages: pd.DataFrame, *, reply_col: str = "reply_text", boilerplate_share: float = 0.6,
+                    corpus: ReplyCorpus | None = None, title: pd.Series | None = None,
+                    text: pd.Series | None = None) -> pd.DataFrame:
+    """:func:`assess_replies`; ``title``/``text`` (aligned with ``messages``) when the caller has already
+    prepared them with ``model_text``."""
     n = len(messages)
     out = pd.DataFrame(index=messages.index)
     if reply_col not in messages.columns or n == 0:
@@ -182,7 +234,7 @@ def assess_replies(messages: pd.DataFrame, *, reply_col: str = "reply_text",
             out[c] = pd.Series(pd.NA, index=messages.index,
                                dtype="boolean" if "has" in c or "is_" in c else "Float64")
         return out
-    reply, question, answered = _texts(messages, reply_col)
+    reply, question, answered = _texts(messages, reply_col, title, text)
     rel = np.full(n, np.nan)
     a = np.flatnonzero(answered)
     clauses = _clauses(reply, a)
@@ -197,8 +249,9 @@ def assess_replies(messages: pd.DataFrame, *, reply_col: str = "reply_text",
             Q = vec.transform(np.asarray(question.iloc[part], dtype=object))
             R = vec.transform(np.asarray(reply.iloc[part], dtype=object))
             rel[part] = np.asarray(Q.multiply(R).sum(axis=1)).ravel()
-    has_action = reply.str.contains(ACTION, regex=True)
-    has_time = reply.str.contains(TIME, regex=True)
+    action_re2, time_re2 = _re2_patterns()
+    has_action = reply.str.contains(action_re2, regex=True)
+    has_time = reply.str.contains(time_re2, regex=True)
     completeness = (has_action.astype(float) + has_time.astype(float)) / 2
     share = pd.Series(_boilerplate_share(clauses, corpus.common, answered), index=range(n))  # NaN where unanswered
     quality = (np.minimum(rel / 0.3, 1.0) + completeness.to_numpy() + (1 - share.to_numpy())) / 3

@@ -86,13 +86,21 @@ def assess_risk(messages: pd.DataFrame, sentiment: pd.Series | None = None, *,
     >>> r["risk_level"].tolist(), r["risk_reasons"].tolist()
     (['high', 'none'], ['负面情绪；拖欠工资', ''])
     """
-    if not isinstance(lexicon, list):
-        lexicon = load_lexicon(lexicon)
     n = len(messages)
     idx = messages.index
     doc = model_text(messages["title"] if "title" in messages else pd.Series([""] * n, index=idx))
     if "text" in messages:
         doc = doc + " " + model_text(messages["text"])
+    return _assess_risk(messages, doc, sentiment, lexicon=lexicon, repeat_min=repeat_min)
+
+
+def _assess_risk(messages: pd.DataFrame, doc: pd.Series, sentiment=None, *, lexicon=None,
+                 repeat_min: int = 2) -> pd.DataFrame:
+    """:func:`assess_risk` given ``doc``, the prepared title and text (``model_text``) joined by a space."""
+    if not isinstance(lexicon, list):
+        lexicon = load_lexicon(lexicon)
+    n = len(messages)
+    idx = messages.index
     points = np.zeros(n, dtype=np.int64)
     reasons = []
     if sentiment is not None:
