@@ -529,22 +529,29 @@ def _similar_pairs(X: sp.csr_matrix, threshold: float, method: str = "lsh", weig
         raise ValueError(f"method must be 'lsh' or 'exact', got {method!r}")
     if method == "exact":
         pieces = [cand]
-    links, cosines, checked = [], [], 0
+    index = np.int32 if n < 2**31 else np.int64  # half the memory of the links
+    first, second, cosines, checked = [], [], [], 0
     for cand in pieces:
         cos = _pair_cosines(X, cand)
         keep = cos >= threshold
-        links.append(cand[keep])
+        linked = cand[keep]
+        first.append((linked // n).astype(index))  # split piece by piece: no 64-bit copy of all the links
+        second.append((linked % n).astype(index))
         cosines.append(cos[keep])
         checked += len(cand)
+        del linked, cand
     del pieces
     if stats is not None:
         stats.setdefault("emitted", 0)
         stats.setdefault("capped", 0)
         stats["candidates"] = checked
-    links = np.concatenate(links) if links else np.empty(0, dtype=np.int64)
-    cos = np.concatenate(cosines) if cosines else np.empty(0, dtype=np.float32)
-    index = np.int32 if n < 2**31 else np.int64  # half the memory of the links
-    return (links // n).astype(index), (links % n).astype(index), cos
+
+    def joined(parts, dtype):
+        out = np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+        parts.clear()
+        return out
+
+    return joined(first, index), joined(second, index), joined(cosines, np.float32)
 
 
 def _star_clusters(n: int, i: np.ndarray, j: np.ndarray, w: np.ndarray, rounds: int = 20,
