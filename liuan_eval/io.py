@@ -1159,6 +1159,7 @@ def load(folder, *, year: int | None = None, parts: dict | None = None, errors: 
     """
     from liuan_eval.dataset import Dataset
     from liuan_eval.errors import DataFolderError
+    from liuan_eval.memory import release_memory
 
     parts = parts if parts is not None else _raws
     folder = Path(folder)
@@ -1187,6 +1188,7 @@ def load(folder, *, year: int | None = None, parts: dict | None = None, errors: 
                 continue
         setattr(ds, table, t.data)
         ds.provenance[table] = t.provenance
+        release_memory()  # a table's raw text and temporaries go before the next table is read
         if table == "accounts":
             registry = t.data
         qs.append(t.quarantine)

@@ -20,7 +20,7 @@ PACKAGE = Path(liuan_eval.__file__).resolve().parent
 
 #: layer -> modules (a package name covers its submodules); lower layers may be imported by higher
 LAYERS: dict[int, tuple[str, ...]] = {
-    0: ("schemas", "i18n", "errors"),
+    0: ("schemas", "i18n", "errors", "memory"),
     1: ("clean", "validation", "workdays", "raw", "io", "dataset", "output", "templates", "sample_data",
         "sample_content"),
     2: ("criteria", "scoring", "text", "preflight"),

@@ -247,9 +247,11 @@ def _step(bar, text: str) -> None:
     import time
 
     from liuan_eval.errors import interrupted
+    from liuan_eval.memory import release_memory
 
     if interrupted():  # Ctrl-C that a finaliser swallowed: stop at the next stage
         raise KeyboardInterrupt
+    release_memory()  # the last stage's temporaries go before the next one starts
     if bar is not None:
         bar.set_description_str(text)
     target = os.environ.get(STAGE_TIMES_ENV)

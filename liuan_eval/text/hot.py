@@ -57,6 +57,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.stats import binom
 
+from liuan_eval.memory import release_memory
 from liuan_eval.schemas import TIMEZONE
 from liuan_eval.text.features import CharNgramTfidf, model_text
 
@@ -387,8 +388,16 @@ def _merge_sorted(runs: list[np.ndarray], piece: int = 1 << 20) -> np.ndarray:
     >>> _merge_sorted([np.array([1, 4, 9]), np.array([2, 4, 10])], piece=2).tolist()
     [1, 2, 4, 9, 10]
     """
-    out = list(_merge_pieces(runs, piece))
-    return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
+    runs = [r for r in runs if len(r)]
+    if not runs:
+        return np.empty(0, dtype=np.int64)
+    # the pieces go straight into one buffer: the inputs and the union, never a third copy
+    out = np.empty(sum(len(r) for r in runs), dtype=np.result_type(*runs))
+    k = 0
+    for p in _merge_pieces(runs, piece):
+        out[k:k + len(p)] = p
+        k += len(p)
+    return out[:k]  # a view: the repeats' room is let go with it (a copy would be the third array)
 
 
 def _merge_pieces(runs: list[np.ndarray], piece: int = 1 << 20):
@@ -524,6 +533,7 @@ def _similar_pairs(X: sp.csr_matrix, threshold: float, method: str = "lsh", weig
         runs = _lsh_runs(sig, LSH_BANDS, LSH_ROWS, np.diff(X.indptr) > 0, rank=_signature_rank(sig, weight),
                          stats=stats)
         del sig
+        release_memory()  # the signatures' and the bands' temporaries, before the candidates are checked
         pieces = _merge_pieces(runs)  # checked piece by piece: all the candidates never exist at once
     else:
         raise ValueError(f"method must be 'lsh' or 'exact', got {method!r}")
