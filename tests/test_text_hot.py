@@ -437,3 +437,17 @@ def test_tfidf_fit_with_weights_is_fitting_the_copies():
         features.FIT_CHUNK = old
     assert (a.vocabulary_ == b.vocabulary_).all() and np.allclose(a.idf_, b.idf_)
     assert abs(a.transform(texts) - b.transform(texts)).max() == 0
+
+
+def test_lsh_runs_from_band_hashes_are_those_from_the_signatures():
+    from liuan_eval.text.hot import _band_hash, _lsh_runs
+
+    rng = np.random.default_rng(3)
+    sig = rng.integers(0, 4, size=(12, 300), dtype=np.uint32)  # few values: many runs agree
+    usable = rng.random(300) > 0.1
+    idx = np.flatnonzero(usable)
+    bands = [_band_hash(sig, b, 3, idx) for b in range(4)]
+    for budget in (None, 0.5):
+        a = _lsh_runs(sig, 4, 3, usable, budget=budget)
+        b = _lsh_runs(bands, 4, 3, usable, budget=budget)
+        assert [r.tolist() for r in a] == [r.tolist() for r in b] and sum(map(len, a)) > 0

@@ -286,6 +286,8 @@ def _lsh_runs(sig: np.ndarray, bands: int, rows_per_band: int, usable: np.ndarra
               stats: dict | None = None) -> list[np.ndarray]:
     """``i * n + j`` (``i < j``) of the rows whose signatures agree on a whole band, as a few
     sorted unique arrays (a pair may be in several: merge them with :func:`_merge_pieces`).
+    ``sig``: the signatures (hash functions × rows), or the list of the bands' hashes of the
+    usable rows (:func:`_band_hash`), which take half the memory.
 
     In each band the rows are sorted by a 64-bit hash of their ``rows_per_band`` values (a hash
     collision only adds a candidate, which the exact check then drops) and, inside a run of
@@ -309,17 +311,13 @@ def _lsh_runs(sig: np.ndarray, bands: int, rows_per_band: int, usable: np.ndarra
     """
     budget = LSH_BUDGET if budget is None else budget
     hubs = LSH_HUBS if hubs is None else hubs
-    n = sig.shape[1]
+    n = len(usable)
     idx = np.flatnonzero(usable)
     runs, found, pending, emitted, capped = [], [], 0, 0, 0
     merged = 0  # length of runs[0] after the last merge
     sub_rank = np.arange(len(idx)) if rank is None else np.asarray(rank)[idx]
     for band in range(bands):
-        part = sig[band * rows_per_band:(band + 1) * rows_per_band, idx].astype(np.uint64)
-        h = np.zeros(len(idx), dtype=np.uint64)
-        for row in part:
-            h = (h ^ row) * np.uint64(0x9E3779B97F4A7C15)
-            h ^= h >> np.uint64(31)
+        h = sig[band] if isinstance(sig, list) else _band_hash(sig, band, rows_per_band, idx)
         order = np.argsort(h)  # runs of equal hashes (their inner order does not matter here)
         hs = h[order]
         head = np.ones(len(hs), dtype=bool)
@@ -356,6 +354,16 @@ def _lsh_runs(sig: np.ndarray, bands: int, rows_per_band: int, usable: np.ndarra
     if stats is not None:
         stats.update(emitted=emitted, capped=capped)
     return runs
+
+
+def _band_hash(sig: np.ndarray, band: int, rows_per_band: int, idx: np.ndarray) -> np.ndarray:
+    """64-bit hash of the ``band``-th band of the signatures of the rows ``idx``."""
+    part = sig[band * rows_per_band:(band + 1) * rows_per_band, idx].astype(np.uint64)
+    h = np.zeros(len(idx), dtype=np.uint64)
+    for row in part:
+        h = (h ^ row) * np.uint64(0x9E3779B97F4A7C15)
+        h ^= h >> np.uint64(31)
+    return h
 
 
 def _run_cap(sizes: np.ndarray, budget: float, hubs: int) -> float:
@@ -530,9 +538,14 @@ def _similar_pairs(X: sp.csr_matrix, threshold: float, method: str = "lsh", weig
         cand = _exact_candidates(X, threshold)
     elif method == "lsh":
         sig = _minhash_signatures(X, LSH_BANDS * LSH_ROWS)
-        runs = _lsh_runs(sig, LSH_BANDS, LSH_ROWS, np.diff(X.indptr) > 0, rank=_signature_rank(sig, weight),
-                         stats=stats)
-        del sig
+        usable = np.diff(X.indptr) > 0
+        rank = _signature_rank(sig, weight)
+        # the bands' hashes (8 bytes a row and band) instead of the signatures (4 a row and hash function)
+        idx = np.flatnonzero(usable)
+        bands = [_band_hash(sig, b, LSH_ROWS, idx) for b in range(LSH_BANDS)]
+        del sig, idx
+        runs = _lsh_runs(bands, LSH_BANDS, LSH_ROWS, usable, rank=rank, stats=stats)
+        del bands, rank
         release_memory()  # the signatures' and the bands' temporaries, before the candidates are checked
         pieces = _merge_pieces(runs)  # checked piece by piece: all the candidates never exist at once
     else:
