@@ -248,10 +248,12 @@ def _step(bar, text: str) -> None:
 
     from liuan_eval.errors import interrupted
     from liuan_eval.memory import release_memory
+    from liuan_eval.text.features import clear_lookup_tables
 
     if interrupted():  # Ctrl-C that a finaliser swallowed: stop at the next stage
         raise KeyboardInterrupt
-    release_memory()  # the last stage's temporaries go before the next one starts
+    clear_lookup_tables()  # the last stage's models' look-up tables and temporaries go before the next one
+    release_memory()
     if bar is not None:
         bar.set_description_str(text)
     target = os.environ.get(STAGE_TIMES_ENV)

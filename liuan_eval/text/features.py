@@ -208,6 +208,18 @@ def _cached_lut(kind, arr, build):
     return lut
 
 
+def clear_lookup_tables() -> None:
+    """Drop the look-up tables kept between calls (up to 256 MB): the run does between its stages, so
+    that the models of one stage do not hold memory during the next (they are rebuilt when needed).
+
+    Examples
+    --------
+    >>> clear_lookup_tables(); len(_LUTS)
+    0
+    """
+    _LUTS.clear()
+
+
 def _char_lut(chars: np.ndarray) -> np.ndarray:
     """Dense id (1-based; 0 = unseen) of every code point up to the largest fitted one, plus a 0 past it."""
     def build():

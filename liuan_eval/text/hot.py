@@ -59,7 +59,7 @@ from scipy.stats import binom
 
 from liuan_eval.memory import release_memory
 from liuan_eval.schemas import TIMEZONE
-from liuan_eval.text.features import CharNgramTfidf, model_text
+from liuan_eval.text.features import CharNgramTfidf, clear_lookup_tables, model_text
 
 UNKNOWN = "（未知）"
 
@@ -696,6 +696,7 @@ def _features(doc: pd.Series, max_df: float, unique: bool = False):
         texts = np.asarray(doc[usable], dtype=object)
     X = sp.vstack([vec.transform(texts[a:a + _ROWS_PER_CHUNK])
                    for a in range(0, len(texts), _ROWS_PER_CHUNK)], format="csr")
+    clear_lookup_tables()  # this vocabulary's look-up tables are not needed again
     return (pos, X, inverse.astype(np.int64)) if unique else (pos, X)
 
 
