@@ -6,10 +6,11 @@ messages an office could confirm, the fifth is scored (never seen). Within the p
 * **random** — labels in a random order (the seed's);
 * **chosen** — the first 50 at random too (a cold start: before it has seen any of the
   office's labels a model's uncertainty says little — picking them by the zero-shot model's
-  margins measured 0.50 at 50 labels against 0.58 at random, seed 0), then batches of 25
-  picked by :func:`liuan_eval.text.learn.choose_batch` (margin sampling with diversity,
-  ``learning.toml``, as ``liuan-eval classify`` marks them) from the model trained on the
-  labels so far.
+  margins measured 0.50 at 50 labels against 0.58 at random, seed 0), then batches picked
+  by :func:`liuan_eval.text.learn.choose_batch` (margin sampling with diversity) from the
+  model trained on the labels so far, with the settings ``liuan-eval classify`` marks them
+  with: ``[selection]`` of ``learning.toml`` — ``batch`` (20 a run), ``candidates``,
+  ``diversity`` (a batch is cut short only to land on the next size scored).
 
 Every point fits the model ``liuan-eval train-topic --taxonomy`` fits
 (``TopicClassifier(taxonomy=taxonomy.csv, keywords="default")``) on the labels so far, with
@@ -20,8 +21,10 @@ per seed; mean and spread over seeds. The first point (0 labels) is the zero-sho
 (taxonomy and keyword list only) and, beside it, the shipped model (generated text + keywords).
 
 The target: chosen labels reach the macro-F1 of the whole pool of random labels with at
-most half as many labels. ``BENCH_LEARNING_SEEDS`` (default 3) sets the number of seeds.
-``python -m benchmarks learning`` runs it alone (≈ 10–20 min on 2 shared cores).
+most half as many labels. At 385 labels the spread over 3 seeds (about ± 0.01) is larger
+than the differences between the selection rules tried: judge a rule on more seeds
+(``BENCH_LEARNING_SEEDS``, default 3; ``docs/status.md`` has a comparison over 10).
+``python -m benchmarks learning`` runs it alone (≈ 5 min on 2 idle cores, ≈ 13 min under load).
 """
 from __future__ import annotations
 
@@ -36,7 +39,6 @@ from sklearn.model_selection import StratifiedKFold
 from benchmarks._util import shared_data_or_none
 
 SIZES = (50, 100, 200, 300, 385, 500)
-BATCH = 25
 FIRST = 50
 
 
@@ -87,7 +89,7 @@ def curves(X, y, taxonomy, seed: int, folds: int = 5) -> dict:
                 put("chosen", n, te, model(X.iloc[rest]).fit(X.iloc[labeled], y[labeled]).predict(X.iloc[te]))
             if n >= sizes[-1]:
                 break
-            k = min(BATCH, min(s for s in sizes if s > n) - n)
+            k = min(int(sel["batch"]), min(s for s in sizes if s > n) - n)
             pick = choose_batch(m.predict_proba(X.iloc[rest]), flat[rest], k, diversity=float(sel["diversity"]),
                                 candidates=int(sel["candidates"]))
             labeled += list(rest[pick])
