@@ -667,28 +667,40 @@ def _read_utf8_fast(path: Path, raw: bytes, table: str) -> RawPart | None:
     except UnicodeDecodeError:
         return None
     sep = _separator(text, table)
-    lines = text.split("\n")
-    head_rows = []
-    for first, last, rec in _records(lines[:head_search], 0, sep, None):
-        if rec is not None and any(c.strip(PADDING) for c in rec):
-            head_rows.append((first, last, rec))
-        if len(head_rows) > HEADER_SEARCH_ROWS:
-            break
-    if not head_rows:
+    head = _head_records(text.split("\n"), sep)
+    if not head:
         return None
-    choice = locate_header([h[2] for h in head_rows], table)
-    start = head_rows[choice.index + choice.rows - 1][1] + 1  # 0-based line of the first data record
+    names, start, header_line, notes = _header(path, table, head)
     if start >= len(nl_head):
         return None
-    names = _dedupe([str(n).strip(PADDING) for n in choice.names])
     offset = int(nl_head[start - 1]) + 1 if start else bom
     got = _fast_records(memoryview(raw)[offset:], start + 1, sep, names)
     if got is None:
         return None
-    hlines = [h[0] + 1 for h in head_rows]
-    notes = _header_notes(path, table, choice, hlines, [h[2] for h in head_rows])
-    return RawPart(path, None, got[0], got[1], notes=notes, header_line=hlines[choice.index + choice.rows - 1],
+    return RawPart(path, None, got[0], got[1], notes=notes, header_line=header_line,
                    encoding="utf-8-sig" if bom else "utf-8")
+
+
+def _head_records(lines: list[str], sep: str) -> list[tuple[int, int, list[str]]]:
+    """The first non-blank records of a file (``(first, last, fields)``), where its header is looked for."""
+    head = []
+    for first, last, rec in _records(lines[:HEADER_SEARCH_ROWS * 4 + 2], 0, sep, None):
+        if rec is not None and any(c.strip(PADDING) for c in rec):
+            head.append((first, last, rec))
+        if len(head) > HEADER_SEARCH_ROWS:
+            break
+    return head
+
+
+def _header(path: Path, table: str, head: list) -> tuple[list[str], int, int, list[ReadNote]]:
+    """From the first records: the column names, the 0-based line of the first data record, the
+    (last) header row's line and the notes on the header."""
+    choice = locate_header([h[2] for h in head], table)
+    hlines = [h[0] + 1 for h in head]
+    notes = _header_notes(path, table, choice, hlines, [h[2] for h in head])
+    names = _dedupe([str(n).strip(PADDING) for n in choice.names])
+    start = head[choice.index + choice.rows - 1][1] + 1
+    return names, start, hlines[choice.index + choice.rows - 1], notes
 
 
 def read_csv_part(path: Path, table: str) -> RawPart:
@@ -721,22 +733,14 @@ def read_csv_part(path: Path, table: str) -> RawPart:
     del text
     total = len(lines)
     # the header: the first records (a title row above it is skipped)
-    head = []
-    for first, last, rec in _records(lines[:HEADER_SEARCH_ROWS * 4 + 2], 0, sep, None):
-        if rec is not None and any(c.strip(PADDING) for c in rec):
-            head.append((first, last, rec))
-        if len(head) > HEADER_SEARCH_ROWS:
-            break
+    head = _head_records(lines, sep)
     if not head:
         return RawPart(path, None, pd.DataFrame(), np.zeros(0, dtype=np.int64), notes=notes + [ReadNote(
             "empty_file", "文件没有表头和数据", "the file has no header and no rows", severity="warning")],
             encoding=enc)
-    choice = locate_header([h[2] for h in head], table)
-    hlines = [h[0] + 1 for h in head]
-    notes += _header_notes(path, table, choice, hlines, [h[2] for h in head])
-    names = _dedupe([str(n).strip(PADDING) for n in choice.names])
+    names, start, header_line, header_notes = _header(path, table, head)  # start: the first data line
+    notes += header_notes
     width = len(names)
-    start = head[choice.index + choice.rows - 1][1] + 1  # 0-based index of the first data line
     # fast path: every record reads at once (pyarrow), no undecodable byte
     if not len(bad_lines):
         data = "\n".join(lines[start:]).encode("utf-8")
@@ -744,7 +748,7 @@ def read_csv_part(path: Path, table: str) -> RawPart:
         del data
         if got is not None:
             return RawPart(path, None, got[0], got[1], notes=notes,
-                           header_line=hlines[choice.index + choice.rows - 1], encoding=enc)
+                           header_line=header_line, encoding=enc)
     # record by record: each fault confined to the records it touches
     csv.field_size_limit(sys.maxsize)
     bad_set = set((bad_lines - 1).tolist())
@@ -782,7 +786,7 @@ def read_csv_part(path: Path, table: str) -> RawPart:
     cols = list(zip(*good)) if good else [()] * width
     frame = pd.DataFrame({h: pd.Series(list(c), dtype="str") for h, c in zip(names, cols)})
     return RawPart(path, None, frame, np.asarray(good_lines, dtype=np.int64), _bad_frame(bad), notes,
-                   header_line=hlines[choice.index + choice.rows - 1], encoding=enc)
+                   header_line=header_line, encoding=enc)
 
 
 # --- workbooks -------------------------------------------------------------------------------
