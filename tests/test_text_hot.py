@@ -190,7 +190,7 @@ def test_lsh_links_only_exact_pairs(sample_messages):
     m = sample_messages
     doc = (model_text(m["title"].reset_index(drop=True)) + " "
            + model_text(m["text"].reset_index(drop=True)).str.slice(0, 120)).str.strip()
-    _, X, _ = hot._clusters(doc, 0.6, 0.3, "exact")
+    _, X, _, _ = hot._clusters(doc, 0.6, 0.3, "exact")
     ie, je, ce = hot._similar_pairs(X, 0.6, "exact")
     il, jl, cl = hot._similar_pairs(X, 0.6, "lsh")
     n = X.shape[0]
@@ -415,10 +415,10 @@ def test_collapsing_identical_texts_changes_no_label():
     expected = hot._star_clusters(X.shape[0], *hot._similar_pairs(X, 0.6, "exact"))
     for method in ("exact", "lsh"):
         stats = {}
-        pos2, X2, lab = hot._clusters(doc, 0.6, 0.3, method, stats=stats)
-        assert stats["rows"] < X.shape[0] and (pos2 == pos).all()
+        pos2, X2, inv, lab = hot._clusters(doc, 0.6, 0.3, method, stats=stats)
+        assert stats["rows"] == X2.shape[0] < X.shape[0] and (pos2 == pos).all()
         assert (lab == expected).all()
-        assert abs(X2 - X).max() < 1e-6
+        assert abs(X2[inv] - X).max() < 1e-6
 
 
 def test_tfidf_fit_with_weights_is_fitting_the_copies():

@@ -701,25 +701,27 @@ def _features(doc: pd.Series, max_df: float, unique: bool = False):
 
 
 def _clusters(doc: pd.Series, threshold: float, max_df: float, method: str, stats: dict | None = None):
-    """``(positions, X, labels)``: :func:`_features` and the star-cluster labels of those rows
-    (index of the seed among them).
+    """``(positions, X, inverse, labels)``: :func:`_features` with ``unique`` (one row of ``X``
+    per distinct text, ``inverse`` the row of each message) and the star-cluster label of each
+    message (index of its seed among the positions).
 
     Messages with the same ``doc`` are collapsed into one weighted row first (the pairs are
     found and checked between distinct texts only; the clustering counts each row's weight,
     :func:`_star_clusters`), then expanded: every copy gets the label of its row, so the labels
-    are the same as without collapsing. ``stats`` receives ``rows`` (distinct texts) and what
-    :func:`_similar_pairs` counts.
+    are the same as without collapsing. The rows are not expanded (``X[inverse]`` holds each
+    copy again: the caller takes the few it needs). ``stats`` receives ``rows`` (distinct
+    texts) and what :func:`_similar_pairs` counts.
 
     Examples
     --------
-    >>> pos, X, lab = _clusters(pd.Series(["小区路灯坏了", "短", "小区路灯坏了！", "学校食堂饭菜差"]),
-    ...                         0.6, 0.3, "lsh")
+    >>> pos, X, inv, lab = _clusters(pd.Series(["小区路灯坏了", "短", "小区路灯坏了！", "学校食堂饭菜差"]),
+    ...                              0.6, 0.3, "lsh")
     >>> pos.tolist(), lab.tolist()
     ([0, 2, 3], [0, 0, 2])
     """
     pos, Xu, inverse = _features(doc, max_df, unique=True)
     if len(pos) == 0:
-        return pos, Xu, np.empty(0, dtype=np.int64)
+        return pos, Xu, inverse, np.empty(0, dtype=np.int64)
     weight = np.bincount(inverse, minlength=Xu.shape[0])
     if stats is not None:
         stats["rows"] = Xu.shape[0]
@@ -727,7 +729,7 @@ def _clusters(doc: pd.Series, threshold: float, max_df: float, method: str, stat
                          weight=weight)
     first = np.empty(Xu.shape[0], dtype=np.int64)
     first[inverse[::-1]] = np.arange(len(inverse) - 1, -1, -1)  # first message of each row
-    return pos, Xu[inverse], first[lab[inverse]]
+    return pos, Xu, inverse, first[lab[inverse]]
 
 
 def _message_labels(messages: pd.DataFrame, *, threshold: float = 0.6, body_chars: int = 120,
@@ -748,7 +750,7 @@ def _message_labels(messages: pd.DataFrame, *, threshold: float = 0.6, body_char
         return messages[name].reset_index(drop=True) if name in messages.columns else pd.Series([""] * n)
 
     doc = (model_text(col("title")) + " " + model_text(col("text")).str.slice(0, body_chars)).str.strip()
-    pos, _, lab = _clusters(doc, threshold, max_df, method)
+    pos, _, _, lab = _clusters(doc, threshold, max_df, method)
     out = np.arange(n)
     out[pos] = pos[lab]
     return out
@@ -844,7 +846,7 @@ def find_hot_issues(messages: pd.DataFrame, *, threshold: float = 0.6, min_messa
     usable = doc.str.len() >= 4
     if usable.sum() < min_messages:
         return pd.DataFrame(columns=cols)
-    pos, X, lab = _clusters(doc, threshold, max_df, method)
+    pos, X, inverse, lab = _clusters(doc, threshold, max_df, method)
     size = np.bincount(lab)
     big = size[lab] >= min_messages
     if not big.any():
@@ -865,7 +867,8 @@ def find_hot_issues(messages: pd.DataFrame, *, threshold: float = 0.6, min_messa
         "opposes": pd.to_numeric(col("oppose_count", 0).iloc[sub], errors="coerce").fillna(0)
         .to_numpy(dtype=float),
     })
-    Xs = X[np.flatnonzero(big)]
+    Xs = X[inverse[np.flatnonzero(big)]]  # the rows of the messages in big clusters only
+    del X, inverse
     M = sp.csr_matrix((np.ones(len(lab_sub)), (lab_sub, np.arange(len(lab_sub)))))
     centroid = sp.csr_matrix(M @ Xs)
     frame["closeness"] = _row_dots(Xs, centroid, lab_sub)
