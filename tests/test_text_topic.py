@@ -110,6 +110,22 @@ def test_self_training_adds_confident_unlabeled_messages():
     assert clf.n_pseudo_labeled_ == 9
 
 
+def test_unlabeled_messages_give_the_vocabulary_their_words():
+    X, y = _data()
+    # 轻轨 is in no labeled message: only the unlabeled ones, beside words of 交通运输, teach it
+    unlabeled = ["公交车晚点 轻轨换乘远", "公交线路少 轻轨班次少", "公交站台破损 轻轨站远"] * 2
+    taught = TopicClassifier(unlabeled=unlabeled, self_training_margin=0.0, calibration_cv=2).fit(X, y)
+    assert taught.n_pseudo_labeled_ == 6
+    assert taught.predict(["轻轨"]).tolist() == ["交通运输"]
+    for _, vectorizer, _ in taught.vectorizers_:
+        assert vectorizer.transform(["轻轨"]).nnz > 0
+    # without them the n-grams of 轻轨 are unknown: the message has no feature at all
+    plain = TopicClassifier(calibration_cv=2).fit(X, y)
+    assert all(v.transform(["轻轨"]).nnz == 0 for _, v, _ in plain.vectorizers_)
+    i = list(taught.classes_).index("交通运输")
+    assert taught.predict_proba(["轻轨"])[0, i] > plain.predict_proba(["轻轨"])[0, i]
+
+
 def test_routing_table_and_manual_review(tmp_path):
     table = load_routing()
     assert len(table["departments"]) == 15

@@ -16,9 +16,11 @@ usable confidence. Optional extras, all fitted inside ``fit`` (never on a test f
   ``topic_keywords.toml`` shipped with the package, written from the departments'
   remits), merged with the taxonomy's into the same features. The shipped model uses
   them: trained on the generator's phrase banks alone it routes real messages far worse;
-* ``unlabeled`` — unlabeled messages used for self-training: after a first fit, the
-  unlabeled messages predicted with a decision margin above ``self_training_margin``
-  join the training set with their predicted topic, and the model is fitted again.
+* ``unlabeled`` — unlabeled messages used for self-training: the character n-grams and
+  their IDF are learnt from the labeled and the unlabeled messages together; a first linear
+  SVM predicts the unlabeled messages, those with a decision margin (top score minus the
+  second) above ``self_training_margin`` join the training set with their predicted topic,
+  each weighing its margin (at most 1, as much as a label), and the model is fitted on all.
 
 :func:`route` maps topics to the Lu'an body responsible through the editable
 ``routing.toml``; a confidence under its ``min_confidence`` routes to manual review.
@@ -169,10 +171,15 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
     keyword_weight : float
         Scale of the keyword features (taxonomy and ``keywords``) against the TF-IDF blocks.
     unlabeled : sequence of str, DataFrame or None
-        Unlabeled messages for one round of self-training.
+        Unlabeled messages: their n-grams join the vocabulary (and the IDF), and they serve
+        one round of self-training. On the 962 real messages, with 385 chosen labels and the
+        other 385 of the pool unlabeled, this gives a CV macro-F1 of 0.873 (0.868 with the
+        labeled messages' vocabulary and pseudo-labels above a margin of 0.5 only), with 100
+        chosen labels 0.807 (0.772; ``docs/status.md``, 10 seeds).
     self_training_margin : float
-        Decision margin (top score minus second) above which an unlabeled message
-        is trusted.
+        Decision margin (top score minus second) above which an unlabeled message joins
+        the training set (weighing its margin, at most 1). 0 (default): every message the
+        first model does not leave tied; 0.5 and unit weights before 2026-12-02.
     calibration_cv : int
         Folds of the internal sigmoid calibration.
 
@@ -195,7 +202,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, ngram_range=(1, 2), title_weight=1.0, use_words=False, C=0.5, min_df=2,
-                 taxonomy=None, keywords=None, keyword_weight=0.1, unlabeled=None, self_training_margin=0.5,
+                 taxonomy=None, keywords=None, keyword_weight=0.1, unlabeled=None, self_training_margin=0.0,
                  calibration_cv=3):
         self.ngram_range = ngram_range
         self.title_weight = title_weight
@@ -282,34 +289,41 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
             for t, words in source.items():
                 keywords.setdefault(t, set()).update(words)
         self.keyword_patterns_ = {t: _keyword_pattern(keywords[t]) for t in np.unique(y) if keywords.get(t)}
+        unlabeled = as_title_body(self.unlabeled) if self.unlabeled is not None else None
+        if unlabeled is not None and len(unlabeled[0]):
+            # the vocabulary and IDF from every message at hand, labeled or not: the n-grams of
+            # the unlabeled messages become features their pseudo-labels can teach
+            vocab_titles, vocab_bodies = (np.concatenate([a, b]) for a, b in zip((titles, bodies), unlabeled))
+        else:
+            vocab_titles, vocab_bodies = titles, bodies
         self.vectorizers_ = []
         for src, v, w in self._blocks():
             try:
-                v.fit(titles if src == "title" else bodies)
+                v.fit(vocab_titles if src == "title" else vocab_bodies)
             except ValueError:  # e.g. no titles at all: the block is left out
                 continue
             self.vectorizers_.append((src, v, w))
         if not self.vectorizers_:
             raise ValueError("the training messages have no usable text (all titles and texts empty)")
         Xm = self._transform(titles, bodies)
-        model = self._fit_model(Xm, y, sample_weight)
         self.n_pseudo_labeled_ = 0
-        if self.unlabeled is not None:
-            ut, ub = as_title_body(self.unlabeled)
-            Xu = self._transform(ut, ub)
+        if unlabeled is not None and len(unlabeled[0]):
+            Xu = self._transform(*unlabeled)
             svm = LinearSVC(C=self.C, random_state=0).fit(Xm, y, sample_weight=sample_weight)
             dec = svm.decision_function(Xu)
-            top2 = np.sort(dec, axis=1)[:, -2:] if dec.ndim == 2 else None
-            if top2 is not None:
-                pick = (top2[:, 1] - top2[:, 0]) > self.self_training_margin
+            if dec.ndim == 2:  # (two topics only: no self-training)
+                top2 = np.sort(dec, axis=1)[:, -2:]
+                margin = top2[:, 1] - top2[:, 0]
+                pick = margin > self.self_training_margin
                 if pick.any():
-                    yu = svm.classes_[dec.argmax(axis=1)][pick]
+                    # a pseudo-label weighs as much as the model is sure of it (its margin, at most 1)
+                    pseudo_weight = np.minimum(margin[pick], 1.0)
                     Xm = sp.vstack([Xm, Xu[pick]], format="csr")
-                    y = np.concatenate([y, yu])
-                    if sample_weight is not None:
-                        sample_weight = np.concatenate([sample_weight, np.ones(len(yu))])
-                    model = self._fit_model(Xm, y, sample_weight)
+                    y = np.concatenate([y, svm.classes_[dec.argmax(axis=1)][pick]])
+                    base = np.ones(len(y) - len(pseudo_weight)) if sample_weight is None else sample_weight
+                    sample_weight = np.concatenate([base, pseudo_weight])
                     self.n_pseudo_labeled_ = int(pick.sum())
+        model = self._fit_model(Xm, y, sample_weight)
         self.model_ = model
         self.classes_ = model.classes_
         return self
