@@ -449,5 +449,54 @@ def test_lsh_runs_from_band_hashes_are_those_from_the_signatures():
     bands = [_band_hash(sig, b, 3, idx) for b in range(4)]
     for budget in (None, 0.5):
         a = _lsh_runs(sig, 4, 3, usable, budget=budget)
-        b = _lsh_runs(bands, 4, 3, usable, budget=budget)
+        given = list(bands)
+        b = _lsh_runs(given, 4, 3, usable, budget=budget)
         assert [r.tolist() for r in a] == [r.tolist() for r in b] and sum(map(len, a)) > 0
+        assert given == [None] * 4  # each band's hashes let go once read
+
+
+def _star_clusters_by_sorting(n, i, j, w, rounds=20, weight=None):
+    """The star clustering as it was written before session 6 (joins by a lexsort of the links)."""
+    wt = None if weight is None else np.asarray(weight, dtype=np.int64)
+    label, free, tie = np.arange(n), np.ones(n, dtype=bool), n - 1 - np.arange(n)
+    for _ in range(rounds):
+        live = free[i] & free[j]
+        i, j, w = i[live], j[live], w[live]
+        if len(i) == 0:
+            break
+        if wt is None:
+            deg = np.bincount(i, minlength=n) + np.bincount(j, minlength=n)
+        else:
+            deg = (np.bincount(i, weights=wt[j], minlength=n) + np.bincount(j, weights=wt[i], minlength=n)
+                   ).astype(np.int64) + wt - 1
+        key = deg.astype(np.int64) * n + tie
+        best = np.full(n, -1, dtype=np.int64)
+        np.maximum.at(best, i, key[j])
+        np.maximum.at(best, j, key[i])
+        seed = free & (deg > 0) & (key > best)
+        si, sj = seed[i], seed[j]
+        to_j, to_i = sj & ~si, si & ~sj
+        ci, cj, cw = np.r_[i[to_j], j[to_i]], np.r_[j[to_j], i[to_i]], np.r_[w[to_j], w[to_i]]
+        order = np.lexsort((cj, -cw, ci))
+        ci, cj = ci[order], cj[order]
+        first = np.ones(len(ci), dtype=bool)
+        first[1:] = ci[1:] != ci[:-1]
+        label[ci[first]] = cj[first]
+        free[seed] = False
+        free[ci[first]] = False
+    return label
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_star_joins_without_sorting_the_links_are_those_of_the_sort(dtype, monkeypatch):
+    rng = np.random.default_rng(11)
+    monkeypatch.setattr(hot, "_FOLD", 97)  # many pieces
+    for trial in range(30):
+        n = int(rng.integers(5, 400))
+        pairs = np.unique(rng.integers(0, n, size=(int(rng.integers(1, 4 * n)), 2)), axis=0)
+        pairs = pairs[pairs[:, 0] < pairs[:, 1]]
+        i, j = pairs[:, 0].astype(np.int32), pairs[:, 1].astype(np.int32)
+        w = rng.choice(np.array([0.6, 0.7, 0.8, -0.0, 0.0, 0.95]), len(i)).astype(dtype)  # many ties
+        weight = rng.integers(1, 4, n) if trial % 2 else None
+        got = hot._star_clusters(n, i, j, w, weight=weight)
+        assert (got == _star_clusters_by_sorting(n, i, j, w, weight=weight)).all()

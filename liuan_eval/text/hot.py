@@ -206,9 +206,19 @@ LSH_BUDGET = 6
 LSH_HUBS = 4
 
 
-def _sorted_unique(a: np.ndarray) -> np.ndarray:
-    """``np.unique`` of a 1-D integer array by sorting (numpy's hash-table path is far slower here)."""
-    a = np.sort(a)
+def _sorted_unique(a: np.ndarray, runs: bool = False) -> np.ndarray:
+    """``np.unique`` of a 1-D integer array by sorting (numpy's hash-table path is far slower here).
+
+    ``runs``: ``a`` is a few sorted arrays end to end; numpy's stable sort (timsort for 64-bit
+    integers) then merges them in about linear time, 8–16 times faster than its default sort
+    (the result is the same: integers have no order among equals).
+
+    Examples
+    --------
+    >>> _sorted_unique(np.array([1, 4, 9, 2, 4, 10]), runs=True).tolist()
+    [1, 2, 4, 9, 10]
+    """
+    a = np.sort(a, kind="stable" if runs else None)
     keep = np.ones(len(a), dtype=bool)
     keep[1:] = a[1:] != a[:-1]
     return a[keep]
@@ -287,7 +297,8 @@ def _lsh_runs(sig: np.ndarray, bands: int, rows_per_band: int, usable: np.ndarra
     """``i * n + j`` (``i < j``) of the rows whose signatures agree on a whole band, as a few
     sorted unique arrays (a pair may be in several: merge them with :func:`_merge_pieces`).
     ``sig``: the signatures (hash functions × rows), or the list of the bands' hashes of the
-    usable rows (:func:`_band_hash`), which take half the memory.
+    usable rows (:func:`_band_hash`), which take half the memory; the list's items are let go
+    (set to ``None``) as they are read.
 
     In each band the rows are sorted by a 64-bit hash of their ``rows_per_band`` values (a hash
     collision only adds a candidate, which the exact check then drops) and, inside a run of
@@ -317,7 +328,10 @@ def _lsh_runs(sig: np.ndarray, bands: int, rows_per_band: int, usable: np.ndarra
     merged = 0  # length of runs[0] after the last merge
     sub_rank = np.arange(len(idx)) if rank is None else np.asarray(rank)[idx]
     for band in range(bands):
-        h = sig[band] if isinstance(sig, list) else _band_hash(sig, band, rows_per_band, idx)
+        if isinstance(sig, list):  # each band's hashes are read once: let them go (the caller's list is emptied)
+            h, sig[band] = sig[band], None
+        else:
+            h = _band_hash(sig, band, rows_per_band, idx)
         order = np.argsort(h)  # runs of equal hashes (their inner order does not matter here)
         hs = h[order]
         head = np.ones(len(hs), dtype=bool)
@@ -427,7 +441,7 @@ def _merge_pieces(runs: list[np.ndarray], piece: int = 1 << 20):
     lo = [0] * len(runs)
     for cut in [*cuts.tolist(), None]:
         hi = [len(r) if cut is None else int(np.searchsorted(r, cut)) for r in runs]
-        yield _sorted_unique(np.concatenate([r[a:b] for r, a, b in zip(runs, lo, hi)]))
+        yield _sorted_unique(np.concatenate([r[a:b] for r, a, b in zip(runs, lo, hi)]), runs=True)
         lo = hi
 
 
@@ -603,13 +617,19 @@ def _star_clusters(n: int, i: np.ndarray, j: np.ndarray, w: np.ndarray, rounds: 
     """
     wt = None if weight is None else np.asarray(weight, dtype=np.int64)
     i, j, w = np.asarray(i), np.asarray(j), np.asarray(w)  # each link once (i < j): half the memory
+    if n >= 2**32:
+        raise ValueError(f"_star_clusters packs row numbers in 32 bits: {n} rows is too many")
     label = np.arange(n)
     free = np.ones(n, dtype=bool)
     tie = n - 1 - np.arange(n)
+    rank = _similarity_rank(w)  # what a join compares, 4 bytes a link as the similarity
+    del w
     for _ in range(rounds):
         live = free[i] & free[j]
-        if not live.all():
-            i, j, w = i[live], j[live], w[live]
+        if not live.all():  # one array at a time: never two copies of all the links
+            i = i[live]
+            j = j[live]
+            rank = rank[live]
         del live
         if len(i) == 0:
             break
@@ -625,21 +645,47 @@ def _star_clusters(n: int, i: np.ndarray, j: np.ndarray, w: np.ndarray, rounds: 
             np.maximum.at(best_nbr, j[a:a + _FOLD], key[i[a:a + _FOLD]])
         seed = free & (deg > 0) & (key > best_nbr)
         del deg, key, best_nbr
-        # each free non-seed row joins its most similar seed neighbour
-        si, sj = seed[i], seed[j]
-        to_j, to_i = sj & ~si, si & ~sj
-        ci = np.r_[i[to_j], j[to_i]]
-        cj = np.r_[j[to_j], i[to_i]]
-        cw = np.r_[w[to_j], w[to_i]]
-        del si, sj, to_j, to_i
-        order = np.lexsort((cj, -cw, ci))
-        ci, cj = ci[order], cj[order]
-        first = np.ones(len(ci), dtype=bool)
-        first[1:] = ci[1:] != ci[:-1]
-        label[ci[first]] = cj[first]
+        # each free non-seed row joins its most similar seed neighbour (ties: the first seed):
+        # the largest (similarity, -seed) packed in 64 bits, piece by piece (no sort of the links)
+        best = np.zeros(n, dtype=np.uint64)
+        for a in range(0, len(i), _FOLD):
+            pi, pj, pk = i[a:a + _FOLD], j[a:a + _FOLD], rank[a:a + _FOLD]
+            si, sj = seed[pi], seed[pj]
+            for row, to, sd in ((pi, sj & ~si, pj), (pj, si & ~sj, pi)):
+                np.maximum.at(best, row[to], (pk[to].astype(np.uint64) << np.uint64(32)) | (_LOW - sd[to].astype(np.uint64)))
+        joined = np.flatnonzero(best)
+        label[joined] = (_LOW - (best[joined] & _LOW)).astype(np.int64)
         free[seed] = False
-        free[ci[first]] = False
+        free[joined] = False
+        del best, joined
     return label
+
+
+_LOW = np.uint64(0xFFFFFFFF)
+
+
+def _similarity_rank(w: np.ndarray) -> np.ndarray:
+    """``uint32`` keys, all above 0, ordered as the similarities ``w`` (equal for equal values).
+
+    float32 values (as :func:`_pair_cosines` gives) map to their bits, flipped so that the
+    unsigned order is the numeric order; other values to their dense rank among ``w``.
+
+    Examples
+    --------
+    >>> k = _similarity_rank(np.array([0.7, -0.5, 0.9, 0.7], dtype=np.float32))
+    >>> bool(k[1] < k[0] == k[3] < k[2]), bool(k.min() > 0)
+    (True, True)
+    """
+    if w.dtype == np.float32:
+        key = (w + np.float32(0)).view(np.uint32)  # a copy; -0.0 + 0 is +0.0: equal values, equal keys
+        negative = key >= np.uint32(0x80000000)
+        np.invert(key, out=key, where=negative)  # in place: no link-sized temporaries but the mask
+        np.bitwise_or(key, np.uint32(0x80000000), out=key, where=~negative)
+        return key  # > 0: every value from +0.0 up has the top bit set, a negative one its bits flipped
+    inverse = np.unique(w, return_inverse=True)[1].ravel()
+    if len(inverse) and inverse.max() >= 2**32 - 1:
+        raise ValueError("_star_clusters: more distinct similarities than 32-bit keys")
+    return (inverse + 1).astype(np.uint32)
 
 
 def _per_group(group: pd.Series, values: pd.Series, n_groups: int, combine, distinct: bool = False) -> list:
@@ -843,6 +889,7 @@ def find_hot_issues(messages: pd.DataFrame, *, threshold: float = 0.6, min_messa
 
     title = model_text(col("title"))
     doc = (title + " " + model_text(col("text")).str.slice(0, body_chars)).str.strip()
+    release_memory()  # the whole cleaned texts were temporaries: hand their blocks back
     usable = doc.str.len() >= 4
     if usable.sum() < min_messages:
         return pd.DataFrame(columns=cols)
