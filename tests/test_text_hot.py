@@ -456,24 +456,15 @@ def test_lsh_runs_from_band_hashes_are_those_from_the_signatures():
 
 
 def _star_clusters_by_sorting(n, i, j, w, rounds=20, weight=None):
-    """The star clustering as it was written before session 6 (joins by a lexsort of the links)."""
+    """The star clustering's joins as they were written before session 6 (a lexsort of the links)."""
     wt = None if weight is None else np.asarray(weight, dtype=np.int64)
-    label, free, tie = np.arange(n), np.ones(n, dtype=bool), n - 1 - np.arange(n)
+    label, free = np.arange(n), np.ones(n, dtype=bool)
     for _ in range(rounds):
         live = free[i] & free[j]
         i, j, w = i[live], j[live], w[live]
         if len(i) == 0:
             break
-        if wt is None:
-            deg = np.bincount(i, minlength=n) + np.bincount(j, minlength=n)
-        else:
-            deg = (np.bincount(i, weights=wt[j], minlength=n) + np.bincount(j, weights=wt[i], minlength=n)
-                   ).astype(np.int64) + wt - 1
-        key = deg.astype(np.int64) * n + tie
-        best = np.full(n, -1, dtype=np.int64)
-        np.maximum.at(best, i, key[j])
-        np.maximum.at(best, j, key[i])
-        seed = free & (deg > 0) & (key > best)
+        seed = hot._star_seeds(n, i, j, free, wt)
         si, sj = seed[i], seed[j]
         to_j, to_i = sj & ~si, si & ~sj
         ci, cj, cw = np.r_[i[to_j], j[to_i]], np.r_[j[to_j], i[to_i]], np.r_[w[to_j], w[to_i]]

@@ -621,7 +621,6 @@ def _star_clusters(n: int, i: np.ndarray, j: np.ndarray, w: np.ndarray, rounds: 
         raise ValueError(f"_star_clusters packs row numbers in 32 bits: {n} rows is too many")
     label = np.arange(n)
     free = np.ones(n, dtype=bool)
-    tie = n - 1 - np.arange(n)
     rank = _similarity_rank(w)  # what a join compares, 4 bytes a link as the similarity
     del w
     for _ in range(rounds):
@@ -633,18 +632,7 @@ def _star_clusters(n: int, i: np.ndarray, j: np.ndarray, w: np.ndarray, rounds: 
         del live
         if len(i) == 0:
             break
-        if wt is None:
-            deg = np.bincount(i, minlength=n) + np.bincount(j, minlength=n)
-        else:
-            deg = (np.bincount(i, weights=wt[j], minlength=n) + np.bincount(j, weights=wt[i], minlength=n)
-                   ).astype(np.int64) + wt - 1
-        key = deg.astype(np.int64) * n + tie
-        best_nbr = np.full(n, -1, dtype=np.int64)
-        for a in range(0, len(i), _FOLD):  # in pieces: no link-sized int64 temporaries
-            np.maximum.at(best_nbr, i[a:a + _FOLD], key[j[a:a + _FOLD]])
-            np.maximum.at(best_nbr, j[a:a + _FOLD], key[i[a:a + _FOLD]])
-        seed = free & (deg > 0) & (key > best_nbr)
-        del deg, key, best_nbr
+        seed = _star_seeds(n, i, j, free, wt)
         # each free non-seed row joins its most similar seed neighbour (ties: the first seed):
         # the largest (similarity, -seed) packed in 64 bits, piece by piece (no sort of the links)
         best = np.zeros(n, dtype=np.uint64)
@@ -662,6 +650,29 @@ def _star_clusters(n: int, i: np.ndarray, j: np.ndarray, w: np.ndarray, rounds: 
 
 
 _LOW = np.uint64(0xFFFFFFFF)
+
+
+def _star_seeds(n: int, i: np.ndarray, j: np.ndarray, free: np.ndarray, wt: np.ndarray | None) -> np.ndarray:
+    """A round's seeds of :func:`_star_clusters`: the free rows with a similar neighbour and
+    none with more (weighted) neighbours, ties by position (the first wins); ``i, j`` the links
+    between free rows.
+
+    Examples
+    --------
+    >>> _star_seeds(4, np.array([0, 1]), np.array([1, 2]), np.ones(4, bool), None).tolist()
+    [False, True, False, False]
+    """
+    if wt is None:
+        deg = np.bincount(i, minlength=n) + np.bincount(j, minlength=n)
+    else:
+        deg = (np.bincount(i, weights=wt[j], minlength=n) + np.bincount(j, weights=wt[i], minlength=n)
+               ).astype(np.int64) + wt - 1
+    key = deg.astype(np.int64) * n + (n - 1 - np.arange(n))
+    best_nbr = np.full(n, -1, dtype=np.int64)
+    for a in range(0, len(i), _FOLD):  # in pieces: no link-sized int64 temporaries
+        np.maximum.at(best_nbr, i[a:a + _FOLD], key[j[a:a + _FOLD]])
+        np.maximum.at(best_nbr, j[a:a + _FOLD], key[i[a:a + _FOLD]])
+    return free & (deg > 0) & (key > best_nbr)
 
 
 def _similarity_rank(w: np.ndarray) -> np.ndarray:
