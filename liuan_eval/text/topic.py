@@ -290,7 +290,9 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
                 keywords.setdefault(t, set()).update(words)
         self.keyword_patterns_ = {t: _keyword_pattern(keywords[t]) for t in np.unique(y) if keywords.get(t)}
         unlabeled = as_title_body(self.unlabeled) if self.unlabeled is not None else None
-        if unlabeled is not None and len(unlabeled[0]):
+        if unlabeled is not None and not len(unlabeled[0]):
+            unlabeled = None  # an empty set of unlabeled messages is none at all
+        if unlabeled is not None:
             # the vocabulary and IDF from every message at hand, labeled or not: the n-grams of
             # the unlabeled messages become features their pseudo-labels can teach
             vocab_titles, vocab_bodies = (np.concatenate([a, b]) for a, b in zip((titles, bodies), unlabeled))
@@ -307,11 +309,11 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("the training messages have no usable text (all titles and texts empty)")
         Xm = self._transform(titles, bodies)
         self.n_pseudo_labeled_ = 0
-        if unlabeled is not None and len(unlabeled[0]):
+        if unlabeled is not None:
             Xu = self._transform(*unlabeled)
             svm = LinearSVC(C=self.C, random_state=0).fit(Xm, y, sample_weight=sample_weight)
             dec = svm.decision_function(Xu)
-            if dec.ndim == 2:  # (two topics only: no self-training)
+            if dec.ndim == 2:  # with two topics the scores are one column: no self-training
                 top2 = np.sort(dec, axis=1)[:, -2:]
                 margin = top2[:, 1] - top2[:, 0]
                 pick = margin > self.self_training_margin
