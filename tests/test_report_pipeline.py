@@ -401,3 +401,26 @@ def test_a_relative_output_folder_survives_papermill_changing_the_working_direct
     assert (tmp_path / "reports" / "2025" / "通报.docx").is_file()
     assert (tmp_path / "reports" / "2025" / "clean" / "accounts.csv").is_file()
     assert not res.out.is_absolute() and res.files["xlsx"] == Path("reports") / "2025" / "annual_report.xlsx"
+
+
+def test_hot_issues_grouped_in_a_second_process_are_those_of_one_process(small_sample, monkeypatch):
+    """A large year's hot issues are grouped in a second process while the messages are classified and
+    the assessment scored; forced here on a small year, the report's tables must be the same."""
+    one = pipeline.assess(small_sample, YEAR, issued=pd.Timestamp("2026-01-15").date())
+    monkeypatch.setattr(pipeline, "BACKGROUND_HOT_MIN_MESSAGES", 1)
+    started = []
+    real_pool = __import__("multiprocessing").get_context("spawn").Pool
+
+    class CountingContext:
+        def Pool(self, n):  # noqa: N802 - multiprocessing's name
+            started.append(n)
+            return real_pool(n)
+
+    monkeypatch.setattr("multiprocessing.get_context", lambda method: CountingContext())
+    two = pipeline.assess(small_sample, YEAR, issued=pd.Timestamp("2026-01-15").date())
+    assert started == [1]  # the second process did run
+    assert len(one.hot_issues) > 0 and one.hot_issues["topics"].str.len().gt(0).all()
+    pd.testing.assert_frame_equal(one.hot_issues, two.hot_issues)
+    for name in one.tables:
+        pd.testing.assert_frame_equal(one.tables[name], two.tables[name], obj=name)
+    pd.testing.assert_frame_equal(one.assessment.unit_scores, two.assessment.unit_scores)

@@ -471,6 +471,28 @@ def test_as_local_reads_naive_values_as_shanghai_beside_aware_ones():
     assert pd.isna(got.iloc[2])
 
 
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_as_local_reads_text_mixing_offsets_and_naive_values(dtype):
+    """Text timestamps of one column with different UTC offsets, or none (Shanghai time), in a hand-built
+    table: converted, not a 'Mixed timezones' error; the C15 run is counted on Shanghai days."""
+    from liuan_eval.scoring._common import as_local
+
+    s = pd.Series(["2025-03-17 07:30", "2025-03-16T23:30:00+00:00", "2025-03-17T07:30:00+08:00",
+                   "2025-03-16T23:30:00Z", "2025-03-17 07:30:00+0800", None, "不是时间"], dtype=dtype)
+    got = as_local(s)
+    want = pd.Timestamp("2025-03-17 07:30", tz="Asia/Shanghai")
+    assert (got.iloc[:5] == want).all() and got.iloc[5:].isna().all()
+    days = lambda a, b, fmt: [d.strftime(fmt) for d in pd.date_range(a, b)]  # noqa: E731
+    ts = (days("2025-01-01", "2025-03-01", "%Y-%m-%dT10:00:00+08:00") + days("2025-03-18", "2025-12-31", "%Y-%m-%d 10:00")
+          + ["2025-03-16T23:30:00+00:00"])
+    acc = pd.DataFrame({"unit": ["金安区"], "unit_type": ["county"], "platform": ["weibo"], "account_id": ["W1"],
+                        "account_name": ["金安区人民政府发布"], "opened_at": ["2016-10-08"]})
+    posts = pd.DataFrame({"account_id": "W1", "platform": "weibo", "post_id": [f"p{i}" for i in range(len(ts))],
+                          "published_at": pd.Series(ts, dtype=dtype)})
+    f = score(Dataset(accounts=acc, posts=posts), year=2025).findings
+    assert f.loc[f["criterion"] == "C15", "explanation"].str.contains("2025-03-02至2025-03-16连续15天").tolist() == [True]
+
+
 def _reg(platforms, closed=None):
     tz = "Asia/Shanghai"
     n = len(platforms)

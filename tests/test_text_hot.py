@@ -491,3 +491,28 @@ def test_star_joins_without_sorting_the_links_are_those_of_the_sort(dtype, monke
         weight = rng.integers(1, 4, n) if trial % 2 else None
         got = hot._star_clusters(n, i, j, w, weight=weight)
         assert (got == _star_clusters_by_sorting(n, i, j, w, weight=weight)).all()
+
+
+def test_hot_issues_without_topics_then_the_topics_are_find_hot_issues():
+    """The part that needs no classification (run in a second process by `run`) and the topics joined
+    after give the very table of find_hot_issues, with and without a topic column."""
+    second = _hot_frame()
+    second["title"] = second["title"].str.replace("自来水水质发黄", "小区门口道路积水")
+    second["message_id"] = "n" + second["message_id"]
+    second["user"] = "u" + second["user"]
+    m = pd.concat([second.iloc[:5], _hot_frame(), second.iloc[5:]], ignore_index=True)
+    m["topic"] = ["交通运输", "城乡建设", None, "交通运输", "城乡建设", "教育文体", None, "城乡建设"] * 2
+    table, members = hot.hot_issues_without_topics(m)
+    assert (table["topics"] == "").all() and len(table) == 2
+    issue, row = members
+    assert len(issue) == table["count"].sum()
+    # every member listed under its issue, in the order of message_ids
+    ids = m["message_id"].astype(str).to_numpy()
+    for k, listed in enumerate(table["message_ids"]):
+        assert ids[row[issue == k]].tolist() == listed
+    pd.testing.assert_frame_equal(hot.with_topics(table, members, m["topic"]), find_hot_issues(m))
+    assert find_hot_issues(m)["topics"].str.contains("城乡建设").any()
+    bare = m.drop(columns=["topic"])
+    pd.testing.assert_frame_equal(hot.with_topics(*hot.hot_issues_without_topics(bare), None),
+                                  find_hot_issues(bare))
+    assert (find_hot_issues(bare)["topics"] == "").all()

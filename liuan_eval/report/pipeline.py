@@ -1,7 +1,7 @@
 """The whole annual assessment, end to end: ``liuan-eval run`` and :func:`run_assessment`.
 
-load (with the pre-flight check) → classify messages → hot issues and bursts → score →
-tables → CSV files and ``annual_report.xlsx`` → the report notebook executed with
+load (with the pre-flight check) → score → classify messages → hot issues and bursts (on a large
+year grouped in a second process from the start of scoring) → tables → CSV files and ``annual_report.xlsx`` → the report notebook executed with
 papermill → ``annual_report.html`` (nbconvert, no code cells).
 
 The notebook ``notebooks/reports/01-annual-report.ipynb`` calls the same :func:`assess`
@@ -274,6 +274,64 @@ def _advance(bar) -> None:
         bar.update()
 
 
+#: From this many messages on, ``assess`` groups the hot issues in a second process while it classifies
+#: and scores (the grouping needs only the texts; the topics join at the end): on a province's year
+#: the two stages then share the wall time. Fewer messages: one process (starting one costs seconds).
+BACKGROUND_HOT_MIN_MESSAGES = 100_000
+
+#: The messages' columns the hot issues are grouped from (all but the classified topic).
+_HOT_INPUT = ("message_id", "title", "text", "user", "unit", "received_at", "like_count", "oppose_count")
+
+
+class HotIssuesInBackground(contextlib.AbstractContextManager):
+    """:func:`liuan_eval.text.hot.hot_issues_without_topics` of ``messages`` in a second process (a
+    ``multiprocessing`` pool of one, started with ``spawn``), when there are at least
+    :data:`BACKGROUND_HOT_MIN_MESSAGES` messages and a second core; otherwise nothing is started and
+    :meth:`result` runs :func:`liuan_eval.find_hot_issues` itself. Either way the same table.
+
+    The pool is terminated on leaving the ``with`` block, whatever happened (an error, Ctrl-C).
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"message_id": ["1", "2", "3"], "user": ["a", "b", "c"], "topic": ["交通", "交通", "城建"],
+    ...     "title": ["汇金路五矿小区噪音扰民严重", "汇金路五矿小区噪音扰民严重！", "五矿小区汇金路噪音扰民严重"]})
+    >>> with HotIssuesInBackground(m) as job:
+    ...     job.result(m)[["count", "topics"]].values.tolist()
+    [[3, '交通、城建']]
+    """
+
+    def __init__(self, messages: pd.DataFrame):
+        import os
+
+        self._pool = self._job = None
+        if len(messages) >= BACKGROUND_HOT_MIN_MESSAGES and (os.cpu_count() or 1) >= 2:
+            import multiprocessing
+
+            from liuan_eval.text.hot import hot_issues_without_topics
+
+            frame = messages[[c for c in _HOT_INPUT if c in messages.columns]].reset_index(drop=True)
+            self._pool = multiprocessing.get_context("spawn").Pool(1)
+            self._job = self._pool.apply_async(hot_issues_without_topics, (frame,))
+
+    def result(self, classified: pd.DataFrame) -> pd.DataFrame:
+        """The hot issues, with the topics of ``classified`` (the same messages, in the same order)."""
+        import liuan_eval
+        from liuan_eval.text.hot import with_topics
+
+        if self._job is None:
+            return liuan_eval.find_hot_issues(classified)
+        table, members = self._job.get()
+        self.__exit__(None, None, None)  # the second process is done: its memory goes back now
+        return with_topics(table, members, classified["topic"] if "topic" in classified.columns else None)
+
+    def __exit__(self, *exc):
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+        return False
+
+
 def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool = False,
            issued: dt.date | None = None, responses=None, previous=None, period=None, confirmations=None,
            content_rules=None, engine: str = "pandas", scheduler: str | None = None) -> AnnualReport:
@@ -323,7 +381,7 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
     if period is not None:
         year = period.year
     bounds = period.bounds() if period is not None else None
-    steps = ["preflight", "classify", "hot", "score", "tables"]
+    steps = ["preflight", "score", "classify", "hot", "tables"]
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -348,22 +406,12 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
         dataset = pre.dataset if pre.dataset is not None else liuan_eval.load(data_dir, year=year)
         _advance(bar)
 
-        _step(bar, tr("留言分类、情感与风险", "classifying messages"))
         messages = _in_year(dataset.messages, "received_at", year, bounds)
-        classified = hot = bursts = None
-        if messages is None or messages.empty:
-            missing["messages"] = tr("未评估：没有本年度的网民留言（messages）", "not assessed: no messages for the year")
-        else:
-            classified = classify(messages)
-        _advance(bar)
-
-        _step(bar, tr("热点问题与突增", "hot issues and bursts"))
-        if classified is not None:
-            hot = liuan_eval.find_hot_issues(classified)
-            bursts = liuan_eval.detect_bursts(classified)
-        else:
-            missing["hot_issues"] = missing["messages"]
-        _advance(bar)
+        hot_job = None
+        if engine == "pandas" and messages is not None and not messages.empty:
+            # a large year's hot issues are grouped in a second process while the assessment is scored and
+            # the messages classified (scoring first: its peak then does not hold the classified columns)
+            hot_job = stack.enter_context(HotIssuesInBackground(messages))
 
         _step(bar, tr("按考核标准评分", "scoring"))
         assessment = score(dataset, year=year, criteria=criteria, period=bounds,
@@ -381,6 +429,22 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
             if accepted is not None and len(accepted):
                 assessment = score(dataset, year=year, criteria=criteria, period=bounds, withdrawn=accepted,
                                    confirmations=confirmations, content_rules=content_rules)
+        _advance(bar)
+
+        _step(bar, tr("留言分类、情感与风险", "classifying messages"))
+        classified = hot = bursts = None
+        if messages is None or messages.empty:
+            missing["messages"] = tr("未评估：没有本年度的网民留言（messages）", "not assessed: no messages for the year")
+        else:
+            classified = classify(messages)
+        _advance(bar)
+
+        _step(bar, tr("热点问题与突增", "hot issues and bursts"))
+        if classified is not None:
+            bursts = liuan_eval.detect_bursts(classified)
+            hot = hot_job.result(classified) if hot_job is not None else liuan_eval.find_hot_issues(classified)
+        else:
+            missing["hot_issues"] = missing["messages"]
         _advance(bar)
 
         _step(bar, tr("汇总表格", "summary tables"))

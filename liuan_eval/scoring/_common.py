@@ -52,21 +52,37 @@ def platform_label(platform: pd.Series) -> pd.Series:
 
 
 def as_local(s: pd.Series) -> pd.Series:
-    """The column as tz-aware Asia/Shanghai timestamps (naive values taken as Shanghai time)."""
+    """The column as tz-aware Asia/Shanghai timestamps (naive values taken as Shanghai time).
+
+    Values with a UTC offset (aware timestamps, or text ending in ``Z`` or ``+08:00``-like
+    offsets) are converted; the others are Shanghai local time, so one column may mix them.
+
+    Examples
+    --------
+    >>> as_local(pd.Series(["2025-03-17 07:30", "2025-03-16T23:30:00+00:00", None])).tolist()[:2]
+    [Timestamp('2025-03-17 07:30:00+0800', tz='Asia/Shanghai'), Timestamp('2025-03-17 07:30:00+0800', tz='Asia/Shanghai')]
+    """
     if isinstance(s.dtype, pd.DatetimeTZDtype):
         return s.dt.tz_convert(TIMEZONE)
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         return _localise(s)
-    if s.dtype != object:  # text
+    if s.dtype != object:  # text: an offset at the end makes the value aware
+        aware = s.astype("str").str.strip().str.contains(_OFFSET_AT_END, regex=True, na=False).to_numpy(dtype=bool)
+    else:  # objects may mix time-zone-aware values (converted) with naive ones (Shanghai local time)
+        aware = s.map(lambda v: getattr(v, "tzinfo", None) is not None
+                      or (isinstance(v, str) and _OFFSET_AT_END_RE.search(v.strip()) is not None)).to_numpy(dtype=bool)
+    if not aware.any():
         return _localise(pd.to_datetime(s, errors="coerce", format="mixed"))
-    # objects may mix time-zone-aware values (converted) with naive ones (Shanghai local time)
-    aware = s.map(lambda v: getattr(v, "tzinfo", None) is not None).astype(bool)
     out = pd.Series(pd.NaT, index=s.index, dtype=f"datetime64[ns, {TIMEZONE}]")
-    if aware.any():
-        out[aware] = pd.to_datetime(s[aware], errors="coerce", utc=True).dt.tz_convert(TIMEZONE)
+    out[aware] = pd.to_datetime(s[aware], errors="coerce", utc=True, format="mixed").dt.tz_convert(TIMEZONE)
     if (~aware).any():
         out[~aware] = _localise(pd.to_datetime(s[~aware], errors="coerce", format="mixed"))
     return out
+
+
+#: A UTC offset ending a timestamp's text (``Z``, ``+08:00``, ``+0800``).
+_OFFSET_AT_END = r"(?:[Zz]|[+-]\d{2}:?\d{2})$"
+_OFFSET_AT_END_RE = re.compile(r"(?<=\d)" + _OFFSET_AT_END)
 
 
 def _localise(s: pd.Series) -> pd.Series:

@@ -890,9 +890,45 @@ def find_hot_issues(messages: pd.DataFrame, *, threshold: float = 0.6, min_messa
     (np.int64(3), ['1', '2', '3'])
     """
     _check_columns(messages, ["message_id"], "find_hot_issues")
-    cols = ["hot_issue", "title", "representative_id", "count", "distinct_users", "first_at", "last_at",
-            "units", "topics", "likes", "opposes", "heat", "message_ids"]
+    table, members = hot_issues_without_topics(messages, threshold=threshold, min_messages=min_messages,
+                                               min_users=min_users, body_chars=body_chars, max_df=max_df,
+                                               method=method)
+    return with_topics(table, members, messages["topic"] if "topic" in messages.columns else None)
+
+
+#: The columns of :func:`find_hot_issues`' table.
+HOT_COLUMNS = ["hot_issue", "title", "representative_id", "count", "distinct_users", "first_at", "last_at",
+               "units", "topics", "likes", "opposes", "heat", "message_ids"]
+
+
+def hot_issues_without_topics(messages: pd.DataFrame, *, threshold: float = 0.6, min_messages: int = 3,
+                              min_users: int = 2, body_chars: int = 120, max_df: float = 0.3,
+                              method: str = "lsh") -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray]]:
+    """:func:`find_hot_issues` but its ``topics`` column, and where the members are.
+
+    Everything but the topics comes from the messages' texts, users, units, times and votes,
+    so this part can run while the messages are being classified (``liuan-eval run`` does it
+    in a second process on a large year); :func:`with_topics` then adds the classified topics.
+
+    Returns
+    -------
+    (DataFrame, (numpy.ndarray, numpy.ndarray))
+        The table with an empty ``topics`` column, and ``(issue, row)``: for every member of
+        a hot issue, the issue's row in the table and the member's position in ``messages``
+        (in the order of the issue's ``message_ids``).
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"message_id": ["1", "2", "3"], "user": ["a", "b", "c"],
+    ...     "title": ["汇金路五矿小区噪音扰民严重", "汇金路五矿小区噪音扰民严重！", "五矿小区汇金路噪音扰民严重"]})
+    >>> table, (issue, row) = hot_issues_without_topics(m)
+    >>> len(table), issue.tolist(), row.tolist()
+    (1, [0, 0, 0], [0, 1, 2])
+    """
+    _check_columns(messages, ["message_id"], "find_hot_issues")
+    cols = HOT_COLUMNS
     n = len(messages)
+    nothing = (pd.DataFrame(columns=cols), (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)))
 
     def col(name, default=""):
         return (messages[name].reset_index(drop=True) if name in messages.columns
@@ -903,12 +939,12 @@ def find_hot_issues(messages: pd.DataFrame, *, threshold: float = 0.6, min_messa
     release_memory()  # the whole cleaned texts were temporaries: hand their blocks back
     usable = doc.str.len() >= 4
     if usable.sum() < min_messages:
-        return pd.DataFrame(columns=cols)
+        return nothing
     pos, X, inverse, lab = _clusters(doc, threshold, max_df, method)
     size = np.bincount(lab)
     big = size[lab] >= min_messages
     if not big.any():
-        return pd.DataFrame(columns=cols)
+        return nothing
     sub = pos[big]
     lab_sub = pd.factorize(lab[big])[0]
     ids = col("message_id").astype("str").iloc[sub].reset_index(drop=True)
@@ -917,7 +953,6 @@ def find_hot_issues(messages: pd.DataFrame, *, threshold: float = 0.6, min_messa
     frame = pd.DataFrame({
         "c": lab_sub, "message_id": ids, "user": users,
         "unit": col("unit", None).astype("str").iloc[sub].reset_index(drop=True),
-        "topic": col("topic", None).astype("str").iloc[sub].reset_index(drop=True),
         "title": title.iloc[sub].reset_index(drop=True),
         "received_at": (col("received_at", pd.NaT).iloc[sub].reset_index(drop=True)),
         "likes": pd.to_numeric(col("like_count", 0).iloc[sub], errors="coerce").fillna(0)
@@ -936,17 +971,43 @@ def find_hot_issues(messages: pd.DataFrame, *, threshold: float = 0.6, min_messa
                 likes=("likes", "sum"), opposes=("opposes", "sum"))
     agg["message_ids"] = _per_group(frame["c"], frame["message_id"], len(agg), list)
     agg["units"] = _per_group(frame["c"], frame["unit"], len(agg), "、".join, distinct=True)
-    agg["topics"] = _per_group(frame["c"], frame["topic"], len(agg), "、".join, distinct=True)
+    agg["topics"] = ""
     rep = frame.loc[g["closeness"].idxmax()].set_index("c")
     agg["title"] = rep["title"]
     agg["representative_id"] = rep["message_id"]
     agg = agg[(agg["count"] >= min_messages) & (agg["distinct_users"] >= min_users)].copy()
     agg["heat"] = agg["distinct_users"] * (1 + np.log10(1 + agg["likes"] + agg["opposes"]))
-    agg = agg.sort_values(["heat", "count"], ascending=False, kind="stable").reset_index(drop=True)
+    agg = agg.sort_values(["heat", "count"], ascending=False, kind="stable")
+    # each member's issue (its row in the sorted table) and position in the messages, in message_ids' order
+    issue_of = np.full(int(lab_sub.max()) + 1, -1, dtype=np.int64)
+    issue_of[agg.index.to_numpy()] = np.arange(len(agg))
+    member_issue = issue_of[lab_sub]
+    keep = member_issue >= 0
+    order = np.argsort(member_issue[keep], kind="stable")  # frame's order (message order) within an issue
+    members = member_issue[keep][order], sub[keep][order].astype(np.int64)
+    agg = agg.reset_index(drop=True)
     agg["hot_issue"] = np.arange(1, len(agg) + 1)
     agg["likes"] = agg["likes"].astype("int64")
     agg["opposes"] = agg["opposes"].astype("int64")
-    return agg[cols]
+    return agg[cols], members
 
 
-__all__ = ["detect_bursts", "find_hot_issues"]
+def with_topics(table: pd.DataFrame, members: tuple[np.ndarray, np.ndarray], topic: pd.Series | None) -> pd.DataFrame:
+    """The ``topics`` of each hot issue of :func:`hot_issues_without_topics`: its members' distinct
+    topics, sorted, joined by 、 (``topic`` is the messages' column, by position; ``None``: none).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"hot_issue": [1], "topics": [""]})
+    >>> with_topics(t, (np.array([0, 0]), np.array([1, 0])), pd.Series(["教育", "交通"]))["topics"].tolist()
+    ['交通、教育']
+    """
+    out = table.copy()
+    issue, row = members
+    values = (topic.astype("str").reset_index(drop=True).iloc[row].reset_index(drop=True) if topic is not None
+              else pd.Series([None] * len(row), dtype="str"))
+    out["topics"] = _per_group(pd.Series(issue), values, len(out), "、".join, distinct=True) if len(out) else []
+    return out
+
+
+__all__ = ["detect_bursts", "find_hot_issues", "hot_issues_without_topics", "with_topics"]
