@@ -41,24 +41,29 @@ _ID18_ANY = r"[0-9]{17}[0-9Xx]"
 _ID18 = re.compile(r"(?<![0-9A-Za-z])([0-9]{4})([0-9]{13})([0-9Xx])(?![0-9A-Za-z])")
 _ID15 = (r"([^0-9A-Za-z])([0-9]{4})[0-9]{4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])([0-9]{3})"
          r"([^0-9A-Za-z])", r"\1\2********\3\4")
-_MOBILE = (r"([^0-9])((?:(?:\+|00)?86[- ]?)?1[3-9][0-9])[- ]?[0-9]{4}[- ]?([0-9]{4})([^0-9])",
-           r"\1\2****\3\4")
-_LANDLINE = (r"([^0-9])(\(?0[0-9]{2,3}\)?[- ]?|（0[0-9]{2,3}）)([0-9]{3,4})([0-9]{4})([^0-9])",
+#: What people write between a number's groups: a space, dots, hyphens and dashes of every width.
+_GROUP_SEP = "[- .‐‑‒–—―－]"
+_MOBILE = (rf"([^0-9])((?:(?:\+|00)?86[- ]?)?[(（]?1[3-9][0-9][)）]?){_GROUP_SEP}?[0-9]{{4}}{_GROUP_SEP}?([0-9]{{4}})"
+           r"([^0-9])", r"\1\2****\3\4")
+_LANDLINE = (rf"([^0-9])(\(?0[0-9]{{2,3}}\)?{_GROUP_SEP}?|（0[0-9]{{2,3}}）)([0-9]{{3,4}})([0-9]{{4}})([^0-9])",
              r"\1\2****\4\5")
 _EMAIL = (r"([^A-Za-z0-9._%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)",
           r"\1\2***@\3")
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
-_PLATE = (rf"([{_PROVINCES}][A-HJ-NP-Z])[·• -]?([A-HJ-NP-Z0-9]{{3,4}})([A-HJ-NP-Z0-9]{{2}})([^A-Za-z0-9])",
-          r"\1***\3\4")
+#: a plate as people type it: the letters in either case, a space after the province or the letter
+_PLATE = (rf"([{_PROVINCES}] ?[A-HJ-NP-Za-hj-np-z])[·• -]?([A-HJ-NP-Za-hj-np-z0-9]{{3,4}})"
+          r"([A-HJ-NP-Za-hj-np-z0-9]{2})([^A-Za-z0-9])", r"\1***\3\4")
 #: (pattern, replacement, cheap pre-filter) in the order applied; two passes catch numbers
 #: sharing a boundary character ("13812345678,13912345678").
-_MOBILE_PRE = r"1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}"
-_LANDLINE_PRE = r"0[0-9]{2,3}[-) ）]?[ ]?[0-9]{7}"
+_MOBILE_PRE = rf"1[3-9][0-9][)）]?{_GROUP_SEP}?[0-9]{{4}}{_GROUP_SEP}?[0-9]{{4}}"
+_LANDLINE_PRE = rf"0[0-9]{{2,3}}[) ）]?{_GROUP_SEP}?[ ]?[0-9]{{7}}"
+_PLATE_PRE = rf"[{_PROVINCES}] ?[A-HJ-NP-Za-hj-np-z]"
 _PASSES = [(*_ID15, r"[0-9]{15}"), (*_MOBILE, _MOBILE_PRE), (*_MOBILE, _MOBILE_PRE),
            (*_LANDLINE, _LANDLINE_PRE), (*_LANDLINE, _LANDLINE_PRE), (*_EMAIL, "@"),
-           (*_PLATE, rf"[{_PROVINCES}][A-HJ-NP-Z]"), (*_PLATE, rf"[{_PROVINCES}][A-HJ-NP-Z]")]
-_SEP = "[ \t\r\n\u3000-]{0,3}"
-_SEP_LIT = "[ \t\r\n　-]"
+           (*_PLATE, _PLATE_PRE), (*_PLATE, _PLATE_PRE)]
+#: between the digits of a number split anywhere (line breaks and dashes included)
+_SEP = "[ \t\r\n\u3000\u2010-\u2015\uff0d-]{0,3}"
+_SEP_LIT = "[ \t\r\n　‐-―－-]"
 #: RE2 pre-filter: an ID or mobile number with at least one separator inside it.
 _SPLIT_PRE = (f"[0-9](?:{_SEP_LIT}{{0,3}}[0-9]){{16}}{_SEP_LIT}{{0,3}}[0-9Xx]"
               f"|1{_SEP_LIT}{{0,3}}[3-9](?:{_SEP_LIT}{{0,3}}[0-9]){{9}}")

@@ -215,6 +215,44 @@ def map_headers(table: str, headers) -> HeaderMap:
 
 
 # --- value parsers -----------------------------------------------------------------------------
+#: Words for the half of the day before a 12-hour clock time (上午 / 下午 as Chinese Excel and WPS write them)
+_MORNING = ("上午", "凌晨", "早上", "早晨", "AM", "am", "A.M.", "a.m.")
+_AFTERNOON = ("下午", "晚上", "傍晚", "PM", "pm", "P.M.", "p.m.")
+_NOON = ("中午",)
+_MERIDIEM = "|".join(re.escape(w) for w in (*_MORNING, *_AFTERNOON, *_NOON))
+_CLOCK_12H = re.compile(rf"^(?P<date>.*?)[ ]*(?P<before>{_MERIDIEM})?[ ]*(?P<hour>[0-9]{{1,2}})"
+                        rf"(?P<rest>(?::[0-9]{{2}}){{0,2}})[ ]*(?P<after>{_MERIDIEM})?$")
+
+
+def _clock_24h(texts: pd.Series) -> pd.Series:
+    """12-hour clock times with 上午/下午 (before or after the time) or AM/PM as 24-hour ones;
+    other texts unchanged.
+
+    Examples
+    --------
+    >>> _clock_24h(pd.Series(["2025-3-5 下午 2:05", "2025-03-05 2:05 PM", "2025-3-5 上午12:30",
+    ...                       "2025-3-5 中午12:10", "2025-3-5 14:05"])).tolist()
+    ['2025-3-5 14:05', '2025-03-05 14:05', '2025-3-5 00:30', '2025-3-5 12:10', '2025-3-5 14:05']
+    """
+    has = texts.str.contains(_MERIDIEM, regex=True).fillna(False).to_numpy(dtype=bool)
+    if not has.any():
+        return texts
+    parts = texts[has].astype(object).str.extract(_CLOCK_12H)
+    word = parts["before"].fillna(parts["after"])
+    ok = parts["hour"].notna() & word.notna() & (parts["date"].str.len() > 0)
+    hour = pd.to_numeric(parts["hour"], errors="coerce").fillna(-1).astype(int)
+    ok &= (hour >= 0) & (hour <= 12)
+    afternoon = word.isin(_AFTERNOON) | (word.isin(_NOON) & (hour < 11))
+    h24 = np.where(afternoon, np.where(hour < 12, hour + 12, hour), np.where(word.isin(_MORNING) & (hour == 12), 0, hour))
+    rest = parts["rest"].fillna("")
+    rest = rest.where(rest.str.len() > 0, ":00")
+    rebuilt = parts["date"] + " " + pd.Series(h24, index=parts.index).astype(str).str.zfill(2) + rest
+    out = texts.copy()
+    idx = texts.index[has][ok.to_numpy(dtype=bool)]
+    out.loc[idx] = rebuilt[ok].to_numpy(dtype=object)
+    return out
+
+
 def parse_datetimes(values: pd.Series, year_hint: int | None = None,
                     groups: np.ndarray | None = None) -> tuple[pd.Series, pd.Series]:
     """Parse timestamps written in any of the real formats; naive values are Asia/Shanghai.
@@ -254,7 +292,11 @@ def parse_datetimes(values: pd.Series, year_hint: int | None = None,
         o = o.str.replace(r"([0-9])[ ]*年[ ]*([0-9])", r"\1-\2", regex=True)
         o = o.str.replace(r"([0-9])[ ]*月[ ]*([0-9])", r"\1-\2", regex=True)
         o = o.str.replace(r"([0-9])[ ]*日", r"\1 ", regex=True)
+        # 14时05分30秒 → 14:05:30
+        o = o.str.replace(r"([0-9])[ ]*[时分][ ]*([0-9])", r"\1:\2", regex=True)
+        o = o.str.replace(r"([0-9])[ ]*[时分秒]", r"\1", regex=True)
         o = o.str.replace(r"[ \t\r\n]+", " ", regex=True).str.strip()
+        o = _clock_24h(o)  # 下午 2:05, 2:05 PM → 14:05
         n = s.copy()
         n.loc[odd] = o
     slashed = n.str.contains("/", regex=False).fillna(False).to_numpy()
@@ -1023,7 +1065,10 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
 
 
 def _name_key(names: pd.Series, platforms: pd.Series) -> pd.Series:
-    return names.astype("str") + "\x1f" + platforms.astype("str")
+    """An account's name (every space in it dropped: "金安区 人民政府发布" is the registry's
+    "金安区人民政府发布") and platform, as one key."""
+    return (names.astype("str").str.replace("[ \t\r\n\u00a0\u3000]+", "", regex=True) + "\x1f"
+            + platforms.astype("str"))
 
 
 def _ids_by_name(registry: pd.DataFrame, keep) -> pd.Series:

@@ -42,6 +42,16 @@ INVALID_ID = VALID_ID[:-1] + ("0" if VALID_ID[-1] != "0" else "1")
     ("车牌皖N12345", "车牌皖N***45"),
     ("新能源车皖ND12345停在门口", "新能源车皖N***45停在门口"),
     ("车牌皖N·A1234", "车牌皖N***34"),
+    # the ways people write them beyond spaces and hyphens: dots, dashes, brackets, lower case
+    ("电话138.1234.5678", "电话138****5678"),
+    ("电话138—1234—5678", "电话138****5678"),
+    ("电话138–1234–5678。", "电话138****5678。"),
+    ("电话+86(138)12345678", "电话+86(138)****5678"),
+    ("电话（138）1234 5678", "电话（138）****5678"),
+    ("座机0564—3371234", "座机0564—****1234"),
+    ("座机0564.3371234", "座机0564.****1234"),
+    ("车牌皖n12345", "车牌皖n***45"),
+    ("车牌皖 N12345", "车牌皖 N***45"),
 ])
 def test_mask_pii_masks_with_a_hint(text, expected):
     assert mask_pii(pd.Series([text])).iloc[0] == expected
@@ -59,9 +69,11 @@ def test_mask_pii_ids_need_a_valid_check_digit_or_a_birth_date():
 
 
 def test_mask_pii_leaves_ordinary_numbers_and_na():
-    s = pd.Series(["2025年3月1日发布，阅读10万+", "编号1234567", None, "QQ群12345"])
+    s = pd.Series(["2025年3月1日发布，阅读10万+", "编号1234567", None, "QQ群12345", "增长13.5%，2025.03.05发布",
+                   "皖北地区", "1380-1234-5678"])
     out = mask_pii(s)
     assert out.iloc[0] == s.iloc[0] and out.iloc[1] == s.iloc[1] and out.iloc[3] == s.iloc[3]
+    assert out.iloc[4:].tolist() == s.iloc[4:].tolist()
     assert pd.isna(out.iloc[2])
 
 

@@ -485,3 +485,43 @@ def test_posts_named_by_account_get_the_registry_id_of_their_platform(tmp_path):
               "金安区人民政府发布,999,weibo,b1,2025-01-02 10:00,另一个账号\n")
     t = read_table("posts", f, registry=reg)
     assert t.data.set_index("post_id")["account_id"].to_dict() == {"w0": "wx111", "b0": "111", "b1": "999"}
+
+
+def test_an_account_name_typed_with_spaces_inside_is_the_registered_one(tmp_path):
+    """"金安区 人民政府发布" (a space, a full-width space) in a posts export names the registry's account."""
+    reg = pd.DataFrame({"unit": ["金安区"] * 2, "unit_type": ["county"] * 2, "platform": ["weibo", "wechat"],
+                        "account_id": ["111", "wx111"], "account_name": ["金安区人民政府发布"] * 2,
+                        "opened_at": [pd.Timestamp("2016-10-08", tz=TZ)] * 2})
+    f = write(tmp_path / "posts.csv", "account,account_id,platform,post_id,published_at,text\n"
+              "金安区 人民政府发布,,weibo,b0,2025-01-01 10:00,a\n"
+              "金安区\u3000人民政府发布,,weibo,b1,2025-01-01 11:00,b\n"
+              "金安区人民政府 发布,,wechat,w0,2025-01-01 12:00,c\n"
+              "金安区人民政府发布,,weibo,b2,2025-01-01 13:00,d\n")
+    t = read_table("posts", f, registry=reg)
+    assert t.data.set_index("post_id")["account_id"].to_dict() == {"b0": "111", "b1": "111", "w0": "wx111",
+                                                                    "b2": "111"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2025/3/5 下午 2:05", "2025-03-05 14:05"),
+    ("2025-03-05 下午2:05", "2025-03-05 14:05"),
+    ("2025年3月5日 上午9:30", "2025-03-05 09:30"),
+    ("2025/3/5 上午 12:30", "2025-03-05 00:30"),
+    ("2025/3/5 下午 12:30", "2025-03-05 12:30"),
+    ("2025/3/5 中午12:10", "2025-03-05 12:10"),
+    ("2025/03/05 2:05 PM", "2025-03-05 14:05"),
+    ("2025/03/05 11:05:09 am", "2025-03-05 11:05"),
+    ("2025年03月05日14时05分", "2025-03-05 14:05"),
+    ("2025年3月5日 14时05分30秒", "2025-03-05 14:05"),
+    ("2025年3月5日14时", "2025-03-05 14:00"),
+])
+def test_parse_datetimes_reads_twelve_hour_clocks_and_chinese_hours(text, expected):
+    """上午/下午 and AM/PM (as Chinese Excel and WPS export text times) and 时/分/秒."""
+    ts, bad = parse_datetimes(pd.Series([text, "2025-03-05 14:05"]))
+    assert not bad.any()
+    assert ts.iloc[0].strftime("%Y-%m-%d %H:%M") == expected
+
+
+def test_parse_datetimes_twelve_hour_clock_out_of_range_stays_bad():
+    ts, bad = parse_datetimes(pd.Series(["2025/3/5 下午 13:05", "2025/3/5 下午", "下午2:05"]))
+    assert bad.tolist() == [True, True, True]
