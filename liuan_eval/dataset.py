@@ -34,6 +34,11 @@ class Dataset:
         What the readers saw and assumed (title rows, sheets skipped, ids restored, ...).
     errors : list of (str, liuan_eval.io.InputError)
         Files left out by ``load(..., errors="collect")``.
+    columns_given : dict of frozenset
+        Per table read from files, the canonical columns some file had a header for: a column
+        outside it was not in the export at all (its cells are empty because nobody exported
+        them, not because nothing was done). A table without an entry (a Dataset built in
+        memory) counts every column of its frame as given.
     """
 
     accounts: pd.DataFrame | None = None
@@ -51,6 +56,7 @@ class Dataset:
     provenance: dict[str, pd.DataFrame] = field(default_factory=dict)
     notes: list[dict] = field(default_factory=list)
     errors: list = field(default_factory=list)
+    columns_given: dict[str, frozenset] = field(default_factory=dict)
 
     def table(self, name: str) -> pd.DataFrame | None:
         """The table called ``name`` (one of :data:`TABLE_NAMES`)."""

@@ -115,6 +115,8 @@ class TableLoad:
     caveats: list[str] = field(default_factory=list)
     provenance: pd.DataFrame | None = None
     notes: list[dict] = field(default_factory=list)
+    #: the canonical columns at least one of the files has a header for (or fills in, e.g. the platform)
+    columns_given: frozenset = frozenset()
 
 
 class InputError(UserError, ValueError):
@@ -946,6 +948,7 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
                              en=f"unknown platform {platform!r} (expected weibo/wechat/app/douyin/kuaishou/…)")
         platform = p
     frames, bads, part_list, notes = [], [], [], []
+    given: set[str] = set()
     for path in paths:
         # a part given is handed over: out of ``parts`` once read, its raw cells go when prepared
         read = parts.pop(path) if parts and path in parts else read_raw(path, table)
@@ -964,6 +967,8 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
                                     account_from_filename=account_from_filename)
             if check.missing:
                 raise _missing_error(table, part, check.headers, check.missing, list(part.frame.columns))
+            given.update(check.mapping.values())
+            given.update(check.fillable)
             data, bad_q = _prepare_part(table, part, check, account=account,
                                         account_from_filename=account_from_filename)
             data["_file"] = k
@@ -1061,7 +1066,7 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
     del kept, df, qrows
     data = _finish(table, handed.pop(), names, registry)
     validate(table, data)  # the clean table meets its contract (a failure here is a bug)
-    return TableLoad(data, q, report, caveats, provenance, notes)
+    return TableLoad(data, q, report, caveats, provenance, notes, frozenset(given))
 
 
 def _name_key(names: pd.Series, platforms: pd.Series) -> pd.Series:
@@ -1233,6 +1238,7 @@ def load(folder, *, year: int | None = None, parts: dict | None = None, errors: 
                 continue
         setattr(ds, table, t.data)
         ds.provenance[table] = t.provenance
+        ds.columns_given[table] = t.columns_given
         release_memory()  # a table's raw text and temporaries go before the next table is read
         if table == "accounts":
             registry = t.data

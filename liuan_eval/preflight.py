@@ -642,6 +642,28 @@ def _silent_problems(ds, sources: dict[str, list[_Source]], year: int | None, fo
     return out
 
 
+def _empty_evidence_problems(ds) -> list[dict]:
+    """A reply, filing or officer column that is in the export but empty in every row: every row
+    then counts as not answered, not filed, nobody named — say so, in case it was left out by mistake."""
+    from liuan_eval.scoring.declare import column_empty, evidence_columns
+
+    out = []
+    for (table, col), cids in evidence_columns().items():
+        df = getattr(ds, table, None)
+        given = (getattr(ds, "columns_given", None) or {}).get(table)
+        if df is None or not len(df) or col not in df.columns or (given is not None and col not in given):
+            continue
+        if column_empty(df[col]):
+            label = TABLES[table][col].label
+            crits = "、".join(cids)
+            out.append(_problem("warning", "empty_evidence_column", table, None, None, label, tr(
+                f"{TABLE_LABELS[table]}的“{label}”列每一行都为空：{crits} 将按全部未办理（未答复、未报备、未登记）扣分；"
+                "若是导出时漏了这一列的内容，请补充后再运行",
+                f"{table}: column '{col}' is empty in every row: {crits} count every row as not done "
+                "(not answered, not filed, nobody named); fill it in if the export left it out")))
+    return out
+
+
 def infer_year(dataset) -> int | None:
     """The year most posts (else messages) fall in; ``None`` when there are none.
 
@@ -826,6 +848,7 @@ def preflight_check(folder: str | Path, year: int | None = None) -> CheckResult:
     problems += _safe(_unit_problems, ds, sources, folder)
     problems += _safe(_account_problems, ds, sources, folder)
     problems += _safe(_silent_problems, ds, sources, year, folder)
+    problems += _safe(_empty_evidence_problems, ds)
     try:
         coverage = coverage_table(ds, year)
     except Exception as exc:  # noqa: BLE001 - one check failing must not hide the others

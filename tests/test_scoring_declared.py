@@ -109,42 +109,66 @@ def reasons(a) -> dict:
     return dict(zip(a.not_assessed["criterion"], a.not_assessed["reason"]))
 
 
-def test_c05_with_no_filings_and_empty_closure_columns_is_not_assessed_rather_than_passed():
-    acc = accounts(closed_at=ts(None, None, "2025-06-02"), closure_filed_at=ts(None, None, None))
+def test_c05_with_no_filings_and_no_closure_column_is_not_assessed_rather_than_passed():
+    acc = accounts(closed_at=ts(None, None, "2025-06-02"))
     a = score(Dataset(accounts=acc, posts=posts()), year=2025)
     r = reasons(a)
     assert "C05" in r and "关闭报备时间" in r["C05"] and "备案记录" in r["C05"]
     assert a.unit_scores["C05"].isna().all()
     assert not any("批准时间" in c for c in a.caveats)      # C05's caveat only when it is assessed
-    # with a closure filing date recorded, it is assessed (and 2 June filed 2 June is 0 working days ahead)
+    # the column there but empty: the closure was not filed (a finding), not a missing export
+    a = score(Dataset(accounts=acc.assign(closure_filed_at=ts(None, None, None)), posts=posts()), year=2025)
+    f = a.findings[a.findings["criterion"] == "C05"]
+    assert "C05" not in reasons(a) and len(f) == 1 and "没有报备" in f["explanation"].iloc[0]
+    # with a closure filing date recorded (and 2 June filed 2 June is 0 working days ahead)
     acc = acc.assign(closure_filed_at=ts(None, None, "2025-06-02"))
     a = score(Dataset(accounts=acc, posts=posts()), year=2025)
     assert "C05" not in reasons(a) and (a.findings["criterion"] == "C05").sum() == 1
     assert any("批准时间" in c for c in a.caveats)
 
 
-@pytest.mark.parametrize("cid, change, words", [
-    ("C13", {"operators": pd.array([None] * 3, dtype="Int64")}, "运维人员数"),
-    ("C04", {"filed_at": ts(None, None, None)}, "备案时间"),
-    ("C14", {"liaison_officer": [None, " ", ""], "information_officer": [None] * 3}, "信息员"),
-])
-def test_a_needed_column_that_is_entirely_empty_is_not_assessed(cid, change, words):
+DUTY_COLUMNS = [
+    ("C13", {"operators": pd.array([None] * 3, dtype="Int64")}, "运维人员数", 1),
+    ("C04", {"opened_at": ts("2025-03-03", "2016-10-08", "2016-10-08"), "filed_at": ts(None, None, None)},
+     "备案时间", 1),
+    ("C14", {"liaison_officer": [None, " ", ""], "information_officer": [None] * 3}, "信息员", 2),
+]
+
+
+@pytest.mark.parametrize("cid, change, words, n", DUTY_COLUMNS)
+def test_a_duty_column_empty_in_every_row_is_a_finding_not_a_missing_export(cid, change, words, n):
+    """A reply, filing or officer column that is there but empty everywhere says nothing was done
+    (criteria.md: an account never filed is late; an unanswered message is late)."""
     a = score(Dataset(accounts=accounts(**change), posts=posts()), year=2025)
+    assert cid not in reasons(a)
+    assert (a.findings["criterion"] == cid).sum() == n
+
+
+@pytest.mark.parametrize("cid, change, words, n", DUTY_COLUMNS)
+def test_a_duty_column_the_export_did_not_have_is_not_assessed(cid, change, words, n):
+    acc = accounts(**change)
+    given = frozenset(acc.columns) - set(change) | {"opened_at"}
+    a = score(Dataset(accounts=acc, posts=posts(), columns_given={"accounts": given}), year=2025)
     r = reasons(a)
-    assert cid in r and words in r[cid], r.get(cid)
+    assert cid in r and words in r[cid] and "没有" in r[cid], r.get(cid)
     assert not (a.findings["criterion"] == cid).any()
 
 
-def test_media_and_reply_columns_all_empty_are_not_assessed_and_an_absent_table_is_named():
+def test_media_columns_all_empty_are_not_assessed_unanswered_messages_are_late_and_an_absent_table_is_named():
     p = posts().assign(media_kind=pd.Series(pd.NA, dtype="str"))
-    m = pd.DataFrame({"message_id": ["m1"], "unit": ["金安区"], "account_id": ["W1"],
-                      "received_at": ts("2025-03-03 09:00"), "replied_at": ts(None),
-                      "in_scope": pd.array([True], dtype="boolean")})
+    m = pd.DataFrame({"message_id": ["m1", "m2"], "unit": ["金安区"] * 2, "account_id": ["W1"] * 2,
+                      "received_at": ts("2025-03-03 09:00", "2025-03-03 09:00"), "replied_at": ts(None, None),
+                      "in_scope": pd.array([True, False], dtype="boolean")})
     a = score(Dataset(accounts=accounts(), posts=p, messages=m), year=2025)
     r = reasons(a)
-    assert "形式" in r["C10"] and "答复时间" in r["C07"] and "答复时间" in r["C08"]
+    assert "形式" in r["C10"] and "C07" not in r and "C08" not in r
     assert r["C12"] == "缺少重要信息转发清单（releases）" or "releases" in r["C12"]
-    assert a.findings.empty and a.repost is None
+    assert sorted(a.findings["criterion"]) == ["C07", "C08"] and a.repost is None
+    # a messages export with no reply column at all: C07 and C08 are not assessed
+    given = {"messages": frozenset(m.columns) - {"replied_at"}}
+    a = score(Dataset(accounts=accounts(), posts=p, messages=m, columns_given=given), year=2025)
+    r = reasons(a)
+    assert "答复时间" in r["C07"] and "答复时间" in r["C08"] and a.findings.empty
 
 
 def test_the_indicator_is_not_called_when_its_needs_are_unmet(monkeypatch):
@@ -153,5 +177,27 @@ def test_the_indicator_is_not_called_when_its_needs_are_unmet(monkeypatch):
     called = []
     d = declarations()["C13"]
     monkeypatch.setitem(declare._REGISTRY, "C13", type(d)(**{**d.__dict__, "fn": lambda ctx, c: called.append(1)}))
-    score(Dataset(accounts=accounts(operators=pd.array([None] * 3, dtype="Int64")), posts=posts()), year=2025)
+    acc = accounts().drop(columns=["operators"])
+    score(Dataset(accounts=acc, posts=posts()), year=2025)
     assert called == []
+
+
+def test_from_files_a_reply_header_with_no_replies_is_late_and_no_reply_header_is_not_assessed(tmp_path):
+    """What the export had decides: read from files, a 答复时间 column left empty in every row means the
+    messages were not answered (C07 findings); a file without that column leaves C07 not assessed."""
+    import liuan_eval
+
+    reg = ("单位名称,单位类型,平台,账号ID,账号名称,开通时间,备案时间,运维人员数,联络员,信息员\n"
+           "金安区,县区,微博,W1,金安区人民政府发布,2016-10-08,2016-10-09,1,张明,李华\n")
+    for name, header, row in (("with", "留言编号,账号ID,留言时间,答复时间,是否职责范围\n", "m1,W1,2025-03-03 09:00,,是\n"),
+                              ("without", "留言编号,账号ID,留言时间,是否职责范围\n", "m1,W1,2025-03-03 09:00,是\n")):
+        d = tmp_path / name
+        d.mkdir()
+        (d / "accounts.csv").write_text(reg, encoding="utf-8")
+        (d / "messages.csv").write_text(header + row, encoding="utf-8")
+        a = score(liuan_eval.load(d, year=2025), year=2025)
+        r = reasons(a)
+        if name == "with":
+            assert "C07" not in r and (a.findings["criterion"] == "C07").sum() == 1
+        else:
+            assert "答复时间" in r["C07"] and not (a.findings["criterion"] == "C07").any()

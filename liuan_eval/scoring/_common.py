@@ -181,6 +181,8 @@ class Context:
     #: confirmations of its suspects (paths or a DataFrame); ``None``: the shipped rules, none confirmed
     content_rules: object = None
     confirmations: object = None
+    #: per table read from files, the columns the export had (``Dataset.columns_given``; none: all)
+    columns_given: dict = field(default_factory=dict)
 
     # ---- helpers -------------------------------------------------------------------
     @property
@@ -195,11 +197,12 @@ class Context:
         """The table as the declarations see it (posts and messages: those of the period)."""
         return getattr(self, table)
 
-    def usable(self, table: str, *columns: str) -> bool:
-        """Whether the table has rows and each column is present and not entirely empty."""
-        from liuan_eval.scoring.declare import Source
+    def usable(self, table: str, *columns: str, evidence: tuple[str, ...] = ()) -> bool:
+        """Whether the table has rows and each column is present and not entirely empty (an
+        ``evidence`` column need only be in the export: see :func:`liuan_eval.scoring.declare.needs`)."""
+        from liuan_eval.scoring.declare import needs
 
-        return Source(table, columns).problem(self) is None
+        return needs(table, *columns, evidence=evidence).problem(self) is None
 
     def due_in(self, deadline: pd.Series) -> pd.Series:
         """Items whose deadline falls in the period: ``start <= deadline < end`` (bool).
@@ -332,7 +335,8 @@ def build_context(dataset, year: int, criteria: Criteria, period=None) -> Contex
                    posts_all=posts_all, messages=msgs, messages_all=msgs_all,
                    filings=normalise_table(dataset.filings, "filings"),
                    releases=normalise_table(dataset.releases, "releases"),
-                   incidents=normalise_table(dataset.incidents, "incidents"))
+                   incidents=normalise_table(dataset.incidents, "incidents"),
+                   columns_given=dict(getattr(dataset, "columns_given", None) or {}))
 
 
 def _join_registry(df: pd.DataFrame, acc: pd.DataFrame | None) -> pd.DataFrame:

@@ -124,6 +124,9 @@ class Source:
     table: str
     columns: tuple[str, ...] = ()
     where: tuple[str, tuple[str, ...]] | None = None
+    #: columns whose empty cells are the evidence itself (a reply, a filing, an officer not there):
+    #: they must be in the export, but may be empty in every row (then every row is a finding)
+    evidence: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """What the source is, in Chinese."""
@@ -146,10 +149,11 @@ class Source:
             return f"缺少{label}"
         if not len(df):
             return label + "为空" + ("（或评估期内没有记录）" if self.table in ("posts", "messages") else "")
+        given = getattr(ctx, "columns_given", {}).get(self.table)
         for c in self.columns:
-            if c not in df.columns:
+            if c not in df.columns or (c in self.evidence and given is not None and c not in given):
                 return f"{label}没有“{_column_label(self.table, c)}”（{c}）列"
-            if column_empty(df[c]):
+            if c not in self.evidence and column_empty(df[c]):
                 return f"{label}的“{_column_label(self.table, c)}”（{c}）列全空"
         if self.where is not None:
             col, values = self.where
@@ -174,9 +178,12 @@ class AnyOf:
         return "，且".join(problems)
 
 
-def needs(table: str, *columns: str, where: tuple[str, tuple[str, ...]] | None = None) -> Source:
-    """A :class:`Source`: ``needs("accounts", "opened_at")``, ``needs("filings", where=("event", ("open",)))``."""
-    return Source(table, tuple(columns), where)
+def needs(table: str, *columns: str, where: tuple[str, tuple[str, ...]] | None = None,
+          evidence: tuple[str, ...] = ()) -> Source:
+    """A :class:`Source`: ``needs("accounts", "opened_at")``, ``needs("filings", where=("event", ("open",)))``;
+    ``needs("messages", "received_at", evidence=("replied_at",))``: the reply column must be in the export,
+    and a message with an empty one was not answered, even when none was."""
+    return Source(table, tuple(dict.fromkeys((*columns, *evidence))), where, tuple(evidence))
 
 
 def any_of(*sources: Source) -> AnyOf:
@@ -434,6 +441,24 @@ def criterion_tables(alternatives: bool = False) -> dict[str, tuple[str, ...]]:
     return {cid: d.tables(alternatives) for cid, d in declarations().items()}
 
 
+def evidence_columns() -> dict[tuple[str, str], tuple[str, ...]]:
+    """``(table, column)`` → the criteria for which an empty cell of the column is itself the
+    evidence (see :func:`needs`): the pre-flight check warns when one is empty in every row.
+
+    Examples
+    --------
+    >>> evidence_columns()[("messages", "replied_at")]
+    ('C07', 'C08')
+    """
+    out: dict[tuple[str, str], list[str]] = {}
+    for cid, d in declarations().items():
+        for n in d.needs:
+            for src in (n.sources if isinstance(n, AnyOf) else (n,)):
+                for c in src.evidence:
+                    out.setdefault((src.table, c), []).append(cid)
+    return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+
+
 def unmet_needs(ctx, cid: str) -> str | None:
     """The Chinese reason criterion ``cid`` cannot be assessed on ``ctx`` (``None``: it can).
 
@@ -447,8 +472,11 @@ def unmet_needs(ctx, cid: str) -> str | None:
     ...     "account_name": ["金安区人民政府发布"], "opened_at": [pd.Timestamp("2016-10-08", tz="Asia/Shanghai")],
     ...     "operators": pd.array([None], dtype="Int64")})
     >>> ctx = build_context(Dataset(accounts=acc), 2025, load_criteria())
-    >>> unmet_needs(ctx, "C13"), unmet_needs(ctx, "C01") is None
-    ('账号登记表（accounts）的“运维人员数”（operators）列全空', True)
+    >>> unmet_needs(ctx, "C13") is None, unmet_needs(ctx, "C01") is None  # nobody registered: C13 finds it
+    (True, True)
+    >>> ctx.columns_given = {"accounts": frozenset({"unit", "platform", "account_id", "account_name", "opened_at"})}
+    >>> unmet_needs(ctx, "C13")  # read from a file with no such column: the export says nothing
+    '账号登记表（accounts）没有“运维人员数”（operators）列'
     """
     return declarations()[cid].unmet(ctx)
 
@@ -477,7 +505,7 @@ def criterion_caveats(criteria, assessed) -> list[tuple[str, str]]:
     return out
 
 
-__all__ = ["AnyOf", "BOOL", "Declaration", "ParamSpec", "Source", "any_of", "at_least", "choices", "column_empty",
+__all__ = ["AnyOf", "BOOL", "Declaration", "ParamSpec", "Source", "any_of", "at_least", "choices", "column_empty", "evidence_columns",
            "criterion", "number", "string_table", "strings",
            "criterion_caveats", "criterion_tables", "declarations", "indicators", "needs", "no_findings",
            "param", "param_specs", "reviewed", "unit_level_only", "unmet_needs"]

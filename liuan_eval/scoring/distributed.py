@@ -104,6 +104,8 @@ class DaskData:
     posts: object = None
     messages: object = None
     caveats: list[str] = field(default_factory=list)
+    #: as ``Dataset.columns_given`` (the registry tables; posts and messages are read on the workers)
+    columns_given: dict = field(default_factory=dict)
 
     @classmethod
     def from_dataset(cls, dataset, npartitions: int = 4) -> DaskData:
@@ -120,7 +122,8 @@ class DaskData:
 
         return cls(accounts=dataset.accounts, filings=dataset.filings, releases=dataset.releases,
                    incidents=dataset.incidents, posts=part(dataset.posts), messages=part(dataset.messages),
-                   caveats=list(getattr(dataset, "caveats", []) or []))
+                   caveats=list(getattr(dataset, "caveats", []) or []),
+                   columns_given=dict(getattr(dataset, "columns_given", None) or {}))
 
 
 def _extras(table: str) -> list[str]:
@@ -182,6 +185,7 @@ def read_data(folder, year: int | None = None) -> DaskData:
             t = read_table(table, files, year_hint=year, registry=registry)
             setattr(out, table, t.data)
             out.caveats.extend(t.caveats)
+            out.columns_given[table] = t.columns_given
             if table == "accounts":
                 registry = t.data
     for table in PARTITIONED:
@@ -327,7 +331,7 @@ def score_dask(data: DaskData, year: int, criteria="liuan_2016", period=None, wi
 
     crits = load_criteria(criteria)
     small = Dataset(accounts=data.accounts, filings=data.filings, releases=data.releases, incidents=data.incidents,
-                    caveats=list(data.caveats))
+                    caveats=list(data.caveats), columns_given=dict(getattr(data, "columns_given", None) or {}))
     gctx = build_context(small, int(year), crits, period)
     if content_rules is not None:
         from liuan_eval.text.content import ContentRules, load_content_rules

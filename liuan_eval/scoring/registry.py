@@ -216,7 +216,8 @@ def _filed_open(ctx: Context, acc: pd.DataFrame) -> pd.Series:
 
 
 @criterion("C04", needs=[needs("accounts", "opened_at"),
-                         any_of(needs("accounts", "filed_at"), needs("filings", where=("event", ("open",))))],
+                         any_of(needs("accounts", evidence=("filed_at",)),
+                                needs("filings", where=("event", ("open",))))],
            params={"max_workdays": at_least(0, "工作日", "working days")})
 def c04_opening_filed(ctx: Context, crit) -> pd.DataFrame:
     """C04: openings filed within ``max_workdays`` working days (deadline in the period)."""
@@ -250,7 +251,7 @@ def _c05_caveat(crit):
             f"Closures/renames without an approval date are checked for the filing date only ({n} working days ahead).")
 
 
-@criterion("C05", needs=[needs("accounts"), any_of(needs("filings"), needs("accounts", "closure_filed_at"))],
+@criterion("C05", needs=[needs("accounts"), any_of(needs("filings"), needs("accounts", evidence=("closure_filed_at",)))],
            params={"min_workdays_ahead": at_least(0, "工作日", "working days")}, caveat=_c05_caveat)
 def c05_change_filed(ctx: Context, crit) -> pd.DataFrame:
     """C05: closures and renames filed (and approved) ``min_workdays_ahead`` working days ahead.
@@ -339,7 +340,7 @@ def c06_emergency_filed(ctx: Context, crit) -> pd.DataFrame:
                 e["filed_at"].fillna(due[bad] - DAY), expl, "")
 
 
-@criterion("C13", needs=[needs("accounts", "operators")], level="unit", level_fixed=True,
+@criterion("C13", needs=[needs("accounts", evidence=("operators",))], level="unit", level_fixed=True,
            params={"min_operators": at_least(1, "人", "people")})
 def c13_operators(ctx: Context, crit) -> pd.DataFrame:
     """C13: operators per unit (summed over its accounts in operation) at least ``min_operators``."""
@@ -356,7 +357,8 @@ def c13_operators(ctx: Context, crit) -> pd.DataFrame:
 
 
 @criterion("C14", needs=[needs("accounts"),
-                         any_of(needs("accounts", "liaison_officer"), needs("accounts", "information_officer"),
+                         any_of(needs("accounts", evidence=("liaison_officer",)),
+                                needs("accounts", evidence=("information_officer",)),
                                 needs("filings", where=("event", ("staff_change",))))],
            level="unit", level_fixed=True, params={"max_workdays": at_least(0, "工作日", "working days")})
 def c14_officers(ctx: Context, crit) -> pd.DataFrame:
@@ -370,7 +372,7 @@ def c14_officers(ctx: Context, crit) -> pd.DataFrame:
     act = acc[acc["active"]]
     units = pd.Index(acc["unit"].dropna().unique())
     for c, label in (("liaison_officer", "联络员"), ("information_officer", "信息员")):
-        if not ctx.usable("accounts", c):
+        if not ctx.usable("accounts", evidence=(c,)):  # in the export (empty everywhere: nobody named)
             continue
         named = act[c].notna() & (act[c].str.strip() != "")
         ok = act.loc[named, "unit"].unique()
