@@ -38,8 +38,9 @@ def test_trained_models_round_trip_through_the_cli(tmp_path, labeled, capsys):
                  "--label-col", "一级标签", "--out", str(tm)]) == 0
     assert main(["train-sentiment", "--input", str(labeled), "--text-col", "详情", "--label-col", "情感",
                  "--out", str(sm)]) == 0
-    new = pd.DataFrame({"主题": ["公交车太少了", "学校乱收费问题", ""], "详情": ["太差了，气死了", "请问怎么办理", ""],
-                        "答复": ["已安排增开班次，下月起实施。", None, None]})
+    new = pd.DataFrame({"编号": ["1", "2", "3"], "主题": ["公交车太少了", "学校乱收费问题", ""],
+                        "详情": ["太差了，气死了", "请问怎么办理", ""],
+                        "答复": ["已安排增开班次，下月起实施。", None, None]})  # (a line of empty cells is no record)
     src = tmp_path / "new.csv"
     new.to_csv(src, index=False, encoding="gb18030")
     capsys.readouterr()
@@ -125,3 +126,23 @@ def test_training_reports_cross_validated_quality(tmp_path, labeled, capsys):
     assert main(["train-topic", "--input", str(one), "--text-col", "t", "--label-col", "l",
                  "--out", str(tmp_path / "o.joblib")]) == 0
     assert "无法估计准确率" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name, data, encoding", [
+    ("semicolon_gb.csv", "留言编号;留言主题;留言详情\nM1;路灯;路灯坏了\nM2;噪音;工地噪音扰民\n", "gb18030"),
+    ("utf16_tab.csv", "留言编号\t留言主题\t留言详情\nM1\t路灯\t路灯坏了\nM2\t噪音\t工地噪音扰民\n", "utf-16"),
+    ("long_row.csv", "留言编号,留言主题,留言详情\nM1,路灯,路灯坏了\nM2,噪音,噪音扰民,多余\nM3,噪音,工地噪音扰民\n", "utf-8"),
+    ("title_row.csv", "2025年留言导出\n留言编号,留言主题,留言详情\nM1,路灯,路灯坏了\nM2,噪音,工地噪音扰民\n", "utf-8"),
+])
+def test_classify_reads_its_input_as_load_reads_an_export(tmp_path, capsys, name, data, encoding):
+    """Semicolons, UTF-16 with tabs, a record with a field too many (skipped, with its line), a title
+    row: the file is read the way `load` reads the office's exports, not refused."""
+    src, out = tmp_path / name, tmp_path / "out.csv"
+    src.write_bytes(data.encode(encoding))
+    assert main(["classify", "--input", str(src), "--text-col", "留言详情", "--title-col", "留言主题",
+                 "--out", str(out)]) == 0
+    got = pd.read_csv(out, dtype="str")
+    assert got["留言编号"].tolist()[-1] in ("M2", "M3") and "topic" in got.columns
+    if name == "long_row.csv":
+        assert got["留言编号"].tolist() == ["M1", "M3"]
+        assert "第 [3] 行" in capsys.readouterr().err

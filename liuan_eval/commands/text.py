@@ -39,6 +39,32 @@ def _read_csv(path: str) -> pd.DataFrame:
                           f"{p}: unknown encoding (expected UTF-8 or GB18030): {last}"))
 
 
+def _read_messages_file(path: str) -> pd.DataFrame:
+    """A file of messages as ``load`` reads its files (:func:`liuan_eval.raw.read_raw`): CSV in any
+    encoding and separator, title rows, Excel with every visible sheet, Parquet; the records that
+    cannot be read are left out, with their count and lines on stderr."""
+    from liuan_eval.raw import read_raw
+
+    p = Path(path)
+    if not p.is_file():
+        raise CommandError(tr(f"{p}: 找不到文件", f"{p}: file not found"))
+    parts = read_raw(p, "messages")
+    frames = [part.frame for part in parts if part.frame.shape[1]]
+    if not frames:
+        raise CommandError(tr(f"{p}: 文件没有表头和数据", f"{p}: the file has no header and no data"))
+    bad = pd.concat([part.bad for part in parts], ignore_index=True)
+    if len(bad):
+        from liuan_eval.validation import reason_text
+
+        lines = bad["line"].head(10).tolist()
+        why = "、".join(dict.fromkeys(reason_text(bad["reason"].astype("str")).tolist()))
+        print(tr(f"{p}: {len(bad)} 条记录无法读取，已跳过，如第 {lines} 行（{why}）",
+                 f"{p}: {len(bad)} record(s) could not be read and were skipped, e.g. lines {lines} ({why})"),
+              file=sys.stderr)
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+    return frame.astype("str").where(frame.notna() & (frame.astype("str") != ""), None)
+
+
 def _need(frame: pd.DataFrame, path: str, *cols: str | None) -> None:
     for c in cols:
         if c is not None and c not in frame.columns:
@@ -131,7 +157,7 @@ def run_train_topic(args) -> int:
     from liuan_eval.text.topic import TopicClassifier
 
     try:
-        frame = _read_csv(args.input)
+        frame = _read_messages_file(args.input)
         _need(frame, args.input, args.text_col, args.title_col, args.label_col)
         X, y = _labeled(args, frame)
         counts = y.value_counts()
@@ -180,7 +206,7 @@ def run_train_sentiment(args) -> int:
     from liuan_eval.text.sentiment import SentimentClassifier, UnknownLabelError, normalize_sentiment_labels
 
     try:
-        frame = _read_csv(args.input)
+        frame = _read_messages_file(args.input)
         _need(frame, args.input, args.text_col, args.label_col)
         X, y = _labeled(args, frame)
         try:
@@ -248,7 +274,7 @@ def run_classify(args) -> int:
     from liuan_eval.text.models import load_model, shipped_model
 
     try:
-        frame = _read_csv(args.input)
+        frame = _read_messages_file(args.input)
         _need(frame, args.input, args.text_col, args.title_col, args.reply_col)
         models = {}
         for kind, given in (("topic", args.topic_model), ("sentiment", args.sentiment_model)):
