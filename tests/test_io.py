@@ -473,12 +473,17 @@ def test_no_files_is_an_empty_table():
     assert t.report.empty and t.quarantine.empty
 
 
+def _one_unit_weibo_and_wechat() -> pd.DataFrame:
+    """金安区's Weibo (111) and WeChat (wx111) accounts, both named 金安区人民政府发布."""
+    return pd.DataFrame({"unit": ["金安区"] * 2, "unit_type": ["county"] * 2, "platform": ["weibo", "wechat"],
+                         "account_id": ["111", "wx111"], "account_name": ["金安区人民政府发布"] * 2,
+                         "opened_at": [pd.Timestamp("2016-10-08", tz=TZ)] * 2})
+
+
 def test_posts_named_by_account_get_the_registry_id_of_their_platform(tmp_path):
     """A unit's Weibo and WeChat accounts share one name: the platform decides the id, and an
     id given in the file is kept even when the registry does not know it (C02)."""
-    reg = pd.DataFrame({"unit": ["金安区"] * 2, "unit_type": ["county"] * 2, "platform": ["weibo", "wechat"],
-                        "account_id": ["111", "wx111"], "account_name": ["金安区人民政府发布"] * 2,
-                        "opened_at": [pd.Timestamp("2016-10-08", tz=TZ)] * 2})
+    reg = _one_unit_weibo_and_wechat()
     f = write(tmp_path / "posts.csv", "account,account_id,platform,post_id,published_at,text\n"
               "金安区人民政府发布,,wechat,w0,2025-01-01 09:00,微信\n"
               "金安区人民政府发布,,weibo,b0,2025-01-01 10:00,微博\n"
@@ -489,9 +494,7 @@ def test_posts_named_by_account_get_the_registry_id_of_their_platform(tmp_path):
 
 def test_an_account_name_typed_with_spaces_inside_is_the_registered_one(tmp_path):
     """"金安区 人民政府发布" (a space, a full-width space) in a posts export names the registry's account."""
-    reg = pd.DataFrame({"unit": ["金安区"] * 2, "unit_type": ["county"] * 2, "platform": ["weibo", "wechat"],
-                        "account_id": ["111", "wx111"], "account_name": ["金安区人民政府发布"] * 2,
-                        "opened_at": [pd.Timestamp("2016-10-08", tz=TZ)] * 2})
+    reg = _one_unit_weibo_and_wechat()
     f = write(tmp_path / "posts.csv", "account,account_id,platform,post_id,published_at,text\n"
               "金安区 人民政府发布,,weibo,b0,2025-01-01 10:00,a\n"
               "金安区\u3000人民政府发布,,weibo,b1,2025-01-01 11:00,b\n"
