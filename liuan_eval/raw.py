@@ -11,6 +11,8 @@ What it copes with, each confined to the records it touches:
 
 * encodings: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK; a few
   undecodable bytes quarantine only the records holding them (``bad_encoding``);
+* line ends: ``\\n``, ``\\r\\n`` and a lone ``\\r`` (old Excel for Mac's "CSV (Macintosh)"),
+  also mixed; a line break inside a quoted cell is kept as written;
 * CSV faults: a record with more fields than the header (``long_row``) or fewer
   (``short_row``), a stray quote that would swallow the following records
   (``unclosed_quote``: that line is set aside and reading resumes on the next one), a
@@ -18,12 +20,17 @@ What it copes with, each confined to the records it touches:
 * headers: title rows above the header (``2025年政务微博发布统计表``), two-row headers with
   merged group cells (``互动数据`` over ``转发``/``评论``/``点赞``), repeated header names
   (an error naming both columns when they name a column of the table);
-* workbooks: every visible sheet is read (one part each); hidden sheets and sheets
-  without a recognisable header (an instructions sheet) are skipped, with a note.
+* workbooks: every visible sheet is read (one part each); hidden sheets, chart sheets and
+  sheets without a recognisable header (an instructions sheet) are skipped, with a note;
+  a cell merged over data rows (a unit's name merged down its accounts) gives its value
+  to every row of the range;
+* quarantined records: each kept as ``value``, masked (:func:`liuan_eval.clean.mask_pii`)
+  before it is cut to :data:`MAX_VALUE_CHARS` characters, never inside a number.
 
 Line numbers: a CSV record's line is the physical line where it starts (header = line 1
 when there is no title row), so a record after a three-line cell has the number an
-editor shows; a workbook row's line is its Excel row number.
+editor shows (every line end counts, a lone ``\\r`` too); a workbook row's line is its
+Excel row number (also on a sheet whose cells start below row 1).
 
 Examples
 --------
@@ -53,7 +60,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from liuan_eval.clean import PADDING, normalize_unicode_header
+from liuan_eval.clean import PADDING, mask_pii, normalize_unicode_header
 from liuan_eval.errors import UserError
 from liuan_eval.i18n import tr
 from liuan_eval.schemas import TABLES
@@ -67,7 +74,7 @@ HEADER_SEARCH_ROWS = 12
 GUIDE_SHEET = "填写说明"
 #: Sheets that explain a workbook rather than hold data: skipped without a note.
 INSTRUCTION_SHEETS = {GUIDE_SHEET, "说明", "使用说明", "readme", "instructions"}
-#: Characters of a quarantined record kept as its ``value``.
+#: Characters of a quarantined record kept as its ``value`` (masked first, never cut inside a number).
 MAX_VALUE_CHARS = 500
 
 
@@ -75,7 +82,7 @@ MAX_VALUE_CHARS = 500
 class ReadNote:
     """Something the reader saw and what it assumed (shown by the pre-flight check).
 
-    ``code`` is stable (``title_rows``, ``two_row_header``, ``hidden_sheet``, ``skipped_sheet``,
+    ``code`` is stable (``title_rows``, ``two_row_header``, ``hidden_sheet``, ``chart_sheet``, ``skipped_sheet``,
     ``empty_file``, ``empty_sheet``, ``encoding_errors``, ``duplicate_header``, …); ``zh`` and
     ``en`` are the sentence in each language; ``line`` and ``column`` locate it when they can.
     """
@@ -137,9 +144,38 @@ class RawPart:
         return len(self.frame) + len(self.bad)
 
 
+#: A run of characters a number is written with, masked or not (``139****5678``, ``3415****002X``).
+_NUMBER_RUN = re.compile(r"[0-9*Xx]+$")
+
+
+def _cut_value(text: str) -> str:
+    """``text`` (already masked) cut to :data:`MAX_VALUE_CHARS`, never inside a number.
+
+    A number the cut would split is left out whole: no piece of it (a masked one's hint
+    digits, an unmasked run's first digits) ends the kept text.
+    """
+    if len(text) <= MAX_VALUE_CHARS:
+        return text
+    head = text[:MAX_VALUE_CHARS]
+    if _NUMBER_RUN.match(text[MAX_VALUE_CHARS]):
+        run = _NUMBER_RUN.search(head)
+        if run and run.start() > 0:
+            head = head[:run.start()]
+    return head
+
+
 def _bad_frame(rows: list[tuple[int, str, str]]) -> pd.DataFrame:
+    """``line, value, reason`` of quarantined records; each ``value`` masked whole (the one
+    masking function, :func:`liuan_eval.clean.mask_pii`), then cut to :data:`MAX_VALUE_CHARS`."""
+    values = pd.Series([r[1] for r in rows], dtype="str")
+    if len(values):
+        values = mask_pii(values)
+        long = (values.str.len() > MAX_VALUE_CHARS).fillna(False).to_numpy(dtype=bool)
+        if long.any():
+            values = values.copy()
+            values[long] = values[long].map(_cut_value)
     return pd.DataFrame({"line": pd.array([r[0] for r in rows], dtype="Int64"),
-                         "value": pd.Series([r[1][:MAX_VALUE_CHARS] for r in rows], dtype="str"),
+                         "value": values,
                          "reason": pd.Series([r[2] for r in rows], dtype="str")})
 
 
@@ -280,14 +316,16 @@ def _header_notes(path: Path, table: str, choice: HeaderChoice, lines: list[int]
                   ) -> list[ReadNote]:
     """Notes on title rows and two-row headers; an error for repeated names of known columns."""
     notes = []
-    if choice.index > 0:
+    above = [i for i in range(choice.index) if any(str(c).strip(PADDING) for c in first_rows[i] if c)]
+    if above:  # empty rows above the header (a sheet starting lower down) are no title
+        first = above[0]
         title = " ".join(c for r in first_rows[:choice.index] for c in r if c)[:60]
         notes.append(ReadNote(
             "title_rows",
-            f"表头在第 {lines[choice.index]} 行；其上的第 {lines[0]}" + (f"–{lines[choice.index - 1]}" if choice.index > 1
-                                                                  else "") + f" 行“{title}”看作标题，未作为数据读取",
+            f"表头在第 {lines[choice.index]} 行；其上的第 {lines[first]}" + (
+                f"–{lines[choice.index - 1]}" if choice.index - 1 > first else "") + f" 行“{title}”看作标题，未作为数据读取",
             f"the header is on line {lines[choice.index]}; line(s) above it ('{title}') were taken as a title "
-            "and not read as data", line=lines[0]))
+            "and not read as data", line=lines[first]))
     if choice.rows == 2:
         notes.append(ReadNote(
             "two_row_header",
@@ -328,6 +366,46 @@ def _header_notes(path: Path, table: str, choice: HeaderChoice, lines: list[int]
                          zh=f"文件 {path} 的表头有重复的列名，无法确定各列含义：",
                          en=f"file {path} repeats a column name in its header:")
     return notes
+
+
+# --- lines -----------------------------------------------------------------------------------
+#: Line breaks :meth:`str.splitlines` knows besides ``\r`` and ``\n`` (not line ends in a CSV file).
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def _split_lines(text: str) -> list[str]:
+    """The physical lines of ``text``, each with its line end: ``\\r\\n``, ``\\n`` or a lone ``\\r``
+    (old Excel for Mac's "CSV (Macintosh)"), as a text editor breaks them.
+
+    Examples
+    --------
+    >>> _split_lines("a\\r\\nb\\rc\\nd")
+    ['a\\r\\n', 'b\\r', 'c\\n', 'd']
+    """
+    if not _OTHER_BREAKS.search(text):
+        return text.splitlines(keepends=True)
+    return _LINE.findall(text)
+
+
+def _unterminated(text: str) -> str:
+    """``text`` without the line end it closes with."""
+    if text.endswith("\r\n"):
+        return text[:-2]
+    return text[:-1] if text.endswith(("\n", "\r")) else text
+
+
+def _line_ends(arr: np.ndarray) -> np.ndarray:
+    """Positions of the bytes ending a line in ``arr`` (uint8): every ``\\n`` and every ``\\r`` not
+    followed by one (a ``\\r`` closing ``arr`` counts)."""
+    nl = _positions(arr, 10)
+    cr = _positions(arr, 13)
+    if len(cr):
+        nxt = np.minimum(cr + 1, len(arr) - 1)
+        lone = cr[(cr + 1 >= len(arr)) | (arr[nxt] != 10)]
+        if len(lone):
+            nl = np.sort(np.concatenate([nl, lone]))
+    return nl
 
 
 # --- encodings -------------------------------------------------------------------------------
@@ -413,13 +491,13 @@ def decode(raw: bytes) -> tuple[str, str, np.ndarray]:
             pass
     if enc == "utf-16":  # two bytes a character: the lines holding a replacement character
         text = raw.decode(enc, errors="replace")
-        lines = [i + 1 for i, line in enumerate(text.split("\n")) if "\ufffd" in line]
+        lines = [i + 1 for i, line in enumerate(_split_lines(text)) if "\ufffd" in line]
         return text, enc, np.asarray(lines, dtype=np.int64)
     _BAD_BYTES.clear()
     text = raw.decode(enc, errors="liuan_eval_record")
     offset = 3 if enc == "utf-8-sig" else 0  # positions are counted after the BOM
     bad = np.asarray(_BAD_BYTES, dtype=np.int64) + offset
-    newlines = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == 10)
+    newlines = _line_ends(np.frombuffer(raw, dtype=np.uint8))
     lines = np.unique(np.searchsorted(newlines, bad) + 1)
     return text, enc, lines.astype(np.int64)
 
@@ -431,7 +509,7 @@ def _separator(text: str, table: str) -> str:
 
     Title rows and tab-padded cells do not mislead it.
     """
-    head = text[:200_000].split("\n")[:HEADER_SEARCH_ROWS * 4 + 2]
+    head = _split_lines(text[:200_000])[:HEADER_SEARCH_ROWS * 4 + 2]
     best, best_key = ",", (-1, -1, -1)
     for sep in (",", "\t", ";"):
         recs = [r for _, _, r in _records(head, 0, sep, None) if r and any(c.strip(PADDING) for c in r)]
@@ -472,13 +550,14 @@ def _swallowed(lines: list[str], first: int, last: int, sep: str, width: int) ->
 
 def _parse_line(line: str, sep: str) -> list[str]:
     try:
-        return next(csv.reader([line], delimiter=sep), [])
+        return next(csv.reader([_unterminated(line)], delimiter=sep), [])
     except csv.Error:
         return []
 
 
 def _records(lines: list[str], start: int, sep: str, width: int | None):
-    """Records from ``lines[start:]`` as ``(first, last, fields)`` (0-based line indexes).
+    """Records from ``lines[start:]`` (lines with their line ends, :func:`_split_lines`) as
+    ``(first, last, fields)`` (0-based line indexes).
 
     A record spanning several lines whose continuation lines read as whole records of
     their own (``width`` fields) started with a stray quote: its first line is yielded as
@@ -490,7 +569,7 @@ def _records(lines: list[str], start: int, sep: str, width: int | None):
     while pos < n:
         def source(p=pos):
             for i in range(p, n):
-                yield lines[i] + ("\n" if i < n - 1 else "")
+                yield lines[i]
 
         reader = csv.reader(source(), delimiter=sep)
         consumed = 0
@@ -536,7 +615,7 @@ def _open_quote(text: str, sep: str) -> bool:
                     quoted = False
         elif ch == '"' and at_start:
             quoted = True
-        at_start = not quoted and ch in (sep, "\n")
+        at_start = not quoted and ch in (sep, "\n", "\r")
         i += 1
     return quoted
 
@@ -580,15 +659,15 @@ def _positions(arr: np.ndarray, byte: int, chunk: int = 1 << 26) -> np.ndarray:
 def _fast_records(data, first_line: int, sep: str, names: list[str]) -> tuple[pd.DataFrame, np.ndarray] | None:
     """The records of ``data`` (UTF-8 bytes after the header) read at once, with their lines.
 
-    Records end at line breaks outside quotes (an even number of quotes before them); a
-    cell holding line breaks is read by pyarrow with ``newlines_in_values``. ``None`` —
-    the record-by-record reader decides — when anything is off: a quote left open, a
-    record pyarrow cannot read, fewer or more records than line breaks say, or a quoted
-    run of lines that looks like whole records swallowed by a stray quote
+    Records end at line breaks (``\\n``, ``\\r\\n``, a lone ``\\r``) outside quotes (an even number
+    of quotes before them); a cell holding line breaks is read by pyarrow with
+    ``newlines_in_values``. ``None`` — the record-by-record reader decides — when anything
+    is off: a quote left open, a record pyarrow cannot read, fewer or more records than
+    line breaks say, or a quoted run of lines that looks like whole records swallowed by a stray quote
     (:func:`_swallowed`). ``first_line`` is the 1-based line of ``data``'s first byte.
     """
     arr = np.frombuffer(data, dtype=np.uint8)
-    nl = _positions(arr, 10)
+    nl = _line_ends(arr)
     quotes = _positions(arr, 34)
     if len(quotes) % 2:
         return None  # a quote left open: the record-by-record reader finds where
@@ -619,7 +698,7 @@ def _fast_records(data, first_line: int, sep: str, names: list[str]) -> tuple[pd
                 suspect |= (look >= k) & (per_line[j] >= width - 1)
             for r in multi[suspect]:
                 text = bytes(arr[starts[r]:ends[r]]).decode("utf-8", errors="replace")
-                lines = text.split("\n")
+                lines = _split_lines(text)
                 if _swallowed(lines, 0, len(lines) - 1, sep, width):
                     return None
     frame = _fast_csv(data, sep, names, multiline=multiline)
@@ -658,8 +737,9 @@ def _read_utf8_fast(path: Path, raw: bytes, table: str) -> RawPart | None:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None
     head_search = HEADER_SEARCH_ROWS * 4 + 2
-    head = np.frombuffer(raw, dtype=np.uint8, count=min(len(raw), HEAD_BYTES))
-    nl_head = np.flatnonzero(head == 10)
+    head = np.frombuffer(raw, dtype=np.uint8, count=min(len(raw), HEAD_BYTES + 1))  # a CR's LF is seen
+    nl_head = _line_ends(head)
+    nl_head = nl_head[nl_head < HEAD_BYTES]
     if len(nl_head) < head_search + 1:
         return None
     try:
@@ -667,7 +747,7 @@ def _read_utf8_fast(path: Path, raw: bytes, table: str) -> RawPart | None:
     except UnicodeDecodeError:
         return None
     sep = _separator(text, table)
-    head = _head_records(text.split("\n"), sep)
+    head = _head_records(_split_lines(text), sep)
     if not head:
         return None
     names, start, header_line, notes = _header(path, table, head)
@@ -729,7 +809,7 @@ def read_csv_part(path: Path, table: str) -> RawPart:
     if "\x00" in text:
         text = text.replace("\x00", "")
     sep = _separator(text, table)
-    lines = text.split("\n")
+    lines = _split_lines(text)
     del text
     total = len(lines)
     # the header: the first records (a title row above it is skipped)
@@ -743,7 +823,7 @@ def read_csv_part(path: Path, table: str) -> RawPart:
     width = len(names)
     # fast path: every record reads at once (pyarrow), no undecodable byte
     if not len(bad_lines):
-        data = "\n".join(lines[start:]).encode("utf-8")
+        data = "".join(lines[start:]).encode("utf-8")
         got = _fast_records(data, start + 1, sep, names)
         del data
         if got is not None:
@@ -759,7 +839,7 @@ def read_csv_part(path: Path, table: str) -> RawPart:
     while last_line > start and not lines[last_line].strip(PADDING):
         last_line -= 1
     for first, last, rec in _records(lines, start, sep, width):
-        raw_text = "\n".join(lines[first:last + 1])
+        raw_text = _unterminated("".join(lines[first:last + 1]))
         if rec is None:
             bad.append((first + 1, raw_text, Reason.UNCLOSED_QUOTE.value if '"' in raw_text
                         else Reason.BAD_ROW.value))
@@ -820,27 +900,124 @@ def _column_text(values: list) -> pd.Series:
     return s.astype("str")
 
 
-def read_excel_parts(path: Path, table: str) -> list[RawPart]:
-    """Every visible sheet with a recognisable header, one :class:`RawPart` each."""
-    import openpyxl
+def _open_workbook(path: Path):
+    """The workbook read-only (values, not formulas) and its chart sheets as ``(position, name)``.
 
+    A chart sheet holds no cells: it is not read at all (openpyxl fails on some, e.g. one
+    without a chart); its position is the number of worksheets before it.
+    """
+    from openpyxl.reader.excel import ExcelReader
+
+    class _Reader(ExcelReader):
+        def read_chartsheet(self, sheet, rel):
+            charts.append((len(self.wb._sheets), sheet.name))
+
+    charts: list[tuple[int, str]] = []
+    reader = _Reader(path, read_only=True, data_only=True)
+    reader.read()
+    return reader.wb, charts
+
+
+_MERGE_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref="\$?([A-Za-z]{1,3})\$?([0-9]+)'
+                         rb'(?::\$?([A-Za-z]{1,3})\$?([0-9]+))?"')
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _merge_refs(xml: bytes) -> list[tuple[int, int, int, int]]:
+    """``(first_row, first_col, last_row, last_col)`` (1-based) of the ``<mergeCell ref=…>`` in a
+    piece of sheet XML (cell text cannot hold the tag: its ``<`` is written ``&lt;``)."""
+    out = []
+    for m in _MERGE_CELL.finditer(xml):
+        r1, c1 = int(m[2]), _column_number(m[1])
+        r2, c2 = (int(m[4]), _column_number(m[3])) if m[3] else (r1, c1)
+        out.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+    return out
+
+
+def _merged_ranges(wb, ws) -> list[tuple[int, int, int, int]]:
+    """The merged cells of a read-only sheet (openpyxl does not give them in that mode), found in
+    the sheet's XML read piece by piece (the list follows the cells); none when it cannot be read."""
+    found: list[tuple[int, int, int, int]] = []
+    try:
+        with wb._archive.open(ws._worksheet_path) as src:
+            rest = b""
+            while True:
+                chunk = src.read(1 << 24)
+                if not chunk:
+                    break
+                piece = rest + chunk
+                cut = piece.rfind(b"<")  # a tag cut by the piece's end is looked at with the next one
+                cut = cut if cut > 0 else len(piece)
+                piece, rest = piece[:cut], piece[cut:]
+                if b"mergeCell" in piece:
+                    found += _merge_refs(piece)
+            if b"mergeCell" in rest:
+                found += _merge_refs(rest)
+    except Exception:  # a sheet openpyxl read but whose XML is not where it says: nothing merged
+        return []
+    return found
+
+
+def _fill_merged(rows: list[list], ranges, first_row: int, body_row: int, width: int) -> None:
+    """Cells merged over data rows hold the merged cell's value, as Excel shows it in each of them.
+
+    ``rows[k]`` is Excel row ``first_row + k``; only ranges starting at ``body_row`` (the first
+    data row) or below, and the columns under the header (``width``) are filled: title and
+    header rows keep their merged cells empty (:func:`locate_header` reads merged group labels
+    so); a row holding nothing but merged cells stays blank.
+    """
+    for r1, c1, r2, c2 in ranges:
+        if r1 < body_row or c1 > width:
+            continue
+        top = rows[r1 - first_row] if r1 - first_row < len(rows) else []
+        value = top[c1 - 1] if c1 - 1 < len(top) else None
+        c2 = min(c2, width)
+        for r in range(r1, min(r2, first_row + len(rows) - 1) + 1):
+            row = rows[r - first_row]
+            if r != r1 and not any(v is not None and str(v).strip(PADDING) for v in row):
+                continue
+            if len(row) < c2:
+                row.extend([None] * (c2 - len(row)))
+            row[c1 - 1:c2] = [value] * (c2 - c1 + 1)
+
+
+def read_excel_parts(path: Path, table: str) -> list[RawPart]:
+    """Every visible sheet with a recognisable header, one :class:`RawPart` each.
+
+    Hidden sheets and chart sheets are skipped with a note; cells merged over data rows
+    (a unit's name merged down its rows) give each row the merged value.
+    """
     if path.suffix.lower() == ".xls":
         raise file_error(path, "旧版 Excel 文件（.xls）", "old Excel file (.xls)",
                          ".xlsx 文件（请在 Excel 中另存为 .xlsx）", "an .xlsx file (save .xls as .xlsx)")
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb, charts = _open_workbook(path)
     except Exception as exc:  # openpyxl raises many kinds on a broken workbook
         raise file_error(path, f"{type(exc).__name__}: {exc}"[:200], f"{type(exc).__name__}: {exc}"[:200],
                          "可读取的Excel工作簿", "a readable Excel workbook") from None
     notes: list[ReadNote] = []
     candidates = []
+
+    def chart_notes(before: int) -> None:  # in the workbook's order of sheets
+        while charts and charts[0][0] <= before:
+            name = charts.pop(0)[1]
+            notes.append(ReadNote("chart_sheet", f"图表工作表“{name}”只有图表、没有数据，未读取",
+                                  f"chart sheet '{name}' holds a chart, no data, and was not read"))
+
     try:
-        for ws in wb.worksheets:
+        for i, ws in enumerate(wb.worksheets):
+            chart_notes(i)
             if ws.sheet_state != "visible":
                 notes.append(ReadNote("hidden_sheet", f"隐藏的工作表“{ws.title}”未读取",
                                       f"hidden sheet '{ws.title}' was not read"))
                 continue
-            first_row = ws.min_row or 1
+            first_row = 1  # iter_rows starts at row 1 whatever the sheet's dimension says
             rows = [list(r) for r in ws.iter_rows(values_only=True)]
             while rows and not any(v is not None and str(v).strip(PADDING) for v in rows[-1]):
                 rows.pop()
@@ -849,7 +1026,9 @@ def read_excel_parts(path: Path, table: str) -> list[RawPart]:
                 continue
             head_rows = [[_cell_text(v) for v in r] for r in rows[:HEADER_SEARCH_ROWS + 1]]
             choice = locate_header(head_rows, table)
-            candidates.append((ws.title, first_row, rows, choice, _score(table, choice.names)))
+            candidates.append((ws.title, first_row, rows, choice, _score(table, choice.names),
+                               _merged_ranges(wb, ws)))
+        chart_notes(sys.maxsize)
     finally:
         wb.close()
     required = [c for c in TABLES[table].values() if c.required]
@@ -866,11 +1045,13 @@ def read_excel_parts(path: Path, table: str) -> list[RawPart]:
         notes.append(ReadNote("skipped_sheet", f"工作表“{title}”没有可识别的表头（不像数据表），未读取",
                               f"sheet '{title}' has no recognisable header and was not read", severity="warning"))
     parts = []
-    for k, (title, first_row, rows, choice, _) in enumerate(usable):
+    for k, (title, first_row, rows, choice, _, merged) in enumerate(usable):
         lines = list(range(first_row, first_row + len(rows)))
         head_rows = [[_cell_text(v) for v in r] for r in rows[:HEADER_SEARCH_ROWS + 1]]
         sheet_notes = (notes if k == 0 else []) + _header_notes(path, table, choice, lines, head_rows)
         names = _dedupe([str(n).strip(PADDING) for n in choice.names])
+        if merged:
+            _fill_merged(rows, merged, first_row, first_row + choice.index + choice.rows, len(names))
         body = rows[choice.index + choice.rows:]
         body_lines = np.asarray(lines[choice.index + choice.rows:], dtype=np.int64)
         width = len(names)

@@ -239,3 +239,178 @@ def test_the_large_file_path_is_taken_for_a_clean_utf8_export(tmp_path, monkeypa
     part = read_raw(f, "messages")[0]
     assert part.lines.tolist() == list(range(2, 2 + 2 * 80, 2))
     assert part.frame["留言主题"].iloc[0] == "主题1\n续"
+
+
+# --- a long quarantined record: masked, then cut ----------------------------------------------------
+@pytest.mark.parametrize("number, masked", [("13912345678", "139****5678"), ("341501199001011234", "3415**********1234")])
+def test_a_number_at_the_cut_of_a_long_quarantined_record_is_masked_whole(tmp_path, number, masked):
+    from liuan_eval.output import find_citizen_numbers
+    from liuan_eval.raw import MAX_VALUE_CHARS
+
+    pre = "M0003,2025-01-03 10:00,"
+    at = MAX_VALUE_CHARS - 9  # the number starts 9 characters before the cut
+    row = pre + "投" * (at - len(pre)) + number + "，请回电,2025-01-03 16:00,多余字段"
+    assert row[at:MAX_VALUE_CHARS] == number[:9]
+    f = _write(tmp_path / "messages.csv", MESSAGES + "\n".join(_rows(2)) + "\n" + row + "\n")
+    part = read_raw(f, "messages")[0]
+    (value,) = part.bad["value"].tolist()
+    assert part.bad["reason"].tolist() == ["long_row"]
+    assert len(value) <= MAX_VALUE_CHARS and value.startswith(pre)
+    assert number[:5] not in value and not find_citizen_numbers(value)
+    assert not re.search(r"[0-9*]$", value)  # no piece of a number (masked or not) is left at the cut
+    q = read_table("messages", f).quarantine
+    assert q["value"].tolist() == [value] and number[:5] not in q["value"].iloc[0]
+    # a short record is masked whole, nothing cut
+    short = read_raw(_write(tmp_path / "m2.csv", MESSAGES + f"M0001,2025-01-03 10:00,电话{number},x,多余\n"),
+                     "messages")[0]
+    assert short.bad["value"].tolist() == [f"M0001,2025-01-03 10:00,电话{masked},x,多余"]
+
+
+# --- carriage-return-only line ends (Excel for Mac "CSV (Macintosh)") -------------------------------
+@pytest.mark.parametrize("reader", ["large-file", "decoded", "record-by-record"])
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_carriage_return_only_line_ends_are_line_ends(tmp_path, monkeypatch, reader, encoding):
+    import liuan_eval.raw as raw
+
+    rows = _rows(60)
+    rows[1] = 'M0002,2025-01-03 10:00,"第一行\r第二行",2025-01-03 16:00'  # line breaks inside cells
+    rows[3] = 'M0004,2025-01-05 10:00,"多行\n内容",2025-01-05 16:00'
+    rows[5] = 'M0006,2025-01-07 10:00,"三行\r\n内容\r",2025-01-07 16:00'
+    text = "2025年留言统计\r" + MESSAGES.replace("\n", "\r") + "\r".join(rows) + "\r\r"
+    f = _write(tmp_path / "messages.csv", text, encoding)
+    read_at_once = []
+    real = raw._fast_records
+    monkeypatch.setattr(raw, "_fast_records", lambda *a: read_at_once.append(real(*a) is not None) or real(*a))
+    if reader == "large-file":
+        monkeypatch.setattr(raw, "FAST_UTF8_BYTES", 1)
+    elif reader == "record-by-record":
+        monkeypatch.setattr(raw, "_fast_records", lambda *a, **k: None)
+    part = read_raw(f, "messages")[0]
+    if reader != "record-by-record":
+        assert read_at_once[-1] is True  # read at once, not given way to the careful reader
+    assert list(part.frame.columns) == MESSAGES.strip().split(",")
+    assert part.frame["留言编号"].tolist() == [f"M{i:04d}" for i in range(1, 61)]
+    assert part.frame["留言主题"].tolist()[:6] == ["主题1", "第一行\r第二行", "主题3", "多行\n内容", "主题5",
+                                                  "三行\r\n内容\r"]  # the cells' own line breaks are kept
+    assert part.frame["答复时间"].tolist()[0] == "2025-01-02 16:00"
+    assert part.lines.tolist() == [3, 4, 6, 7, 9, 10] + list(range(13, 67))  # as an editor numbers the lines
+    assert part.header_line == 2 and [n.code for n in part.notes] == ["title_rows"]
+    assert part.bad.empty
+
+
+def test_carriage_return_only_file_reads_into_a_table_with_its_faults_located(tmp_path):
+    rows = _rows(40)
+    rows[10] = rows[10].replace("主题", '"主题')  # a stray quote
+    rows[20] = rows[20].replace("2025-01-22 10:00", "不是日期")
+    rows[30] = rows[30] + ",多余"
+    f = _write(tmp_path / "messages.csv", MESSAGES.replace("\n", "\r") + "\r".join(rows) + "\r")
+    t = read_table("messages", f)
+    assert len(t.data) == 37
+    assert t.quarantine[["line", "reason"]].values.tolist() == [
+        [12, "unclosed_quote"], [22, "bad_datetime"], [32, "long_row"]]
+    assert t.quarantine["value"].iloc[2] == rows[30]
+    assert t.provenance["line"].tolist()[:3] == [2, 3, 4] and t.provenance["line"].tolist()[-1] == 41
+
+
+def test_decode_counts_carriage_return_only_lines():
+    text, enc, bad = decode("甲\r乙\r丙\r\n丁".encode("gb18030").replace("丙".encode("gb18030"), b"\xff"))
+    assert enc == "gb18030" and bad.tolist() == [3]
+
+
+# --- workbooks: merged data cells, chart sheets, sheets starting below row 1 ------------------------
+def test_cells_merged_down_a_column_fill_every_row_of_the_range(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2025年网民留言统计表"])
+    ws.merge_cells("A1:E1")  # a merged title row
+    ws.append(["留言编号", "受理单位", "留言时间", "留言主题", "答复时间"])
+    units = ["金安区", None, None, "裕安区", None, "霍山县", None]
+    for i, unit in enumerate(units, start=1):
+        ws.append([f"M{i}", unit, f"2025-01-0{i} 10:00", f"主题{i}", f"2025-01-0{i} 16:00"])
+    ws.append([None] * 5)  # a blank row inside a merged range stays blank
+    ws.append(["M8", None, "2025-01-08 10:00", "主题8", "2025-01-08 16:00"])
+    ws.merge_cells("B3:B5")
+    ws.merge_cells("B6:B7")
+    ws.merge_cells("B8:B11")
+    ws["D9"] = "跨列合并的主题"
+    ws.merge_cells("D9:G9")  # across columns, past the header: filled under the header only
+    wb.save(tmp_path / "messages.xlsx")
+    part = read_raw(tmp_path / "messages.xlsx", "messages")[0]
+    assert part.frame["受理单位"].tolist() == ["金安区"] * 3 + ["裕安区"] * 2 + ["霍山县"] * 2 + ["", "霍山县"]
+    assert part.frame["留言主题"].tolist()[6] == "跨列合并的主题"
+    assert part.frame["答复时间"].tolist()[6] == "跨列合并的主题"
+    assert part.lines.tolist() == [3, 4, 5, 6, 7, 8, 9, 10, 11] and part.bad.empty
+    t = read_table("messages", tmp_path / "messages.xlsx")
+    assert t.data["message_id"].tolist() == ["M1", "M2", "M3", "M4", "M5", "M6", "M8"]
+    assert t.data["unit"].tolist() == ["金安区"] * 3 + ["裕安区"] * 2 + ["霍山县"] * 2
+    assert t.provenance["line"].tolist() == [3, 4, 5, 6, 7, 8, 11]
+    assert t.quarantine["line"].tolist() == [9]  # its reply time is the merged text: not a time
+
+
+def test_merged_header_cells_do_not_spill_into_the_data(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["留言编号", "留言时间", "答复", None])
+    ws.append([None, None, "答复时间", "答复意见"])
+    ws.merge_cells("A1:A2")
+    ws.merge_cells("B1:B2")
+    ws.merge_cells("C1:D1")
+    ws.append(["M1", "2025-01-01 10:00", "2025-01-02 10:00", "已办"])
+    ws.append(["M2", "2025-01-01 11:00", None, None])
+    wb.save(tmp_path / "messages.xlsx")
+    part = read_raw(tmp_path / "messages.xlsx", "messages")[0]
+    assert list(part.frame.columns) == ["留言编号", "留言时间", "答复时间", "答复意见"]
+    assert part.frame.values.tolist() == [["M1", "2025-01-01 10:00", "2025-01-02 10:00", "已办"],
+                                          ["M2", "2025-01-01 11:00", "", ""]]
+    assert [n.code for n in part.notes] == ["two_row_header"] and part.lines.tolist() == [3, 4]
+
+
+def test_merged_cells_are_read_from_the_sheet_xml_by_reference():
+    from liuan_eval.raw import _merge_refs
+
+    xml = (b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lt;mergeCell ref="A1:A9"/&gt;'
+           b'</t></is></c></row></sheetData><mergeCells count="2"><mergeCell ref="B3:B5"/>'
+           b'<x:mergeCell ref="AA10:AB12"/></mergeCells></worksheet>')
+    assert _merge_refs(xml) == [(3, 2, 5, 2), (10, 27, 12, 28)]
+
+
+def test_chart_sheets_are_skipped_with_a_note(tmp_path):
+    from openpyxl.chart import BarChart, Reference
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "留言"
+    ws.append(MESSAGES.strip().split(","))
+    for r in _rows(3):
+        ws.append(r.split(","))
+    wb.create_chartsheet("空图表")  # no chart in it: openpyxl itself fails on this one
+    cs = wb.create_chartsheet("统计图")
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=1, min_row=1, max_row=4))
+    cs.add_chart(chart)
+    wb.save(tmp_path / "messages.xlsx")
+    t = read_table("messages", tmp_path / "messages.xlsx")
+    assert t.data["message_id"].tolist() == ["M0001", "M0002", "M0003"]
+    notes = [n for n in t.notes if n["code"] == "chart_sheet"]
+    assert len(notes) == 2 and "空图表" in notes[0]["zh"] and "统计图" in notes[1]["zh"]
+    wb = openpyxl.Workbook()
+    wb.active.title = "图表"
+    wb.remove(wb.active)
+    wb.create_chartsheet("图表")
+    wb.save(tmp_path / "only_chart.xlsx")
+    (part,) = read_raw(tmp_path / "only_chart.xlsx", "messages")
+    assert [n.code for n in part.notes] == ["chart_sheet", "empty_file"]
+
+
+def test_a_sheet_starting_below_row_one_keeps_excel_row_numbers(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A3"], ws["B3"] = "留言编号", "留言时间"
+    ws["A4"], ws["B4"] = "M1", "2025-01-01 10:00"
+    ws["A6"], ws["B6"] = "M2", "不是时间"
+    wb.save(tmp_path / "messages.xlsx")
+    part = read_raw(tmp_path / "messages.xlsx", "messages")[0]
+    assert part.header_line == 3 and part.lines.tolist() == [4, 5, 6]
+    assert part.notes == []  # the empty rows above the header are no title
+    t = read_table("messages", tmp_path / "messages.xlsx")
+    assert t.provenance["line"].tolist() == [4] and t.quarantine["line"].tolist() == [6]
