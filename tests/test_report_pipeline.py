@@ -406,17 +406,18 @@ def test_a_relative_output_folder_survives_papermill_changing_the_working_direct
 def test_hot_issues_grouped_in_a_second_process_are_those_of_one_process(small_sample, monkeypatch):
     """A large year's hot issues are grouped in a second process while the messages are classified and
     the assessment scored; forced here on a small year, the report's tables must be the same."""
+    import concurrent.futures
+
     one = pipeline.assess(small_sample, YEAR, issued=pd.Timestamp("2026-01-15").date())
     monkeypatch.setattr(pipeline, "BACKGROUND_HOT_MIN_MESSAGES", 1)
     started = []
-    real_pool = __import__("multiprocessing").get_context("spawn").Pool
 
-    class CountingContext:
-        def Pool(self, n):  # noqa: N802 - multiprocessing's name
-            started.append(n)
-            return real_pool(n)
+    class Counting(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            started.append(args[0] if args else kwargs.get("max_workers"))
+            super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr("multiprocessing.get_context", lambda method: CountingContext())
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counting)
     two = pipeline.assess(small_sample, YEAR, issued=pd.Timestamp("2026-01-15").date())
     assert started == [1]  # the second process did run
     assert len(one.hot_issues) > 0 and one.hot_issues["topics"].str.len().gt(0).all()
@@ -424,3 +425,20 @@ def test_hot_issues_grouped_in_a_second_process_are_those_of_one_process(small_s
     for name in one.tables:
         pd.testing.assert_frame_equal(one.tables[name], two.tables[name], obj=name)
     pd.testing.assert_frame_equal(one.assessment.unit_scores, two.assessment.unit_scores)
+
+
+def test_a_second_process_that_dies_leaves_the_hot_issues_to_this_one(monkeypatch):
+    """Killed (as for memory) before it answers: the run goes on, the hot issues grouped here, same table."""
+    from liuan_eval.text.hot import find_hot_issues
+
+    monkeypatch.setattr(pipeline, "BACKGROUND_HOT_MIN_MESSAGES", 1)
+    m = pd.DataFrame({"message_id": ["1", "2", "3"], "user": ["a", "b", "c"], "topic": ["交通", "交通", "城建"],
+                      "title": ["汇金路五矿小区噪音扰民严重", "汇金路五矿小区噪音扰民严重！", "五矿小区汇金路噪音扰民严重"]})
+    with pipeline.HotIssuesInBackground(m) as job:
+        procs = list(job._pool._processes.values())
+        assert procs
+        for p in procs:
+            p.kill()
+        with pytest.warns(RuntimeWarning, match="第二个进程"):
+            got = job.result(m)
+    pd.testing.assert_frame_equal(got, find_hot_issues(m))

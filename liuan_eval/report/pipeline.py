@@ -285,11 +285,12 @@ _HOT_INPUT = ("message_id", "title", "text", "user", "unit", "received_at", "lik
 
 class HotIssuesInBackground(contextlib.AbstractContextManager):
     """:func:`liuan_eval.text.hot.hot_issues_without_topics` of ``messages`` in a second process (a
-    ``multiprocessing`` pool of one, started with ``spawn``), when there are at least
+    ``concurrent.futures`` pool of one, started with ``spawn``), when there are at least
     :data:`BACKGROUND_HOT_MIN_MESSAGES` messages and a second core; otherwise nothing is started and
     :meth:`result` runs :func:`liuan_eval.find_hot_issues` itself. Either way the same table.
 
-    The pool is terminated on leaving the ``with`` block, whatever happened (an error, Ctrl-C).
+    The second process is stopped on leaving the ``with`` block, whatever happened (an error,
+    Ctrl-C); if it dies on its own (e.g. killed for memory), the hot issues are grouped here instead.
 
     Examples
     --------
@@ -306,12 +307,13 @@ class HotIssuesInBackground(contextlib.AbstractContextManager):
         self._pool = self._job = None
         if len(messages) >= BACKGROUND_HOT_MIN_MESSAGES and (os.cpu_count() or 1) >= 2:
             import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
             from liuan_eval.text.hot import hot_issues_without_topics
 
             frame = messages[[c for c in _HOT_INPUT if c in messages.columns]].reset_index(drop=True)
-            self._pool = multiprocessing.get_context("spawn").Pool(1)
-            self._job = self._pool.apply_async(hot_issues_without_topics, (frame,))
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            self._job = self._pool.submit(hot_issues_without_topics, frame)
 
     def result(self, classified: pd.DataFrame) -> pd.DataFrame:
         """The hot issues, with the topics of ``classified`` (the same messages, in the same order)."""
@@ -320,14 +322,24 @@ class HotIssuesInBackground(contextlib.AbstractContextManager):
 
         if self._job is None:
             return liuan_eval.find_hot_issues(classified)
-        table, members = self._job.get()
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            table, members = self._job.result()
+        except BrokenProcessPool:  # the second process died (killed for memory?): group them here
+            self.__exit__(None, None, None)
+            warnings.warn(tr("计算热点问题的第二个进程意外退出，改在本进程中计算（结果相同，耗时更长）",
+                             "the second process grouping the hot issues died; grouping them here instead"),
+                          RuntimeWarning, stacklevel=2)
+            return liuan_eval.find_hot_issues(classified)
         self.__exit__(None, None, None)  # the second process is done: its memory goes back now
         return with_topics(table, members, classified["topic"] if "topic" in classified.columns else None)
 
     def __exit__(self, *exc):
         if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
+            for proc in list((getattr(self._pool, "_processes", None) or {}).values()):
+                proc.terminate()  # a grouping still running is not waited for
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         return False
 
