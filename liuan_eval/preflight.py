@@ -434,8 +434,12 @@ def _internal_problem(table, file, exc: Exception) -> dict:
 
 def _note_problems(ds, folder: Path) -> list[dict]:
     """What the readers saw and assumed: title rows, two-row headers, sheets skipped, ids restored."""
+    from liuan_eval.raw import WORKBOOK_NOTES
+
     zh = tr("zh", "en") == "zh"
-    return [_problem(n["severity"], n["code"], n["table"], _name(n["file"], folder, n["sheet"]), n["line"],
+    # a note on another sheet (a hidden one, ...) is about the workbook, not the sheet it came with
+    return [_problem(n["severity"], n["code"], n["table"],
+                     _name(n["file"], folder, None if n["code"] in WORKBOOK_NOTES else n["sheet"]), n["line"],
                      n["column"], n["zh"] if zh else n["en"]) for n in getattr(ds, "notes", [])]
 
 
@@ -829,6 +833,12 @@ def preflight_check(folder: str | Path, year: int | None = None) -> CheckResult:
     ['blocking', 'missing_column', '发布日期', '发布时间']
     """
     folder = Path(folder)
+    if folder.is_file():  # a data file given for the folder holding it
+        problems = [_problem("blocking", "not_a_folder", file=str(folder), message=tr(
+            f"{folder} 是文件，不是文件夹：--data 后面应是存放各数据文件的文件夹（如 {folder.parent}）",
+            f"{folder} is a file, not a folder: --data takes the folder holding the data files "
+            f"(e.g. {folder.parent})"), suggestion=str(folder.parent))]
+        return CheckResult(_problems_frame(problems), year=year)
     if not folder.is_dir():
         problems = [_problem("blocking", "no_folder", file=str(folder), message=tr(
             f"数据文件夹不存在：{folder}", f"no such data folder: {folder}"))]

@@ -76,6 +76,9 @@ GUIDE_SHEET = "填写说明"
 INSTRUCTION_SHEETS = {GUIDE_SHEET, "说明", "使用说明", "readme", "instructions"}
 #: Characters of a quarantined record kept as its ``value`` (masked first, never cut inside a number).
 MAX_VALUE_CHARS = 500
+#: Codes of notes about a workbook's other sheets (hidden, chart, empty, skipped ones): they go with
+#: the first sheet read, but are about the workbook, not that sheet.
+WORKBOOK_NOTES = frozenset({"hidden_sheet", "chart_sheet", "empty_sheet", "skipped_sheet"})
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ class ReadNote:
     """Something the reader saw and what it assumed (shown by the pre-flight check).
 
     ``code`` is stable (``title_rows``, ``two_row_header``, ``hidden_sheet``, ``chart_sheet``, ``skipped_sheet``,
-    ``empty_file``, ``empty_sheet``, ``encoding_errors``, ``duplicate_header``, …); ``zh`` and
+    ``empty_file``, ``empty_sheet``, ``encoding_errors``, ``duplicate_header``, ``header_by_values``, …); ``zh`` and
     ``en`` are the sentence in each language; ``line`` and ``column`` locate it when they can.
     """
 
@@ -220,8 +223,16 @@ def _score(table: str, names: list[str]) -> int:
 def _combine(upper: list[str], lower: list[str], table: str) -> list[str]:
     """Header names of a two-row header: the lower cell where there is one, else the upper.
 
-    A lower name that repeats (``内容`` under both ``留言`` and ``答复``) is prefixed with its
-    group label, the upper cell carried right across the merged (empty) cells.
+    A lower name is prefixed with its group label (the upper cell carried right across the
+    merged, empty cells) when the combined name names a column of ``table`` and the lower
+    name alone repeats (``内容`` under both ``留言`` and ``答复``) or names no column
+    (``意见`` under ``答复`` is ``答复意见``); a lower name that is a column by itself
+    (``转发`` under ``互动数据``) is kept as written.
+
+    Examples
+    --------
+    >>> _combine(["留言", "", "答复", ""], ["编号", "时间", "时间", "意见"], "messages")
+    ['编号', '留言时间', '答复时间', '答复意见']
     """
     width = max(len(upper), len(lower))
     up = upper + [""] * (width - len(upper))
@@ -233,7 +244,9 @@ def _combine(upper: list[str], lower: list[str], table: str) -> list[str]:
     names = [lo or u for u, lo in zip(up, low)]
     counts = Counter(normalize_unicode_header(n) for n in names)
     for i, (lo, g) in enumerate(zip(low, groups)):
-        if lo and g and counts[normalize_unicode_header(lo)] > 1 and _canon(table, g + lo):
+        if not lo or not g or not _canon(table, g + lo):
+            continue
+        if counts[normalize_unicode_header(lo)] > 1 or not _canon(table, lo):
             names[i] = g + lo
     return names
 
@@ -366,6 +379,58 @@ def _header_notes(path: Path, table: str, choice: HeaderChoice, lines: list[int]
                          zh=f"文件 {path} 的表头有重复的列名，无法确定各列含义：",
                          en=f"file {path} repeats a column name in its header:")
     return notes
+
+
+def _duplicates_as_loaded(part: RawPart, table: str) -> None:
+    """Rewrite the ``duplicate_header`` notes of ``part`` to say what the loader reads.
+
+    Some columns are told by their values (:data:`liuan_eval.io.BY_VALUES`): ``转发`` over
+    numbers beside ``是否转发`` is read as the repost count, not left unread. The loader's own
+    choice (:func:`liuan_eval.io.inspect_headers`) decides; a note whose columns it reads
+    otherwise is reworded (``header_by_values``, a plain note when no column is left unread).
+    Only the columns told by values are looked at, and only when such a note exists.
+    """
+    from liuan_eval.io import BY_VALUES, inspect_headers
+
+    dups = [k for k, n in enumerate(part.notes) if n.code == "duplicate_header"
+            and (table, _canon(table, n.column or "")) in BY_VALUES]
+    if not dups or part.frame.shape[1] == 0:
+        return
+    check = inspect_headers(table, part)
+    if not check.by_values:
+        return
+    mapping = check.mapping
+    headers = [str(h) for h in part.frame.columns]
+    for k in dups:
+        note = part.notes[k]
+        canon = _canon(table, note.column or "")
+        idx = [i for i, h in enumerate(headers) if _canon(table, h) == canon]
+        if not any(headers[i] in check.by_values for i in idx):
+            continue
+        label = TABLES[table][canon].label
+        zh_parts, en_parts, unread = [], [], []
+        for i in idx:
+            h, got = headers[i], mapping.get(headers[i])
+            where, where_en = f"第{column_letter(i)}列“{h}”", f"column {column_letter(i)} '{h}'"
+            if got is None:
+                unread.append((where, where_en))
+            elif h in check.by_values:
+                other = TABLES[table][got].label
+                zh_parts.append(f"{where}的单元格是数字，读作“{other}”")
+                en_parts.append(f"{where_en} holds numbers and is read as '{other}'")
+            else:
+                zh_parts.append(f"{where}读作“{TABLES[table][got].label}”")
+                en_parts.append(f"{where_en} is read as '{TABLES[table][got].label}'")
+        if unread:
+            zh_parts.append("、".join(w for w, _ in unread) + "不读取")
+            en_parts.append(", ".join(w for _, w in unread) + (" is" if len(unread) == 1 else " are") + " ignored")
+        cols = "、".join(f"第{column_letter(i)}列“{headers[i]}”" for i in idx)
+        cols_en = ", ".join(f"column {column_letter(i)} '{headers[i]}'" for i in idx)
+        part.notes[k] = ReadNote(
+            "duplicate_header" if unread else "header_by_values",
+            f"{cols}的表头都对应“{label}”：" + "；".join(zh_parts),
+            f"{cols_en} all mean '{label}': " + "; ".join(en_parts),
+            line=note.line, column=note.column, severity="warning" if unread else "info")
 
 
 # --- lines -----------------------------------------------------------------------------------
@@ -1123,10 +1188,14 @@ def read_raw(path, table: str) -> list[RawPart]:
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm", ".xls"):
-            return read_excel_parts(path, table)
-        if suffix in (".parquet", ".pq"):
-            return [read_parquet_part(path, table)]
-        return [read_csv_part(path, table)]
+            parts = read_excel_parts(path, table)
+        elif suffix in (".parquet", ".pq"):
+            parts = [read_parquet_part(path, table)]
+        else:
+            parts = [read_csv_part(path, table)]
+        for part in parts:
+            _duplicates_as_loaded(part, table)
+        return parts
     except UserError:
         raise
     except OSError as exc:
@@ -1134,5 +1203,5 @@ def read_raw(path, table: str) -> list[RawPart]:
                          "可读取的文件", "a readable file") from None
 
 
-__all__ = ["HeaderChoice", "RawPart", "ReadNote", "SUFFIXES", "column_letter", "decode", "detect_encoding", "header_spellings",
+__all__ = ["HeaderChoice", "RawPart", "ReadNote", "SUFFIXES", "WORKBOOK_NOTES", "column_letter", "decode", "detect_encoding", "header_spellings",
            "locate_header", "read_raw"]

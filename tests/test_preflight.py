@@ -359,3 +359,32 @@ def test_workbook_sheets_and_title_rows_are_named_in_the_check(tmp_path):
     assert set(notes["file"]) == {"posts.xlsx[1-6月]", "posts.xlsx[7-12月]"}
     assert set(r.files["file"]) >= {"posts.xlsx[1-6月]", "posts.xlsx[7-12月]"}
     assert len(r.dataset.posts) == 24
+
+
+def test_a_file_given_for_the_data_folder_is_named_a_file(tmp_path):
+    folder = _write(tmp_path / "given", accounts__csv=ACCOUNTS)
+    r = preflight_check(folder / "accounts.csv", year=2025)
+    (p,) = r.problems.to_dict("records")
+    assert p["severity"] == "blocking" and r.exit_code == 1
+    assert "不存在" not in p["message"] and "是文件，不是文件夹" in p["message"] and "--data" in p["message"]
+    assert p["suggestion"] == str(folder)
+
+
+def test_a_hidden_sheet_is_noted_on_the_workbook_not_on_a_visible_sheet(tmp_path):
+    import openpyxl
+
+    folder = _write(tmp_path / "hid", accounts__csv=ACCOUNTS)
+    wb = openpyxl.Workbook()
+    lines = _posts().splitlines()
+    for title, rows in (("1-6月", lines[1:13]), ("7-12月", lines[13:]), ("旧数据", lines[1:3])):
+        ws = wb.create_sheet(title)
+        ws.append(lines[0].split(","))
+        for row in rows:
+            ws.append(row.split(","))
+    wb["旧数据"].sheet_state = "hidden"
+    wb.remove(wb.worksheets[0])
+    wb.save(folder / "posts_video.xlsx")
+    r = preflight_check(folder, year=2025)
+    hidden = r.problems[r.problems["code"] == "hidden_sheet"]
+    assert hidden["file"].tolist() == ["posts_video.xlsx"] and "旧数据" in hidden["message"].iloc[0]
+    assert len(r.dataset.posts) == 24

@@ -56,7 +56,7 @@ def test_two_row_header_tells_repeated_names_by_their_group():
     h = locate_header([["留言编号", "留言时间", "留言", "", "答复", ""],
                        ["", "", "标题", "内容", "时间", "内容"]], "messages")
     assert h.rows == 2
-    assert h.names == ["留言编号", "留言时间", "标题", "留言内容", "时间", "答复内容"]
+    assert h.names == ["留言编号", "留言时间", "标题", "留言内容", "答复时间", "答复内容"]
 
 
 def test_repeated_header_naming_a_column_is_an_error_naming_both(tmp_path):
@@ -414,3 +414,49 @@ def test_a_sheet_starting_below_row_one_keeps_excel_row_numbers(tmp_path):
     assert part.notes == []  # the empty rows above the header are no title
     t = read_table("messages", tmp_path / "messages.xlsx")
     assert t.provenance["line"].tolist() == [4] and t.quarantine["line"].tolist() == [6]
+
+
+def test_a_group_label_over_a_name_that_is_no_column_is_combined(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["受理单位", "留言", None, None, "答复", None])
+    ws.append([None, "编号", "时间", "详情", "时间", "意见"])
+    ws.merge_cells("A1:A2")
+    ws.merge_cells("B1:D1")
+    ws.merge_cells("E1:F1")
+    ws.append(["金安区", "M1", "2025-03-01 10:00", "路灯坏了", "2025-03-02 10:00", "已修复"])
+    wb.save(tmp_path / "messages.xlsx")
+    (part,) = read_raw(tmp_path / "messages.xlsx", "messages")
+    assert list(part.frame.columns) == ["受理单位", "编号", "留言时间", "详情", "答复时间", "答复意见"]
+    t = read_table("messages", tmp_path / "messages.xlsx")
+    assert t.data["reply_text"].tolist() == ["已修复"]
+    # a lower name that is a column by itself keeps its name under its group
+    h = locate_header([["账号ID", "发布时间", "互动数据", "", ""], ["", "", "转发", "评论", "点赞"]], "posts")
+    assert h.names == ["账号ID", "发布时间", "转发", "评论", "点赞"]
+
+
+def test_a_column_read_by_its_values_is_not_said_to_be_ignored(tmp_path):
+    def book(name, repost_cells):
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.append(["账号ID", "平台", "信息ID", "发布时间", "是否转发", "互动数据", None, None])
+        ws.append([None, None, None, None, None, "转发", "评论", "点赞"])
+        for c in "ABCDE":
+            ws.merge_cells(f"{c}1:{c}2")
+        ws.merge_cells("F1:H1")
+        ws.append(["WB1", "微博", "P1", "2025-03-01 10:00", "否", repost_cells, 2, 3])
+        wb.save(tmp_path / name)
+        return tmp_path / name
+
+    f = book("posts_weibo.xlsx", 7)
+    (part,) = read_raw(f, "posts")
+    note = next(n for n in part.notes if n.column == "转发")
+    assert note.code == "header_by_values" and note.severity == "info"
+    assert "不读取" not in note.zh and "转发数" in note.zh
+    assert "ignored" not in note.en
+    t = read_table("posts", f)
+    assert t.data["repost_count"].tolist() == [7]
+    # 转发 holding yes/no beside 是否转发 is left unread, and the warning says so
+    (part,) = read_raw(book("posts_b.xlsx", "是"), "posts")
+    note = next(n for n in part.notes if n.column == "转发")
+    assert note.code == "duplicate_header" and "其余列不读取" in note.zh
