@@ -410,6 +410,7 @@ def test_hot_issues_grouped_in_a_second_process_are_those_of_one_process(small_s
 
     one = pipeline.assess(small_sample, YEAR, issued=pd.Timestamp("2026-01-15").date())
     monkeypatch.setattr(pipeline, "BACKGROUND_HOT_MIN_MESSAGES", 1)
+    monkeypatch.setattr(pipeline, "_HOT_PIECE_ROWS", 40)  # sent in several pieces, put back in order
     started = []
 
     class Counting(concurrent.futures.ProcessPoolExecutor):
@@ -420,6 +421,7 @@ def test_hot_issues_grouped_in_a_second_process_are_those_of_one_process(small_s
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counting)
     two = pipeline.assess(small_sample, YEAR, issued=pd.Timestamp("2026-01-15").date())
     assert started == [1]  # the second process did run
+    assert len(one.messages) > 3 * 40
     assert len(one.hot_issues) > 0 and one.hot_issues["topics"].str.len().gt(0).all()
     pd.testing.assert_frame_equal(one.hot_issues, two.hot_issues)
     for name in one.tables:

@@ -43,8 +43,11 @@ def run(args) -> int:
         print(f"读取 {n} 行，清洁 {m} 行，隔离 {k} 行，重复 {d} 行")
     for c in t.caveats:
         print(c)
-    for note in t.notes:
-        where = f"{Path(note['file']).name}" + (f"[{note['sheet']}]" if note["sheet"] else "")
+    from liuan_eval.raw import WORKBOOK_NOTES
+
+    for note in t.notes:  # a note on another sheet (a hidden one, ...) is about the workbook
+        sheet = note["sheet"] if note["code"] not in WORKBOOK_NOTES else ""
+        where = f"{Path(note['file']).name}" + (f"[{sheet}]" if sheet else "")
         print(f"{where}: {tr(note['zh'], note['en'])}")
     if k:
         print(tr(f"隔离的行见 {qpath}", f"quarantined rows are in {qpath}"))

@@ -279,6 +279,9 @@ def _advance(bar) -> None:
 #: the two stages then share the wall time. Fewer messages: one process (starting one costs seconds).
 BACKGROUND_HOT_MIN_MESSAGES = 100_000
 
+#: Messages sent to the second process at a time.
+_HOT_PIECE_ROWS = 50_000
+
 #: The messages' columns the hot issues are grouped from (all but the classified topic).
 _HOT_INPUT = ("message_id", "title", "text", "user", "unit", "received_at", "like_count", "oppose_count")
 
@@ -309,11 +312,14 @@ class HotIssuesInBackground(contextlib.AbstractContextManager):
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            from liuan_eval.text.hot import hot_issues_without_topics
+            from liuan_eval.text.hot import hot_issues_of_received, receive_piece
 
             frame = messages[[c for c in _HOT_INPUT if c in messages.columns]].reset_index(drop=True)
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-            self._job = self._pool.submit(hot_issues_without_topics, frame)
+            # piece by piece (one worker takes them in order): never all the messages pickled at once here
+            for a in range(0, len(frame), _HOT_PIECE_ROWS):
+                self._pool.submit(receive_piece, frame.iloc[a:a + _HOT_PIECE_ROWS])
+            self._job = self._pool.submit(hot_issues_of_received)
 
     def result(self, classified: pd.DataFrame) -> pd.DataFrame:
         """The hot issues, with the topics of ``classified`` (the same messages, in the same order)."""

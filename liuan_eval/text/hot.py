@@ -992,6 +992,34 @@ def hot_issues_without_topics(messages: pd.DataFrame, *, threshold: float = 0.6,
     return agg[cols], members
 
 
+#: The pieces of the messages a second process has received (:func:`receive_piece`), in order.
+_RECEIVED: list[pd.DataFrame] = []
+
+
+def receive_piece(piece: pd.DataFrame) -> int:
+    """In a second process: keep one piece of the messages for :func:`hot_issues_of_received` (the
+    messages are sent piece by piece, so the sending process never holds all of them pickled at once)."""
+    _RECEIVED.append(piece)
+    return len(piece)
+
+
+def hot_issues_of_received(**kwargs):
+    """:func:`hot_issues_without_topics` of the pieces received so far (in order), which are let go.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"message_id": ["1", "2", "3"], "user": ["a", "b", "c"],
+    ...     "title": ["汇金路五矿小区噪音扰民严重", "汇金路五矿小区噪音扰民严重！", "五矿小区汇金路噪音扰民严重"]})
+    >>> receive_piece(m.iloc[:2]), receive_piece(m.iloc[2:])
+    (2, 1)
+    >>> hot_issues_of_received()[1][1].tolist()
+    [0, 1, 2]
+    """
+    frame = pd.concat(_RECEIVED, ignore_index=True) if len(_RECEIVED) > 1 else _RECEIVED[0].reset_index(drop=True)
+    _RECEIVED.clear()
+    return hot_issues_without_topics(frame, **kwargs)
+
+
 def with_topics(table: pd.DataFrame, members: tuple[np.ndarray, np.ndarray], topic: pd.Series | None) -> pd.DataFrame:
     """The ``topics`` of each hot issue of :func:`hot_issues_without_topics`: its members' distinct
     topics, sorted, joined by 、 (``topic`` is the messages' column, by position; ``None``: none).
@@ -1010,4 +1038,5 @@ def with_topics(table: pd.DataFrame, members: tuple[np.ndarray, np.ndarray], top
     return out
 
 
-__all__ = ["detect_bursts", "find_hot_issues", "hot_issues_without_topics", "with_topics"]
+__all__ = ["detect_bursts", "find_hot_issues", "hot_issues_of_received", "hot_issues_without_topics", "receive_piece",
+           "with_topics"]
