@@ -42,7 +42,16 @@ from liuan_eval.clean import (
 )
 from liuan_eval.errors import UserError
 from liuan_eval.i18n import tr
-from liuan_eval.raw import SUFFIXES, RawPart, detect_encoding, header_spellings, read_raw
+from liuan_eval.raw import (
+    SUFFIXES,
+    RawPart,
+    ReadNote,
+    _canon,
+    column_letter,
+    detect_encoding,
+    header_spellings,
+    read_raw,
+)
 from liuan_eval.schemas import (
     LOAD_REPORT_COLUMNS,
     PLATFORM_ALIASES,
@@ -507,6 +516,54 @@ class HeaderCheck:
         return self.headers.mapping
 
 
+def _duplicates_as_loaded(part: RawPart, table: str, check: HeaderCheck) -> None:
+    """Rewrite the ``duplicate_header`` notes of ``part`` to say what the loader reads.
+
+    The reader (:mod:`liuan_eval.raw`) notes a repeated header before the loader chooses; some
+    columns are told by their values (:data:`BY_VALUES`): ``转发`` over numbers beside ``是否转发``
+    is read as the repost count, not left unread. ``check`` (:func:`inspect_headers`, the loader's
+    own choice) decides; a note whose columns it reads otherwise is reworded (``header_by_values``,
+    a plain note when no column is left unread).
+    """
+    if not check.by_values:
+        return
+    dups = [k for k, n in enumerate(part.notes) if n.code == "duplicate_header"
+            and (table, _canon(table, n.column or "")) in BY_VALUES]
+    mapping = check.mapping
+    headers = [str(h) for h in part.frame.columns]
+    for k in dups:
+        note = part.notes[k]
+        canon = _canon(table, note.column or "")
+        idx = [i for i, h in enumerate(headers) if _canon(table, h) == canon]
+        if not any(headers[i] in check.by_values for i in idx):
+            continue
+        label = TABLES[table][canon].label
+        zh_parts, en_parts, unread = [], [], []
+        for i in idx:
+            h, got = headers[i], mapping.get(headers[i])
+            where, where_en = f"第{column_letter(i)}列“{h}”", f"column {column_letter(i)} '{h}'"
+            if got is None:
+                unread.append((where, where_en))
+            elif h in check.by_values:
+                other = TABLES[table][got].label
+                zh_parts.append(f"{where}的单元格是数字，读作“{other}”")
+                en_parts.append(f"{where_en} holds numbers and is read as '{other}'")
+            else:
+                zh_parts.append(f"{where}读作“{TABLES[table][got].label}”")
+                en_parts.append(f"{where_en} is read as '{TABLES[table][got].label}'")
+        if unread:
+            zh_parts.append("、".join(w for w, _ in unread) + "不读取")
+            en_parts.append(", ".join(w for _, w in unread) + (" is" if len(unread) == 1 else " are") + " ignored")
+        cols = "、".join(f"第{column_letter(i)}列“{headers[i]}”" for i in idx)
+        cols_en = ", ".join(f"column {column_letter(i)} '{headers[i]}'" for i in idx)
+        part.notes[k] = ReadNote(
+            "duplicate_header" if unread else "header_by_values",
+            f"{cols}的表头都对应“{label}”：" + "；".join(zh_parts),
+            f"{cols_en} all mean '{label}': " + "; ".join(en_parts),
+            line=note.line, column=note.column, severity="warning" if unread else "info")
+
+
+
 def inspect_headers(table: str, part, *, platform: str | None = None, account: str | None = None,
                     account_from_filename: bool = False) -> HeaderCheck:
     """How one file (or sheet) of ``table`` maps to its columns: what is missing, what can be filled.
@@ -956,15 +1013,17 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
             part = read.pop(0)
             k = len(part_list)
             part_list.append((str(part.path), part.sheet or ""))
+            check = None if part.frame.shape[1] == 0 else inspect_headers(
+                table, part, platform=platform, account=account, account_from_filename=account_from_filename)
+            if check is not None:
+                _duplicates_as_loaded(part, table, check)  # the reader's notes say what the loader reads
             for note in part.notes:
                 notes.append({"table": table, "file": str(part.path), "sheet": part.sheet or "", "line": note.line,
                               "column": note.column, "severity": note.severity, "code": note.code,
                               "zh": note.zh, "en": note.en})
-            if part.frame.shape[1] == 0:  # an empty file: no header, no rows
+            if check is None:  # an empty file: no header, no rows
                 bads.append(_empty_quarantine())
                 continue
-            check = inspect_headers(table, part, platform=platform, account=account,
-                                    account_from_filename=account_from_filename)
             if check.missing:
                 raise _missing_error(table, part, check.headers, check.missing, list(part.frame.columns))
             given.update(check.mapping.values())

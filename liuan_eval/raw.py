@@ -381,58 +381,6 @@ def _header_notes(path: Path, table: str, choice: HeaderChoice, lines: list[int]
     return notes
 
 
-def _duplicates_as_loaded(part: RawPart, table: str) -> None:
-    """Rewrite the ``duplicate_header`` notes of ``part`` to say what the loader reads.
-
-    Some columns are told by their values (:data:`liuan_eval.io.BY_VALUES`): ``转发`` over
-    numbers beside ``是否转发`` is read as the repost count, not left unread. The loader's own
-    choice (:func:`liuan_eval.io.inspect_headers`) decides; a note whose columns it reads
-    otherwise is reworded (``header_by_values``, a plain note when no column is left unread).
-    Only the columns told by values are looked at, and only when such a note exists.
-    """
-    from liuan_eval.io import BY_VALUES, inspect_headers
-
-    dups = [k for k, n in enumerate(part.notes) if n.code == "duplicate_header"
-            and (table, _canon(table, n.column or "")) in BY_VALUES]
-    if not dups or part.frame.shape[1] == 0:
-        return
-    check = inspect_headers(table, part)
-    if not check.by_values:
-        return
-    mapping = check.mapping
-    headers = [str(h) for h in part.frame.columns]
-    for k in dups:
-        note = part.notes[k]
-        canon = _canon(table, note.column or "")
-        idx = [i for i, h in enumerate(headers) if _canon(table, h) == canon]
-        if not any(headers[i] in check.by_values for i in idx):
-            continue
-        label = TABLES[table][canon].label
-        zh_parts, en_parts, unread = [], [], []
-        for i in idx:
-            h, got = headers[i], mapping.get(headers[i])
-            where, where_en = f"第{column_letter(i)}列“{h}”", f"column {column_letter(i)} '{h}'"
-            if got is None:
-                unread.append((where, where_en))
-            elif h in check.by_values:
-                other = TABLES[table][got].label
-                zh_parts.append(f"{where}的单元格是数字，读作“{other}”")
-                en_parts.append(f"{where_en} holds numbers and is read as '{other}'")
-            else:
-                zh_parts.append(f"{where}读作“{TABLES[table][got].label}”")
-                en_parts.append(f"{where_en} is read as '{TABLES[table][got].label}'")
-        if unread:
-            zh_parts.append("、".join(w for w, _ in unread) + "不读取")
-            en_parts.append(", ".join(w for _, w in unread) + (" is" if len(unread) == 1 else " are") + " ignored")
-        cols = "、".join(f"第{column_letter(i)}列“{headers[i]}”" for i in idx)
-        cols_en = ", ".join(f"column {column_letter(i)} '{headers[i]}'" for i in idx)
-        part.notes[k] = ReadNote(
-            "duplicate_header" if unread else "header_by_values",
-            f"{cols}的表头都对应“{label}”：" + "；".join(zh_parts),
-            f"{cols_en} all mean '{label}': " + "; ".join(en_parts),
-            line=note.line, column=note.column, severity="warning" if unread else "info")
-
-
 # --- lines -----------------------------------------------------------------------------------
 #: Line breaks :meth:`str.splitlines` knows besides ``\r`` and ``\n`` (not line ends in a CSV file).
 _OTHER_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
@@ -1188,14 +1136,10 @@ def read_raw(path, table: str) -> list[RawPart]:
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm", ".xls"):
-            parts = read_excel_parts(path, table)
-        elif suffix in (".parquet", ".pq"):
-            parts = [read_parquet_part(path, table)]
-        else:
-            parts = [read_csv_part(path, table)]
-        for part in parts:
-            _duplicates_as_loaded(part, table)
-        return parts
+            return read_excel_parts(path, table)
+        if suffix in (".parquet", ".pq"):
+            return [read_parquet_part(path, table)]
+        return [read_csv_part(path, table)]
     except UserError:
         raise
     except OSError as exc:
