@@ -649,13 +649,12 @@ def _silent_problems(ds, sources: dict[str, list[_Source]], year: int | None, fo
 def _empty_evidence_problems(ds) -> list[dict]:
     """A reply, filing or officer column that is in the export but empty in every row: every row
     then counts as not answered, not filed, nobody named — say so, in case it was left out by mistake."""
-    from liuan_eval.scoring.declare import column_empty, evidence_columns
+    from liuan_eval.scoring.declare import column_empty, evidence_columns, exported
 
     out = []
     for (table, col), cids in evidence_columns().items():
         df = getattr(ds, table, None)
-        given = (getattr(ds, "columns_given", None) or {}).get(table)
-        if df is None or not len(df) or col not in df.columns or (given is not None and col not in given):
+        if df is None or not len(df) or col not in df.columns or not exported(ds, table, col):
             continue
         if column_empty(df[col]):
             label = TABLES[table][col].label

@@ -62,7 +62,8 @@ def _read_messages_file(path: str) -> pd.DataFrame:
                  f"{p}: {len(bad)} record(s) could not be read and were skipped, e.g. lines {lines} ({why})"),
               file=sys.stderr)
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
-    return frame.astype("str").where(frame.notna() & (frame.astype("str") != ""), None)
+    text = frame.astype("str")
+    return text.where(text.notna() & (text != ""), None)
 
 
 def _need(frame: pd.DataFrame, path: str, *cols: str | None) -> None:

@@ -149,9 +149,8 @@ class Source:
             return f"缺少{label}"
         if not len(df):
             return label + "为空" + ("（或评估期内没有记录）" if self.table in ("posts", "messages") else "")
-        given = getattr(ctx, "columns_given", {}).get(self.table)
         for c in self.columns:
-            if c not in df.columns or (c in self.evidence and given is not None and c not in given):
+            if c not in df.columns or (c in self.evidence and not exported(ctx, self.table, c)):
                 return f"{label}没有“{_column_label(self.table, c)}”（{c}）列"
             if c not in self.evidence and column_empty(df[c]):
                 return f"{label}的“{_column_label(self.table, c)}”（{c}）列全空"
@@ -189,6 +188,13 @@ def needs(table: str, *columns: str, where: tuple[str, tuple[str, ...]] | None =
 def any_of(*sources: Source) -> AnyOf:
     """Alternatives (see :class:`AnyOf`)."""
     return AnyOf(tuple(sources))
+
+
+def exported(holder, table: str, column: str) -> bool:
+    """Whether some file of ``table`` had ``column`` (``holder``: a Dataset or a scoring context, with
+    ``columns_given``); a table with no entry there (built in memory) has every column of its frame."""
+    given = (getattr(holder, "columns_given", None) or {}).get(table)
+    return given is None or column in given
 
 
 def column_empty(s: pd.Series) -> bool:
@@ -505,7 +511,7 @@ def criterion_caveats(criteria, assessed) -> list[tuple[str, str]]:
     return out
 
 
-__all__ = ["AnyOf", "BOOL", "Declaration", "ParamSpec", "Source", "any_of", "at_least", "choices", "column_empty", "evidence_columns",
+__all__ = ["AnyOf", "BOOL", "Declaration", "ParamSpec", "Source", "any_of", "at_least", "choices", "column_empty", "evidence_columns", "exported",
            "criterion", "number", "string_table", "strings",
            "criterion_caveats", "criterion_tables", "declarations", "indicators", "needs", "no_findings",
            "param", "param_specs", "reviewed", "unit_level_only", "unmet_needs"]
