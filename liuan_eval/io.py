@@ -412,13 +412,22 @@ def parse_datetimes(values: pd.Series, year_hint: int | None = None,
         full = pd.Series(years.astype(str), index=sub.index) + "-" + sub
         ts = pd.to_datetime(full, format="mixed", errors="coerce")
         put(m, ts.dt.tz_localize(TIMEZONE, nonexistent="NaT", ambiguous="NaT"))
+    # a second of 60 or more is not a time (arrow reads 14:05:60 as 14:06): not parsed, reported
+    leap = ~todo & present
+    if leap.any():
+        sub = n[leap]
+        hit = sub.str.contains(r"[0-9]:[0-9]{2}:(?:[6-9][0-9])(?![0-9])", regex=True).fillna(False).to_numpy(bool)
+        if hit.any():
+            idx = np.flatnonzero(leap)[hit]
+            out[idx] = np.datetime64("NaT", "ns")
+            todo[idx] = True
     result = pd.Series(pd.DatetimeIndex(out).tz_localize("UTC").tz_convert(TIMEZONE), index=index)
     return result.astype(DT_DTYPE), pd.Series(todo, index=index)
 
 
 def parse_counts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse counts: words such as ``转发``/``评论``/``赞`` → 0, ``-1`` → NA, ``1.2万`` → 12000,
-    ``10万+`` → 100000, ``1,234`` → 1234.
+    ``10万+`` → 100000, ``1,234`` → 1234; a comma that does not group thousands (``2,5``) is not a count.
 
     Returns
     -------
@@ -441,6 +450,12 @@ def parse_counts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     low = s.str.lower()
     zero = low.isin(ZERO_WORDS).fillna(False)
     empty = low.isin(EMPTY_WORDS).fillna(False)
+    # a comma must group thousands (1,234): 2,5 is not a count (a decimal comma, or a slip for 25)
+    comma = s.str.contains(",", regex=False).fillna(False).to_numpy(bool)
+    grouped = np.ones(len(s), dtype=bool)
+    if comma.any():
+        grouped[comma] = s[comma].str.fullmatch(
+            r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?[万亿]?\+?", na=False).to_numpy(bool)
     t = s.str.replace(",", "", regex=False).str.replace(r"\+$", "", regex=True)
     mult = np.where(t.str.endswith("万").fillna(False), 1e4, np.where(t.str.endswith("亿").fillna(False), 1e8, 1.0))
     num = pd.to_numeric(t.str.rstrip("万亿"), errors="coerce").astype("Float64").to_numpy(
@@ -448,7 +463,7 @@ def parse_counts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     val = num * mult
     minus_one = val == -1
     whole = np.where(mult > 1, True, val == np.round(val))
-    ok = ~np.isnan(val) & (val >= 0) & (val < 2.0 ** 62) & whole
+    ok = ~np.isnan(val) & (val >= 0) & (val < 2.0 ** 62) & whole & grouped
     res = np.where(ok, np.round(val), np.nan)
     res = np.where(zero.to_numpy(), 0.0, res)
     out = pd.Series(res, index=values.index).astype("Int64")

@@ -193,8 +193,10 @@ class World:
         return pd.Timestamp(f"{self.year + 1}-01-01", tz=TIMEZONE)
 
     def plant(self, criterion: str, unit: str, account_id: str | None = None) -> None:
-        """Record one planted finding in the truth file."""
-        self.findings.append({"criterion": criterion, "unit": unit, "account_id": account_id})
+        """Record one planted finding in the truth file (once)."""
+        row = {"criterion": criterion, "unit": unit, "account_id": account_id}
+        if row not in self.findings:
+            self.findings.append(row)
 
 
 # ------------------------------------------------------------------------------------------
@@ -703,6 +705,9 @@ def plant_c04_late_opening_filing(world: World) -> None:
         world.filings.loc[op, "approved_at"] = filed + pd.Timedelta(days=1)
         world.posts = world.posts[~((world.posts["account_id"] == aid) & (world.posts["published_at"] < opened))]
         world.plant("C04", a["unit"], aid)
+        acc = world.accounts
+        if not ((acc["unit"] == a["unit"]) & (acc["platform"] == a["platform"]) & ~sel).any():
+            world.plant("C01", a["unit"])  # the unit had no account on that platform before: opened late too
 
 
 def _close(world: World, a: pd.Series, day: pd.Timestamp, filed: pd.Timestamp, event: str) -> None:

@@ -528,3 +528,31 @@ def test_parse_datetimes_reads_twelve_hour_clocks_and_chinese_hours(text, expect
 def test_parse_datetimes_twelve_hour_clock_out_of_range_stays_bad():
     ts, bad = parse_datetimes(pd.Series(["2025/3/5 下午 13:05", "2025/3/5 下午", "下午2:05"]))
     assert bad.tolist() == [True, True, True]
+
+
+def test_a_comma_that_does_not_group_thousands_is_not_a_count():
+    """``2,5`` (a decimal comma, or a slip for 25) is reported, not read as 25; real grouping still reads."""
+    v, bad = parse_counts(pd.Series(["2,5", "12,3456", "1,2万", "1,234", "12,345,678", "1，234", "1,234.5万",
+                                     "1,234+"]))
+    assert bad.tolist() == [True, True, True, False, False, False, False, False]
+    assert v.tolist()[3:] == [1234, 12345678, 1234, 12345000, 1234]
+
+
+@pytest.mark.parametrize("text", ["2025-03-05 14:05:60", "2025-03-05T14:05:61+08:00", "2025年3月5日14时05分60秒",
+                                  "2025-03-05 14:05:99.5"])
+def test_a_sixtieth_second_is_not_a_time(text):
+    """Arrow would roll ``14:05:60`` over to 14:06; it is a bad timestamp (quarantined with its reason)."""
+    ts, bad = parse_datetimes(pd.Series([text, "2025-03-05 14:05:59", "2025-03-05 14:06"]))
+    assert bad.tolist() == [True, False, False] and pd.isna(ts.iloc[0])
+    assert ts.iloc[1].second == 59
+
+
+def test_a_post_with_a_decimal_comma_count_is_quarantined_with_its_line(tmp_path):
+    (tmp_path / "posts.csv").write_text(
+        "post_id,account,platform,text,published_at,like_count\n"
+        "P1,六安发布,微博,第一条,2025-03-01 09:30,\"2,5\"\n"
+        "P2,六安发布,微博,第二条,2025-03-01 10:30,\"1,234\"\n", encoding="utf-8")
+    res = read_table("posts", tmp_path / "posts.csv")
+    assert res.data["post_id"].tolist() == ["P2"] and res.data["like_count"].tolist() == [1234]
+    q = res.quarantine
+    assert q["line"].tolist() == [2] and q["reason"].tolist() == ["bad_number"] and q["column"].tolist() == ["like_count"]

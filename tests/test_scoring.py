@@ -348,6 +348,13 @@ def test_deductions_grades_ranks_and_the_2019_veto():
     s = score(Dataset(accounts=acc, posts=p), year=2025, criteria="state_council_2019").unit_scores.set_index("unit")
     assert s.loc["裕安区", "grade"] == "不合格" and s.loc["裕安区", "veto"] == "C15"
     assert s.loc["金安区", "grade"] == "合格"
+    # a veto item: nothing else is scored — no total for the unit or the account, the points stay
+    assert pd.isna(s.loc["裕安区", "total"]) and s.loc["金安区", "total"] == 100
+    assert s.loc["裕安区", "rank"] == 2 and s.loc["裕安区", "C15"] < w["C15"].weight
+    s_acc = score(Dataset(accounts=acc, posts=p), year=2025,
+                  criteria="state_council_2019").account_scores.set_index("account_id")
+    assert pd.isna(s_acc.loc["W2", "total"]) and s_acc.loc["W2", "grade"] == "不合格"
+    assert s_acc.loc["X2", "total"] == 100 and s_acc.loc["X2", "grade"] == "合格"
     acc_scores = a.account_scores.set_index("account_id")
     assert acc_scores.loc["W2", "C15"] == w["C15"].weight - w["C15"].deduction
     assert acc_scores["influence_rank"].min() == 1

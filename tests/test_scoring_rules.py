@@ -298,3 +298,60 @@ def test_c18_each_platform_has_its_own_index_ranked_within_the_platform():
     assert a.loc["W1", "platform_influence"] > a.loc["W2", "platform_influence"]  # Weibo's own: reposts, comments
     assert a.loc[["W1", "W2"], "influence_platform_rank"].tolist() == [1, 2]
     assert a.loc["X1", "influence_platform_rank"] == 1                            # alone on WeChat
+
+
+# ---- C01: "date opened vs. deadline" (2016-12-31), judged in the period the late opening falls in -------
+@pytest.mark.parametrize(("opened", "year", "late"), [
+    ("2016-12-31", 2016, False),   # on the deadline day
+    ("2016-06-01", 2016, False),
+    ("2017-01-01", 2017, True),    # the day after, in the period
+    ("2017-03-05", 2017, True),
+    ("2025-04-01", 2025, True),    # a unit without an app until April 2025
+    ("2020-05-01", 2025, False),   # late, but in an earlier period: judged there
+])
+def test_c01_a_platform_first_opened_after_the_deadline_in_the_period_is_short(opened, year, late):
+    acc = accounts(opened_at=ts("2016-10-08", "2016-10-08", opened))
+    a = score(Dataset(accounts=acc, posts=posts(f"{year}-01-01", f"{year}-12-31")), year=year)
+    c01 = a.findings[a.findings["criterion"] == "C01"]
+    assert len(c01) == int(late)
+    if late:
+        e = c01["explanation"].iloc[0]
+        assert "客户端账号“金安区人民政府”于" + opened + "开通" in e and "晚于2016-12-31" in e, e
+        assert "没有在运营" not in e
+        assert a.unit_scores.set_index("unit").loc["金安区", "C01"] == load_criteria()["C01"].weight - 5
+
+
+def test_c01_a_late_second_account_does_not_make_a_covered_platform_short():
+    """The unit had an app since 2016; a new app account opened in 2025 (a replacement) is not late."""
+    acc = pd.concat([accounts(), accounts(platform=["app"], account_id=["A2"], account_name=["金安区人民政府"],
+                                          opened_at=ts("2025-03-01"), filed_at=ts("2025-03-02"),
+                                          operators=pd.array([1], dtype="Int64"), liaison_officer=["张明"],
+                                          information_officer=["李华"], unit=["金安区"], unit_type=["county"])],
+                    ignore_index=True)
+    acc.loc[acc["account_id"] == "A1", "closed_at"] = ts("2025-03-01")[0]
+    a = score(Dataset(accounts=acc, posts=posts("2025-01-01", "2025-12-31")), year=2025)
+    assert found(a, "C01") == []
+
+
+def test_c01_missing_and_late_platforms_make_one_finding_and_the_2019_preset_checks_presence_only():
+    acc = accounts(opened_at=ts("2016-10-08", "2025-06-01", "2016-10-08")).iloc[:2]
+    p = posts("2025-01-01", "2025-12-31", ids=(("W1", "weibo"), ("X1", "wechat")))
+    a = score(Dataset(accounts=acc, posts=p), year=2025)
+    c01 = a.findings[a.findings["criterion"] == "C01"]
+    assert len(c01) == 1
+    e = c01["explanation"].iloc[0]
+    assert "没有在运营的客户端账号" in e and "微信账号“金安区人民政府发布”于2025-06-01开通" in e
+    b = score(Dataset(accounts=acc, posts=p), year=2025, criteria=load_criteria("state_council_2019"))
+    e19 = b.findings[b.findings["criterion"] == "C01"]["explanation"].tolist()
+    assert len(e19) == 1 and "晚于" not in e19[0]
+
+
+def test_c01_opening_deadline_must_be_a_date_or_empty(tmp_path):
+    from liuan_eval.criteria import HERE as presets
+    from liuan_eval.criteria import CriteriaError
+
+    text = (presets / "liuan_2016.toml").read_text(encoding="utf-8").replace(
+        'opening_deadline = "2016-12-31"', 'opening_deadline = "2016年底"')
+    (tmp_path / "p.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(CriteriaError, match="opening_deadline"):
+        load_criteria(tmp_path / "p.toml")

@@ -12,7 +12,8 @@ rows; everything else is derived from the findings and from which criteria could
   silent 0 or 100;
 - a criterion's points for a unit are ``weight − deduction × (findings of the unit and its
   accounts)``, never below 0; for an account, its own findings;
-- a finding on a veto criterion makes the unit (and account) fail whatever its total;
+- a finding on a veto criterion makes the unit (and account) fail and leaves its total empty (nothing else
+  is scored; the points per criterion stay, to show what else was found);
 - grades from the preset's bands; rank 1 is the best total (vetoed units rank last);
 - ``rectification`` (通报整改): accounts (or units) with findings on ``rectify`` criteria;
   ``closure`` (关停): accounts with at least ``closure_after`` such findings in the year;
@@ -203,6 +204,7 @@ def _unit_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: set[s
     total = _totals(pts, crits)
     vetoed = f[f["_veto"]].groupby("unit")["criterion"].agg(lambda s: "、".join(sorted(set(s))))
     veto = vetoed.reindex(idx).fillna("").astype("str")
+    total = total.where(veto == "")  # a veto item: the unit fails and nothing else is scored (no total)
     out = units.set_index("unit").join(pts).assign(total=total, veto=veto)
     named = set(f.loc[f["criterion"].isin([c.id for c in crits if c.rectify]), "unit"])
     out["grade"] = [crits.failing_grade if v else crits.cap_grade(crits.grade(t) if pd.notna(t) else "", u in named)
@@ -226,6 +228,7 @@ def _account_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: se
     pts = _points(fa, ["account_id"], idx, crits, assessed, "account")
     total = _totals(pts, crits)
     vetoed = fa[fa["_veto"]].groupby("account_id").size().reindex(idx, fill_value=0) > 0
+    total = total.where(~vetoed)  # a veto item: the account fails and nothing else is scored (no total)
     out = a.set_index("account_id").join(pts).assign(total=total)
     named = set(fa.loc[fa["criterion"].isin([c.id for c in crits if c.rectify]), "account_id"])
     out["grade"] = [crits.failing_grade if v else crits.cap_grade(crits.grade(t) if pd.notna(t) else "", a in named)

@@ -7,6 +7,8 @@ each is declared (tables, columns, level, parameters, caveat) by the
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -21,29 +23,71 @@ from liuan_eval.scoring._common import (
     platform_label,
     rows,
 )
-from liuan_eval.scoring.declare import BOOL, any_of, at_least, choices, criterion, needs, string_table
+from liuan_eval.scoring.declare import BOOL, any_of, at_least, choices, criterion, needs, param, string_table
 from liuan_eval.workdays import deadline_end, workdays_between
 
 _TS = f"datetime64[ns, {TIMEZONE}]"
 
 
+def _date_or_empty(v) -> bool:
+    if not v:
+        return True
+    try:
+        pd.Timestamp(v)
+    except ValueError:
+        return False
+    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", v))
+
+
 @criterion("C01", needs=[needs("accounts")], level="unit", level_fixed=True,
-           params={"platforms_required": choices(("weibo", "wechat", "app"))})
+           params={"platforms_required": choices(("weibo", "wechat", "app")),
+                   "opening_deadline": param(str, _date_or_empty, "日期 YYYY-MM-DD，或空字符串（不查开通日期）",
+                                             "a date YYYY-MM-DD, or an empty string (opening dates not checked)")})
 def c01_platforms(ctx: Context, crit) -> pd.DataFrame:
-    """C01: every unit runs an account on each required platform during the period."""
+    """C01: every unit runs an account on each required platform during the period, opened by the deadline.
+
+    A required platform is missing when none of the unit's accounts on it is in operation during the
+    period. With an ``opening_deadline``, it is also short when every account of the unit on it that is
+    in operation was opened during the period and after the deadline (the unit had none before): the
+    notice's "date opened vs. deadline", judged in the period the late opening falls in.
+    """
     acc = ctx.active_accounts()
     units = ctx.accounts.drop_duplicates("unit")[["unit"]]
     need = [p for p in crit.params["platforms_required"] if p in crit.platforms]
     have = pd.crosstab(acc["unit"], acc["platform"]).reindex(index=units["unit"], columns=need, fill_value=0)
     missing = have == 0
-    if not missing.to_numpy().any():
-        return empty_rows()
     labels = pd.Series([PLATFORM_LABELS[p] for p in need], index=need)
-    miss_txt = missing.dot(labels + "、").str.rstrip("、")
-    miss_txt = miss_txt[missing.any(axis=1)]
-    expl = (ctx.label + "评估期内" + miss_txt.index.to_series() + "没有在运营的" + miss_txt
-            + "账号（应开通" + "、".join(labels) + "共" + str(len(need)) + "个平台，缺"
-            + missing.sum(axis=1)[miss_txt.index].astype("str") + "个）。")
+    late_txt = pd.Series("", index=missing.index, dtype="str")
+    deadline = crit.params.get("opening_deadline", "")
+    if deadline and len(acc):
+        due = pd.Timestamp(deadline, tz=TIMEZONE) + DAY  # the day after the deadline
+        opened = acc["opened_at"].dt.floor("D") if "opened_at" in acc.columns else pd.Series(pd.NaT, index=acc.index)
+        a = acc[acc["platform"].isin(need)].assign(
+            _late=((opened >= due) & (opened >= ctx.start)).fillna(False).astype(bool), _opened=opened)
+        g = a.groupby(["unit", "platform"], sort=True)
+        late = g["_late"].all()
+        late = late[late]
+        if len(late):
+            first = a.sort_values(["_opened", "account_id"]).drop_duplicates(["unit", "platform"]).set_index(
+                ["unit", "platform"]).loc[late.index]
+            part = (first.index.get_level_values("platform").map(PLATFORM_LABELS).astype("str") + "账号“"
+                    + first["account_name"].fillna(first.index.to_frame()["unit"]).astype("str").to_numpy() + "”于"
+                    + fmt_date(first["_opened"]).to_numpy() + "开通")
+            part = pd.Series(part.to_numpy(), index=first.index.get_level_values("unit"))
+            joined = part.groupby(level=0, sort=True).agg("、".join)
+            late_txt.loc[joined.index] = (joined + "，晚于" + deadline + "的开通期限（此前没有该平台账号）。").to_numpy()
+    short = missing.any(axis=1) | (late_txt != "")
+    if not short.any():
+        return empty_rows()
+    miss_txt = missing.dot(labels + "、").str.rstrip("、")[short]
+    n_miss = missing.sum(axis=1)[short]
+    expl = pd.Series("", index=miss_txt.index, dtype="str")
+    m = n_miss > 0
+    expl[m] = (ctx.label + "评估期内" + miss_txt.index.to_series()[m] + "没有在运营的" + miss_txt[m]
+               + "账号（应开通" + "、".join(labels) + "共" + str(len(need)) + "个平台，缺"
+               + n_miss[m].astype("str") + "个）。")
+    lt = late_txt[short]
+    expl[lt != ""] = expl[lt != ""] + ctx.label + "评估期内" + lt.index.to_series()[lt != ""] + "的" + lt[lt != ""]
     return rows(miss_txt.index, "", "", ctx.start, ctx.end - DAY, expl.to_numpy(), "")
 
 
