@@ -1,8 +1,8 @@
 """The whole annual assessment, end to end: ``liuan-eval run`` and :func:`run_assessment`.
 
-load (with the pre-flight check) → score → classify messages → hot issues and bursts (on a large
-year grouped in a second process from the start of scoring) → tables → CSV files and ``annual_report.xlsx`` → the report notebook executed with
-papermill → ``annual_report.html`` (nbconvert, no code cells).
+load (with the pre-flight check) → score → classify messages → summary tables → hot issues and bursts (on a
+large year grouped in a second process from the start of scoring, so the tables are made while it works) →
+CSV files and ``annual_report.xlsx`` → the report notebook executed with papermill → ``annual_report.html`` (nbconvert, no code cells).
 
 The notebook ``notebooks/reports/01-annual-report.ipynb`` calls the same :func:`assess`
 and the same section functions (:mod:`liuan_eval.report.sections`), so "Run All" in
@@ -399,7 +399,7 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
     if period is not None:
         year = period.year
     bounds = period.bounds() if period is not None else None
-    steps = ["preflight", "score", "classify", "hot", "tables"]
+    steps = ["preflight", "score", "classify", "tables", "hot"]
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -457,20 +457,21 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
             classified = classify(messages)
         _advance(bar)
 
-        _step(bar, tr("热点问题与突增", "hot issues and bursts"))
-        if classified is not None:
-            bursts = liuan_eval.detect_bursts(classified)
-            hot = hot_job.result(classified) if hot_job is not None else liuan_eval.find_hot_issues(classified)
-        else:
-            missing["hot_issues"] = missing["messages"]
-        _advance(bar)
-
+        # the summary tables need no hot issue: made while the second process may still be grouping them
         _step(bar, tr("汇总表格", "summary tables"))
         tables = derived_tables(dataset, assessment, int(year), issued=issued, responses=answers, period=bounds)
         if previous is not None:
             from liuan_eval.report.comparison import comparison_tables
 
             tables.update(comparison_tables(previous_report(previous), assessment, tables))
+        _advance(bar)
+
+        _step(bar, tr("热点问题与突增", "hot issues and bursts"))
+        if classified is not None:
+            bursts = liuan_eval.detect_bursts(classified)
+            hot = hot_job.result(classified) if hot_job is not None else liuan_eval.find_hot_issues(classified)
+        else:
+            missing["hot_issues"] = missing["messages"]
         _advance(bar)
         _step(bar, tr("评估完成", "assessment done"))
     finally:
