@@ -155,3 +155,15 @@ def test_rectified_grade_cap_must_name_a_grade(tmp_path):
     text = BASE.replace("[preset]\n", '[preset]\nrectified_grade_cap = "极好"\n', 1)
     with pytest.raises(CriteriaError, match="rectified_grade_cap"):
         load_criteria(_write(tmp_path, text))
+
+
+def test_a_preset_written_before_a_parameter_was_added_still_loads_with_its_default(tmp_path):
+    """``opening_deadline`` (C01) and ``veto_before_check_only`` (C15) came later: an office's own
+    preset without them loads, with the former behaviour (presence only; every run a finding alike)."""
+    c = load_criteria(_write(tmp_path, BASE))
+    assert c["C15"].params == {"min_gap_days": 10, "veto_before_check_only": False}
+    shipped = load_criteria("liuan_2016")
+    assert shipped["C01"].params["opening_deadline"] == "2016-12-31"
+    assert load_criteria("state_council_2019")["C15"].params["veto_before_check_only"] is True
+    with pytest.raises(CriteriaError, match="veto_before_check_only"):
+        load_criteria(_write(tmp_path, BASE.replace("min_gap_days = 10", 'min_gap_days = 10\nveto_before_check_only = "yes"')))

@@ -345,14 +345,22 @@ def test_deductions_grades_ranks_and_the_2019_veto():
     expect = round((assessed - w["C15"].deduction) / assessed * 100, 2)
     assert u.loc["裕安区", "C15"] == w["C15"].weight - w["C15"].deduction
     assert u.loc["裕安区", "total"] == expect and u.loc["裕安区", "rank"] == 2 and u.loc["金安区", "rank"] == 1
+    # 2019: a month without a post in June is a deduction ("updates not timely"), not the veto
     s = score(Dataset(accounts=acc, posts=p), year=2025, criteria="state_council_2019").unit_scores.set_index("unit")
+    assert s.loc["裕安区", "grade"] == "合格" and s.loc["裕安区", "veto"] == ""
+    assert s.loc["裕安区", "C15"] < w["C15"].weight and s.loc["裕安区", "total"] < 100
+    # ... no update in the two weeks before the check (the period's last day) is the veto
+    p = pd.concat([all_posts(), daily_posts("W2", end="2025-12-10"), daily_posts("X2", "wechat"),
+                   daily_posts("A2", "app")], ignore_index=True)
+    a19 = score(Dataset(accounts=acc, posts=p), year=2025, criteria="state_council_2019")
+    s = a19.unit_scores.set_index("unit")
     assert s.loc["裕安区", "grade"] == "不合格" and s.loc["裕安区", "veto"] == "C15"
     assert s.loc["金安区", "grade"] == "合格"
+    assert "至检查时点（评估期末日）仍未更新" in a19.findings.loc[a19.findings["criterion"] == "C15", "explanation"].iloc[0]
     # a veto item: nothing else is scored — no total for the unit or the account, the points stay
     assert pd.isna(s.loc["裕安区", "total"]) and s.loc["金安区", "total"] == 100
     assert s.loc["裕安区", "rank"] == 2 and s.loc["裕安区", "C15"] < w["C15"].weight
-    s_acc = score(Dataset(accounts=acc, posts=p), year=2025,
-                  criteria="state_council_2019").account_scores.set_index("account_id")
+    s_acc = a19.account_scores.set_index("account_id")
     assert pd.isna(s_acc.loc["W2", "total"]) and s_acc.loc["W2", "grade"] == "不合格"
     assert s_acc.loc["X2", "total"] == 100 and s_acc.loc["X2", "grade"] == "合格"
     acc_scores = a.account_scores.set_index("account_id")

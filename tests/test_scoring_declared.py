@@ -50,11 +50,17 @@ def test_presets_registry_and_plants_name_the_same_criteria(planted_ids):
 
 @pytest.mark.parametrize("name", ["liuan_2016", "state_council_2019"])
 def test_every_preset_parameter_is_declared_and_every_declared_one_is_given(name):
+    import tomllib
+
+    from liuan_eval.criteria import HERE
+
     specs = param_specs()
+    raw = tomllib.loads((HERE / f"{name}.toml").read_text(encoding="utf-8"))["criteria"]
     for c in load_criteria(name):
         assert set(c.params) == set(specs[c.id]), c.id
+        assert set(raw[c.id].get("params", {})) == set(specs[c.id]), c.id  # the shipped presets give them all
         for key, value in c.params.items():
-            types, check, expected, expected_zh = specs[c.id][key]
+            types, check, expected, expected_zh = specs[c.id][key][:4]
             assert isinstance(value, types) and (check is None or check(value)), (c.id, key)
             assert expected and expected_zh
 

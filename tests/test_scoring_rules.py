@@ -355,3 +355,42 @@ def test_c01_opening_deadline_must_be_a_date_or_empty(tmp_path):
     (tmp_path / "p.toml").write_text(text, encoding="utf-8")
     with pytest.raises(CriteriaError, match="opening_deadline"):
         load_criteria(tmp_path / "p.toml")
+
+
+# ---- 2019 preset: "no update in the two weeks before the check" (the period's last day) ----------------
+def _weibo_posts(*days):
+    t = pd.Series(pd.to_datetime(list(days)) + pd.Timedelta(hours=10)).dt.tz_localize(TZ)
+    return pd.DataFrame({"account_id": "W1", "platform": "weibo", "post_id": [f"W1-{i}" for i in range(len(t))],
+                         "published_at": t, "text": "今日要闻", "media_kind": "image",
+                         "is_repost": pd.array([False] * len(t), dtype="boolean")})
+
+
+@pytest.mark.parametrize(("last_post", "period", "veto"), [
+    ("2025-12-17", None, True),          # 18–31 Dec: 14 days up to the check
+    ("2025-12-18", None, False),         # 19–31 Dec: 13 days
+    ("2025-06-16", (("2025-04-01", "2025-06-30")), True),   # a quarterly check on 30 June
+    ("2025-06-17", (("2025-04-01", "2025-06-30")), False),
+])
+def test_2019_veto_is_a_run_reaching_the_check(last_post, period, veto):
+    days = [d.strftime("%Y-%m-%d") for d in pd.date_range("2025-01-01", last_post, freq="5D")] + [last_post]
+    acc = accounts().iloc[:1]
+    kw = {"period": period} if period else {}
+    a = score(Dataset(accounts=acc, posts=_weibo_posts(*days)), year=2025, criteria="state_council_2019", **kw)
+    s = a.unit_scores.set_index("unit").loc["金安区"]
+    assert (s["veto"] == "C15") == veto and (s["grade"] == "不合格") == veto
+    assert pd.isna(s["total"]) == veto
+
+
+def test_2019_a_mid_period_run_and_a_run_before_closing_are_deductions_not_the_veto():
+    """W1 is silent all March; the app A1 is silent from 2 September until it closes on 30 September."""
+    acc = accounts().iloc[[0, 2]]
+    acc["closed_at"] = pd.Series([pd.NaT, pd.Timestamp("2025-09-30", tz=TZ)], index=acc.index)
+    w = [d.strftime("%Y-%m-%d") for d in pd.date_range("2025-01-01", "2025-12-31", freq="3D")
+         if not pd.Timestamp("2025-03-01") <= d <= pd.Timestamp("2025-03-31")]
+    app_days = [d.strftime("%Y-%m-%d") for d in pd.date_range("2025-01-01", "2025-09-01", freq="3D")]
+    p = pd.concat([_weibo_posts(*w), _weibo_posts(*app_days).assign(account_id="A1", platform="app",
+                                                                   post_id=lambda x: "A1-" + x["post_id"])])
+    a = score(Dataset(accounts=acc, posts=p), year=2025, criteria="state_council_2019")
+    assert found(a, "C15") == [("金安区", "A1"), ("金安区", "W1")]
+    s = a.unit_scores.set_index("unit").loc["金安区"]
+    assert s["veto"] == "" and s["grade"] == "合格" and s["C15"] == load_criteria("state_council_2019")["C15"].weight - 6

@@ -238,7 +238,7 @@ def _key(path: str, key: str) -> str:
 
 
 def _check(file: str, path: str, value: Any, spec) -> None:
-    types, check, expected, expected_zh = spec
+    types, check, expected, expected_zh = spec.types, spec.check, spec.expected, spec.expected_zh
     ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
     if ok and check is not None:
         try:
@@ -337,7 +337,10 @@ def parse_criteria(data: dict, where: str = "<preset>") -> Criteria:
         _check_table(where, f"criteria.{cid}", entry, _criterion_keys(), _REQUIRED_CRITERION_KEYS)
         params = entry.get("params", {})
         spec = decl[cid].params
-        _check_table(where, f"criteria.{cid}.params", params, spec, set(spec))
+        _check_table(where, f"criteria.{cid}.params", params, spec,
+                     {k for k, s in spec.items() if not getattr(s, "optional", False)})
+        params = {**{k: s.default for k, s in spec.items() if getattr(s, "optional", False) and k not in params},
+                  **params}
         if decl[cid].level_fixed and entry["level"] != decl[cid].level:
             raise _error(where, f"键“criteria.{cid}.level”必须为 \"{decl[cid].level}\"（该指标不能改为按"
                                 f"{'账号' if decl[cid].level == 'unit' else '单位'}评估）",

@@ -25,11 +25,13 @@ from liuan_eval.scoring._common import (
     rows,
 )
 from liuan_eval.scoring.declare import (
+    BOOL,
     at_least,
     choices,
     criterion,
     needs,
     number,
+    optional,
     param,
     string_table,
     strings,
@@ -426,12 +428,15 @@ def dormant_gaps(ctx: Context, min_days: int, platforms=("weibo", "wechat", "app
 
 
 @criterion("C15", needs=[needs("accounts"), needs("posts")],
-           params={"min_gap_days": at_least(1, "自然日", "calendar days")})
+           params={"min_gap_days": at_least(1, "自然日", "calendar days"),
+                   "veto_before_check_only": optional(BOOL, False)})
 def c15_dormant(ctx: Context, crit) -> pd.DataFrame:
     """C15: each run of ``min_gap_days`` or more empty calendar days is a finding.
 
     Declared on the posts of the period: with none at all the criterion is not assessed,
-    rather than every account dormant.
+    rather than every account dormant. With ``veto_before_check_only`` (the 2019 checklist's
+    "no update in the two weeks before the check", the check being the period's last day), only
+    a run that reaches the period's last day vetoes; an earlier run is a deduction.
     """
     k = crit.params["min_gap_days"]
     gaps = dormant_gaps(ctx, k, crit.platforms)
@@ -441,7 +446,13 @@ def c15_dormant(ctx: Context, crit) -> pd.DataFrame:
     expl = (platform_label(info["platform"]) + "账号“" + info["account_name"] + "”" + fmt_date(gaps["first_day"])
             + "至" + fmt_date(gaps["last_day"]) + "连续" + gaps["days"].astype("str") + "天未更新（" + str(k)
             + "天以上为“僵尸”“睡眠”账号）。")
-    return rows(info["unit"], gaps["account_id"], info["platform"], gaps["first_day"], gaps["last_day"], expl, "")
+    out = rows(info["unit"], gaps["account_id"], info["platform"], gaps["first_day"], gaps["last_day"], expl, "")
+    if crit.params.get("veto_before_check_only"):
+        at_check = (gaps["last_day"] >= ctx.end - DAY).to_numpy()
+        out["_veto"] = at_check
+        out["explanation"] = out["explanation"].where(
+            ~at_check, out["explanation"].str.removesuffix("。") + "，至检查时点（评估期末日）仍未更新。")
+    return out
 
 
 @criterion("C16", needs=[needs("accounts"), needs("incidents"), needs("posts")], level="unit", level_fixed=True,

@@ -54,10 +54,14 @@ class ParamSpec(NamedTuple):
     check: Callable[[Any], bool] | None
     expected: str
     expected_zh: str
+    #: a parameter added after presets were written: a preset without it gets ``default``
+    optional: bool = False
+    default: Any = None
 
 
 def param(types: type | tuple[type, ...], check: Callable[[Any], bool] | None, zh: str, en: str) -> ParamSpec:
-    """A :class:`ParamSpec` (``types`` a type or a tuple of types).
+    """A :class:`ParamSpec` (``types`` a type or a tuple of types); ``.optional(default)`` of it
+    (:func:`optional`) for a parameter a preset may leave out.
 
     Examples
     --------
@@ -66,6 +70,18 @@ def param(types: type | tuple[type, ...], check: Callable[[Any], bool] | None, z
     ((<class 'int'>,), True, '不小于 0 的整数')
     """
     return ParamSpec(types if isinstance(types, tuple) else (types,), check, en, zh)
+
+
+def optional(spec: ParamSpec, default: Any) -> ParamSpec:
+    """``spec`` for a parameter a preset may leave out (it then takes ``default``): one added after
+    presets were written, so that an office's own preset keeps loading with the former behaviour.
+
+    Examples
+    --------
+    >>> optional(BOOL, False).optional, optional(BOOL, False).default
+    (True, False)
+    """
+    return spec._replace(optional=True, default=default)
 
 
 #: ``true``/``false``

@@ -23,7 +23,17 @@ from liuan_eval.scoring._common import (
     platform_label,
     rows,
 )
-from liuan_eval.scoring.declare import BOOL, any_of, at_least, choices, criterion, needs, param, string_table
+from liuan_eval.scoring.declare import (
+    BOOL,
+    any_of,
+    at_least,
+    choices,
+    criterion,
+    needs,
+    optional,
+    param,
+    string_table,
+)
 from liuan_eval.workdays import deadline_end, workdays_between
 
 _TS = f"datetime64[ns, {TIMEZONE}]"
@@ -41,8 +51,9 @@ def _date_or_empty(v) -> bool:
 
 @criterion("C01", needs=[needs("accounts")], level="unit", level_fixed=True,
            params={"platforms_required": choices(("weibo", "wechat", "app")),
-                   "opening_deadline": param(str, _date_or_empty, "日期 YYYY-MM-DD，或空字符串（不查开通日期）",
-                                             "a date YYYY-MM-DD, or an empty string (opening dates not checked)")})
+                   "opening_deadline": optional(param(str, _date_or_empty, "日期 YYYY-MM-DD，或空字符串（不查开通日期）",
+                                                      "a date YYYY-MM-DD, or an empty string (opening dates not checked)"),
+                                                "")})
 def c01_platforms(ctx: Context, crit) -> pd.DataFrame:
     """C01: every unit runs an account on each required platform during the period, opened by the deadline.
 
