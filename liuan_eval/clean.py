@@ -38,9 +38,10 @@ _ENTITY_RE = r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z]{2,10});"
 # pandas runs them in C++; each string is wrapped in \x01 sentinels so that "[^0-9]" can
 # stand for a boundary at either end.
 _ID18_ANY = r"[0-9]{17}[0-9Xx]"
-_ID18 = re.compile(r"(?<![0-9A-Za-z])([0-9]{4})([0-9]{13})([0-9Xx])(?![0-9A-Za-z])")
-_ID15 = (r"([^0-9A-Za-z])([0-9]{4})[0-9]{4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])([0-9]{3})"
-         r"([^0-9A-Za-z])", r"\1\2********\3\4")
+#: an ID number may follow letters (ID341502…, sfz341502…): only a digit before or after makes it part of a longer number
+_ID18 = re.compile(r"(?<![0-9])([0-9]{4})([0-9]{13})([0-9Xx])(?![0-9])")
+_ID15 = (r"([^0-9])([0-9]{4})[0-9]{4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])([0-9]{3})"
+         r"([^0-9])", r"\1\2********\3\4")
 #: What people write between a number's groups: a space, dots, hyphens and dashes of every width.
 _GROUP_SEP = "[- .‐‑‒–—―－]"
 _MOBILE = (rf"([^0-9])((?:(?:\+|00)?86[- ]?)?[(（]?1[3-9][0-9][)）]?){_GROUP_SEP}?[0-9]{{4}}{_GROUP_SEP}?([0-9]{{4}})"
@@ -165,7 +166,7 @@ def mask_pii(texts: pd.Series) -> pd.Series:
     return out
 
 
-_SPLIT_ID = re.compile(rf"(?<![0-9A-Za-z])[0-9](?:{_SEP}[0-9]){{16}}{_SEP}[0-9Xx](?![0-9A-Za-z])")
+_SPLIT_ID = re.compile(rf"(?<![0-9])[0-9](?:{_SEP}[0-9]){{16}}{_SEP}[0-9Xx](?![0-9])")
 _SPLIT_MOBILE = re.compile(rf"(?<![0-9])1{_SEP}[3-9](?:{_SEP}[0-9]){{9}}(?![0-9])")
 _BIRTH = re.compile(r"(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])")
 
@@ -852,8 +853,8 @@ def fold_texts(texts: pd.Series, keep_spaces: bool = False) -> Folded:
 
 #: Kinds of citizens' numbers :func:`find_pii` finds, and their Chinese names.
 PII_KINDS = {"id_card": "居民身份证号码", "mobile": "手机号码", "bank_card": "银行卡号"}
-_FIND_ID = re.compile(r"(?<![0-9a-z])[0-9]{6}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
-                      r"[0-9]{3}[0-9x](?![0-9a-z])")
+_FIND_ID = re.compile(r"(?<![0-9])[0-9]{6}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+                      r"[0-9]{3}[0-9x](?![0-9])")
 _FIND_MOBILE = re.compile(r"(?<![0-9])(?:\+?86-?)?1[3-9][0-9]-?[0-9]{4}-?[0-9]{4}(?![0-9])")
 _FIND_CARD = re.compile(r"(?<![0-9a-z])[0-9]{16,19}(?![0-9a-z])")
 _DIGIT_RUN = re.compile(r"[0-9][0-9x-]{9,}")

@@ -68,6 +68,15 @@ def test_mask_pii_ids_need_a_valid_check_digit_or_a_birth_date():
     assert out.iloc[3] == "旧身份证3415********123"
 
 
+def test_mask_pii_ids_right_after_latin_letters_are_masked():
+    """Citizens write ID341502…, sfz341502…, SFZ:341502…; only a digit next to it makes it part of a longer number."""
+    out = mask_pii(pd.Series([f"户籍迁移 ID{VALID_ID}", f"我的sfz{VALID_ID}，电话", f"SFZ{VALID_ID}号", f"ID{VALID_ID}abc",
+                              "sfz341502850612123"]))
+    masked = f"3415**********{VALID_ID[-4:]}"
+    assert out.tolist()[:4] == [f"户籍迁移 ID{masked}", f"我的sfz{masked}，电话", f"SFZ{masked}号", f"ID{masked}abc"]
+    assert out.iloc[4] == "sfz3415********123"
+
+
 def test_mask_pii_leaves_ordinary_numbers_and_na():
     s = pd.Series(["2025年3月1日发布，阅读10万+", "编号1234567", None, "QQ群12345", "增长13.5%，2025.03.05发布",
                    "皖北地区", "1380-1234-5678"])

@@ -299,7 +299,7 @@ def parse_criteria(data: dict, where: str = "<preset>") -> Criteria:
     ...                  "severity": "高", "params": {"min_gap_day": 15}}}})
     Traceback (most recent call last):
     ...
-    liuan_eval.criteria.CriteriaError: 考核标准文件 <preset>：未知的键“criteria.C15.params.min_gap_day”（此处可用的键：min_gap_days）
+    liuan_eval.criteria.CriteriaError: 考核标准文件 <preset>：未知的键“criteria.C15.params.min_gap_day”（此处可用的键：min_gap_days, veto_before_check_only）
     """
     from liuan_eval.scoring.declare import declarations
 
