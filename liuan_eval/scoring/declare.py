@@ -344,7 +344,7 @@ def criterion(cid: str, *, needs: tuple | list = (), params: Mapping[str, ParamS
     >>> from liuan_eval.scoring.declare import declarations
     >>> d = declarations()["C15"]
     >>> d.fn.__name__, d.level, d.tables(), list(d.params)
-    ('c15_dormant', 'account', ('accounts', 'posts'), ['min_gap_days'])
+    ('c15_dormant', 'account', ('accounts', 'posts'), ['min_gap_days', 'veto_before_check_only'])
     """
     if level not in LEVELS or gives not in GIVES:
         raise ValueError(f"{cid}: bad level {level!r} or gives {gives!r}")
