@@ -34,10 +34,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 
 def _pre_language(argv: list[str]) -> None:
     for i, a in enumerate(argv):
-        if a == "--lang" and i + 1 < len(argv):
-            set_language(argv[i + 1])
-        elif a.startswith("--lang="):
-            set_language(a.split("=", 1)[1])
+        value = argv[i + 1] if a == "--lang" and i + 1 < len(argv) else a.split("=", 1)[1] if a.startswith(
+            "--lang=") else None
+        if value in ("zh", "en"):  # anything else: argparse names the choices
+            set_language(value)
 
 
 class _Formatter(argparse.HelpFormatter):

@@ -109,3 +109,21 @@ def test_ctrl_c_during_run_keeps_the_previous_output_and_exits_130(tmp_path):
     assert [p.name for p in out.iterdir()] == ["unit_scores.csv"]
     assert (out / "unit_scores.csv").read_text(encoding="utf-8") == "previous complete run\n"
     assert sorted(p.name for p in out.parent.iterdir()) == ["2025"]
+
+
+def test_an_unknown_language_is_an_argument_error_not_a_traceback(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["--lang", "xx", "check", "--data", "x"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "--lang" in err and "'zh'" in err and "Traceback" not in err
+
+
+def test_answer_notices_refuses_a_missing_folder_and_a_folder_of_other_workbooks(tmp_path, capsys):
+    import openpyxl
+
+    assert cli.main(["sample", "--answer-notices", str(tmp_path / "nope"), "--out", str(tmp_path / "o")]) == 2
+    assert "找不到整改通知文件夹" in capsys.readouterr().err
+    openpyxl.Workbook().save(tmp_path / "accounts.xlsx")
+    assert cli.main(["sample", "--answer-notices", str(tmp_path), "--out", str(tmp_path / "o")]) == 2
+    assert "不是整改通知" in capsys.readouterr().err

@@ -167,3 +167,20 @@ def test_a_preset_written_before_a_parameter_was_added_still_loads_with_its_defa
     assert load_criteria("state_council_2019")["C15"].params["veto_before_check_only"] is True
     with pytest.raises(CriteriaError, match="veto_before_check_only"):
         load_criteria(_write(tmp_path, BASE.replace("min_gap_days = 10", 'min_gap_days = 10\nveto_before_check_only = "yes"')))
+
+
+@pytest.mark.parametrize(("key", "text"), [
+    ("intro", 'intro = "{year}年检查情况通报如下："'),
+    ("title", 'title = "关于{periode}的通报"'),
+    ("intro", 'intro = "现将情况通报如下：{"'),
+])
+def test_a_notice_text_with_an_unknown_placeholder_is_refused_when_the_preset_loads(tmp_path, key, text):
+    """Before: a KeyError after the whole assessment had run, at the 通报."""
+    from liuan_eval.criteria import HERE as presets
+
+    src = (presets / "liuan_2016.toml").read_text(encoding="utf-8")
+    src = src.replace("[notice]\n", "[notice]\n" + text + "\n", 1)
+    lines = [ln for ln in src.splitlines() if not (ln.startswith(f"{key} = ") and ln != text)]
+    (tmp_path / "p.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CriteriaError, match=f"notice.{key}.*占位符只能是"):
+        load_criteria(tmp_path / "p.toml")

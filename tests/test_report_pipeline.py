@@ -183,6 +183,25 @@ def test_executed_notebook_parameters_and_no_errors(report_dir):
     assert 'assessment_dir = "assessment"' in injected.source
 
 
+@pytest.mark.parametrize("damage", ["manifest", "parquet"])
+def test_a_damaged_saved_assessment_is_a_user_error_naming_the_file(report_dir, tmp_path, damage):
+    import shutil
+
+    from liuan_eval.report import load_report
+    from liuan_eval.report.saved import SavedReportError
+
+    copy = tmp_path / "assessment"
+    shutil.copytree(report_dir / "assessment", copy)
+    if damage == "manifest":
+        (copy / "manifest.json").write_text("{bad json", encoding="utf-8")
+        what = "manifest.json 已损坏"
+    else:
+        (copy / "assessment.findings.parquet").write_bytes(b"garbage")
+        what = "assessment.findings.parquet 已损坏"
+    with pytest.raises(SavedReportError, match=what):
+        load_report(copy)
+
+
 def test_the_saved_assessment_reloads_exactly(run_result, report_dir):
     from liuan_eval.report import load_report
 

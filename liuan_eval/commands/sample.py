@@ -41,13 +41,23 @@ def answer_notices(notices, out) -> dict[str, int]:
     """
     import openpyxl
 
+    from liuan_eval.errors import UserError
     from liuan_eval.report.unit_notices import HEADERS, NOTICE_SHEET
 
     notices, out = Path(notices), Path(out)
+    if not notices.is_dir():
+        raise UserError(f"错误：找不到整改通知文件夹：{notices}（--answer-notices 应指向 liuan-eval run 输出的 units 文件夹）",
+                        f"error: no such folder of notices: {notices} (--answer-notices takes the units folder "
+                        "liuan-eval run writes)")
     files = sorted(notices.glob("*.xlsx"))
     books = {f: openpyxl.load_workbook(f) for f in files}
     rows = []
-    for wb in books.values():
+    for f, wb in books.items():
+        if NOTICE_SHEET not in wb.sheetnames:
+            raise UserError(f"错误：{f} 不是整改通知（没有“{NOTICE_SHEET}”工作表）；--answer-notices 应指向 liuan-eval run "
+                            "输出的 units 文件夹",
+                            f"error: {f} is not a unit notice (no sheet '{NOTICE_SHEET}'); --answer-notices takes the "
+                            "units folder liuan-eval run writes")
         ws = wb[NOTICE_SHEET]
         header = [c.value for c in ws[1]]
         col = {h: header.index(h) for h in header if h}

@@ -103,13 +103,38 @@ def _preset_keys():
     }
 
 
+def _placeholders_ok(text: str, allowed: tuple[str, ...]) -> bool:
+    """``text`` is a non-empty string whose ``{…}`` placeholders are all in ``allowed`` (``{{`` for a brace)."""
+    import string
+
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+    except ValueError:  # a lone { or }
+        return False
+    return bool(text.strip()) and all(f in allowed for f in fields)
+
+
+#: the placeholders the 通报's texts may hold (filled in by liuan_eval.report.circular)
+NOTICE_PLACEHOLDERS = {"title": ("period",), "intro": ("period",), "requirements": ("period", "deadline", "workdays")}
+
+
 def _notice_keys():
     text = _spec(str, lambda v: bool(v.strip()), "非空字符串", "a non-empty string")
+
+    def with_placeholders(key):
+        allowed = NOTICE_PLACEHOLDERS[key]
+        zh = "非空字符串，占位符只能是 " + "、".join("{" + a + "}" for a in allowed)
+        en = "a non-empty string with no placeholder but " + ", ".join("{" + a + "}" for a in allowed)
+        return _spec(str, lambda v: _placeholders_ok(v, allowed), zh, en)
+
+    allowed_req = NOTICE_PLACEHOLDERS["requirements"]
     return {
-        "issuer": text, "doc_number": text, "recipients": text, "title": text, "intro": text,
-        "signature": text,
-        "requirements": _spec(list, lambda v: all(isinstance(x, str) and x.strip() for x in v),
-                              "由非空字符串组成的列表", "a list of non-empty strings"),
+        "issuer": text, "doc_number": text, "recipients": text, "title": with_placeholders("title"),
+        "intro": with_placeholders("intro"), "signature": text,
+        "requirements": _spec(list, lambda v: all(isinstance(x, str) and _placeholders_ok(x, allowed_req) for x in v),
+                              "由非空字符串组成的列表，占位符只能是 " + "、".join("{" + a + "}" for a in allowed_req),
+                              "a list of non-empty strings with no placeholder but "
+                              + ", ".join("{" + a + "}" for a in allowed_req)),
         "rectify_workdays": _spec(int, lambda v: v >= 1, "不小于 1 的整数（工作日）", "an integer >= 1 (working days)"),
         "rectified_fails": _spec(bool, None, "true 或 false", "true or false"),
         "template": _spec(str, lambda v: v.endswith(".docx"), "Word 模板文件名（.docx）", "a Word template (.docx)"),

@@ -484,7 +484,15 @@ def _template_path(notice: dict) -> Path:
     if not name:
         return TEMPLATE
     p = Path(name)
-    return p if p.is_file() else TEMPLATE.parent / name
+    if p.is_file():
+        return p
+    if (TEMPLATE.parent / name).is_file():
+        return TEMPLATE.parent / name
+    from liuan_eval.errors import UserError
+
+    raise UserError(f"错误：考核标准 [notice] 的 template 指定的通报模板 {name} 不存在；请给出模板的完整路径或删去这一行",
+                    f"error: the Word template named by [notice] template ({name}) does not exist; give its full path "
+                    "or remove the line")
 
 
 def _remove(paragraph) -> None:

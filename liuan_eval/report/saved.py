@@ -158,7 +158,14 @@ def load_report(folder):
     if not path.is_file():
         raise SavedReportError(f"{folder} 中没有完整的已保存考核结果（缺少 {MANIFEST}）；请重新运行 liuan-eval run",
                                f"{folder} holds no complete saved assessment (no {MANIFEST}); run liuan-eval run again")
-    manifest = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise SavedReportError(f"{folder} 的 {MANIFEST} 已损坏（不是有效的 JSON）；请重新运行 liuan-eval run",
+                               f"{folder}: {MANIFEST} is damaged (not valid JSON); run liuan-eval run again") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("tables"), dict):
+        raise SavedReportError(f"{folder} 的 {MANIFEST} 不是考核结果清单；请重新运行 liuan-eval run",
+                               f"{folder}: {MANIFEST} is not a saved assessment's manifest; run liuan-eval run again")
     if manifest.get("format") != FORMAT_VERSION:
         raise SavedReportError(f"{folder} 的考核结果格式（{manifest.get('format')}）与本程序不符；请重新运行 liuan-eval run",
                                f"{folder}: saved format {manifest.get('format')} is not {FORMAT_VERSION}; run again")
@@ -168,7 +175,12 @@ def load_report(folder):
         if not f.is_file():
             raise SavedReportError(f"{folder} 的考核结果不完整（缺少 {entry['file']}）；请重新运行 liuan-eval run",
                                    f"{folder}: the saved assessment lacks {entry['file']}; run again")
-        frame = pd.read_parquet(f)
+        try:
+            frame = pd.read_parquet(f)
+        except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+            raise SavedReportError(f"{folder} 的考核结果文件 {entry['file']} 已损坏，无法读取；请重新运行 liuan-eval run",
+                                   f"{folder}: the saved file {entry['file']} is damaged ({type(exc).__name__}); "
+                                   "run liuan-eval run again") from None
         for c in entry.get("lists", []):
             frame[c] = frame[c].map(lambda v: list(v) if isinstance(v, np.ndarray | list) else v)
         for c in entry.get("json", []):
