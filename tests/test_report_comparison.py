@@ -142,3 +142,65 @@ def test_the_html_sections_typical_experience_requirements_and_the_statistics_an
         r.bursts = kept
     assert "留言突增" in body and "P值" not in body and "q值" not in body
     assert "P值" in annex and "q值" in annex and "1e-09" in annex
+
+
+# ---- hand-made: which period may be "上期", and the follow-up's keys ---------------------------------------
+def _report(period, rect, scores, criteria="liuan_2016", responses=None):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(period=period, criteria=criteria, tables={"responses": responses} if responses is not None
+                           else {}, assessment=SimpleNamespace(rectification=rect, account_scores=scores,
+                                                               criteria=SimpleNamespace(name=criteria)))
+
+
+@pytest.mark.parametrize(("then", "now", "ok"), [
+    (("2024-01-01", "2024-12-31"), ("2025-01-01", "2025-12-31"), True),
+    (("2025-01-01", "2025-03-31"), ("2025-04-01", "2025-06-30"), True),    # the quarter before
+    (("2025-01-01", "2025-12-31"), ("2025-01-01", "2025-12-31"), False),   # the same period
+    (("2026-01-01", "2026-12-31"), ("2025-01-01", "2025-12-31"), False),   # a later one
+    (("2025-01-01", "2025-12-31"), ("2025-04-01", "2025-06-30"), False),   # the year holding this quarter
+])
+def test_the_previous_report_must_be_of_a_period_that_ended_before_this_one(then, now, ok):
+    from liuan_eval.errors import UserError
+    from liuan_eval.report.comparison import check_previous
+    from liuan_eval.report.periods import Period
+
+    def p(a, b):
+        return Period(dt.date.fromisoformat(a), dt.date.fromisoformat(b), "期")
+
+    prev = _report(p(*then), None, None)
+    if ok:
+        assert check_previous(prev, p(*now), "liuan_2016") == []
+    else:
+        with pytest.raises(UserError, match="--previous"):
+            check_previous(prev, p(*now), "liuan_2016")
+
+
+def test_another_preset_is_a_caveat_of_the_comparison():
+    from liuan_eval.report.comparison import check_previous
+    from liuan_eval.report.periods import year_period
+
+    got = check_previous(_report(year_period(2024), None, None, criteria="state_council_2019"), year_period(2025),
+                         "liuan_2016")
+    assert len(got) == 1 and "state_council_2019" in got[0] and "口径不同" in got[0]
+
+
+def test_followup_matches_accounts_by_id_across_a_renamed_unit_and_a_closure_in_the_period():
+    from liuan_eval.report.comparison import rectification_followup
+    from liuan_eval.report.periods import year_period
+
+    def rect(rows):
+        return pd.DataFrame(rows, columns=["unit", "account_id", "account_name", "platform", "criteria"])
+
+    then = rect([("六安市发展和改革委员会", "A1", "甲", "app", "C15"), ("霍山县", "W2", "乙", "weibo", "C15"),
+                 ("霍山县", "W3", "丙", "weibo", "C15"), ("金安区", "", "", "", "C13")])
+    now = rect([("六安市发展改革委", "A1", "甲", "app", "C15"), ("金安区", "", "", "", "C13")])
+    scores = pd.DataFrame({"account_id": ["A1", "W2", "W3"]})
+    accounts = pd.DataFrame({"account_id": ["A1", "W2", "W3"],
+                             "closed_at": [pd.NaT, pd.Timestamp("2025-03-03", tz="Asia/Shanghai"), pd.NaT]})
+    f = rectification_followup(_report(year_period(2024), then, None), _report(year_period(2025), now, scores).assessment,
+                               accounts).set_index(["unit", "account_id"])["status"]
+    assert f[("六安市发展和改革委员会", "A1")] == FOLLOWUP_AGAIN     # the same account under the unit's new name
+    assert f[("霍山县", "W2")] == FOLLOWUP_CLOSED                   # closed on 3 March, in this period
+    assert f[("霍山县", "W3")] == FOLLOWUP_DONE
+    assert f[("金安区", "")] == FOLLOWUP_AGAIN                     # a unit's own entry, by its name

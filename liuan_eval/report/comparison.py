@@ -43,6 +43,40 @@ def period_name(report) -> str:
     return label or f"{report.year}年度"
 
 
+def check_previous(previous, period, criteria_name: str) -> list[str]:
+    """Refuse a previous report whose period does not end before ``period`` starts (the same period, a
+    later one or an overlapping one would be compared as "上期"); the caveats to add (another preset).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from types import SimpleNamespace
+    >>> from liuan_eval.report.periods import year_period
+    >>> prev = SimpleNamespace(period=year_period(2024), criteria="liuan_2016")
+    >>> check_previous(prev, year_period(2025), "liuan_2016")
+    []
+    >>> check_previous(prev, year_period(2024), "liuan_2016")
+    Traceback (most recent call last):
+    ...
+    liuan_eval.errors.UserError: 错误：--previous 指向的报告（2024年度，2024-01-01至2024-12-31）不是本期（2024年度，2024-01-01起）之前的考核期；请指向本期开始以前已结束的上一期报告
+    """
+    from liuan_eval.errors import UserError
+
+    then = previous.period
+    if then.end >= period.start:
+        raise UserError(f"错误：--previous 指向的报告（{then.label}，{then.start}至{then.end}）不是本期（{period.label}，"
+                        f"{period.start}起）之前的考核期；请指向本期开始以前已结束的上一期报告",
+                        f"error: the --previous report ({then.label}, {then.start} to {then.end}) is not a period "
+                        f"before this one ({period.label}, from {period.start}); give the report of a period that "
+                        "ended before this one started")
+    prev_name = str(getattr(getattr(previous, "assessment", None), "criteria", None) and
+                    previous.assessment.criteria.name or previous.criteria)
+    if prev_name and criteria_name and prev_name != criteria_name:
+        return [f"上期（{then.label}）按考核标准 {prev_name} 评分，本期按 {criteria_name}：两期的得分、等级和合格率"
+                "口径不同，对比仅供参考"]
+    return []
+
+
 def unit_changes(then: pd.DataFrame | None, now: pd.DataFrame) -> pd.DataFrame:
     """Units' total, grade and rank in both periods; ``change`` = now − then, ``rank_change`` = then − now
     (positive: moved up). Units present in one period only have the other side empty."""
@@ -93,8 +127,17 @@ def account_changes(then, now) -> pd.DataFrame:
     return m[cols].reset_index(drop=True)
 
 
-def rectification_followup(previous, assessment) -> pd.DataFrame:
-    """What became of each entry of the previous period's rectification list (see the module docstring)."""
+def _entry_keys(frame: pd.DataFrame) -> pd.Series:
+    """An account's entry by its id (a unit renamed between the periods keeps its accounts); a unit's own by name."""
+    acc = frame["account_id"].astype("str").fillna("")
+    return acc.where(acc.ne(""), "unit|" + frame["unit"].astype("str"))
+
+
+def rectification_followup(previous, assessment, accounts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """What became of each entry of the previous period's rectification list (see the module docstring).
+
+    ``accounts``: this period's registry; an account closed in it (``closed_at`` given) is ``已关停``
+    even when it was still in operation for part of this period."""
     cols = ["unit", "account_id", "account_name", "platform", "criteria_then", "status", "criteria_now",
             "reported", "decision"]
     rect = previous.assessment.rectification
@@ -103,21 +146,24 @@ def rectification_followup(previous, assessment) -> pd.DataFrame:
     r = rect.reset_index(drop=True)
     acc = r["account_id"].astype("str").fillna("")
     now_rect = assessment.rectification if assessment.rectification is not None else r.iloc[:0]
-    now_acc = now_rect["account_id"].astype("str").fillna("") if len(now_rect) else pd.Series([], dtype="str")
-    now_keys = (now_rect["unit"].astype("str") + "|" + now_acc) if len(now_rect) else pd.Series([], dtype="str")
+    now_keys = _entry_keys(now_rect) if len(now_rect) else pd.Series([], dtype="str")
     now_criteria = dict(zip(now_keys, now_rect["criteria"].astype("str"))) if len(now_rect) else {}
-    keys = r["unit"].astype("str") + "|" + acc
+    keys = _entry_keys(r)
     again = keys.isin(set(now_keys))
     assessed_now = set(assessment.account_scores["account_id"].astype("str")) if assessment.account_scores is not None \
         else set()
-    closed = acc.ne("") & ~acc.isin(assessed_now)
-    status = np.select([again.to_numpy(), closed.to_numpy()], [FOLLOWUP_AGAIN, FOLLOWUP_CLOSED], FOLLOWUP_DONE)
+    closed_now = set()
+    if accounts is not None and len(accounts) and "closed_at" in accounts.columns:
+        shut = accounts[accounts["closed_at"].notna()]
+        closed_now = set(shut["account_id"].astype("str"))
+    closed = acc.ne("") & (~acc.isin(assessed_now) | acc.isin(closed_now))
+    # closed comes first: an account closed is the end of its rectification, whatever else was found before
+    status = np.select([closed.to_numpy(), again.to_numpy()], [FOLLOWUP_CLOSED, FOLLOWUP_AGAIN], FOLLOWUP_DONE)
     reported = pd.Series("", index=r.index, dtype="str")
     decision = pd.Series("", index=r.index, dtype="str")
     resp = previous.tables.get("responses")
     if resp is not None and len(resp):
-        k = resp["unit"].astype("str") + "|" + resp["account_id"].astype("str").fillna("")
-        texts = resp.assign(_k=k)
+        texts = resp.assign(_k=_entry_keys(resp))
         joined = texts[texts["rectification"].astype("str").ne("")].groupby("_k")["rectification"].agg(
             lambda s: "；".join(dict.fromkeys(s.astype("str"))))
         decided = texts[texts["decision"].astype("str").ne("")].groupby("_k")["decision"].agg(
@@ -175,7 +221,7 @@ def comparison_summary(previous, assessment, tables: dict, followup: pd.DataFram
 
 def comparison_tables(previous, assessment, tables: dict) -> dict[str, pd.DataFrame]:
     """Every comparison table (see the module docstring), from the previous report and this assessment."""
-    follow = rectification_followup(previous, assessment)
+    follow = rectification_followup(previous, assessment, tables.get("accounts"))
     return {
         "unit_changes": unit_changes(previous.assessment.unit_scores, assessment.unit_scores),
         "account_changes": account_changes(previous.assessment, assessment),
@@ -196,5 +242,5 @@ def improved_and_fell(changes: pd.DataFrame | None, top: int = 3) -> tuple[pd.Da
     return up.reset_index(drop=True), down.reset_index(drop=True)
 
 
-__all__ = ["account_changes", "closure_across_periods", "comparison_summary", "comparison_tables",
+__all__ = ["account_changes", "check_previous", "closure_across_periods", "comparison_summary", "comparison_tables",
            "improved_and_fell", "rectification_followup", "unit_changes"]

@@ -417,6 +417,16 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
         raise UserError(f"错误：未知的计算引擎 {engine}（应为 pandas 或 dask）", f"error: unknown engine {engine!r}")
     try:
         stack.enter_context(cluster)
+        previous_caveats = []
+        if previous is not None:  # refused before anything is computed when it is no earlier period
+            from liuan_eval.criteria import load_criteria
+            from liuan_eval.report.comparison import check_previous
+            from liuan_eval.report.periods import year_period
+
+            previous = previous_report(previous)
+            previous_caveats = check_previous(previous, period if period is not None else year_period(int(year)),
+                                              load_criteria(criteria).name)
+
         _step(bar, tr("读取与检查数据", "loading and checking data"))
         pre = liuan_eval.preflight_check(data_dir, year=year)
         if not pre.ok:
@@ -463,7 +473,10 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
         if previous is not None:
             from liuan_eval.report.comparison import comparison_tables
 
-            tables.update(comparison_tables(previous_report(previous), assessment, tables))
+            tables.update(comparison_tables(previous, assessment, tables))
+            for c in previous_caveats:
+                warnings.warn(c, UserWarning, stacklevel=2)
+                assessment.caveats.append(c)
         _advance(bar)
 
         _step(bar, tr("热点问题与突增", "hot issues and bursts"))
