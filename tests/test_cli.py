@@ -127,3 +127,19 @@ def test_answer_notices_refuses_a_missing_folder_and_a_folder_of_other_workbooks
     openpyxl.Workbook().save(tmp_path / "accounts.xlsx")
     assert cli.main(["sample", "--answer-notices", str(tmp_path), "--out", str(tmp_path / "o")]) == 2
     assert "不是整改通知" in capsys.readouterr().err
+
+
+def test_a_run_that_drops_the_last_runs_comparison_says_so(tmp_path, capsys):
+    import json
+
+    from liuan_eval.commands.run import _note_a_dropped_comparison
+
+    (tmp_path / "assessment").mkdir()
+    manifest = tmp_path / "assessment" / "manifest.json"
+    manifest.write_text(json.dumps({"tables": {"tables.previous_period": {}}}), encoding="utf-8")
+    _note_a_dropped_comparison(tmp_path)
+    assert "--previous" in capsys.readouterr().err
+    manifest.write_text(json.dumps({"tables": {"tables.key_figures": {}}}), encoding="utf-8")
+    _note_a_dropped_comparison(tmp_path)
+    _note_a_dropped_comparison(tmp_path / "nothing-here")
+    assert capsys.readouterr().err == ""

@@ -182,7 +182,7 @@ def test_another_preset_is_a_caveat_of_the_comparison():
 
     got = check_previous(_report(year_period(2024), None, None, criteria="state_council_2019"), year_period(2025),
                          "liuan_2016")
-    assert len(got) == 1 and "state_council_2019" in got[0] and "口径不同" in got[0]
+    assert len(got) == 1 and "另一考核标准" in got[0] and "口径不同" in got[0]
 
 
 def test_followup_matches_accounts_by_id_across_a_renamed_unit_and_a_closure_in_the_period():

@@ -84,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
         from liuan_eval.errors import UserError
 
         raise UserError("错误：--scheduler 须与 --engine dask 同用", "error: --scheduler goes with --engine dask")
+    if args.previous is None:
+        _note_a_dropped_comparison(Path(args.out))
     res = run_assessment(Path(args.data), period.year, args.out, args.criteria, notebook=not args.no_notebook,
                          progress=not args.quiet, issued=args.issued, responses=args.responses,
                          previous=args.previous, period=None if period.is_year else period,
@@ -91,6 +93,25 @@ def run(args: argparse.Namespace) -> int:
                          engine=args.engine, scheduler=args.scheduler)
     print(summary(res))
     return 0
+
+
+def _note_a_dropped_comparison(out: Path) -> None:
+    """Say so when ``out`` holds a run compared with a previous period and this run is given none (e.g. the
+    run again with ``--responses``): its report would silently lose the comparison."""
+    import json
+    import sys
+
+    manifest = out / "assessment" / "manifest.json"
+    try:
+        had = "tables.previous_period" in json.loads(manifest.read_text(encoding="utf-8")).get("tables", {})
+    except (OSError, ValueError, AttributeError):
+        return
+    if had:
+        print(tr(f"注意：{out} 中上次的结果与上一期作了对比；这次没有给 --previous，新的报告和通报中不再有上期对比。"
+                 "要保留对比，请同时给出 --previous <上一期的报告文件夹>。",
+                 f"note: the run in {out} was compared with a previous period; this one is given no --previous, so "
+                 "the new report and circular have no comparison. Give --previous <folder> to keep it."),
+              file=sys.stderr)
 
 
 def summary(res: RunResult) -> str:
@@ -114,6 +135,9 @@ def summary(res: RunResult) -> str:
                     f"{len(r.assessment.findings)} findings, {named_accounts(r.assessment.rectification)} accounts "
                     f"and {named_units(r.assessment.rectification)} units to rectify, "
                     f"{named_accounts(r.assessment.closure)} accounts to close"))
+    prev = r.tables.get("previous_period")
+    if prev is not None and "caveat" in prev.columns and len(prev) and str(prev["caveat"].iloc[0]):
+        lines.append("  注意：" + str(prev["caveat"].iloc[0]))
     cross = r.tables.get("closure_across_periods")
     if cross is not None:   # --previous: named last period and again now
         lines.append(tr(f"  与上期对比：上期被通报、本期再次被通报（跨期建议关停）的账号 {named_accounts(cross)} 个",

@@ -69,11 +69,11 @@ def check_previous(previous, period, criteria_name: str) -> list[str]:
                         f"error: the --previous report ({then.label}, {then.start} to {then.end}) is not a period "
                         f"before this one ({period.label}, from {period.start}); give the report of a period that "
                         "ended before this one started")
-    prev_name = str(getattr(getattr(previous, "assessment", None), "criteria", None) and
-                    previous.assessment.criteria.name or previous.criteria)
+    prev_crit = getattr(getattr(previous, "assessment", None), "criteria", None)
+    prev_name = str(getattr(prev_crit, "name", "") or previous.criteria)
     if prev_name and criteria_name and prev_name != criteria_name:
-        return [f"上期（{then.label}）按考核标准 {prev_name} 评分，本期按 {criteria_name}：两期的得分、等级和合格率"
-                "口径不同，对比仅供参考"]
+        title = str(getattr(prev_crit, "title", "") or prev_name)
+        return [f"上期（{then.label}）按另一考核标准（{title}）评分，两期的得分、等次和合格率口径不同，对比仅供参考"]
     return []
 
 

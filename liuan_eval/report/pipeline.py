@@ -474,9 +474,8 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
             from liuan_eval.report.comparison import comparison_tables
 
             tables.update(comparison_tables(previous, assessment, tables))
-            for c in previous_caveats:
-                warnings.warn(c, UserWarning, stacklevel=2)
-                assessment.caveats.append(c)
+            tables["previous_period"] = tables["previous_period"].assign(caveat="；".join(previous_caveats))
+            assessment.caveats.extend(previous_caveats)
         _advance(bar)
 
         _step(bar, tr("热点问题与突增", "hot issues and bursts"))
