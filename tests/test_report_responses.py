@@ -180,6 +180,16 @@ def test_a_file_without_the_notice_sheet_is_refused(first, data, tmp_path):
     shutil.rmtree(folder)
 
 
+def test_a_notice_saved_again_as_xls_is_pointed_out_not_ignored(first, data, tmp_path):
+    """Units re-save the notice as .xls or in WPS's format: its answers would be lost without a word."""
+    folder = tmp_path / "xls"
+    folder.mkdir()
+    (folder / "金安区.xls").write_bytes(b"\xd0\xcf\x11\xe0 an old workbook")
+    with pytest.raises(ResponseError, match=r"金安区\.xls.*不是 \.xlsx 文件"):
+        pipeline.run_assessment(data, YEAR, tmp_path / "out", notebook=False, progress=False, issued=ISSUED,
+                                responses=folder)
+
+
 def test_the_rehearsal_answers_accept_exactly_one_appeal(first, data, tmp_path):
     """``liuan-eval sample --answer-notices``: every finding answered, one appeal accepted and one rejected;
     read back, exactly the accepted one is withdrawn."""

@@ -98,6 +98,10 @@ def _read_file(path: Path, problems: list) -> pd.DataFrame | None:
     return frame
 
 
+#: spreadsheet formats a unit may send its notice back in that are not read (only .xlsx is)
+_OTHER_SHEETS = (".xls", ".et", ".ett", ".ods", ".csv", ".xlsb", ".numbers", ".wps")
+
+
 def read_responses(folder, items: pd.DataFrame) -> pd.DataFrame:
     """Read the returned notices in ``folder`` against this period's ``notice_items``.
 
@@ -123,10 +127,15 @@ def read_responses(folder, items: pd.DataFrame) -> pd.DataFrame:
     if not folder.is_dir():
         raise ResponseError([(str(folder), "", "—", "回复文件夹不存在")])
     files = sorted(p for p in folder.rglob("*.xlsx") if not p.name.startswith(("~$", ".")))
-    if not files:
+    # a notice saved again in another format (.xls, WPS .et, .csv…) is not read: each is pointed out
+    other = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in _OTHER_SHEETS
+                   and not p.name.startswith(("~$", ".")))
+    if not files and not other:
         raise UserError(f"错误：回复文件夹中没有 Excel 文件（{folder}）：请把各单位交回的整改通知（.xlsx）放进去",
                         f"error: no Excel files in the responses folder {folder}")
-    problems: list[tuple[str, object, str, str]] = []
+    problems: list[tuple[str, object, str, str]] = [
+        (str(p), "", "—", f"不是 .xlsx 文件（{p.suffix}）：请用 Excel 或 WPS 打开后“另存为” Excel 工作簿（.xlsx）再放回")
+        for p in other]
     frames = [f for f in (_read_file(p, problems) for p in files) if f is not None]
     if problems and not frames:
         raise ResponseError(problems, folder)
