@@ -58,3 +58,20 @@ def test_periods_parse():
     assert span("2025-01-01", "2025-12-31").is_year
     with pytest.raises(PeriodError):
         span("2025-05-01", "2025-04-30")
+
+
+@pytest.mark.parametrize(("period", "expect"), [
+    (None, ["最早的一条发布在2025-01-20", "此前19天"]),     # the year, its first 19 days without a post
+    (("2025-12-01", "2026-01-31"), ["最晚的一条发布在2025-12-28", "其后34天"]),
+    (("2024-11-01", "2025-03-31"), ["最早的一条发布在2025-01-20", "此前80天"]),
+    (("2026-01-01", "2026-03-31"), ["内没有任何一条发布"]),
+])
+def test_a_period_the_posts_do_not_cover_is_a_caveat(period, expect):
+    """--from/--to beyond the export: every account would be "dormant" at its end without a word."""
+    from liuan_eval.report.pipeline import DATA_SPAN_CAVEAT, data_span_caveats
+
+    days = pd.date_range("2025-01-20", "2025-12-28", freq="2D").append(pd.DatetimeIndex(["2025-12-28"]))
+    posts = pd.DataFrame({"published_at": (days + pd.Timedelta(hours=9)).tz_localize("Asia/Shanghai")})
+    got = data_span_caveats(posts, 2025, period)
+    assert got and all(c.startswith(DATA_SPAN_CAVEAT) for c in got)
+    assert all(any(e in c for c in got) for e in expect), got

@@ -10,7 +10,7 @@ import numpy as np
 
 from liuan_eval.commands.score import add_content_options
 from liuan_eval.i18n import tr
-from liuan_eval.report.pipeline import CLEAN_DIR, RunResult, run_assessment
+from liuan_eval.report.pipeline import CLEAN_DIR, DATA_SPAN_CAVEAT, RunResult, run_assessment
 from liuan_eval.scoring.lists import named_accounts, named_units
 
 
@@ -135,6 +135,9 @@ def summary(res: RunResult) -> str:
                     f"{len(r.assessment.findings)} findings, {named_accounts(r.assessment.rectification)} accounts "
                     f"and {named_units(r.assessment.rectification)} units to rectify, "
                     f"{named_accounts(r.assessment.closure)} accounts to close"))
+    for c in getattr(r.assessment, "caveats", None) or []:
+        if str(c).startswith(DATA_SPAN_CAVEAT):
+            lines.append("  注意：" + str(c).removeprefix(DATA_SPAN_CAVEAT))
     prev = r.tables.get("previous_period")
     if prev is not None and "caveat" in prev.columns and len(prev) and str(prev["caveat"].iloc[0]):
         lines.append("  注意：" + str(prev["caveat"].iloc[0]))

@@ -149,6 +149,48 @@ def _in_year(frame: pd.DataFrame | None, col: str, year: int, period=None) -> pd
     return frame[((ts >= start) & (ts < end)).fillna(False).to_numpy()]
 
 
+#: How a caveat about the data not covering the whole period begins (the run's summary repeats it).
+DATA_SPAN_CAVEAT = "数据覆盖："
+
+
+def data_span_caveats(posts: pd.DataFrame | None, year: int, period=None, days: int = 15) -> list[str]:
+    """Caveats when the posts stop ``days`` or more before the period's end (or start as long after its
+    start): those days are scored as days without a post (C15 and the rest), most likely an export that
+    does not cover the period (``--from/--to`` beyond the data) rather than every account falling silent.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"published_at": pd.to_datetime(["2025-01-02", "2025-12-02", "2025-12-30"]).tz_localize(
+    ...     "Asia/Shanghai")})
+    >>> data_span_caveats(p, 2025)
+    []
+    >>> c = data_span_caveats(p, 2025, ("2025-12-01", "2026-01-31"))
+    >>> len(c), "最晚的一条发布在2025-12-30，考核期间到2026-01-31：其后32天" in c[0]
+    (1, True)
+    """
+    if posts is None or not len(posts) or "published_at" not in posts:
+        return []
+    start = pd.Timestamp(year, 1, 1, tz=T.TIMEZONE) if period is None else pd.Timestamp(period[0]).tz_localize(T.TIMEZONE)
+    last_day = (pd.Timestamp(year, 12, 31, tz=T.TIMEZONE) if period is None
+                else pd.Timestamp(period[1]).tz_localize(T.TIMEZONE))
+    ts = T._local(posts["published_at"])
+    inside = ts[(ts >= start) & (ts < last_day + pd.Timedelta(days=1))]
+    out = []
+    if not len(inside):
+        return [f"{DATA_SPAN_CAVEAT}考核期间（{start:%Y-%m-%d}至{last_day:%Y-%m-%d}）内没有任何一条发布：各账号都按没有发布计分，"
+                "请确认导出的数据覆盖这个期间"]
+    first, last = inside.min().normalize(), inside.max().normalize()
+    after = int((last_day - last).days)
+    if after >= days:
+        out.append(f"{DATA_SPAN_CAVEAT}数据中最晚的一条发布在{last:%Y-%m-%d}，考核期间到{last_day:%Y-%m-%d}：其后{after}天"
+                   "没有任何账号发布，这些天按没有发布计分（长期未更新等），请确认导出的数据覆盖整个考核期间")
+    before = int((first - start).days)
+    if before >= days:
+        out.append(f"{DATA_SPAN_CAVEAT}数据中最早的一条发布在{first:%Y-%m-%d}，考核期间从{start:%Y-%m-%d}起：此前{before}天"
+                   "没有任何账号发布，这些天按没有发布计分（长期未更新等），请确认导出的数据覆盖整个考核期间")
+    return out
+
+
 #: Registry columns the outputs show (the coverage matrix, the posting calendar).
 ACCOUNT_COLUMNS = ["unit", "unit_type", "platform", "account_id", "account_name", "opened_at", "closed_at"]
 
@@ -444,6 +486,7 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
         _step(bar, tr("按考核标准评分", "scoring"))
         assessment = score(dataset, year=year, criteria=criteria, period=bounds,
                            confirmations=confirmations, content_rules=content_rules)
+        span_caveats = data_span_caveats(dataset.posts, int(year), bounds)
         issued = issued or dt.date.today()
         answers = None
         if responses is not None:  # the returned notices answer this assessment's findings
@@ -457,6 +500,7 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
             if accepted is not None and len(accepted):
                 assessment = score(dataset, year=year, criteria=criteria, period=bounds, withdrawn=accepted,
                                    confirmations=confirmations, content_rules=content_rules)
+        assessment.caveats.extend(span_caveats)
         _advance(bar)
 
         _step(bar, tr("留言分类、情感与风险", "classifying messages"))
