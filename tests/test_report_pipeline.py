@@ -343,7 +343,7 @@ def test_missing_tables_give_not_assessed_sections(sample, tmp_path):
     assert "未评估" not in html["section_ranking"]
     assert "C07" in html["section_method"]          # listed among the criteria not assessed
     res = pipeline.run_assessment(part, YEAR, tmp_path / "out", notebook=False, progress=False)
-    assert "未评估：没有本年度的网民留言" in summary(res)
+    assert "未评估：考核期间内没有网民留言" in summary(res)
 
 
 def test_a_relative_preset_path_reaches_the_notebook_resolved(tmp_path, monkeypatch):

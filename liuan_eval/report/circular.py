@@ -33,6 +33,7 @@ import pandas as pd
 
 from liuan_eval.output import mask_text, write_bytes
 from liuan_eval.report import tables as T
+from liuan_eval.report.comparison import period_name
 from liuan_eval.report.content import pending_suspects, suspect_counts
 from liuan_eval.report.docx_template import TABLE_ALIGNMENT, TEMPLATE
 from liuan_eval.schemas import PLATFORM_LABELS, UNIT_TYPE_LABELS
@@ -79,10 +80,8 @@ def cn_ordinal(i: int) -> str:
     return (CN_NUMBERS[tens - 1] if tens > 1 else "") + "十" + (CN_NUMBERS[ones - 1] if ones else "")
 
 
-def period_label(report) -> str:
-    """The period as the 通报 names it: ``2025年度``, or the report's own label (a quarter)."""
-    label = (getattr(report, "period_label", None) or "")
-    return label if label else f"{report.year}年度"
+#: The period as the 通报 names it: ``2025年度``, or the report's own label (a quarter).
+period_label = period_name
 
 
 # ---- what the draft says, from the report's tables -----------------------------------------------

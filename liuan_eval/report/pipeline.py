@@ -506,7 +506,7 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
         _step(bar, tr("留言分类、情感与风险", "classifying messages"))
         classified = hot = bursts = None
         if messages is None or messages.empty:
-            missing["messages"] = tr("未评估：没有本年度的网民留言（messages）", "not assessed: no messages for the year")
+            missing["messages"] = tr("未评估：考核期间内没有网民留言（messages）", "not assessed: no messages in the period")
         else:
             classified = classify(messages)
         _advance(bar)
@@ -766,8 +766,9 @@ def normalise_notebook(path: Path) -> Path:
     return path
 
 
-def export_html(executed: Path, html: Path) -> Path:
-    """Export the executed notebook to HTML without code cells or prompts (masked, atomic)."""
+def export_html(executed: Path, html: Path, title: str | None = None) -> Path:
+    """Export the executed notebook to HTML without code cells or prompts (masked, atomic); ``title``: the
+    page's (default: the notebook's, else :data:`REPORT_TITLE`)."""
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -782,7 +783,7 @@ def export_html(executed: Path, html: Path) -> Path:
     exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, exclude_markdown=True)
     body, _ = exporter.from_notebook_node(nb)
-    title = html_escape(nb.metadata.get("title", REPORT_TITLE))
+    title = html_escape(title or nb.metadata.get("title", REPORT_TITLE))
     visible = re.sub(r"data:[a-z/+]+;base64,[A-Za-z0-9+/=]+", "", body) + title
     body = HTML_PAGE.format(title=title, body=body, font_face=font_face_css(visible))
     return write_text(body, html)
@@ -991,7 +992,10 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
                 written["notebook"] = notebook_run.result()
                 _advance(bar)
                 _step(bar, tr("导出HTML报告", "exporting the HTML report"))
-                written["html"] = export_html(written["notebook"], tmp / HTML_NAME)
+                from liuan_eval.report.comparison import period_name
+
+                written["html"] = export_html(written["notebook"], tmp / HTML_NAME,
+                                              title=f"六安市政务“两微一端”{period_name(report)}考核报告")
                 _advance(bar)
             _step(bar, tr("报告完成", "report done"))
         finally:

@@ -317,7 +317,7 @@ def section_reply(report) -> Section:
     s = Section("reply", SECTIONS["reply"])
     reply = report.reply()
     if reply.empty:
-        return s.missing(_missing(report, "messages") or "未评估：没有本年度的网民留言（messages）")
+        return s.missing(_missing(report, "messages") or "未评估：考核期间内没有网民留言（messages）")
     m = getattr(report.assessment, "metrics", {}) or {}
     if "reply_rate" in m:
         s.text(f"职责内留言 {m.get('messages_in_scope', '—')} 条，答复率 {m['reply_rate']:.1%}，"
@@ -358,8 +358,8 @@ def section_messages(report) -> Section:
     s = Section("messages", SECTIONS["messages"])
     m = report.messages
     if m is None or m.empty:
-        return s.missing(_missing(report, "messages") or "未评估：没有本年度的网民留言（messages）")
-    s.text(f"本年度网民留言 {len(m)} 条，按主题自动分类并分派承办部门，同时识别情感倾向和风险等级。")
+        return s.missing(_missing(report, "messages") or "未评估：考核期间内没有网民留言（messages）")
+    s.text(f"本期网民留言 {len(m)} 条，按主题自动分类并分派承办部门，同时识别情感倾向和风险等级。")
     s.figure(F.message_trend_figure(T.message_counts(m, "topic", top=8), "各月留言主题分布"))
     s.figure(F.message_trend_figure(T.message_counts(m, "sentiment"), "各月留言情感分布",
                                     colors=F.SENTIMENT_COLORS))
@@ -406,7 +406,7 @@ def section_hot_issues(report) -> Section:
     if h is None:
         return s.missing(_missing(report, "hot_issues") or "未评估：没有留言数据")
     if h.empty:
-        s.text("本年度未发现热点问题。")
+        s.text("本期未发现热点问题。")
         s.figure(F.hot_issues_figure(h))
         return s
     s.text(f"共发现热点问题 {len(h)} 个（不同网民反映的相似问题聚为一类，按热度排序）。")
