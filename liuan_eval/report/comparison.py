@@ -219,6 +219,36 @@ def comparison_summary(previous, assessment, tables: dict, followup: pd.DataFram
     return out
 
 
+#: the rows of ``comparison_summary`` that are rates (shown as percentages; their change in points)
+RATE_METRICS = ("合格率", "上期通报整改事项整改到位率")
+
+
+def comparison_summary_display(summary: pd.DataFrame) -> pd.DataFrame:
+    """``comparison_summary`` as people read it (the sheet and the HTML table; the CSV keeps the numbers):
+    rates as percentages and their change in percentage points, counts as whole numbers, scores to 2 decimals.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"metric": ["合格率", "问题数", "单位平均得分"], "then": [0.936, 47.0, 92.4],
+    ...                   "now": [0.848, 41.0, 92.13], "change": [-0.088, -6.0, -0.27]})
+    >>> comparison_summary_display(s).values.tolist()
+    [['合格率', '93.6%', '84.8%', '-8.8个百分点'], ['问题数', '47', '41', '-6'], ['单位平均得分', '92.40', '92.13', '-0.27']]
+    """
+    def fmt(v, metric, change=False):
+        if v is None or pd.isna(v):
+            return "—"
+        if metric in RATE_METRICS:
+            return f"{v * 100:+.1f}个百分点" if change else f"{v:.1%}"
+        if metric == "单位平均得分":
+            return f"{v:+.2f}" if change else f"{v:.2f}"
+        return f"{v:+.0f}" if change else f"{v:.0f}"
+
+    out = summary[["metric"]].copy()
+    for c in ("then", "now", "change"):
+        out[c] = [fmt(v, m, c == "change") for v, m in zip(summary[c], summary["metric"])]
+    return out
+
+
 def comparison_tables(previous, assessment, tables: dict) -> dict[str, pd.DataFrame]:
     """Every comparison table (see the module docstring), from the previous report and this assessment."""
     follow = rectification_followup(previous, assessment, tables.get("accounts"))
@@ -242,5 +272,5 @@ def improved_and_fell(changes: pd.DataFrame | None, top: int = 3) -> tuple[pd.Da
     return up.reset_index(drop=True), down.reset_index(drop=True)
 
 
-__all__ = ["account_changes", "check_previous", "closure_across_periods", "comparison_summary", "comparison_tables",
+__all__ = ["RATE_METRICS", "account_changes", "check_previous", "comparison_summary_display", "closure_across_periods", "comparison_summary", "comparison_tables",
            "improved_and_fell", "rectification_followup", "unit_changes"]

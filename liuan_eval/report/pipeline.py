@@ -642,6 +642,8 @@ def write_csvs(tables: dict[str, pd.DataFrame], out: Path) -> dict[str, Path]:
 
 def workbook_sheets(report: AnnualReport, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The workbook's sheets (Chinese titles and headers) from :func:`output_tables`."""
+    from liuan_eval.report.comparison import comparison_summary_display
+
     names = {cid: f"{cid} {name}" for cid, name in report.criterion_names().items()}
     kf = tables["key_figures"].rename(columns={"metric": "指标", "value": "数值"})
     sheets = {
@@ -651,8 +653,9 @@ def workbook_sheets(report: AnnualReport, tables: dict[str, pd.DataFrame]) -> di
         "分类排名": T.to_chinese(tables["class_rankings"]),
         "整改反馈": T.to_chinese(tables["responses"], RESPONSE_LABELS),
         "申诉成立撤销的问题": T.to_chinese(tables["withdrawn"], RESPONSE_LABELS),
-        **{title: T.to_chinese(tables[name], COMPARISON_LABELS) for name, title in COMPARISON_TABLES.items()
-           if name in tables},
+        **{title: T.to_chinese(comparison_summary_display(tables[name]) if name == "comparison_summary"
+                               else tables[name], COMPARISON_LABELS)
+           for name, title in COMPARISON_TABLES.items() if name in tables},
         "单位得分": T.to_chinese(tables["unit_scores"], names),
         "账号得分": T.to_chinese(tables["account_scores"], {**names, "influence_platform_rank": "平台内影响力排名"}),
         "问题清单": T.to_chinese(tables["findings"]),

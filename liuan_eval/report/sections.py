@@ -250,7 +250,10 @@ def section_ranking(report) -> Section:
         name = str(prev["name"].iloc[0]) if prev is not None and len(prev) else "上期"
         summary = report.tables.get("comparison_summary")
         if summary is not None and len(summary):
-            s.table(summary, f"与上期（{name}）对比", {"then": "上期", "now": "本期", "change": "变化"}, limit=None)
+            from liuan_eval.report.comparison import comparison_summary_display
+
+            s.table(comparison_summary_display(summary), f"与上期（{name}）对比",
+                    {"then": "上期", "now": "本期", "change": "变化"}, limit=None)
         s.table(changes, "各单位得分与排名变化（按变化排序）",
                 {"total_then": "上期总分", "grade_then": "上期等次", "rank_then": "上期排名", "total_now": "本期总分",
                  "grade_now": "本期等次", "rank_now": "本期排名", "change": "得分变化", "rank_change": "排名变化"},
