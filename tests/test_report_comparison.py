@@ -204,3 +204,14 @@ def test_followup_matches_accounts_by_id_across_a_renamed_unit_and_a_closure_in_
     assert f[("霍山县", "W2")] == FOLLOWUP_CLOSED                   # closed on 3 March, in this period
     assert f[("霍山县", "W3")] == FOLLOWUP_DONE
     assert f[("金安区", "")] == FOLLOWUP_AGAIN                     # a unit's own entry, by its name
+
+
+def test_the_closure_reason_says_whether_the_same_problem_came_back():
+    from liuan_eval.report.comparison import closure_across_periods
+
+    f = pd.DataFrame({"unit": ["霍邱县", "霍邱县"], "account_id": ["W1", "W2"], "account_name": ["甲", "乙"],
+                      "platform": ["weibo"] * 2, "criteria_then": ["C15", "C15、C12"], "status": [FOLLOWUP_AGAIN] * 2,
+                      "criteria_now": ["C17", "C12"], "reported": "", "decision": ""})
+    r = closure_across_periods(f, "2024年度").set_index("account_id")["reason"]
+    assert r["W1"] == "2024年度被通报整改（C15），本期又因其他问题（C17）被通报，建议予以关停"
+    assert r["W2"] == "2024年度被通报整改（C15、C12），本期C12问题再次出现，整改不到位，建议予以关停"

@@ -185,9 +185,12 @@ def closure_across_periods(followup: pd.DataFrame, previous_name: str) -> pd.Dat
     if followup is None or followup.empty:
         return T._empty(cols)
     hit = followup[(followup["status"] == FOLLOWUP_AGAIN) & followup["account_id"].ne("")]
-    reason = (f"{previous_name}被通报整改（" + hit["criteria_then"] + "），本期再次被通报（" + hit["criteria_now"]
-              + "），整改不到位，建议予以关停")
-    return hit.assign(reason=reason)[cols].reset_index(drop=True)
+    shared = ["、".join(sorted(set(a.split("、")) & set(b.split("、")))) for a, b in
+              zip(hit["criteria_then"].astype("str"), hit["criteria_now"].astype("str"))]
+    reason = [f"{previous_name}被通报整改（{then}），本期{s}问题再次出现，整改不到位，建议予以关停" if s else
+              f"{previous_name}被通报整改（{then}），本期又因其他问题（{now}）被通报，建议予以关停"
+              for s, then, now in zip(shared, hit["criteria_then"], hit["criteria_now"])]
+    return hit.assign(reason=pd.Series(reason, index=hit.index, dtype="str"))[cols].reset_index(drop=True)
 
 
 def comparison_summary(previous, assessment, tables: dict, followup: pd.DataFrame) -> pd.DataFrame:
