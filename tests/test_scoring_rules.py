@@ -394,3 +394,23 @@ def test_2019_a_mid_period_run_and_a_run_before_closing_are_deductions_not_the_v
     assert found(a, "C15") == [("金安区", "A1"), ("金安区", "W1")]
     s = a.unit_scores.set_index("unit").loc["金安区"]
     assert s["veto"] == "" and s["grade"] == "合格" and s["C15"] == load_criteria("state_council_2019")["C15"].weight - 6
+
+
+@pytest.mark.parametrize("preset", ["liuan_2016", "state_council_2019"])
+def test_a_reply_given_only_after_the_period_ended_was_unanswered_at_the_check(preset):
+    """Due 17 June, answered 10 July: at the end of Q2 (the check) it was unanswered past its deadline — counted
+    with 至期末仍未答复, and under the 2019 checklist the 互动回应差 veto."""
+    m = _messages([("late-answered", "2025-06-10 09:00", "2025-07-10 10:00", True),
+                   ("ok", "2025-05-06 09:00", "2025-05-06 10:00", True)])
+    a = score(Dataset(accounts=accounts(), posts=posts("2025-01-01", "2025-12-31"), messages=m), year=2025,
+              criteria=preset, period=("2025-04-01", "2025-06-30"))
+    c07 = a.findings[a.findings["criterion"] == "C07"]
+    assert len(c07) == 1 and "含至期末仍未答复1条" in c07["explanation"].iloc[0]
+    veto = a.unit_scores.set_index("unit").loc["金安区", "veto"]
+    assert veto == ("C07" if preset == "state_council_2019" else "")
+    # a reply late but inside the period: late, not unanswered at the end, so no veto
+    m2 = _messages([("late", "2025-06-10 09:00", "2025-06-27 10:00", True)])
+    b = score(Dataset(accounts=accounts(), posts=posts("2025-01-01", "2025-12-31"), messages=m2), year=2025,
+              criteria=preset, period=("2025-04-01", "2025-06-30"))
+    assert "含至期末仍未答复0条" in b.findings.loc[b.findings["criterion"] == "C07", "explanation"].iloc[0]
+    assert b.unit_scores.set_index("unit").loc["金安区", "veto"] == ""

@@ -51,7 +51,10 @@ def _per_account(ctx: Context, m: pd.DataFrame, bad: pd.Series, total: pd.Series
     tot = pd.Series(np.bincount(code, minlength=k))
     bc = code[bad]
     n = pd.Series(np.bincount(bc, minlength=k))
-    unans = pd.Series(np.bincount(bc, weights=_replied(m).isna().to_numpy()[bad], minlength=k)).astype("int64")
+    rep = _replied(m)
+    # unanswered at the period's end: no reply, or one given only after the period (the check) had ended
+    open_at_end = (rep.isna() | (rep >= ctx.end)).to_numpy(dtype=bool)
+    unans = pd.Series(np.bincount(bc, weights=open_at_end[bad], minlength=k)).astype("int64")
     t0 = pd.Series(m["received_at"].array[bad]).groupby(bc).min()
     t1 = pd.Series(until.array[bad]).groupby(bc).max()
     plat_all = m["platform"].to_numpy(dtype=object) if "platform" in m.columns else np.full(len(m), None)
