@@ -207,27 +207,6 @@ def load_report(folder):
         **_period(manifest.get("period")))
 
 
-def saved_period(folder):
-    """The period and preset of a saved assessment, from its manifest alone (nothing else is read):
-    ``(Period, criteria name)``; :class:`SavedReportError` when ``folder`` holds none."""
-    from liuan_eval.report.periods import Period, year_period
-
-    folder = Path(folder)
-    path = folder / MANIFEST
-    if not path.is_file():
-        raise SavedReportError(f"{folder} 中没有完整的已保存考核结果（缺少 {MANIFEST}）；请重新运行 liuan-eval run",
-                               f"{folder} holds no complete saved assessment (no {MANIFEST}); run liuan-eval run again")
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        entry = _period(manifest.get("period"))
-        period = (Period(entry["period_start"], entry["period_end"], entry["period_label"]) if entry
-                  else year_period(int(manifest["year"])))
-        return period, str(manifest.get("criteria", ""))
-    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
-        raise SavedReportError(f"{folder} 的 {MANIFEST} 已损坏（不是有效的考核结果清单）；请重新运行 liuan-eval run",
-                               f"{folder}: {MANIFEST} is damaged; run liuan-eval run again") from None
-
-
 def _period(entry) -> dict:
     if not entry:
         return {}
@@ -235,4 +214,4 @@ def _period(entry) -> dict:
             "period_label": entry["label"]}
 
 
-__all__ = ["MANIFEST", "SavedReportError", "load_report", "saved_period", "save_report"]
+__all__ = ["MANIFEST", "SavedReportError", "load_report", "save_report"]
