@@ -769,9 +769,8 @@ def normalise_notebook(path: Path) -> Path:
     return path
 
 
-def export_html(executed: Path, html: Path, title: str | None = None) -> Path:
-    """Export the executed notebook to HTML without code cells or prompts (masked, atomic); ``title``: the
-    page's (default: the notebook's, else :data:`REPORT_TITLE`)."""
+def export_html(executed: Path, html: Path) -> Path:
+    """Export the executed notebook to HTML without code cells or prompts (masked, atomic)."""
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -786,7 +785,7 @@ def export_html(executed: Path, html: Path, title: str | None = None) -> Path:
     exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, exclude_markdown=True)
     body, _ = exporter.from_notebook_node(nb)
-    title = html_escape(title or nb.metadata.get("title", REPORT_TITLE))
+    title = html_escape(nb.metadata.get("title", REPORT_TITLE))
     visible = re.sub(r"data:[a-z/+]+;base64,[A-Za-z0-9+/=]+", "", body) + title
     body = HTML_PAGE.format(title=title, body=body, font_face=font_face_css(visible))
     return write_text(body, html)
@@ -995,10 +994,7 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
                 written["notebook"] = notebook_run.result()
                 _advance(bar)
                 _step(bar, tr("导出HTML报告", "exporting the HTML report"))
-                from liuan_eval.report.comparison import period_name
-
-                written["html"] = export_html(written["notebook"], tmp / HTML_NAME,
-                                              title=f"六安市政务“两微一端”{period_name(report)}考核报告")
+                written["html"] = export_html(written["notebook"], tmp / HTML_NAME)
                 _advance(bar)
             _step(bar, tr("报告完成", "report done"))
         finally:
