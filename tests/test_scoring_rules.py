@@ -414,3 +414,53 @@ def test_a_reply_given_only_after_the_period_ended_was_unanswered_at_the_check(p
               criteria=preset, period=("2025-04-01", "2025-06-30"))
     assert "含至期末仍未答复0条" in b.findings.loc[b.findings["criterion"] == "C07", "explanation"].iloc[0]
     assert b.unit_scores.set_index("unit").loc["金安区", "veto"] == ""
+
+
+# ---- session 8 review: C03, C09, C11, C13, C14, C18 edges -------------------------------------------------
+def test_c13_c14_count_only_the_accounts_of_their_platforms():
+    """五(一) staffs 两微一端: a Douyin account's operators and officers do not cover Weibo, WeChat and the app."""
+    acc = accounts().assign(operators=pd.array([0, 0, 0], dtype="Int64"), liaison_officer=[None] * 3,
+                            information_officer=[None] * 3)
+    d = accounts().iloc[:1].assign(platform="douyin", account_id="D1", operators=pd.array([2], dtype="Int64"))
+    p = posts(ids=(("W1", "weibo"), ("X1", "wechat"), ("A1", "app"), ("D1", "douyin")))
+    a = score(Dataset(accounts=pd.concat([acc, d], ignore_index=True), posts=p), year=2025)
+    assert found(a, "C13") == [("金安区", "")] and found(a, "C14") == [("金安区", ""), ("金安区", "")]
+
+
+def test_c03_a_department_registered_as_shi_gets_the_citys_name_once():
+    acc = pd.DataFrame({"unit": ["市教育局"], "unit_type": ["department"], "platform": ["weibo"], "account_id": ["E1"],
+                        "account_name": ["六安市教育局发布"], "opened_at": ts("2016-10-08")})
+    assert found(score(Dataset(accounts=acc), year=2025), "C03") == []
+
+
+def test_c11_without_a_source_column_is_not_assessed_and_sources_named_in_words_are_read():
+    p = posts()
+    p.loc[p.index % 5 == 0, "is_repost"] = True
+    a = score(Dataset(accounts=accounts(), posts=p), year=2025)
+    assert "C11" in set(a.not_assessed["criterion"]) and a.unit_scores["C11"].isna().all()
+    good = ["来源于人民日报", "本文来源：人民日报", "人民日报社", "皖西日报社", "中华人民共和国中央人民政府"]
+    assert source_ok(pd.Series(good), load_criteria()["C11"].params).all()
+    assert not source_ok(pd.Series(["新华社", "区委宣传部"]), load_criteria()["C11"].params).any()
+    # a source column empty in every repost: each repost names none (the wording has no "其余")
+    p["repost_source"] = pd.array([None] * len(p), dtype="str")
+    e = score(Dataset(accounts=accounts(), posts=p), year=2025).findings
+    expl = e.loc[e["criterion"] == "C11", "explanation"]
+    assert len(expl) == 3 and expl.str.contains("均未标注来源").all() and not expl.str.contains("其余").any()
+
+
+def test_c09_stock_phrases_strung_together_are_boilerplate():
+    from liuan_eval.scoring.messages import poor_replies
+
+    stock = load_criteria()["C09"].params["boilerplate"]
+    got = poor_replies(pd.Series(["您好，感谢您的留言，已转相关部门处理。", "感谢您的关注！已转有关部门处理，请咨询相关部门。",
+                                  "您好！您反映的东门路路灯不亮问题，已于3月2日修复，感谢监督。"]), 10, stock)
+    assert got.tolist() == [True, True, False]
+
+
+def test_c18_counts_only_the_posts_of_an_accounts_days_in_operation():
+    """An app closed on 31 January but still posting is measured on its 31 days, not ranked first."""
+    acc = accounts(closed_at=ts(None, None, "2025-01-31"))
+    p = posts("2025-01-01", "2025-12-31")
+    p["like_count"] = pd.array([5] * len(p), dtype="Int64")
+    s = score(Dataset(accounts=acc, posts=p), year=2025).account_scores.set_index("account_id")
+    assert abs(s.loc["A1", "influence"] - s.loc["W1", "influence"]) < 0.1 * s.loc["W1", "influence"]

@@ -65,7 +65,7 @@ def c10_forms(ctx: Context, crit) -> pd.DataFrame:
 
 
 #: leading words of a source cell that are not part of the name (``来源：人民日报``)
-_SOURCE_LEAD = "^(?:来源|转自|转载自|摘自|转载|来自)"
+_SOURCE_LEAD = "^(?:本文|文章|信息|内容|图文)?(?:来源于|来源自|来源|转自|转载自|摘自|转载|来自)"
 _PRC = "中华人民共和国"
 
 
@@ -110,7 +110,7 @@ def source_ok(source: pd.Series, params: dict) -> pd.Series:
     return (src.isin(sanctioned_names(params)) & (src.str.len() > 0)).fillna(False).astype(bool)
 
 
-@criterion("C11", needs=[needs("accounts"), needs("posts", "is_repost")],
+@criterion("C11", needs=[needs("accounts"), needs("posts", "is_repost", evidence=("repost_source",))],
            params={"sources": strings(non_empty=True), "ministries": string_table("list"),
                    "name_suffixes": strings()})
 def c11_repost_sources(ctx: Context, crit) -> pd.DataFrame:
@@ -130,9 +130,11 @@ def c11_repost_sources(ctx: Context, crit) -> pd.DataFrame:
     tot = p.groupby("account_id").size()
     ev = join_ids(b["post_id"], b["account_id"])
     info = ctx.account_info(g.index.to_series())
+    why = pd.Series(np.select([g["nosrc"] == g["n"], g["nosrc"] == 0],
+                              ["均未标注来源", "来源不在规定的转载来源之列"],
+                              "未标注来源" + g["nosrc"].astype("str") + "条，其余来源不在规定的转载来源之列"), index=g.index)
     expl = (platform_label(info["platform"]) + "账号“" + info["account_name"] + "”转发" + tot[g.index].astype("str")
-            + "条，其中" + g["n"].astype("str") + "条来源不规范（未标注来源" + g["nosrc"].astype("str")
-            + "条，其余来源不在规定的转载来源之列）。")
+            + "条，其中" + g["n"].astype("str") + "条来源不规范（" + why + "）。")
     return rows(info["unit"].to_numpy(), g.index, info["platform"].to_numpy(), g["first"].to_numpy(),
                 g["last"].to_numpy(), expl.to_numpy(), ev.reindex(g.index).to_numpy())
 

@@ -91,6 +91,13 @@ def influence_measures(ctx: Context, weights: dict[str, float],
     acc = ctx.active_accounts()
     posts = ctx.posts if ctx.posts is not None else pd.DataFrame({"account_id": pd.Series([], dtype="str")})
     p = posts[posts["account_id"].isin(acc["account_id"].unique())]
+    # only the posts of the days in operation (D): an account's posts after it closed (or before it opened)
+    # would inflate its daily averages
+    span = acc.drop_duplicates("account_id").set_index("account_id")[["active_start", "active_end"]]
+    if len(p) and "published_at" in p.columns:
+        a0 = p["account_id"].map(span["active_start"])
+        a1 = p["account_id"].map(span["active_end"])
+        p = p[((p["published_at"] >= a0) & (p["published_at"] < a1)).fillna(False).to_numpy(dtype=bool)]
     g = p.groupby("account_id")
     num = pd.DataFrame(index=acc["account_id"])
     avail = pd.DataFrame(index=acc["account_id"])

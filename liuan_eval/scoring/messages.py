@@ -158,20 +158,28 @@ def c08_out_of_scope(ctx: Context, crit) -> pd.DataFrame:
 
 
 def poor_replies(text: pd.Series, min_chars: int, boilerplate: list[str]) -> pd.Series:
-    """Replies that are empty, shorter than ``min_chars`` characters, or a stock phrase.
+    """Replies that are empty, shorter than ``min_chars`` characters, a stock phrase, or stock phrases
+    strung together (what is left once every stock phrase is taken out is shorter than ``min_chars``).
 
     Whitespace and punctuation are removed before counting and comparing.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> poor_replies(pd.Series(["已收到。", "您好！您反映的路灯问题已于3月2日修复，感谢监督。", None]), 10,
-    ...              ["已收到"]).tolist()
-    [True, False, True]
+    >>> poor_replies(pd.Series(["已收到。", "您好！您反映的路灯问题已于3月2日修复，感谢监督。", None,
+    ...                         "您好，感谢您的留言，已转相关部门处理。"]), 10,
+    ...              ["已收到", "您好", "感谢您的留言", "已转相关部门"]).tolist()
+    [True, False, True, True]
     """
+    import re
+
     norm = comparison_key(text).fillna("")
-    stock = set(comparison_key(pd.Series(boilerplate, dtype="str")).tolist())
-    return (norm.str.len() < min_chars) | norm.isin(stock)
+    stock = [x for x in dict.fromkeys(comparison_key(pd.Series(boilerplate, dtype="str")).dropna().tolist()) if x]
+    poor = (norm.str.len() < min_chars) | norm.isin(set(stock))
+    if stock and min_chars > 0:  # one pass: the longest phrases first
+        pattern = "|".join(re.escape(x) for x in sorted(stock, key=len, reverse=True))
+        poor |= norm.str.replace(pattern, "", regex=True).str.len() < min_chars
+    return poor
 
 
 @criterion("C09", needs=[needs("messages", "received_at", "replied_at", "reply_text")],

@@ -158,7 +158,8 @@ def _pattern(base: pd.Series, unit_type: pd.Series, platform: pd.Series) -> pd.S
     """
     base = base.astype("str").str.strip()
     county = base.where(base.str.endswith("人民政府"), base + "人民政府")
-    dept = base.where(base.str.startswith("六安市"), "六安市" + base)
+    # 市教育局 (the city's own, written without the city's name) → 六安市教育局, not 六安市市教育局
+    dept = base.where(base.str.startswith("六安市"), "六安市" + base.str.removeprefix("市"))
     name = base.where(unit_type != "county", county).where(unit_type != "department", dept)
     return name.where(platform == "app", name + "发布")
 
@@ -202,10 +203,10 @@ def expected_names(unit: pd.Series, unit_type: pd.Series, platform: pd.Series) -
     Examples
     --------
     >>> import pandas as pd
-    >>> expected_names(pd.Series(["金安区", "教育局", "六安经济技术开发区"]),
-    ...                pd.Series(["county", "department", "zone"]),
-    ...                pd.Series(["weibo", "app", "wechat"])).tolist()
-    ['金安区人民政府发布', '六安市教育局', '六安经济技术开发区发布']
+    >>> expected_names(pd.Series(["金安区", "教育局", "六安经济技术开发区", "市财政局"]),
+    ...                pd.Series(["county", "department", "zone", "department"]),
+    ...                pd.Series(["weibo", "app", "wechat", "weibo"])).tolist()
+    ['金安区人民政府发布', '六安市教育局', '六安经济技术开发区发布', '六安市财政局发布']
     """
     return _pattern(unit, unit_type, platform)
 
@@ -398,9 +399,10 @@ def c06_emergency_filed(ctx: Context, crit) -> pd.DataFrame:
 @criterion("C13", needs=[needs("accounts", evidence=("operators",))], level="unit", level_fixed=True,
            params={"min_operators": at_least(1, "人", "people")})
 def c13_operators(ctx: Context, crit) -> pd.DataFrame:
-    """C13: operators per unit (summed over its accounts in operation) at least ``min_operators``."""
+    """C13: operators per unit (summed over its accounts in operation on the criterion's platforms) at least
+    ``min_operators``."""
     acc = ctx.accounts
-    act = acc[acc["active"]]
+    act = acc[acc["active"] & acc["platform"].isin(crit.platforms)]
     total = act.groupby("unit")["operators"].sum(min_count=0).reindex(acc["unit"].unique(), fill_value=0)
     total = total.fillna(0)
     k = crit.params["min_operators"]
@@ -424,7 +426,7 @@ def c14_officers(ctx: Context, crit) -> pd.DataFrame:
     """
     acc = ctx.accounts
     out = []
-    act = acc[acc["active"]]
+    act = acc[acc["active"] & acc["platform"].isin(crit.platforms)]  # the officers of 两微一端 (五(一))
     units = pd.Index(acc["unit"].dropna().unique())
     for c, label in (("liaison_officer", "联络员"), ("information_officer", "信息员")):
         if not ctx.usable("accounts", evidence=(c,)):  # in the export (empty everywhere: nobody named)
