@@ -464,3 +464,20 @@ def test_c18_counts_only_the_posts_of_an_accounts_days_in_operation():
     p["like_count"] = pd.array([5] * len(p), dtype="Int64")
     s = score(Dataset(accounts=acc, posts=p), year=2025).account_scores.set_index("account_id")
     assert abs(s.loc["A1", "influence"] - s.loc["W1", "influence"]) < 0.1 * s.loc["W1", "influence"]
+
+
+def test_a_december_message_due_in_january_is_judged_even_when_none_arrived_in_january():
+    """C07/C08 judge by deadline: the period's needs count the messages carried in from December."""
+    m = _messages([("late", "2025-12-25 09:00", None, True), ("oos", "2025-12-31 09:00", None, False)])
+    ds = Dataset(accounts=accounts(), posts=posts("2025-01-01", "2026-12-31"), messages=m)
+    a25, a26 = score(ds, year=2025), score(ds, year=2026)
+    assert _evidence(a26, "C07") == ["late"] and _evidence(a26, "C08") == ["oos"]
+    assert not {"C07", "C08"} & set(a26.not_assessed["criterion"])
+    assert "late" not in _evidence(a25, "C07") and "oos" not in _evidence(a25, "C08")
+    # nothing received in the period and nothing due in it: not assessed, never a silent 100
+    import warnings
+
+    with warnings.catch_warnings():  # the holiday calendar ends with 2026 (a warning, once per process)
+        warnings.simplefilter("ignore")
+        a27 = score(ds, year=2027)
+    assert {"C07", "C08"} <= set(a27.not_assessed["criterion"])

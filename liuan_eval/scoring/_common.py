@@ -175,6 +175,9 @@ class Context:
     releases: pd.DataFrame | None
     incidents: pd.DataFrame | None
     messages_all: pd.DataFrame | None = None
+    #: the messages the period judges by deadline (C07, C08): those received in it and those received
+    #: before it whose reply deadline falls in it (for the needs check; ``None``: ``messages``)
+    messages_due: pd.DataFrame | None = None
     caveats: list[str] = field(default_factory=list)
     details: dict = field(default_factory=dict)
     #: C20's rule lists (``liuan_eval.text.content.ContentRules`` or rule files) and the office's
@@ -193,8 +196,11 @@ class Context:
             return f"{self.year}年"
         return f"{self.start:%Y-%m-%d}至{(self.end - DAY):%Y-%m-%d}"
 
-    def frame(self, table: str) -> pd.DataFrame | None:
-        """The table as the declarations see it (posts and messages: those of the period)."""
+    def frame(self, table: str, carried: bool = False) -> pd.DataFrame | None:
+        """The table as the declarations see it (posts and messages: those of the period; with ``carried``,
+        the messages judged in the period by their deadline, :attr:`messages_due`)."""
+        if carried and table == "messages" and self.messages_due is not None:
+            return self.messages_due
         return getattr(self, table)
 
     def usable(self, table: str, *columns: str, evidence: tuple[str, ...] = ()) -> bool:
@@ -329,14 +335,32 @@ def build_context(dataset, year: int, criteria: Criteria, period=None) -> Contex
                                        platform=_col(msgs_all, "platform", "str").fillna(reg["reg_platform"]))
         t = msgs_all["received_at"]
         msgs = msgs_all[(t >= start) & (t < end)]
+        msgs_due = _carried_in(msgs_all, msgs, start, end, criteria)
     elif msgs_all is not None:
-        msgs = msgs_all
+        msgs = msgs_due = msgs_all
+    else:
+        msgs_due = None
     return Context(year=year, start=start, end=end, criteria=criteria, accounts=acc, posts=posts,
-                   posts_all=posts_all, messages=msgs, messages_all=msgs_all,
+                   posts_all=posts_all, messages=msgs, messages_all=msgs_all, messages_due=msgs_due,
                    filings=normalise_table(dataset.filings, "filings"),
                    releases=normalise_table(dataset.releases, "releases"),
                    incidents=normalise_table(dataset.incidents, "incidents"),
                    columns_given=dict(getattr(dataset, "columns_given", None) or {}))
+
+
+def _carried_in(msgs_all: pd.DataFrame, msgs: pd.DataFrame, start, end, criteria) -> pd.DataFrame:
+    """``msgs`` and the messages received before ``start`` whose C07 deadline falls in the period (a
+    December message due in January is judged in January's period, even when none arrived in it)."""
+    from liuan_eval.workdays import deadline_end
+
+    n = int(criteria["C07"].params.get("max_workdays", 5)) if "C07" in criteria else 5
+    t = msgs_all["received_at"]
+    before = msgs_all[((t < start) & (t >= start - pd.Timedelta(days=7 * n + 30))).fillna(False).to_numpy(bool)]
+    if not len(before):
+        return msgs
+    due = deadline_end(before["received_at"], n)
+    carried = before[((due >= start) & (due < end)).fillna(False).to_numpy(bool)]
+    return pd.concat([carried, msgs]) if len(carried) else msgs
 
 
 def _join_registry(df: pd.DataFrame, acc: pd.DataFrame | None) -> pd.DataFrame:

@@ -143,6 +143,8 @@ class Source:
     #: columns whose empty cells are the evidence itself (a reply, a filing, an officer not there):
     #: they must be in the export, but may be empty in every row (then every row is a finding)
     evidence: tuple[str, ...] = ()
+    #: messages judged by their deadline: those received before the period and due in it count too
+    carried: bool = False
 
     def describe(self) -> str:
         """What the source is, in Chinese."""
@@ -159,7 +161,7 @@ class Source:
         """Why the source cannot be used in this assessment (Chinese), or ``None`` when it can."""
         from liuan_eval.schemas import TABLE_LABELS
 
-        df = ctx.frame(self.table)
+        df = ctx.frame(self.table, carried=self.carried) if self.carried else ctx.frame(self.table)
         label = f"{TABLE_LABELS[self.table]}（{self.table}）"
         if df is None:
             return f"缺少{label}"
@@ -194,11 +196,12 @@ class AnyOf:
 
 
 def needs(table: str, *columns: str, where: tuple[str, tuple[str, ...]] | None = None,
-          evidence: tuple[str, ...] = ()) -> Source:
+          evidence: tuple[str, ...] = (), carried: bool = False) -> Source:
     """A :class:`Source`: ``needs("accounts", "opened_at")``, ``needs("filings", where=("event", ("open",)))``;
     ``needs("messages", "received_at", evidence=("replied_at",))``: the reply column must be in the export,
-    and a message with an empty one was not answered, even when none was."""
-    return Source(table, tuple(dict.fromkeys((*columns, *evidence))), where, tuple(evidence))
+    and a message with an empty one was not answered, even when none was; ``carried=True``: messages
+    received before the period and due in it count (the criterion judges by deadline)."""
+    return Source(table, tuple(dict.fromkeys((*columns, *evidence))), where, tuple(evidence), carried)
 
 
 def any_of(*sources: Source) -> AnyOf:

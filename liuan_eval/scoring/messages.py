@@ -110,7 +110,7 @@ def _c07_caveat(crit):
             f"Messages with no in-scope flag are taken as in scope ({n}-working-day rule).")
 
 
-@criterion("C07", needs=[needs("messages", "received_at", evidence=("replied_at",))], caveat=_c07_caveat,
+@criterion("C07", needs=[needs("messages", "received_at", evidence=("replied_at",), carried=True)], caveat=_c07_caveat,
            params={"max_workdays": at_least(1, "工作日", "working days"), "na_scope_counts_in": BOOL,
                    "veto_unanswered_only": BOOL})
 def c07_reply_in_time(ctx: Context, crit) -> pd.DataFrame:
@@ -137,7 +137,7 @@ def c07_reply_in_time(ctx: Context, crit) -> pd.DataFrame:
     return out
 
 
-@criterion("C08", needs=[needs("messages", "received_at", "in_scope", evidence=("replied_at",))])
+@criterion("C08", needs=[needs("messages", "received_at", "in_scope", evidence=("replied_at",), carried=True)])
 def c08_out_of_scope(ctx: Context, crit) -> pd.DataFrame:
     """C08: out-of-scope messages explained the same day (non-working day: by the next working day's end)."""
     m = ctx.messages_all
