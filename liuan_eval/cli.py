@@ -34,8 +34,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 
 def _pre_language(argv: list[str]) -> None:
     for i, a in enumerate(argv):
-        value = argv[i + 1] if a == "--lang" and i + 1 < len(argv) else a.split("=", 1)[1] if a.startswith(
-            "--lang=") else None
+        if a == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif a.startswith("--lang="):
+            value = a.split("=", 1)[1]
+        else:
+            continue
         if value in ("zh", "en"):  # anything else: argparse names the choices
             set_language(value)
 

@@ -10,7 +10,9 @@ import numpy as np
 
 from liuan_eval.commands.score import add_content_options
 from liuan_eval.i18n import tr
-from liuan_eval.report.pipeline import CLEAN_DIR, DATA_SPAN_CAVEAT, RunResult, run_assessment
+from liuan_eval.report.comparison import comparison_caveat
+from liuan_eval.report.pipeline import ASSESSMENT_DIR, CLEAN_DIR, DATA_SPAN_CAVEAT, RunResult, run_assessment
+from liuan_eval.report.saved import MANIFEST
 from liuan_eval.scoring.lists import named_accounts, named_units
 
 
@@ -101,7 +103,7 @@ def _note_a_dropped_comparison(out: Path) -> None:
     import json
     import sys
 
-    manifest = out / "assessment" / "manifest.json"
+    manifest = out / ASSESSMENT_DIR / MANIFEST
     try:
         had = "tables.previous_period" in json.loads(manifest.read_text(encoding="utf-8")).get("tables", {})
     except (OSError, ValueError, AttributeError):
@@ -138,9 +140,9 @@ def summary(res: RunResult) -> str:
     for c in getattr(r.assessment, "caveats", None) or []:
         if str(c).startswith(DATA_SPAN_CAVEAT):
             lines.append("  注意：" + str(c).removeprefix(DATA_SPAN_CAVEAT))
-    prev = r.tables.get("previous_period")
-    if prev is not None and "caveat" in prev.columns and len(prev) and str(prev["caveat"].iloc[0]):
-        lines.append("  注意：" + str(prev["caveat"].iloc[0]))
+    caveat = comparison_caveat(r.tables)
+    if caveat:
+        lines.append("  注意：" + caveat)
     cross = r.tables.get("closure_across_periods")
     if cross is not None:   # --previous: named last period and again now
         lines.append(tr(f"  与上期对比：上期被通报、本期再次被通报（跨期建议关停）的账号 {named_accounts(cross)} 个",

@@ -33,7 +33,7 @@ import pandas as pd
 
 from liuan_eval.output import mask_text, write_bytes
 from liuan_eval.report import tables as T
-from liuan_eval.report.comparison import period_name
+from liuan_eval.report.comparison import comparison_caveat, period_name
 from liuan_eval.report.content import pending_suspects, suspect_counts
 from liuan_eval.report.docx_template import TABLE_ALIGNMENT, TEMPLATE
 from liuan_eval.schemas import PLATFORM_LABELS, UNIT_TYPE_LABELS
@@ -245,8 +245,7 @@ def change_paragraphs(report) -> list[str]:
     paras.append(f"与上期（{name}）相比，上期检查账号{int(m.loc['检查账号数', 'then'])}个、本期{int(m.loc['检查账号数', 'now'])}个；"
                  f"合格率由{fmt_rate(rate['then'])}变为{fmt_rate(rate['now'])}（{_signed(rate['change'], '个百分点', 100, 1)}）；"
                  f"单位平均得分由{fmt_points(mean['then'])}分变为{fmt_points(mean['now'])}分（{_signed(mean['change'], '分')}）。"
-                 + (f"（{prev['caveat'].iloc[0]}。）" if prev is not None and "caveat" in prev.columns and len(prev)
-                    and str(prev["caveat"].iloc[0]) else ""))
+                 + (f"（{caveat}。）" if (caveat := comparison_caveat(report.tables)) else ""))
     follow = report.tables.get("rectification_followup")
     if follow is not None and len(follow):
         from liuan_eval.report.comparison import FOLLOWUP_AGAIN, FOLLOWUP_CLOSED, FOLLOWUP_DONE

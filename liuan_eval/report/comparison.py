@@ -77,6 +77,14 @@ def check_previous(previous, period, criteria_name: str) -> list[str]:
     return []
 
 
+def comparison_caveat(tables: dict) -> str:
+    """The caveat :func:`check_previous` gave the comparison (kept in ``previous_period``), or ``""``."""
+    prev = tables.get("previous_period")
+    if prev is None or not len(prev) or "caveat" not in prev.columns:
+        return ""
+    return str(prev["caveat"].iloc[0])
+
+
 def unit_changes(then: pd.DataFrame | None, now: pd.DataFrame) -> pd.DataFrame:
     """Units' total, grade and rank in both periods; ``change`` = now − then, ``rank_change`` = then − now
     (positive: moved up). Units present in one period only have the other side empty."""
@@ -275,5 +283,5 @@ def improved_and_fell(changes: pd.DataFrame | None, top: int = 3) -> tuple[pd.Da
     return up.reset_index(drop=True), down.reset_index(drop=True)
 
 
-__all__ = ["RATE_METRICS", "account_changes", "check_previous", "comparison_summary_display", "closure_across_periods", "comparison_summary", "comparison_tables",
+__all__ = ["RATE_METRICS", "account_changes", "check_previous", "comparison_caveat", "comparison_summary_display", "closure_across_periods", "comparison_summary", "comparison_tables",
            "improved_and_fell", "rectification_followup", "unit_changes"]

@@ -136,16 +136,20 @@ class AnnualReport:
         return save_report(self, folder)
 
 
+def _bounds(year: int, period=None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first instant of ``year`` (or of ``period``: first and last day, inclusive) and the first after it."""
+    if period is None:
+        return pd.Timestamp(year, 1, 1, tz=T.TIMEZONE), pd.Timestamp(year + 1, 1, 1, tz=T.TIMEZONE)
+    return (pd.Timestamp(period[0]).tz_localize(T.TIMEZONE),
+            pd.Timestamp(period[1]).tz_localize(T.TIMEZONE) + pd.Timedelta(days=1))
+
+
 def _in_year(frame: pd.DataFrame | None, col: str, year: int, period=None) -> pd.DataFrame | None:
     """The rows of ``frame`` whose ``col`` falls in ``year`` (or in ``period``: first and last day, inclusive)."""
     if frame is None or col not in frame:
         return frame
     ts = T._local(frame[col])
-    start = pd.Timestamp(year, 1, 1, tz=T.TIMEZONE)
-    end = pd.Timestamp(year + 1, 1, 1, tz=T.TIMEZONE)
-    if period is not None:
-        start = pd.Timestamp(period[0]).tz_localize(T.TIMEZONE)
-        end = pd.Timestamp(period[1]).tz_localize(T.TIMEZONE) + pd.Timedelta(days=1)
+    start, end = _bounds(year, period)
     return frame[((ts >= start) & (ts < end)).fillna(False).to_numpy()]
 
 
@@ -170,11 +174,9 @@ def data_span_caveats(posts: pd.DataFrame | None, year: int, period=None, days: 
     """
     if posts is None or not len(posts) or "published_at" not in posts:
         return []
-    start = pd.Timestamp(year, 1, 1, tz=T.TIMEZONE) if period is None else pd.Timestamp(period[0]).tz_localize(T.TIMEZONE)
-    last_day = (pd.Timestamp(year, 12, 31, tz=T.TIMEZONE) if period is None
-                else pd.Timestamp(period[1]).tz_localize(T.TIMEZONE))
-    ts = T._local(posts["published_at"])
-    inside = ts[(ts >= start) & (ts < last_day + pd.Timedelta(days=1))]
+    start, end = _bounds(year, period)
+    last_day = end - pd.Timedelta(days=1)
+    inside = T._local(_in_year(posts, "published_at", year, period)["published_at"])
     out = []
     if not len(inside):
         return [f"{DATA_SPAN_CAVEAT}考核期间（{start:%Y-%m-%d}至{last_day:%Y-%m-%d}）内没有任何一条发布：各账号都按没有发布计分，"
@@ -441,6 +443,15 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
     if period is not None:
         year = period.year
     bounds = period.bounds() if period is not None else None
+    previous_caveats = []
+    if previous is not None:  # refused before anything is computed (or a cluster started) when no earlier period
+        from liuan_eval.criteria import load_criteria
+        from liuan_eval.report.comparison import check_previous
+        from liuan_eval.report.periods import year_period
+
+        previous = previous_report(previous)
+        previous_caveats = check_previous(previous, period if period is not None else year_period(int(year)),
+                                          load_criteria(criteria).name)
     steps = ["preflight", "score", "classify", "tables", "hot"]
     bar = None
     if progress:
@@ -459,16 +470,6 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
         raise UserError(f"错误：未知的计算引擎 {engine}（应为 pandas 或 dask）", f"error: unknown engine {engine!r}")
     try:
         stack.enter_context(cluster)
-        previous_caveats = []
-        if previous is not None:  # refused before anything is computed when it is no earlier period
-            from liuan_eval.criteria import load_criteria
-            from liuan_eval.report.comparison import check_previous
-            from liuan_eval.report.periods import year_period
-
-            previous = previous_report(previous)
-            previous_caveats = check_previous(previous, period if period is not None else year_period(int(year)),
-                                              load_criteria(criteria).name)
-
         _step(bar, tr("读取与检查数据", "loading and checking data"))
         pre = liuan_eval.preflight_check(data_dir, year=year)
         if not pre.ok:
