@@ -362,10 +362,8 @@ def parse_criteria(data: dict, where: str = "<preset>") -> Criteria:
         _check_table(where, f"criteria.{cid}", entry, _criterion_keys(), _REQUIRED_CRITERION_KEYS)
         params = entry.get("params", {})
         spec = decl[cid].params
-        _check_table(where, f"criteria.{cid}.params", params, spec,
-                     {k for k, s in spec.items() if not getattr(s, "optional", False)})
-        params = {**{k: s.default for k, s in spec.items() if getattr(s, "optional", False) and k not in params},
-                  **params}
+        _check_table(where, f"criteria.{cid}.params", params, spec, {k for k, s in spec.items() if not s.optional})
+        params = {**{k: s.default for k, s in spec.items() if s.optional and k not in params}, **params}
         if decl[cid].level_fixed and entry["level"] != decl[cid].level:
             raise _error(where, f"键“criteria.{cid}.level”必须为 \"{decl[cid].level}\"（该指标不能改为按"
                                 f"{'账号' if decl[cid].level == 'unit' else '单位'}评估）",

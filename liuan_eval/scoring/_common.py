@@ -227,7 +227,7 @@ class Context:
         >>> ctx.due_in(d.dt.tz_localize("Asia/Shanghai")).tolist()
         [True, True, False]
         """
-        return ((deadline >= self.start) & (deadline < self.end)).fillna(False).astype(bool)
+        return _due_between(deadline, self.start, self.end)
 
     def active_accounts(self) -> pd.DataFrame:
         """Registry accounts with some part of their life in the period."""
@@ -358,9 +358,13 @@ def _carried_in(msgs_all: pd.DataFrame, msgs: pd.DataFrame, start, end, criteria
     before = msgs_all[((t < start) & (t >= start - pd.Timedelta(days=7 * n + 30))).fillna(False).to_numpy(bool)]
     if not len(before):
         return msgs
-    due = deadline_end(before["received_at"], n)
-    carried = before[((due >= start) & (due < end)).fillna(False).to_numpy(bool)]
+    carried = before[_due_between(deadline_end(before["received_at"], n), start, end).to_numpy()]
     return pd.concat([carried, msgs]) if len(carried) else msgs
+
+
+def _due_between(deadline: pd.Series, start, end) -> pd.Series:
+    """Deadlines in ``[start, end)`` (bool; a missing one is not): :meth:`Context.due_in`'s rule."""
+    return ((deadline >= start) & (deadline < end)).fillna(False).astype(bool)
 
 
 def _join_registry(df: pd.DataFrame, acc: pd.DataFrame | None) -> pd.DataFrame:
