@@ -403,7 +403,7 @@ def score_rows(report) -> pd.DataFrame:
 
 def _annex_scores(report) -> list[list[str]]:
     rows = score_rows(report)
-    return [[str(int(r)) if pd.notna(r) else "—", u, UNIT_TYPE_LABELS.get(t, t), fmt_points(tot), g,
+    return [[str(int(r)) if pd.notna(r) else "—", u, UNIT_TYPE_LABELS.get(t, t) if isinstance(t, str) else "—", fmt_points(tot), g,
              str(int(cr)) if pd.notna(cr) else "—", "是" if nm else "否"]
             for r, u, t, tot, g, cr, nm in zip(rows["rank"], rows["unit"], rows["unit_type"].astype("str"),
                                                rows["total"], rows["grade"], rows["class_rank"], rows["named"])]

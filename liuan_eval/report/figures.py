@@ -132,7 +132,7 @@ def ranking_figure(ranking: pd.DataFrame) -> Figure:
     colors = r["grade"].astype("str").map(GRADE_COLORS).fillna("#9e9e9e").tolist()
     y = np.arange(len(r))
     ax.barh(y, r["total"].astype("float64").to_numpy(), color=colors)
-    ax.set_yticks(y, [f"{int(k)}. {_short(u, 14)}" for k, u in zip(r["rank"], r["unit"])], fontsize=8)
+    ax.set_yticks(y, [f"{int(k) if pd.notna(k) else '—'}. {_short(u, 14)}" for k, u in zip(r["rank"], r["unit"])], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("总分")
     ax.set_title(title)

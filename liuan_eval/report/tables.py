@@ -585,6 +585,18 @@ def pass_rates(results: pd.DataFrame) -> pd.DataFrame:
                        "passed": "int64", "failed": "int64"})[cols]
 
 
+def ranked_units(unit_scores: pd.DataFrame) -> pd.DataFrame:
+    """The units in the ranking: without those that have findings but no registered account (no rank).
+
+    Examples
+    --------
+    >>> us = pd.DataFrame({"unit": ["甲", "乙"], "rank": pd.array([1, None], dtype="Int64")})
+    >>> ranked_units(us)["unit"].tolist()
+    ['甲']
+    """
+    return unit_scores[unit_scores["rank"].notna()] if "rank" in unit_scores.columns else unit_scores
+
+
 def class_rankings(unit_scores: pd.DataFrame | None) -> pd.DataFrame:
     """Each unit's rank within its class (县区, 开发区, 市直部门) beside its overall rank.
 
@@ -602,7 +614,10 @@ def class_rankings(unit_scores: pd.DataFrame | None) -> pd.DataFrame:
     cols = ["unit_type", "class_rank", "class_units", "unit", "total", "grade", "rank"]
     if unit_scores is None or unit_scores.empty:
         return _empty(cols)
-    us = unit_scores.assign(unit_type=unit_scores["unit_type"].astype("str").fillna(""))
+    us = ranked_units(unit_scores)
+    if us.empty:
+        return _empty(cols)
+    us = us.assign(unit_type=us["unit_type"].astype("str").fillna(""))
     by = us.groupby("unit_type", sort=False)
     out = us.assign(class_rank=by["rank"].rank(method="min").astype("Int64"),
                     class_units=by["unit"].transform("size").astype("int64"))
@@ -629,7 +644,10 @@ def class_summary(unit_scores: pd.DataFrame | None, rates: pd.DataFrame | None) 
     cols = ["unit_type", "label", "units", "mean_total", "best_unit", "last_unit", "accounts", "passed", "pass_rate"]
     if unit_scores is None or unit_scores.empty:
         return _empty(cols)
-    us = unit_scores.assign(unit_type=unit_scores["unit_type"].astype("str").fillna(""), n=1)
+    us = ranked_units(unit_scores)
+    if us.empty:
+        return _empty(cols)
+    us = us.assign(unit_type=us["unit_type"].astype("str").fillna(""), n=1)
     us = us.sort_values(["rank", "unit"], kind="stable")
     whole = us.assign(unit_type="all")
     both = pd.concat([whole, us], ignore_index=True)

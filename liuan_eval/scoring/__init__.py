@@ -199,6 +199,11 @@ def _unit_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: set[s
         units["unit_type"] = pd.Series(pd.NA, index=units.index, dtype="str")
     else:
         units = acc.drop_duplicates("unit")[["unit", "unit_type"]].sort_values("unit", ignore_index=True)
+    stray = unregistered_units(ctx, f)
+    if stray:  # named in the findings only: a row for their deductions, not ranked
+        units = pd.concat([units, pd.DataFrame({"unit": pd.Series(stray, dtype="str"),
+                                                "unit_type": pd.Series(pd.NA, index=range(len(stray)), dtype="str")})],
+                          ignore_index=True)
     idx = pd.Index(units["unit"], name="unit")
     pts = _points(f, ["unit"], idx, crits, assessed, None)
     total = _totals(pts, crits)
@@ -210,8 +215,27 @@ def _unit_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: set[s
     out["grade"] = [crits.failing_grade if v else crits.cap_grade(crits.grade(t) if pd.notna(t) else "", u in named)
                     for u, t, v in zip(out.index, out["total"], out["veto"])]
     order = pd.DataFrame({"v": out["veto"] != "", "t": -out["total"].fillna(-1e9)})
-    out["rank"] = (order["v"].astype(int) * 1e6 + order["t"]).rank(method="min").astype("Int64")
+    ranked = ~out.index.isin(stray)
+    out["rank"] = (order["v"].astype(int) * 1e6 + order["t"])[ranked].rank(method="min").astype("Int64").reindex(
+        out.index)
     return out.reset_index()[["unit", "unit_type", *pts.columns, "total", "grade", "rank", "veto"]]
+
+
+def unregistered_units(ctx: Context, f: pd.DataFrame) -> list[str]:
+    """Units with findings (an incident, a filing, a message, an unregistered account's posts) that no
+    account of the registry belongs to: scored on those findings, not ranked (sorted names).
+
+    Examples
+    --------
+    >>> from liuan_eval.dataset import Dataset
+    >>> ctx = build_context(Dataset(), 2025, load_criteria("liuan_2016"))
+    >>> unregistered_units(ctx, pd.DataFrame({"unit": ["乙", "", "甲"]}))
+    []
+    """
+    acc = ctx.accounts
+    if acc is None or not len(acc) or not len(f):
+        return []
+    return sorted(set(f["unit"].dropna().astype("str")) - set(acc["unit"].dropna().astype("str")) - {""})
 
 
 def _account_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: set[str],
@@ -402,6 +426,13 @@ def assessment_from(dataset, ctx: Context, crits: Criteria, findings, *, withdra
             caveats.append(tr(f"{cid}（{crits[cid].name}）未评估：{reason}；总分按已评估的指标折算为{crits.full_marks:g}分制。",
                               f"{cid} not assessed: {reason}; totals rescaled over the criteria assessed."))
     caveats.extend(tr(zh, en) for zh, en in criterion_caveats(crits, assessed))
+    stray = unregistered_units(ctx, f)
+    if stray:
+        names = "、".join(stray)
+        caveats.append(tr(f"{len(stray)}个单位有扣分但在账号登记表中没有账号（{names}）：单位得分表列出其得分，"
+                          "不参加排名，也未按两微一端开通情况（C01）评估；请核对单位名称，或在登记表中补登其账号。",
+                          f"{len(stray)} unit(s) have findings but no account in the registry ({names}): their "
+                          "scores are listed, unranked and without C01; check the names or register their accounts."))
     repost = ctx.details.get("C12") if "C12" in assessed else None
     suspects = ctx.details.get("C20") if "C20" in assessed else None
     if confirmations is not None and suspects is None:
