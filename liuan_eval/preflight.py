@@ -110,6 +110,8 @@ class CheckResult:
         Per input file: ``table, file, rows_read, rows_clean, rows_quarantined, duplicates_removed``.
     year : int or None
         The assessment year checked against.
+    period : str or None
+        The period checked against when it is not the calendar year (``2025-04-01 至 2025-06-30``).
     dataset : liuan_eval.dataset.Dataset or None
         What the loaders returned, exactly as a run loads it; ``None`` when a problem blocks
         the run (the other tables were still read and checked, but a partial data set must
@@ -122,6 +124,7 @@ class CheckResult:
     files: pd.DataFrame = field(default_factory=pd.DataFrame)
     year: int | None = None
     dataset: object | None = None
+    period: str | None = None
 
     @property
     def blocking(self) -> pd.DataFrame:
@@ -603,20 +606,44 @@ def _account_problems(ds, sources: dict[str, list[_Source]], folder: Path) -> li
     return out
 
 
-def _year_bounds(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+@dataclass(frozen=True)
+class _Window:
+    """The period checked against: ``start`` (inclusive) and ``end`` (exclusive) instants, its words."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    zh: str
+    en: str
+
+    @property
+    def months(self) -> list[tuple[int, int]]:
+        """The (year, month) pairs the period touches."""
+        last = self.end - pd.Timedelta(days=1)
+        return [(p.year, p.month) for p in pd.period_range(self.start.strftime("%Y-%m"), last.strftime("%Y-%m"),
+                                                            freq="M")]
+
+
+def _window(year: int | None, period) -> _Window | None:
+    """The calendar year ``year``, or ``period``'s first and last day (both inclusive)."""
+    if period is not None:
+        first, last = (pd.Timestamp(str(d)[:10]) for d in period)
+        start, end = first.tz_localize(TIMEZONE), (last + pd.Timedelta(days=1)).tz_localize(TIMEZONE)
+        return _Window(start, end, f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d} 期间", f"{first:%Y-%m-%d} to {last:%Y-%m-%d}")
+    if year is None:
+        return None
     start = pd.Timestamp(year=year, month=1, day=1, tz=TIMEZONE)
-    return start, pd.Timestamp(year=year + 1, month=1, day=1, tz=TIMEZONE)
+    return _Window(start, pd.Timestamp(year=year + 1, month=1, day=1, tz=TIMEZONE), f"{year} 年", str(year))
 
 
-def _silent_problems(ds, sources: dict[str, list[_Source]], year: int | None, folder: Path) -> list[dict]:
-    """Registered accounts, open during the year, with no post in it."""
+def _silent_problems(ds, sources: dict[str, list[_Source]], window: _Window | None, folder: Path) -> list[dict]:
+    """Registered accounts, open during the period, with no post in it."""
     accounts, posts = ds.accounts, ds.posts
     if accounts is None or accounts.empty or posts is None:
         return []
     pid = posts["account_id"].astype("str")
     active = accounts
-    if year is not None:
-        start, end = _year_bounds(year)
+    if window is not None:
+        start, end = window.start, window.end
         t = posts["published_at"]
         pid = pid[(t >= start) & (t < end)]
         keep = pd.Series(True, index=accounts.index)
@@ -632,7 +659,7 @@ def _silent_problems(ds, sources: dict[str, list[_Source]], year: int | None, fo
                  folder)
     ids = accounts["account_id"].astype("str")[accounts["account_id"].astype("str").isin(set(silent["account_id"]))]
     where = {aid: (f, ln) for aid, f, ln in zip(ids, loc["file"], loc["line"])}
-    when = tr(f"在 {year} 年内", f"in {year}") if year is not None else ""
+    when = tr(f"在 {window.zh}内", f"in {window.en}") if window is not None else ""
     out = []
     for rec in silent.itertuples(index=False):  # registered accounts (a few hundred at most)
         file, line = where.get(rec.account_id, (None, None))
@@ -688,8 +715,9 @@ def infer_year(dataset) -> int | None:
     return None
 
 
-def coverage_table(dataset, year: int | None) -> pd.DataFrame:
-    """Rows, first and last time, rows and months inside ``year``, per table with a time column.
+def coverage_table(dataset, year: int | None, period=None) -> pd.DataFrame:
+    """Rows, first and last time, rows and months inside ``year`` (or ``period``, first and last day),
+    per table with a time column.
 
     Examples
     --------
@@ -703,6 +731,7 @@ def coverage_table(dataset, year: int | None) -> pd.DataFrame:
     ('posts', 3, 2, 2)
     """
     rows = []
+    window = _window(year, period)
     for table, col in TIME_COLUMNS.items():
         frame = getattr(dataset, table, None)
         if frame is None or col not in frame.columns:
@@ -710,11 +739,10 @@ def coverage_table(dataset, year: int | None) -> pd.DataFrame:
         t = frame[col].dropna()
         entry = {"table": table, "rows": len(frame), "first": t.min() if len(t) else pd.NaT,
                  "last": t.max() if len(t) else pd.NaT, "rows_in_year": pd.NA, "months_in_year": pd.NA}
-        if year is not None:
-            start, end = _year_bounds(year)
-            inside = t[(t >= start) & (t < end)]
+        if window is not None:
+            inside = t[(t >= window.start) & (t < window.end)]
             entry["rows_in_year"] = len(inside)
-            entry["months_in_year"] = int(inside.dt.month.nunique())
+            entry["months_in_year"] = int(inside.dt.strftime("%Y-%m").nunique())
         rows.append(entry)
     out = pd.DataFrame(rows, columns=["table", "rows", "first", "last", "rows_in_year", "months_in_year"])
     for c in ("rows", "rows_in_year", "months_in_year"):
@@ -722,11 +750,12 @@ def coverage_table(dataset, year: int | None) -> pd.DataFrame:
     return out
 
 
-def _coverage_problems(dataset, coverage: pd.DataFrame, year: int | None, folder: Path) -> list[dict]:
+def _coverage_problems(dataset, coverage: pd.DataFrame, window: _Window | None, folder: Path) -> list[dict]:
     out = []
-    if year is None:
+    if window is None:
         return out
-    start, end = _year_bounds(year)
+    start, end, zh, en = window.start, window.end, window.zh, window.en
+    months = window.months
     for rec in coverage.itertuples(index=False):  # one row per table
         table, label = rec.table, TABLE_LABELS[rec.table]
         if not rec.rows or pd.isna(rec.first):
@@ -734,8 +763,8 @@ def _coverage_problems(dataset, coverage: pd.DataFrame, year: int | None, folder
         span = f"{rec.first:%Y-%m-%d} — {rec.last:%Y-%m-%d}"
         if rec.rows_in_year == 0:
             out.append(_problem("warning", "no_rows_in_year", table, message=tr(
-                f"《{label}》共 {rec.rows} 行，没有一行在 {year} 年内（数据时间 {span}），请核对考核年度或数据文件",
-                f"{table}: none of its {rec.rows} rows is in {year} (data {span}); check the year or the files"),
+                f"《{label}》共 {rec.rows} 行，没有一行在 {zh}内（数据时间 {span}），请核对考核期间或数据文件",
+                f"{table}: none of its {rec.rows} rows is in {en} (data {span}); check the period or the files"),
                 suggestion=f"--year {rec.last.year}"))
             continue
         outside = int(rec.rows - rec.rows_in_year)
@@ -748,19 +777,22 @@ def _coverage_problems(dataset, coverage: pd.DataFrame, year: int | None, folder
                 lines = grp["line"].dropna().sort_values()
                 out.append(_problem("info", "rows_outside_year", table, file if isinstance(file, str) else None,
                                     lines.iloc[0] if len(lines) else None, TABLES[table][TIME_COLUMNS[table]].label,
-                                    tr(f"《{label}》有 {len(grp)} 行不在 {year} 年内（{_lines_text(lines)}；数据时间 {span}），"
-                                       "不计入本年度（期限落在本年度内的跨年事项除外）",
-                                       f"{table}: {len(grp)} rows lie outside {year} ({_lines_text(lines)}; data {span}) "
-                                       "and are not assessed in it (except items whose deadline falls in the year)")))
-        if table in MONTHLY_TABLES and rec.months_in_year < 12:
+                                    tr(f"《{label}》有 {len(grp)} 行不在 {zh}内（{_lines_text(lines)}；数据时间 {span}），"
+                                       "不计入本期（期限落在本期内的跨期事项除外）",
+                                       f"{table}: {len(grp)} rows lie outside {en} ({_lines_text(lines)}; data {span}) "
+                                       "and are not assessed in it (except items whose deadline falls in it)")))
+        if table in MONTHLY_TABLES and rec.months_in_year < len(months):
             t = getattr(dataset, table)[TIME_COLUMNS[table]]
-            have = set(t[(t >= start) & (t < end)].dt.month.unique().tolist())
-            missing = [m for m in range(1, 13) if m not in have]
+            inside = t[(t >= start) & (t < end)]
+            have = set(zip(inside.dt.year.tolist(), inside.dt.month.tolist()))
+            missing = [ym for ym in months if ym not in have]
+            one_year = len({y for y, _ in months}) == 1
+            zh_m = "、".join(f"{m}月" if one_year else f"{y}年{m}月" for y, m in missing)
+            en_m = ", ".join(str(m) if one_year else f"{y}-{m:02d}" for y, m in missing)
             out.append(_problem("warning", "coverage_gap", table, message=tr(
-                f"《{label}》在 {year} 年的 {'、'.join(f'{m}月' for m in missing)} 没有任何记录，数据可能不完整"
+                f"《{label}》在 {zh}的 {zh_m} 没有任何记录，数据可能不完整"
                 + ("（发布信息缺失会被判为长期未更新）" if table == "posts" else ""),
-                f"{table}: no rows in month(s) {', '.join(map(str, missing))} of {year}; "
-                "the data may be incomplete")))
+                f"{table}: no rows in month(s) {en_m} of {en}; the data may be incomplete")))
     return out
 
 
@@ -801,7 +833,7 @@ def _safe(check, *args) -> list[dict]:
         return _check_failed(check.__name__.strip("_"), exc)
 
 
-def preflight_check(folder: str | Path, year: int | None = None) -> CheckResult:
+def preflight_check(folder: str | Path, year: int | None = None, period=None) -> CheckResult:
     """Load ``folder`` as a run would and list every problem, in one table.
 
     Parameters
@@ -810,6 +842,9 @@ def preflight_check(folder: str | Path, year: int | None = None) -> CheckResult:
         The data folder (files named as :func:`liuan_eval.load` expects).
     year : int, optional
         The assessment year; inferred from the posts (else messages) when not given.
+    period : (first day, last day), optional
+        Both inclusive (dates or ``YYYY-MM-DD``): a quarter or any span checked instead of the
+        calendar year (:func:`liuan_eval.score`'s ``period``); ``year`` defaults to its first day's.
 
     Returns
     -------
@@ -842,6 +877,8 @@ def preflight_check(folder: str | Path, year: int | None = None) -> CheckResult:
         problems = [_problem("blocking", "no_folder", file=str(folder), message=tr(
             f"数据文件夹不存在：{folder}", f"no such data folder: {folder}"))]
         return CheckResult(_problems_frame(problems), year=year)
+    if period is not None and year is None:
+        year = pd.Timestamp(str(period[0])[:10]).year
     sources, problems, disabled = _read_sources(folder)
     ds = _load(folder, sources, year, problems)
     problems += _note_problems(ds, folder)
@@ -856,14 +893,15 @@ def preflight_check(folder: str | Path, year: int | None = None) -> CheckResult:
         problems.append(_problem("info", "caveat", message=str(caveat)))
     problems += _safe(_unit_problems, ds, sources, folder)
     problems += _safe(_account_problems, ds, sources, folder)
-    problems += _safe(_silent_problems, ds, sources, year, folder)
+    window = _window(year, period)
+    problems += _safe(_silent_problems, ds, sources, window, folder)
     problems += _safe(_empty_evidence_problems, ds)
     try:
-        coverage = coverage_table(ds, year)
+        coverage = coverage_table(ds, year, period)
     except Exception as exc:  # noqa: BLE001 - one check failing must not hide the others
         coverage = coverage_table(None, None)
         problems += _check_failed("coverage_table", exc)
-    problems += _safe(_coverage_problems, ds, coverage, year, folder)
+    problems += _safe(_coverage_problems, ds, coverage, window, folder)
     problems += _safe(_example_problems, sources, folder)
     files = ds.load_report.copy() if ds.load_report is not None else pd.DataFrame()
     if len(files):
@@ -871,7 +909,8 @@ def preflight_check(folder: str | Path, year: int | None = None) -> CheckResult:
                                   index=files.index, dtype="str")
     frame = _problems_frame(problems)
     blocked = bool((frame["severity"] == "blocking").any())
-    return CheckResult(frame, disabled, coverage, files, year, None if blocked else ds)
+    return CheckResult(frame, disabled, coverage, files, year, None if blocked else ds,
+                       window.zh.removesuffix(" 期间") if window is not None and period is not None else None)
 
 
 # --------------------------------------------------------------------------- output
@@ -887,8 +926,9 @@ def _coverage_lines(result: CheckResult) -> list[str]:
         span = f"{rec.first:%Y-%m-%d} — {rec.last:%Y-%m-%d}"
         inside = ""
         if result.year is not None and not pd.isna(rec.rows_in_year):
-            inside = tr(f"，{result.year} 年内 {rec.rows_in_year:,} 行、{rec.months_in_year} 个月有数据",
-                        f"; {rec.rows_in_year:,} in {result.year}, {rec.months_in_year} months with data")
+            when = f"{result.period} 期间" if result.period else f"{result.year} 年"
+            inside = tr(f"，{when}内 {rec.rows_in_year:,} 行、{rec.months_in_year} 个月有数据",
+                        f"; {rec.rows_in_year:,} in {result.period or result.year}, {rec.months_in_year} months with data")
         out.append(tr(f"  {TABLE_LABELS[rec.table]}：{rec.rows:,} 行，{span}{inside}",
                       f"  {rec.table}: {rec.rows:,} rows, {span}{inside}"))
     return out
@@ -901,9 +941,9 @@ def _format(result: CheckResult, limit: int | None) -> str:
     c = result.counts()
     year = result.year
     lines = [tr(f"运行前检查：{c['blocking']} 个阻断问题，{c['warning']} 个警告，{c['info']} 个提示"
-                + (f"（考核年度 {year}）" if year else ""),
+                + (f"（考核期间 {result.period}）" if result.period else f"（考核年度 {year}）" if year else ""),
                 f"pre-flight check: {c['blocking']} blocking, {c['warning']} warnings, {c['info']} notes"
-                + (f" (year {year})" if year else ""))]
+                + (f" (period {result.period})" if result.period else f" (year {year})" if year else ""))]
     if p.empty:
         lines.extend(_coverage_lines(result))
         lines.append(tr("未发现问题，可以运行考核。", "no problems found; ready to run."))

@@ -1,4 +1,5 @@
 """The command-line dispatcher: help in Chinese by default, English on request."""
+import pandas as pd
 import pytest
 
 from liuan_eval import cli
@@ -29,12 +30,12 @@ def test_argparse_words_and_errors_follow_the_language(capsys):
         cli.main(["score", "--data", "x"])
     assert exc.value.code == 2
     err = capsys.readouterr().err
-    assert "缺少必需的参数：--year, --out" in err and "用法: " in err
+    assert "缺少必需的参数：--out" in err and "用法: " in err
     try:
         with pytest.raises(SystemExit):
             cli.main(["--lang", "en", "score", "--data", "x"])
         err = capsys.readouterr().err
-        assert "the following arguments are required: --year, --out" in err and "usage: " in err
+        assert "the following arguments are required: --out" in err and "usage: " in err
     finally:
         set_language("zh")
 
@@ -143,3 +144,24 @@ def test_a_run_that_drops_the_last_runs_comparison_says_so(tmp_path, capsys):
     _note_a_dropped_comparison(tmp_path)
     _note_a_dropped_comparison(tmp_path / "nothing-here")
     assert capsys.readouterr().err == ""
+
+
+def test_score_takes_a_period_the_way_run_does(tmp_path, capsys):
+    data = tmp_path / "d"
+    data.mkdir()
+    (data / "accounts.csv").write_text("单位名称,单位类型,平台,账号ID,账号名称,开通时间\n"
+                                       "金安区,县区,微博,1001,金安区人民政府发布,2016-10-08\n", encoding="utf-8")
+    days = pd.date_range("2025-01-01", "2025-12-31", freq="D")
+    quiet = (days.month != 5) | (days.day < 2) | (days.day > 20)  # nothing 2–20 May
+    rows = [f"1001,微博,w{i},{d:%Y-%m-%d} 09:00,通知" for i, d in enumerate(days[quiet])]
+    (data / "posts.csv").write_text("账号ID,平台,信息ID,发布时间,内容\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert cli.main(["score", "--data", str(data), "--period", "2025Q2", "--out", str(tmp_path / "q2")]) == 0
+    assert "2025年第二季度考核" in capsys.readouterr().out
+    q2 = pd.read_csv(tmp_path / "q2" / "findings.csv")
+    dormant = q2[q2["criterion"] == "C15"]
+    assert len(dormant) == 1 and "2025-05-02" in dormant["explanation"].iloc[0]
+    assert cli.main(["score", "--data", str(data), "--period", "2025Q3", "--out", str(tmp_path / "q3")]) == 0
+    assert "2025年第三季度考核" in capsys.readouterr().out
+    assert "C15" not in set(pd.read_csv(tmp_path / "q3" / "findings.csv")["criterion"])
+    assert cli.main(["score", "--data", str(data), "--out", str(tmp_path / "none")]) == 2
+    assert "--year、--period 或 --from/--to" in capsys.readouterr().err

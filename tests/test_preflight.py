@@ -141,6 +141,30 @@ def test_silent_account_and_coverage_gap(tmp_path):
     assert int(cov.loc["posts", "rows_in_year"]) == 12 and int(cov.loc["posts", "months_in_year"]) == 6
 
 
+def test_a_quarter_is_checked_against_its_own_months(tmp_path, capsys):
+    folder = _write(tmp_path / "q", accounts__csv=ACCOUNTS, posts__csv=_posts(months=range(4, 6)))
+    r = preflight_check(folder, period=("2025-04-01", "2025-06-30"))
+    assert r.year == 2025 and r.period == "2025-04-01 至 2025-06-30"
+    gap = _one(r.problems, "coverage_gap")
+    assert "在 2025-04-01 至 2025-06-30 期间的 6月 没有任何记录" in gap["message"]
+    assert "1月" not in gap["message"] and "7月" not in gap["message"]  # the year's other months are not asked for
+    cov = r.coverage.set_index("table")
+    assert int(cov.loc["posts", "rows_in_year"]) == 4 and int(cov.loc["posts", "months_in_year"]) == 2
+    whole = preflight_check(folder, period=("2025-04-01", "2025-05-31"))
+    assert "coverage_gap" not in set(whole.problems["code"])
+    # across the new year: the months are named with their year
+    span = preflight_check(folder, period=("2025-05-01", "2026-01-31"))
+    assert "2026年1月" in _one(span.problems, "coverage_gap")["message"]
+    assert "silent_account" in set(span.problems["code"])  # 六安市教育局发布 posts nothing in it
+    # the command line: --period, --from/--to, and one way only
+    assert cli.main(["check", "--data", str(folder), "--period", "2025Q2"]) == 0
+    text = capsys.readouterr().out
+    assert "（考核期间 2025-04-01 至 2025-06-30）" in text and "2025-04-01 至 2025-06-30 期间内 4 行" in text
+    assert cli.main(["check", "--data", str(folder), "--from", "2025-04-01", "--to", "2025-05-31"]) == 0
+    assert "没有任何记录" not in capsys.readouterr().out
+    assert cli.main(["check", "--data", str(folder), "--year", "2025", "--period", "2025Q2"]) == 2
+
+
 def test_unregistered_account_in_posts(tmp_path):
     extra = "9999,微博,z1,2025-03-03 08:00,未登记账号的信息\n"
     folder = _write(tmp_path / "unreg", accounts__csv=ACCOUNTS, posts__csv=_posts(extra=extra))

@@ -6,6 +6,7 @@ import argparse
 import io
 from pathlib import Path
 
+from liuan_eval.commands.period_options import add_period_options, period_of
 from liuan_eval.i18n import tr
 from liuan_eval.output import safe_frame, write_bytes, write_csv
 from liuan_eval.preflight import preflight_check
@@ -16,9 +17,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", required=True, metavar="DIR",
                         help=tr("数据文件夹（含账号登记表、发布信息等文件）",
                                 "data folder (account registry, posts, ...)"))
-    parser.add_argument("--year", type=int, default=None,
-                        help=tr("考核年度，如 2025（默认按数据推断）",
-                                "assessment year, e.g. 2025 (default: inferred from the data)"))
+    add_period_options(parser, ("考核年度，如 2025（默认按数据推断；或用 --period、--from/--to）",
+                                "assessment year, e.g. 2025 (default: inferred from the data; or --period, --from/--to)"))
     parser.add_argument("--out", metavar="FILE", default=None,
                         help=tr("把问题清单另存为 CSV 或 Excel 文件", "save the problem list as CSV or Excel"))
     parser.add_argument("--all", action="store_true",
@@ -28,7 +28,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """``liuan-eval check``: print the problem list; exit 1 only when something blocks a run."""
-    result = preflight_check(args.data, year=args.year)
+    period = period_of(args, required=False)
+    if period is None or period.is_year:
+        result = preflight_check(args.data, year=period.year if period else None)
+    else:
+        result = preflight_check(args.data, period=period.bounds())
     print(result.to_text(limit=None if args.all else 20))
     if args.out:
         out = Path(args.out)

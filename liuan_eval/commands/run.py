@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from liuan_eval.commands.period_options import add_period_options, period_of
 from liuan_eval.commands.score import add_content_options
 from liuan_eval.i18n import tr
 from liuan_eval.report.comparison import comparison_caveat
@@ -19,14 +20,7 @@ from liuan_eval.scoring.lists import named_accounts, named_units
 def configure(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``liuan-eval run``."""
     parser.add_argument("--data", required=True, help=tr("数据文件夹", "data folder"))
-    parser.add_argument("--year", type=int, default=None, help=tr("考核年度（或用 --period、--from/--to）",
-                                                                 "assessment year (or --period, --from/--to)"))
-    parser.add_argument("--period", default=None,
-                        help=tr("考核期间：2025、2025Q2（季度）或 2025H1（半年）", "period: 2025, 2025Q2 or 2025H1"))
-    parser.add_argument("--from", dest="start", default=None, help=tr("考核期间首日（YYYY-MM-DD，与 --to 同用）",
-                                                                     "first day of the period (YYYY-MM-DD, with --to)"))
-    parser.add_argument("--to", dest="end", default=None, help=tr("考核期间末日（YYYY-MM-DD，含当天）",
-                                                                 "last day of the period (YYYY-MM-DD, inclusive)"))
+    add_period_options(parser)
     parser.add_argument("--out", required=True, help=tr("报告输出文件夹", "report output folder"))
     parser.add_argument("--criteria", default="liuan_2016",
                         help=tr("考核标准（预设名称或TOML文件，默认 liuan_2016）",
@@ -59,24 +53,6 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(tr(f"不是 YYYY-MM-DD 格式的日期：{text}", f"not a YYYY-MM-DD date: {text}")) from None
-
-
-def period_of(args: argparse.Namespace):
-    """The period the arguments name: ``--period``, ``--from``/``--to`` or ``--year`` (exactly one way)."""
-    from liuan_eval.errors import UserError
-    from liuan_eval.report.periods import parse_period, span, year_period
-
-    ways = [args.year is not None, args.period is not None, args.start is not None or args.end is not None]
-    if sum(ways) != 1:
-        raise UserError("错误：请用 --year、--period 或 --from/--to 中的一种给出考核期间",
-                        "error: give the period one way: --year, --period or --from/--to")
-    if args.period is not None:
-        return parse_period(args.period)
-    if args.year is not None:
-        return year_period(args.year)
-    if args.start is None or args.end is None:
-        raise UserError("错误：--from 和 --to 须同时给出", "error: --from and --to go together")
-    return span(args.start, args.end)
 
 
 def run(args: argparse.Namespace) -> int:

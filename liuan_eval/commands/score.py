@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from liuan_eval.commands.period_options import add_period_options, period_of
 from liuan_eval.criteria import CriteriaError, load_criteria
 from liuan_eval.i18n import tr
 from liuan_eval.io import load
@@ -17,7 +18,7 @@ from liuan_eval.text.content import ContentRuleError, load_content_rules
 def configure(parser) -> None:
     """Arguments of ``liuan-eval score``."""
     parser.add_argument("--data", required=True, help=tr("数据文件夹", "data folder"))
-    parser.add_argument("--year", type=int, required=True, help=tr("考核年度", "assessment year"))
+    add_period_options(parser)
     parser.add_argument("--out", required=True, help=tr("输出文件夹", "output folder"))
     parser.add_argument("--criteria", default="liuan_2016",
                         help=tr("考核标准：liuan_2016（默认）、state_council_2019 或 TOML 文件路径",
@@ -49,10 +50,12 @@ def run(args) -> int:
     if not data.is_dir():
         print(tr(f"找不到数据文件夹：{data}", f"data folder not found: {data}"), file=sys.stderr)
         return 2
+    period = period_of(args)
     rules = load_content_rules(args.content_rules) if args.content_rules else None  # refused before loading
     try:
-        ds = load(data, year=args.year)
-        a = score(ds, year=args.year, criteria=crits, confirmations=args.confirmations, content_rules=rules)
+        ds = load(data, year=period.year)
+        a = score(ds, year=period.year, criteria=crits, period=None if period.is_year else period.bounds(),
+                  confirmations=args.confirmations, content_rules=rules)
     except (ConfirmationsError, ContentRuleError):
         raise  # named file, line and column: the command line prints it as it is
     except (ScoringInputError, OSError) as exc:
@@ -64,10 +67,10 @@ def run(args) -> int:
     paths = a.write(args.out, quarantine=ds.quarantine)
     m = a.metrics
     ra, ru, ca = named_accounts(a.rectification), named_units(a.rectification), named_accounts(a.closure)
-    print(tr(f"{args.year}年度考核，标准：{crits.title}。{m.get('units', 0)}个单位、{m.get('accounts', 0)}个账号、"
+    print(tr(f"{period.label}考核，标准：{crits.title}。{m.get('units', 0)}个单位、{m.get('accounts', 0)}个账号、"
              f"{m.get('posts', 0)}条发布、{m.get('messages', 0)}条留言；发现问题{len(a.findings)}条，"
              f"通报整改账号{ra}个、单位{ru}个，建议关停账号{ca}个。",
-             f"{args.year} assessment ({crits.name}): {m.get('units', 0)} units, {m.get('accounts', 0)} accounts, "
+             f"{period.label} assessment ({crits.name}): {m.get('units', 0)} units, {m.get('accounts', 0)} accounts, "
              f"{m.get('posts', 0)} posts, {m.get('messages', 0)} messages; {len(a.findings)} findings, "
              f"{ra} accounts and {ru} units named for rectification, {ca} accounts for closure."))
     if len(a.unit_scores):

@@ -471,7 +471,7 @@ def assess(data_dir, year: int, criteria: str = "liuan_2016", *, progress: bool 
     try:
         stack.enter_context(cluster)
         _step(bar, tr("读取与检查数据", "loading and checking data"))
-        pre = liuan_eval.preflight_check(data_dir, year=year)
+        pre = liuan_eval.preflight_check(data_dir, year=year, period=bounds)
         if not pre.ok:
             raise BlockingProblems(pre)
         dataset = pre.dataset if pre.dataset is not None else liuan_eval.load(data_dir, year=year)
