@@ -63,8 +63,8 @@ _PASSES = [(*_ID15, r"[0-9]{15}"), (*_MOBILE, _MOBILE_PRE), (*_MOBILE, _MOBILE_P
            (*_LANDLINE, _LANDLINE_PRE), (*_LANDLINE, _LANDLINE_PRE), (*_EMAIL, "@"),
            (*_PLATE, _PLATE_PRE), (*_PLATE, _PLATE_PRE)]
 #: between the digits of a number split anywhere (line breaks and dashes included)
-_SEP = "[ \t\r\n\u3000\u2010-\u2015\uff0d-]{0,3}"
-_SEP_LIT = "[ \t\r\n　‐-―－-]"
+_SEP = "[ .\t\r\n\u3000\u2010-\u2015\uff0d-]{0,3}"
+_SEP_LIT = "[ .\t\r\n　‐-―－-]"
 #: RE2 pre-filter: an ID or mobile number with at least one separator inside it.
 _SPLIT_PRE = (f"[0-9](?:{_SEP_LIT}{{0,3}}[0-9]){{16}}{_SEP_LIT}{{0,3}}[0-9Xx]"
               f"|1{_SEP_LIT}{{0,3}}[3-9](?:{_SEP_LIT}{{0,3}}[0-9]){{9}}")
@@ -118,7 +118,8 @@ def mask_pii(texts: pd.Series) -> pd.Series:
 
     18-digit ID numbers are masked when their check digit is valid or their birth date is
     plausible (other 18-digit numbers are order or case numbers); 15-digit IDs when their
-    birth date is valid; numbers split by spaces, dashes or line breaks are caught too.
+    birth date is valid; numbers split by spaces, dots, dashes or line breaks are caught too, and
+    numbers written in full-width digits or with invisible characters inside (folded first).
 
     Parameters
     ----------
@@ -139,7 +140,7 @@ def mask_pii(texts: pd.Series) -> pd.Series:
     >>> mask_pii(s).tolist()
     ['手机 +86 138****5678', '座机0564-****2345', '身份证1101**********002X', '邮箱z***@qq.com', '车牌皖N***45', nan]
     """
-    s = pd.Series(texts, dtype="str")
+    s = _fold_for_masking(pd.Series(texts, dtype="str"))
     # ID numbers first (their digits would otherwise look like phone numbers); the check
     # digit needs Python, on the few rows holding an 18-digit run only
     cand = _mask(s.str.contains(_ANY_PII, regex=True))  # one scan over all rows
@@ -234,15 +235,39 @@ def _mask_cards(text: str) -> str:
     return _CARD.sub(repl, text)
 
 
-def _id_digits_ok(d: str) -> bool:
-    return _BIRTH.fullmatch(d[6:14]) is not None and _id_ok(d)
+def _id_digits_ok(d: str, groups: list[str] | None = None) -> bool:
+    """A split 18-digit number is an ID: a plausible birth date and a valid check digit, or a plausible
+    birth date and the groups people write an ID in (every group of 2 digits or more: 6 8 4, 4 4 4 4 2)."""
+    if _BIRTH.fullmatch(d[6:14]) is None:
+        return False
+    return _id_ok(d) or (groups is not None and d[0] in "12345678" and all(len(g) >= 2 for g in groups))
+
+
+#: Characters that hide a number from the patterns: full-width digits and letters, full-width + @ .,
+#: invisible format characters (removed) and no-break spaces (a space).
+_FOLD = {**{0xFF10 + i: 0x30 + i for i in range(10)}, **{0xFF21 + i: 0x41 + i for i in range(26)},
+         **{0xFF41 + i: 0x61 + i for i in range(26)}, 0xFF0B: ord("+"), 0xFF20: ord("@"), 0xFF0E: ord("."),
+         **dict.fromkeys([0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD]), 0x00A0: ord(" "), 0x202F: ord(" "),
+         0x2007: ord(" ")}
+_FOLD_PRE = "[" + "".join(re.escape(chr(c)) for c in sorted(_FOLD)) + "]"
+
+
+def _fold_for_masking(s: pd.Series) -> pd.Series:
+    """The texts with the characters of :data:`_FOLD` folded (only rows that hold one are touched)."""
+    hit = _mask(s.str.contains(_FOLD_PRE, regex=True))
+    if not hit.any():
+        return s
+    out = s.copy()
+    out.loc[hit] = s[hit].str.translate(_FOLD)
+    return out
 
 
 def _mask_split(text: str) -> str:
     """Mask ID and mobile numbers whose digits are split by spaces, dashes or line breaks."""
     def id_repl(m: re.Match) -> str:
         d = re.sub(r"[^0-9Xx]", "", m.group(0))
-        return f"{d[:4]}**********{d[-4:]}" if _id_digits_ok(d) else m.group(0)  # split: both must hold
+        groups = re.findall(r"[0-9Xx]+", m.group(0))
+        return f"{d[:4]}**********{d[-4:]}" if _id_digits_ok(d, groups) else m.group(0)
 
     def mobile_repl(m: re.Match) -> str:
         d = re.sub(r"[^0-9]", "", m.group(0))

@@ -77,6 +77,28 @@ def test_mask_pii_ids_right_after_latin_letters_are_masked():
     assert out.iloc[4] == "sfz3415********123"
 
 
+def test_mask_pii_sees_through_full_width_digits_and_invisible_characters():
+    """A raw (quarantined) value is not folded by the cleaning: the masking folds what hides a number."""
+    fw = "".join(chr(0xFF10 + int(c)) for c in "13912345678")
+    fw_id = "".join(chr(0xFF10 + int(c)) for c in VALID_ID[:17]) + VALID_ID[17]
+    out = mask_pii(pd.Series([f"联系我{fw}谢谢", "电话139\u200b1234\u200b5678", "号\u00a0139\u00a01234\u00a05678",
+                              f"身份证{fw_id}", "１３９－１２３４－５６７８", "２０２５年３月５日，价格１２．５元"]))
+    assert out.tolist()[:5] == ["联系我139****5678谢谢", "电话139****5678", "号 139****5678",
+                                f"身份证3415**********{VALID_ID[-4:]}", "139****5678"]
+    assert out.iloc[5] == "2025年3月5日，价格12.5元"  # folded digits, Chinese punctuation kept, nothing masked
+
+
+def test_mask_pii_catches_ids_written_in_groups_even_mistyped():
+    mistyped = VALID_ID[:17] + ("1" if VALID_ID[17] != "1" else "2")
+    forms = [f"{VALID_ID[:6]}.{VALID_ID[6:14]}.{VALID_ID[14:]}", f"{mistyped[:6]} {mistyped[6:14]} {mistyped[14:]}",
+             f"{mistyped[:6]}-{mistyped[6:14]}-{mistyped[14:]}", " ".join(mistyped[i:i + 4] for i in range(0, 18, 4))]
+    out = mask_pii(pd.Series([f"身份证号 {f} 请核实" for f in forms]))
+    assert out.tolist() == [f"身份证号 3415**********{n[-4:]} 请核实" for n in (VALID_ID, mistyped, mistyped, mistyped)]
+    # numbers in groups that are no ID (no birth date in the place of one) stay
+    kept = pd.Series(["订单 2019 2020 2021 2022 20", "版本 1.2.3 发布", "编号 9999 9999 9999 9999 99"])
+    assert mask_pii(kept).tolist() == kept.tolist()
+
+
 def test_mask_pii_leaves_ordinary_numbers_and_na():
     s = pd.Series(["2025年3月1日发布，阅读10万+", "编号1234567", None, "QQ群12345", "增长13.5%，2025.03.05发布",
                    "皖北地区", "1380-1234-5678"])
