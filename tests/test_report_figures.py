@@ -56,6 +56,28 @@ def test_calendar_counts_only_the_year_and_known_accounts():
     assert counts.sum() == 1 and active.all() and not dormant.any()
 
 
+def test_a_quarters_calendar_draws_the_quarter_only():
+    from liuan_eval.report.tables import daily_post_counts
+
+    acc = pd.DataFrame({"unit": ["金安区"], "platform": ["weibo"], "account_id": ["a"], "account_name": ["金安区人民政府发布"],
+                        "opened_at": ts("2025-05-01"), "closed_at": ts(None)})
+    posts = pd.DataFrame({"account_id": ["a", "a", "a"],
+                          "published_at": ts("2025-03-31 23:59", "2025-05-05 10:00", "2025-06-30 22:00")})
+    q2 = ("2025-04-01", "2025-06-30")
+    daily = daily_post_counts(posts, 2025, q2)
+    counts, active, dormant = figures.calendar_matrix(daily, acc, 2025, period=q2)
+    assert counts.shape == (1, 91) and counts.sum() == 2 and counts[0, 34] == 1 and counts[0, 90] == 1
+    assert not active[0, :30].any() and active[0, 30:].all()  # opened 1 May, the 31st day of the quarter
+    fig = figures.posting_calendar(daily, acc, 2025, period=q2)
+    ax = fig.axes[0]
+    assert ax.get_title() == "账号本期发布日历（红色为连续15天以上未更新）"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["4月", "5月", "6月"]
+    assert ax.get_images()[0].get_array().shape == (1, 91)
+    span = figures.posting_calendar(None, acc, 2025, period=("2025-11-15", "2026-02-10"))
+    assert [t.get_text() for t in span.axes[0].get_xticklabels()] == ["2025年11月15日", "12月", "2026年1月", "2月"]
+    assert figures.posting_calendar(None, acc, 2025).axes[0].get_title().startswith("账号全年发布日历")
+
+
 def test_charts_draw_what_they_are_given():
     r = pd.DataFrame({"unit": ["霍山县", "金安区", "合计"], "on_time": [5, 3, 8], "late": [1, 0, 1],
                       "overdue": [0, 2, 2], "pending": [0, 0, 0], "on_time_rate": [5 / 6, 0.6, 0.8]})

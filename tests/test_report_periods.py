@@ -75,3 +75,30 @@ def test_a_period_the_posts_do_not_cover_is_a_caveat(period, expect):
     got = data_span_caveats(posts, 2025, period)
     assert got and all(c.startswith(DATA_SPAN_CAVEAT) for c in got)
     assert all(any(e in c for c in got) for e in expect), got
+
+
+def test_the_notebook_alone_assesses_the_same_quarter(quarter):
+    """The notebook's ``period`` parameter gives what ``run --period`` saved (the same scores)."""
+    from liuan_eval.report.pipeline import open_report, period_argument, period_parameter
+    from liuan_eval.report.sections import report_title
+
+    data, out = quarter
+    saved = load_report(out / "assessment")
+    alone = open_report("", data_dir=str(data), year=2025, period="2025Q2")
+    assert alone.period == saved.period and report_title(alone) == "六安市政务“两微一端”2025年第二季度考核报告"
+    pd.testing.assert_frame_equal(alone.assessment.unit_scores, saved.assessment.unit_scores)
+    assert period_parameter(period_argument(saved.period)) == saved.period
+    assert report_title(open_report("", data_dir=str(data), year=2025)).endswith("2025年度考核报告")
+
+
+def test_the_html_page_is_titled_with_the_period(tmp_path):
+    import nbformat
+
+    from liuan_eval.report.pipeline import REPORT_TITLE, export_html
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+    nbformat.write(nb, tmp_path / "n.ipynb")
+    html = export_html(tmp_path / "n.ipynb", tmp_path / "q.html", "六安市政务“两微一端”2025年第二季度考核报告")
+    assert "<title>六安市政务“两微一端”2025年第二季度考核报告</title>" in html.read_text(encoding="utf-8")
+    plain = export_html(tmp_path / "n.ipynb", tmp_path / "y.html").read_text(encoding="utf-8")
+    assert f"<title>{REPORT_TITLE}</title>" in plain

@@ -177,7 +177,7 @@ def test_executed_notebook_parameters_and_no_errors(report_dir):
     params = next(c for c in template.cells if "parameters" in c.metadata.get("tags", []))
     names = {line.split("=")[0].strip() for line in params.source.splitlines()
              if "=" in line and not line.lstrip().startswith("#")}
-    assert names == {"year", "data_dir", "criteria", "output_dir", "assessment_dir"}
+    assert names == {"year", "period", "data_dir", "criteria", "output_dir", "assessment_dir"}
     # liuan-eval run handed the notebook the assessment it had saved: nothing computed twice
     injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
     assert 'assessment_dir = "assessment"' in injected.source

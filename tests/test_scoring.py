@@ -292,21 +292,24 @@ def test_silence_in_a_crisis_and_recorded_incidents():
     assert set(a.rectification["account_id"]) == {"", "X1"}
 
 
-def test_a_unit_with_findings_but_no_registered_account_has_an_unranked_score_row():
+def test_a_unit_with_findings_but_no_registered_account_is_judged_as_a_unit_without_accounts():
     inc = pd.DataFrame({"incident_id": ["E1"], "unit": ["舒城县"], "account_id": [None], "kind": ["security"],
                         "started_at": ts("2025-08-01 09:00"), "description": ["网站被篡改"]})
     a = score(Dataset(accounts=accounts(), posts=all_posts(), incidents=inc), year=2025)
     assert keys(a, "C17") == [("舒城县", "")]
+    # it has opened none of the three platforms, named no operator and no officer (as a unit whose accounts
+    # all closed): C01, C13 and C14 judge it too
+    assert keys(a, "C01") == [("舒城县", "")] and "缺3个" in a.findings.loc[a.findings["criterion"] == "C01",
+                                                                           "explanation"].iloc[0]
+    assert keys(a, "C13") == [("舒城县", "")] and keys(a, "C14") == [("舒城县", ""), ("舒城县", "")]
     u = a.unit_scores.set_index("unit")
-    w = a.criteria["C17"]
-    assert list(u.index) == ["金安区", "舒城县"]
-    assert u.loc["舒城县", "C17"] == w.weight - w.deduction and u.loc["舒城县", "total"] < 100
-    assert pd.isna(u.loc["舒城县", "rank"]) and pd.isna(u.loc["舒城县", "unit_type"])
-    assert u.loc["金安区", "rank"] == 1 and u.loc["金安区", "total"] == 100
-    assert any("舒城县" in c and "不参加排名" in c for c in a.caveats)
-    # no stray unit: no such caveat
+    assert list(u.index) == ["金安区", "舒城县"] and pd.isna(u.loc["舒城县", "unit_type"])
+    for cid in ("C01", "C13", "C14", "C17"):
+        assert u.loc["舒城县", cid] < a.criteria[cid].weight
+    assert u.loc["舒城县", "rank"] == 2 and u.loc["金安区", "rank"] == 1 and u.loc["金安区", "total"] == 100
+    assert any("舒城县" in c and "没有在运营账号的单位" in c for c in a.caveats)
     clean = score(Dataset(accounts=accounts(), posts=all_posts()), year=2025)
-    assert not any("不参加排名" in c for c in clean.caveats)
+    assert not any("没有在运营账号的单位" in c for c in clean.caveats) and keys(clean, "C01") == []
 
 
 def test_forms_and_repost_sources():

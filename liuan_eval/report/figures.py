@@ -28,7 +28,7 @@ from matplotlib.ticker import MaxNLocator
 
 from liuan_eval.report.fonts import setup_fonts
 from liuan_eval.report.tables import GRADE_ORDER, _local
-from liuan_eval.schemas import PLATFORM_LABELS, TIMEZONE, UNIT_TYPE_LABELS
+from liuan_eval.schemas import PLATFORM_LABELS, UNIT_TYPE_LABELS
 from liuan_eval.validation import Reason
 
 setup_fonts()
@@ -185,9 +185,19 @@ def criteria_heatmap(unit_scores: pd.DataFrame, criteria: list[str], names: dict
     return fig
 
 
+def _days_of(year: int, period=None) -> tuple[pd.Timestamp, int]:
+    """The first day (naive) and the number of days of ``year``, or of ``period`` (first, last day)."""
+    if period is not None:
+        first, last = pd.Timestamp(str(period[0])[:10]), pd.Timestamp(str(period[1])[:10])
+        return first, (last - first).days + 1
+    start = pd.Timestamp(year, 1, 1)
+    return start, (pd.Timestamp(year + 1, 1, 1) - start).days
+
+
 def calendar_matrix(daily: pd.DataFrame | None, accounts: pd.DataFrame, year: int,
-                    dormant: pd.DataFrame | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Posts per account and day of ``year``, the active days and the dormant days.
+                    dormant: pd.DataFrame | None = None, period=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Posts per account and day of ``year`` (or of ``period``: first and last day, both inclusive),
+    the active days and the dormant days.
 
     Nothing is recomputed here: the counts come from :func:`tables.daily_post_counts`
     (``account_id, day, posts``) and the dormant runs are the assessment's C15 findings
@@ -208,8 +218,7 @@ def calendar_matrix(daily: pd.DataFrame | None, accounts: pd.DataFrame, year: in
     >>> int(counts.sum()), int(active.sum()), int(dormant.sum())
     (3, 365, 15)
     """
-    start = pd.Timestamp(year, 1, 1)
-    n_days = (pd.Timestamp(year + 1, 1, 1) - start).days
+    start, n_days = _days_of(year, period)
     n = len(accounts)
     index = pd.Series(np.arange(n), index=accounts["account_id"].astype("str").to_numpy())
     index = index[~index.index.duplicated()]
@@ -248,9 +257,16 @@ def calendar_matrix(daily: pd.DataFrame | None, accounts: pd.DataFrame, year: in
     return counts, active, dormant_days & active
 
 
+def _calendar_title(min_gap: int, period=None, label: str = "") -> str:
+    span = "本期" if period is not None else "全年"
+    return f"{label}账号{span}发布日历（红色为连续{min_gap}天以上未更新）"
+
+
 def posting_calendar(daily: pd.DataFrame | None, accounts: pd.DataFrame | None, year: int,
-                     min_gap: int = 15, title: str | None = None, dormant: pd.DataFrame | None = None) -> Figure:
-    """Each account's posting calendar for the year: one row per account, one column per day.
+                     min_gap: int = 15, title: str | None = None, dormant: pd.DataFrame | None = None,
+                     period=None) -> Figure:
+    """Each account's posting calendar for the year (or ``period``, first and last day): one row per
+    account, one column per day.
 
     Green shades are days with posts, white days without, red the dormant runs of
     ``min_gap`` days or more, grey the days before opening or after closing.
@@ -263,11 +279,11 @@ def posting_calendar(daily: pd.DataFrame | None, accounts: pd.DataFrame | None, 
     >>> fig.axes[0].get_title()
     '账号全年发布日历（红色为连续15天以上未更新）'
     """
-    title = title or f"账号全年发布日历（红色为连续{min_gap}天以上未更新）"
+    title = title or _calendar_title(min_gap, period)
     if accounts is None or accounts.empty:
         return _no_data(title)
     acc = accounts.sort_values(["unit", "platform", "account_id"], kind="stable").reset_index(drop=True)
-    counts, active, dormant = calendar_matrix(daily, acc, year, dormant)
+    counts, active, dormant = calendar_matrix(daily, acc, year, dormant, period)
     # 0 inactive, 1 no post, 2 dormant, 3: 1 post, 4: 2–3 posts, 5: 4+ posts
     code = np.where(active, 1, 0)
     code = np.where(dormant, 2, code)
@@ -279,8 +295,15 @@ def posting_calendar(daily: pd.DataFrame | None, accounts: pd.DataFrame | None, 
     fig = _figure(12, 0.2 * len(acc) + 1.6)
     ax = fig.add_subplot()
     ax.imshow(code, cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
-    month_starts = pd.date_range(f"{year}-01-01", periods=12, freq="MS", tz=TIMEZONE)
-    ax.set_xticks((month_starts - month_starts[0]).days, [f"{m}月" for m in range(1, 13)], fontsize=8)
+    first, n_days = _days_of(year, period)
+    month_starts = pd.date_range(first, first + pd.Timedelta(days=n_days - 1), freq="MS")
+    if not len(month_starts) or month_starts[0] != first:
+        month_starts = pd.DatetimeIndex([first]).append(month_starts)
+    many_years = month_starts[0].year != month_starts[-1].year
+    ax.set_xticks((month_starts - first).days,
+                  [(f"{d.year}年" if many_years and (i == 0 or d.month == 1) else "") + f"{d.month}月"
+                   + (f"{d.day}日" if d.day != 1 else "") for i, d in enumerate(month_starts)],
+                  fontsize=8)
     name = acc["account_name"] if "account_name" in acc else acc["account_id"]
     labels = [f"{_short(u, 10)}·{PLATFORM_LABELS.get(str(p), str(p))}·{_short(a, 12)}"
               for u, p, a in zip(acc["unit"], acc["platform"].astype("str"), name)]
@@ -294,7 +317,7 @@ def posting_calendar(daily: pd.DataFrame | None, accounts: pd.DataFrame | None, 
 
 
 def posting_calendars(daily: pd.DataFrame | None, accounts: pd.DataFrame | None, year: int,
-                      min_gap: int = 15, dormant: pd.DataFrame | None = None) -> list[Figure]:
+                      min_gap: int = 15, dormant: pd.DataFrame | None = None, period=None) -> list[Figure]:
     """:func:`posting_calendar` split by unit type (县区, 开发区, 市直部门), one chart each.
 
     Examples
@@ -305,18 +328,18 @@ def posting_calendars(daily: pd.DataFrame | None, accounts: pd.DataFrame | None,
     2
     """
     if accounts is None or accounts.empty or "unit_type" not in accounts:
-        return [posting_calendar(daily, accounts, year, min_gap, dormant=dormant)]
+        return [posting_calendar(daily, accounts, year, min_gap, dormant=dormant, period=period)]
     figs = []
     kinds = accounts["unit_type"].astype("str")
     for kind, label in UNIT_TYPE_LABELS.items():
         part = accounts[kinds.eq(kind).fillna(False).to_numpy()]
         if not part.empty:
-            figs.append(posting_calendar(daily, part, year, min_gap,
-                                         title=f"{label}账号全年发布日历（红色为连续{min_gap}天以上未更新）",
-                                         dormant=dormant))
+            figs.append(posting_calendar(daily, part, year, min_gap, title=_calendar_title(min_gap, period, label),
+                                         dormant=dormant, period=period))
     rest = accounts[~kinds.isin(list(UNIT_TYPE_LABELS)).fillna(False).to_numpy()]
     if not rest.empty:
-        figs.append(posting_calendar(daily, rest, year, min_gap, title="其他账号全年发布日历", dormant=dormant))
+        figs.append(posting_calendar(daily, rest, year, min_gap, title=_calendar_title(min_gap, period, "其他"),
+                                     dormant=dormant, period=period))
     return figs
 
 

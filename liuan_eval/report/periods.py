@@ -11,8 +11,8 @@ Examples
 (datetime.date(2025, 4, 1), datetime.date(2025, 6, 30), '2025年第二季度')
 >>> parse_period("2024").label, parse_period("2024").is_year
 ('2024年度', True)
->>> span("2025-03-01", "2025-05-31").label
-'2025年3月1日至5月31日'
+>>> span("2025-03-01", "2025-05-31").label, span("2025-04-01", "2025-06-30").label
+('2025年3月1日至5月31日', '2025年第二季度')
 """
 from __future__ import annotations
 
@@ -87,6 +87,10 @@ def span(first: str, last: str) -> Period:
         raise PeriodError(f"考核期间的结束日期 {last} 早于开始日期 {first}", f"the period ends ({last}) before it starts ({first})")
     if a == dt.date(a.year, 1, 1) and b == dt.date(a.year, 12, 31):
         return year_period(a.year)
+    for name in (*(f"{a.year}Q{q}" for q in range(1, 5)), f"{a.year}H1", f"{a.year}H2"):
+        named = parse_period(name)
+        if (named.start, named.end) == (a, b):  # a quarter or a half year, named as such
+            return named
     tail = f"{b.month}月{b.day}日" if b.year == a.year else f"{b.year}年{b.month}月{b.day}日"
     return Period(a, b, f"{a.year}年{a.month}月{a.day}日至{tail}")
 

@@ -557,18 +557,58 @@ def previous_report(previous) -> AnnualReport:
 
 
 def open_report(assessment_dir: str | Path | None = None, *, data_dir=None, year: int | None = None,
-                criteria: str = "liuan_2016", progress: bool = False) -> AnnualReport:
+                criteria: str = "liuan_2016", progress: bool = False, period: str = "") -> AnnualReport:
     """The report to show: the saved one when ``assessment_dir`` names it, else computed now.
 
     The report notebook calls this with its ``parameters`` cell: ``liuan-eval run`` passes
     the folder it has just saved (nothing is computed twice); opened on its own in
-    JupyterLab, the notebook leaves it empty and computes from ``data_dir``.
+    JupyterLab, the notebook leaves it empty and computes from ``data_dir``. ``period``: empty
+    for the calendar ``year``, else as ``--period`` writes it (``2025Q2``, ``2025H1``) or two days
+    ``2025-04-01/2025-06-30`` (as ``--from``/``--to``).
     """
     if assessment_dir:
         from liuan_eval.report.saved import load_report
 
         return load_report(assessment_dir)
-    return assess(data_dir, int(year), criteria, progress=progress)
+    return assess(data_dir, int(year), criteria, progress=progress, period=period_parameter(period))
+
+
+def period_argument(period) -> str:
+    """The notebook's ``period`` parameter for a :class:`~liuan_eval.report.periods.Period` (empty for a
+    calendar year): :func:`period_parameter` reads it back.
+
+    Examples
+    --------
+    >>> from liuan_eval.report.periods import parse_period
+    >>> period_argument(parse_period("2025Q2")), period_argument(parse_period("2025"))
+    ('2025-04-01/2025-06-30', '')
+    """
+    if period is None or period.is_year:
+        return ""
+    first, last = period.bounds()
+    return f"{first}/{last}"
+
+
+def period_parameter(text: str):
+    """The notebook's ``period`` parameter as a :class:`~liuan_eval.report.periods.Period` (``None``
+    when empty: the calendar year).
+
+    Examples
+    --------
+    >>> period_parameter("2025Q2").label, period_parameter("2025-03-01/2025-05-31").label
+    ('2025年第二季度', '2025年3月1日至5月31日')
+    >>> period_parameter("") is None
+    True
+    """
+    from liuan_eval.report.periods import parse_period, span
+
+    text = str(text or "").strip()
+    if not text:
+        return None
+    if "/" in text:
+        first, last = (t.strip() for t in text.split("/", 1))
+        return span(first, last)
+    return parse_period(text)
 
 
 # ---- output tables -----------------------------------------------------------------------
@@ -707,7 +747,7 @@ def _with_reason_text(quarantine: pd.DataFrame) -> pd.DataFrame:
 
 # ---- the notebook ----------------------------------------------------------------------------
 def execute_notebook(data_dir: Path, year: int, criteria: str, out: Path, *, progress: bool = True,
-                     notebook: Path = NOTEBOOK, assessment_dir: str = "") -> Path:
+                     notebook: Path = NOTEBOOK, assessment_dir: str = "", period: str = "") -> Path:
     """Execute the report notebook with papermill into ``out``; return the executed notebook.
 
     The kernel runs in ``out`` and is given ``output_dir="."`` (and ``assessment_dir``, the
@@ -728,7 +768,7 @@ def execute_notebook(data_dir: Path, year: int, criteria: str, out: Path, *, pro
         pm.execute_notebook(
             str(notebook), str(target),
             parameters={"year": int(year), "data_dir": str(Path(data_dir).resolve()), "criteria": str(criteria),
-                        "output_dir": ".", "assessment_dir": str(assessment_dir)},
+                        "output_dir": ".", "assessment_dir": str(assessment_dir), "period": str(period)},
             kernel_name="python3", log_output=False, cwd=str(out),
             progress_bar={"desc": tr("运行笔记本", "Executing"), "unit": tr("单元格", "cell")} if progress else False,
             report_mode=False,
@@ -770,7 +810,7 @@ def normalise_notebook(path: Path) -> Path:
     return path
 
 
-def export_html(executed: Path, html: Path) -> Path:
+def export_html(executed: Path, html: Path, title: str | None = None) -> Path:
     """Export the executed notebook to HTML without code cells or prompts (masked, atomic)."""
     import nbformat
     from nbconvert import HTMLExporter
@@ -786,7 +826,7 @@ def export_html(executed: Path, html: Path) -> Path:
     exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, exclude_markdown=True)
     body, _ = exporter.from_notebook_node(nb)
-    title = html_escape(nb.metadata.get("title", REPORT_TITLE))
+    title = html_escape(title or nb.metadata.get("title", REPORT_TITLE))
     visible = re.sub(r"data:[a-z/+]+;base64,[A-Za-z0-9+/=]+", "", body) + title
     body = HTML_PAGE.format(title=title, body=body, font_face=font_face_css(visible))
     return write_text(body, html)
@@ -986,7 +1026,7 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
             notebook_run = None
             if notebook:  # the kernel is another process: it draws the report while this one writes tables
                 notebook_run = _Background(execute_notebook, Path(data_dir), year, criteria, tmp, progress=False,
-                                           assessment_dir=ASSESSMENT_DIR)
+                                           assessment_dir=ASSESSMENT_DIR, period=period_argument(report.period))
             written = write_outputs(report, tmp, tables)
             written["assessment"] = tmp / ASSESSMENT_DIR / "manifest.json"
             _advance(bar)
@@ -995,7 +1035,9 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
                 written["notebook"] = notebook_run.result()
                 _advance(bar)
                 _step(bar, tr("导出HTML报告", "exporting the HTML report"))
-                written["html"] = export_html(written["notebook"], tmp / HTML_NAME)
+                from liuan_eval.report.sections import report_title
+
+                written["html"] = export_html(written["notebook"], tmp / HTML_NAME, report_title(report))
                 _advance(bar)
             _step(bar, tr("报告完成", "report done"))
         finally:

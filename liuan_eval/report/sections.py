@@ -175,13 +175,19 @@ def _period_span(report) -> str:
     return f"{p.start.year}年{p.start.month}月{p.start.day}日至{p.end.year}年{p.end.month}月{p.end.day}日"
 
 
+def report_title(report) -> str:
+    """The report's title, with its period (``六安市政务“两微一端”2025年第二季度考核报告``): the heading and
+    the HTML page's title."""
+    return f"六安市政务“两微一端”{_period_title(report)}考核报告"
+
+
 def header(report) -> str:
     """The report's title block, styles and table of contents (HTML)."""
     crits = getattr(report.assessment, "criteria", None)
     preset = f"{crits.title}（{crits.name}）" if crits is not None else report.criteria
     toc = " · ".join(f'<a href="#{k}">{_html.escape(v)}</a>' for k, v in SECTIONS.items())
     return (STYLE + '<div class="liuan-report">'
-            f"<h1>六安市政务“两微一端”{_html.escape(_period_title(report))}考核报告</h1>"
+            f"<h1>{_html.escape(report_title(report))}</h1>"
             f'<p class="sub">考核期间：{_html.escape(_period_span(report))}　考核标准：{_html.escape(preset)}</p>'
             f"<p>{toc}</p></div>")
 
@@ -297,7 +303,7 @@ def section_heatmap(report) -> Section:
 
 
 def section_calendar(report) -> Section:
-    """账号发布日历: each account's posting days for the year, dormant runs in red."""
+    """账号发布日历: each account's posting days for the period, dormant runs in red."""
     s = Section("calendar", SECTIONS["calendar"])
     crits = getattr(report.assessment, "criteria", None)
     gap = 15
@@ -310,7 +316,9 @@ def section_calendar(report) -> Section:
            "即C15的问题），灰色为未开通或已关闭的时段。")
     f = report.assessment.findings
     dormant = f[f["criterion"] == "C15"] if len(f) else None
-    for fig in F.posting_calendars(report.tables["daily_posts"], accounts, report.year, gap, dormant=dormant):
+    p = getattr(report, "period", None)
+    for fig in F.posting_calendars(report.tables["daily_posts"], accounts, report.year, gap, dormant=dormant,
+                                   period=p.bounds() if p is not None and not p.is_year else None):
         s.figure(fig)
     return s
 

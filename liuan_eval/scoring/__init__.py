@@ -102,15 +102,17 @@ class Assessment:
         return {name: write_csv(df, out / f"{name}.csv") for name, df in files.items()}
 
 
-def _findings(ctx: Context, crits: Criteria, run: set[str] | None = None
+def _findings(ctx: Context, crits: Criteria, run: set[str] | None = None, named: pd.DataFrame | None = None
               ) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
     """Run the indicators whose declared needs are met; the others are not assessed (with the reason).
 
     ``run``: the criteria to compute (default all); every criterion's needs are checked all the same
-    (the Dask engine checks them once on the whole and computes the per-account criteria per partition).
+    (the Dask engine checks them once on the whole and computes the per-account criteria per partition;
+    ``named``: those partitions' findings). The ``every_unit`` criteria run last, over the registry's
+    units and those the other findings name without a registered account (:func:`unregistered_units`).
     """
     decl = declarations()
-    parts, not_assessed = [], []
+    parts, not_assessed, last = [], [], []
     for c in crits:
         d = decl[c.id]
         reason = d.unmet(ctx)
@@ -119,7 +121,16 @@ def _findings(ctx: Context, crits: Criteria, run: set[str] | None = None
             continue
         if d.gives != "findings" or (run is not None and c.id not in run):
             continue
+        if d.every_unit:
+            last.append((d, c))
+            continue
         parts.append(criterion_rows(d.fn(ctx, c), c))
+    if last:
+        others = parts + ([named[~named["criterion"].isin([c for c, _ in not_assessed])]]
+                          if named is not None and len(named) else [])
+        ctx.extra_units = tuple(unregistered_units(ctx, pd.concat([x[["unit"]] for x in others if len(x)])
+                                                   if any(len(x) for x in others) else pd.DataFrame({"unit": []})))
+        parts += [criterion_rows(d.fn(ctx, c), c) for d, c in last]
     return assemble_findings(parts), not_assessed
 
 
@@ -200,7 +211,7 @@ def _unit_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: set[s
     else:
         units = acc.drop_duplicates("unit")[["unit", "unit_type"]].sort_values("unit", ignore_index=True)
     stray = unregistered_units(ctx, f)
-    if stray:  # named in the findings only: a row for their deductions, not ranked
+    if stray:  # named in the findings only: judged as units without an account (ctx.extra_units)
         units = pd.concat([units, pd.DataFrame({"unit": pd.Series(stray, dtype="str"),
                                                 "unit_type": pd.Series(pd.NA, index=range(len(stray)), dtype="str")})],
                           ignore_index=True)
@@ -215,15 +226,13 @@ def _unit_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: set[s
     out["grade"] = [crits.failing_grade if v else crits.cap_grade(crits.grade(t) if pd.notna(t) else "", u in named)
                     for u, t, v in zip(out.index, out["total"], out["veto"])]
     order = pd.DataFrame({"v": out["veto"] != "", "t": -out["total"].fillna(-1e9)})
-    ranked = ~out.index.isin(stray)
-    out["rank"] = (order["v"].astype(int) * 1e6 + order["t"])[ranked].rank(method="min").astype("Int64").reindex(
-        out.index)
+    out["rank"] = (order["v"].astype(int) * 1e6 + order["t"]).rank(method="min").astype("Int64")
     return out.reset_index()[["unit", "unit_type", *pts.columns, "total", "grade", "rank", "veto"]]
 
 
 def unregistered_units(ctx: Context, f: pd.DataFrame) -> list[str]:
-    """Units with findings (an incident, a filing, a message, an unregistered account's posts) that no
-    account of the registry belongs to: scored on those findings, not ranked (sorted names).
+    """Units with findings (an incident, a filing, a message) that no account of the registry belongs to
+    (sorted names): scored and ranked as units without any account (C01, C13, C14 judge them too).
 
     Examples
     --------
@@ -429,10 +438,12 @@ def assessment_from(dataset, ctx: Context, crits: Criteria, findings, *, withdra
     stray = unregistered_units(ctx, f)
     if stray:
         names = "、".join(stray)
-        caveats.append(tr(f"{len(stray)}个单位有扣分但在账号登记表中没有账号（{names}）：单位得分表列出其得分，"
-                          "不参加排名，也未按两微一端开通情况（C01）评估；请核对单位名称，或在登记表中补登其账号。",
-                          f"{len(stray)} unit(s) have findings but no account in the registry ({names}): their "
-                          "scores are listed, unranked and without C01; check the names or register their accounts."))
+        caveats.append(tr(f"{len(stray)}个单位在账号登记表中没有账号，但数据中有其事件、留言或备案（{names}）："
+                          "按没有在运营账号的单位评分排名（两微一端开通、运维人员、“两员”均按缺失扣分）；"
+                          "请核对单位名称，或在登记表中补登其账号。",
+                          f"{len(stray)} unit(s) have no account in the registry but incidents, messages or filings "
+                          f"({names}): scored and ranked as units without accounts (C01, C13, C14 deducted); "
+                          "check the names or register their accounts."))
     repost = ctx.details.get("C12") if "C12" in assessed else None
     suspects = ctx.details.get("C20") if "C20" in assessed else None
     if confirmations is not None and suspects is None:

@@ -186,6 +186,9 @@ class Context:
     confirmations: object = None
     #: per table read from files, the columns the export had (``Dataset.columns_given``; none: all)
     columns_given: dict = field(default_factory=dict)
+    #: units the findings name that no registry account belongs to (an incident, a message, a filing):
+    #: judged by the ``every_unit`` criteria as units without any account (:meth:`units`)
+    extra_units: tuple = ()
 
     # ---- helpers -------------------------------------------------------------------
     @property
@@ -228,6 +231,22 @@ class Context:
         [True, True, False]
         """
         return _due_between(deadline, self.start, self.end)
+
+    def units(self) -> pd.Index:
+        """Every unit assessed: the registry's, then :attr:`extra_units` (sorted, no duplicates).
+
+        Examples
+        --------
+        >>> from liuan_eval.criteria import load_criteria
+        >>> from liuan_eval.dataset import Dataset
+        >>> ctx = build_context(Dataset(), 2025, load_criteria())
+        >>> ctx.extra_units = ("舒城县",)
+        >>> ctx.units().tolist()
+        ['舒城县']
+        """
+        reg = self.accounts["unit"].dropna().unique().tolist() if self.accounts is not None else []
+        extra = sorted(set(self.extra_units) - set(reg))
+        return pd.Index(reg + extra, dtype="object", name="unit")
 
     def active_accounts(self) -> pd.DataFrame:
         """Registry accounts with some part of their life in the period."""

@@ -281,6 +281,9 @@ class Declaration:
     caveat: Caveat | None = None
     #: its findings are suspects a person confirms before they deduct (C20)
     review: bool = False
+    #: it judges every unit of the assessment, those with findings but no registered account too
+    #: (:attr:`~liuan_eval.scoring._common.Context.extra_units`): computed after the other criteria
+    every_unit: bool = False
 
     def tables(self, alternatives: bool = False) -> tuple[str, ...]:
         """Tables the criterion cannot be assessed without (with ``alternatives``: every table it reads)."""
@@ -319,7 +322,7 @@ _REGISTRY: dict[str, Declaration] = {}
 
 def criterion(cid: str, *, needs: tuple | list = (), params: Mapping[str, ParamSpec] | None = None,
               level: str = "account", level_fixed: bool = False, gives: str = "findings",
-              caveat: Caveat | None = None, review: bool = False) -> Callable:
+              caveat: Caveat | None = None, review: bool = False, every_unit: bool = False) -> Callable:
     """Declare criterion ``cid`` on its indicator function (a decorator).
 
     Parameters
@@ -341,6 +344,11 @@ def criterion(cid: str, *, needs: tuple | list = (), params: Mapping[str, ParamS
     review : bool
         Its hits are suspects for a person to confirm (C20): the sample generator plants
         them as suspects, not as findings (only confirmed ones deduct).
+    every_unit : bool
+        It judges every unit (C01, C13, C14: what a unit has registered), including the units the
+        other criteria's findings name that have no account in the registry (an incident, a
+        message, a filing of an unregistered unit): it runs after them, with
+        ``ctx.extra_units`` set.
 
     Examples
     --------
@@ -357,7 +365,7 @@ def criterion(cid: str, *, needs: tuple | list = (), params: Mapping[str, ParamS
         if old is not None and (old.fn.__module__, old.fn.__qualname__) != (fn.__module__, fn.__qualname__):
             raise RuntimeError(f"criterion {cid} declared twice: {old.fn.__qualname__} and {fn.__qualname__}")
         _REGISTRY[cid] = Declaration(cid, fn, tuple(needs), dict(params or {}), level, level_fixed, gives, caveat,
-                                     review)
+                                     review, every_unit)
         fn.declaration = _REGISTRY[cid]
         return fn
 

@@ -363,7 +363,8 @@ def score_dask(data: DaskData, year: int, criteria="liuan_2016", period=None, wi
                                     messages=whole("witness_messages") if data.messages is not None else None)
 
     def findings():
-        f_reg, not_assessed = _findings(needs_ctx, crits, run=findings_ids - row_level - {"C20"})
+        f_reg, not_assessed = _findings(needs_ctx, crits, run=findings_ids - row_level - {"C20"},
+                                        named=assemble_findings([r["findings"] for r in results]))
         assessed = {c.id for c in crits} - {c for c, _ in not_assessed}
         for r in results:
             bad = set(r["failed"]) & assessed

@@ -49,7 +49,7 @@ def _date_or_empty(v) -> bool:
     return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", v))
 
 
-@criterion("C01", needs=[needs("accounts")], level="unit", level_fixed=True,
+@criterion("C01", needs=[needs("accounts")], level="unit", level_fixed=True, every_unit=True,
            params={"platforms_required": choices(("weibo", "wechat", "app")),
                    "opening_deadline": optional(param(str, _date_or_empty, "日期 YYYY-MM-DD，或空字符串（不查开通日期）",
                                                       "a date YYYY-MM-DD, or an empty string (opening dates not checked)"),
@@ -63,7 +63,7 @@ def c01_platforms(ctx: Context, crit) -> pd.DataFrame:
     notice's "date opened vs. deadline", judged in the period the late opening falls in.
     """
     acc = ctx.active_accounts()
-    units = ctx.accounts.drop_duplicates("unit")[["unit"]]
+    units = pd.DataFrame({"unit": ctx.units()})
     need = [p for p in crit.params["platforms_required"] if p in crit.platforms]
     have = pd.crosstab(acc["unit"], acc["platform"]).reindex(index=units["unit"], columns=need, fill_value=0)
     missing = have == 0
@@ -396,14 +396,14 @@ def c06_emergency_filed(ctx: Context, crit) -> pd.DataFrame:
                 e["filed_at"].fillna(due[bad] - DAY), expl, "")
 
 
-@criterion("C13", needs=[needs("accounts", evidence=("operators",))], level="unit", level_fixed=True,
+@criterion("C13", needs=[needs("accounts", evidence=("operators",))], level="unit", level_fixed=True, every_unit=True,
            params={"min_operators": at_least(1, "人", "people")})
 def c13_operators(ctx: Context, crit) -> pd.DataFrame:
     """C13: operators per unit (summed over its accounts in operation on the criterion's platforms) at least
     ``min_operators``."""
     acc = ctx.accounts
     act = acc[acc["active"] & acc["platform"].isin(crit.platforms)]
-    total = act.groupby("unit")["operators"].sum(min_count=0).reindex(acc["unit"].unique(), fill_value=0)
+    total = act.groupby("unit")["operators"].sum(min_count=0).reindex(ctx.units(), fill_value=0)
     total = total.fillna(0)
     k = crit.params["min_operators"]
     bad = total[total < k]
@@ -417,7 +417,8 @@ def c13_operators(ctx: Context, crit) -> pd.DataFrame:
                          any_of(needs("accounts", evidence=("liaison_officer",)),
                                 needs("accounts", evidence=("information_officer",)),
                                 needs("filings", where=("event", ("staff_change",))))],
-           level="unit", level_fixed=True, params={"max_workdays": at_least(0, "工作日", "working days")})
+           level="unit", level_fixed=True, every_unit=True,
+           params={"max_workdays": at_least(0, "工作日", "working days")})
 def c14_officers(ctx: Context, crit) -> pd.DataFrame:
     """C14: a liaison and an information officer named per unit; staff changes filed in time.
 
@@ -427,7 +428,7 @@ def c14_officers(ctx: Context, crit) -> pd.DataFrame:
     acc = ctx.accounts
     out = []
     act = acc[acc["active"] & acc["platform"].isin(crit.platforms)]  # the officers of 两微一端 (五(一))
-    units = pd.Index(acc["unit"].dropna().unique())
+    units = ctx.units()
     for c, label in (("liaison_officer", "联络员"), ("information_officer", "信息员")):
         if not ctx.usable("accounts", evidence=(c,)):  # in the export (empty everywhere: nobody named)
             continue
