@@ -716,16 +716,29 @@ def flag_near_duplicates(df: pd.DataFrame, id_col: str, text_cols: list[str],
     return out
 
 
+#: What templates put around a header: a number (``4.``, ``4、``, ``(4)``), a star, ``（必填）``, a colon.
+_HEADER_NUMBER = re.compile(r"^(?:[0-9]{1,2}\s*[.、)]|\([0-9]{1,2}\))\s*(?=\D)")
+_HEADER_NOTE = re.compile(r"\((?:必填|选填|可选|必选|非必填|必须|required|optional)\)$")
+_HEADER_MARKS = "*※★☆:"
+
+
 def normalize_unicode_header(h: str) -> str:
-    """A header as compared with the aliases: NFKC, trimmed, lower case, no inner spaces.
+    """A header as compared with the aliases: NFKC, trimmed, lower case, without spaces, underscores
+    and hyphens inside, nor a template's marks around it (``*``, ``4.``, ``（必填）``, ``：``).
 
     Examples
     --------
-    >>> normalize_unicode_header(" 发布 时间\\u200b")
-    '发布时间'
+    >>> normalize_unicode_header(" 发布 时间\\u200b"), normalize_unicode_header("Post ID")
+    ('发布时间', 'postid')
+    >>> normalize_unicode_header("*发布时间（必填）："), normalize_unicode_header("4.account-id")
+    ('发布时间', 'accountid')
     """
     h = unicodedata.normalize("NFKC", str(h)).strip(PADDING).lower()
-    return re.sub(r"\s+", "", h)
+    bare = re.sub(r"\s+", "", h)
+    h = _HEADER_NUMBER.sub("", bare).strip(_HEADER_MARKS)
+    h = _HEADER_NOTE.sub("", h).strip(_HEADER_MARKS)
+    h = re.sub(r"[_\-]+", "", h)
+    return h or bare
 
 
 # --- folding texts for matching, with a map back to the original offsets ----------------------

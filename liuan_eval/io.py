@@ -93,7 +93,12 @@ ZERO_WORDS = {"转发", "评论", "赞", "点赞", "阅读", "在看", "喜欢",
 EMPTY_WORDS = {"-", "--", "—", "——", "/", "n/a", "na", "nan", "null", "none", "无数据"}
 BOOL_WORDS = {"是": True, "否": False, "true": True, "false": False, "1": True, "0": False,
               "yes": True, "no": False, "y": True, "n": False, "√": True, "×": False, "对": True,
-              "错": False, "1.0": True, "0.0": False, "属于": True, "不属于": False}
+              "错": False, "1.0": True, "0.0": False, "属于": True, "不属于": False, "t": True, "f": False,
+              "✓": True, "✔": True, "✗": False, "✘": False, "有": True, "无": False}
+#: Per column, further words for a flag: a post's 原创/转发 (Weibo's own export writes them).
+BOOL_WORDS_BY_COLUMN = {("posts", "is_repost"): {"原创": False, "转发": True, "转载": True, "非转发": False}}
+#: Units written after a count (``12次``, ``3条``): the number is the count.
+COUNT_UNITS = "次条个人篇则件"
 MIN_UTC, MAX_UTC = np.datetime64("1980-01-01", "ns"), np.datetime64("2100-01-01", "ns")
 
 
@@ -427,7 +432,8 @@ def parse_datetimes(values: pd.Series, year_hint: int | None = None,
 
 def parse_counts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse counts: words such as ``转发``/``评论``/``赞`` → 0, ``-1`` → NA, ``1.2万`` → 12000,
-    ``10万+`` → 100000, ``1,234`` → 1234; a comma that does not group thousands (``2,5``) is not a count.
+    ``10万+`` → 100000, ``1,234`` → 1234, ``12次`` → 12; a comma that does not group thousands (``2,5``)
+    is not a count.
 
     Returns
     -------
@@ -456,7 +462,8 @@ def parse_counts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     if comma.any():
         grouped[comma] = s[comma].str.fullmatch(
             r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?[万亿]?\+?", na=False).to_numpy(bool)
-    t = s.str.replace(",", "", regex=False).str.replace(r"\+$", "", regex=True)
+    t = s.str.replace(",", "", regex=False).str.replace(rf"(?<=[0-9万亿+])\s*[{COUNT_UNITS}]$", "", regex=True)
+    t = t.str.replace(r"\+$", "", regex=True)
     mult = np.where(t.str.endswith("万").fillna(False), 1e4, np.where(t.str.endswith("亿").fillna(False), 1e8, 1.0))
     num = pd.to_numeric(t.str.rstrip("万亿"), errors="coerce").astype("Float64").to_numpy(
         dtype=float, na_value=np.nan)
@@ -471,7 +478,7 @@ def parse_counts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, pd.Series(bad, index=values.index)
 
 
-def parse_bools(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+def parse_bools(values: pd.Series, words: dict | None = None) -> tuple[pd.Series, pd.Series]:
     """Parse flags (是/否, true/false, 1/0, √/×); returns ``boolean`` values and a failure mask.
 
     Examples
@@ -485,7 +492,7 @@ def parse_bools(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_bool_dtype(values):
         return values.astype("boolean"), pd.Series(False, index=values.index)
     s = nfkc(strip_padding(values.astype("str"))).str.lower()
-    v = s.map(BOOL_WORDS)
+    v = s.map({**BOOL_WORDS, **(words or {})})
     out = pd.Series(v, index=values.index, dtype="object").astype("boolean")
     bad = s.notna() & v.isna() & ~s.isin(EMPTY_WORDS).fillna(False)
     return out, bad.astype(bool)
@@ -497,10 +504,10 @@ def platform_from_filename(stem: str) -> str | None:
 
     Examples
     --------
-    >>> platform_from_filename("posts_微信_2025"), platform_from_filename("posts")
-    ('wechat', None)
+    >>> platform_from_filename("posts_微信_2025"), platform_from_filename("posts"), platform_from_filename("发布信息（视频号）")
+    ('wechat', None, 'channels')
     """
-    for tok in re.split(r"[_\-\s.]+", stem.lower()):
+    for tok in re.split(r"[_\-\s.（）()【】\[\]]+", stem.lower()):
         if tok in PLATFORM_ALIASES:
             return PLATFORM_ALIASES[tok]
     return None
@@ -721,7 +728,7 @@ def _convert(table: str, frame: pd.DataFrame, year_hint, groups: np.ndarray) -> 
         elif col.kind == "int":
             v, bad = parse_counts(txt)
         elif col.kind == "bool":
-            v, bad = parse_bools(txt)
+            v, bad = parse_bools(txt, BOOL_WORDS_BY_COLUMN.get((table, name)))
         elif col.kind == "category":
             v = normalize_choice(txt, col.choice_aliases)
             bad = txt.notna() & v.isna()
@@ -1231,27 +1238,41 @@ def _finish(table: str, data: pd.DataFrame, names: list[str], registry) -> pd.Da
 
 # --- folders -----------------------------------------------------------------------------------
 def find_table_files(folder, table: str) -> list[Path]:
-    """The files of ``table`` in ``folder``: ``<table>.*``, ``<table>_*.*`` or the Chinese name.
+    """The files of ``table`` in ``folder``: named ``<table>`` or its Chinese name, maybe followed by
+    more (``posts_weibo``, ``posts 2025``, ``发布信息（视频号）``; not ``postscript``: after the English
+    name no letter follows).
 
     Examples
     --------
     >>> import pathlib, tempfile
     >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> for f in ["posts_weibo.csv", "posts.xlsx", "发布信息.csv", "postscript.csv", "truth.json"]:
+    >>> for f in ["posts_weibo.csv", "posts.xlsx", "发布信息.csv", "postscript.csv", "truth.json",
+    ...           "posts 2025.csv", "发布信息（视频号）.csv"]:
     ...     _ = (d / f).write_text("x")
     >>> [p.name for p in find_table_files(d, "posts")]
-    ['posts.xlsx', 'posts_weibo.csv', '发布信息.csv']
+    ['posts 2025.csv', 'posts.xlsx', 'posts_weibo.csv', '发布信息.csv', '发布信息（视频号）.csv']
     """
     folder = Path(folder)
-    stems = {table.lower(), TABLE_LABELS[table]}
-    out = []
-    for p in sorted(folder.iterdir()):
-        if not p.is_file() or p.suffix.lower() not in SUFFIXES or p.name.startswith(("~$", ".")):
-            continue
-        stem = p.stem.lower()
-        if stem in stems or any(stem.startswith(s + "_") or stem.startswith(s + "-") for s in stems):
-            out.append(p)
-    return out
+    return [p for p in sorted(folder.iterdir())
+            if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", "."))
+            and table_of_name(p.stem) == table]
+
+
+def table_of_name(stem: str) -> str | None:
+    """The table a file's name (without its suffix) names, or ``None``.
+
+    Examples
+    --------
+    >>> table_of_name("posts_weibo"), table_of_name("网民留言2025"), table_of_name("postscript")
+    ('posts', 'messages', None)
+    """
+    low = stem.lower()
+    for table, label in TABLE_LABELS.items():
+        if low.startswith(label):
+            return table
+        if low.startswith(table) and not re.match(r"[a-z]", low[len(table):len(table) + 1]):
+            return table
+    return None
 
 
 def load(folder, *, year: int | None = None, parts: dict | None = None, errors: str = "raise",

@@ -334,7 +334,7 @@ def _header_problems(src: _Source, folder: Path) -> list[dict]:
 
 
 def _read_sources(folder: Path) -> tuple[dict[str, list[_Source]], list[dict], dict[str, list[str]]]:
-    from liuan_eval.io import InputError, find_table_files
+    from liuan_eval.io import InputError, find_table_files, table_of_name
     from liuan_eval.raw import SUFFIXES, read_raw
 
     sources: dict[str, list[_Source]] = {}
@@ -384,6 +384,16 @@ def _read_sources(folder: Path) -> tuple[dict[str, list[_Source]], list[dict], d
                 "incidents 或对应中文表名开头）",
                 "this file belongs to no table and was not read (names start with accounts, posts, "
                 "messages, filings, releases, incidents or the Chinese table names)")))
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "~$"))):
+        held = sorted(f for f in sub.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
+                      and not f.name.startswith(("~$", ".")) and table_of_name(f.stem) is not None)
+        if held:  # data files one level down are not read: say so, each folder once
+            names = "、".join(f.relative_to(folder).as_posix() for f in held[:5]) + ("等" if len(held) > 5 else "")
+            problems.append(_problem("warning", "files_in_subfolder", None, sub.name, message=tr(
+                f"子文件夹“{sub.name}”中有 {len(held)} 个数据文件（{names}），未读取：只读取数据文件夹本层的文件，"
+                "如需考核请把它们移到数据文件夹中",
+                f"sub-folder '{sub.name}' holds {len(held)} data files ({names}) that were not read: only the "
+                "data folder's own files are read; move them up to assess them")))
     return sources, problems, disabled
 
 

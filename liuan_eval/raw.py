@@ -199,7 +199,7 @@ def header_spellings(table: str) -> dict[str, str]:
 
     Examples
     --------
-    >>> header_spellings("posts")["微博内容"], header_spellings("posts")["published_at"]
+    >>> header_spellings("posts")["微博内容"], header_spellings("posts")[normalize_unicode_header("published_at")]
     ('text', 'published_at')
     """
     if table not in _SPELLINGS:
@@ -1098,7 +1098,8 @@ def read_parquet_part(path: Path, table: str) -> RawPart:
     except Exception as exc:
         raise file_error(path, f"{type(exc).__name__}: {exc}"[:200], f"{type(exc).__name__}: {exc}"[:200],
                          "可读取的Parquet文件", "a readable Parquet file") from None
-    frame = frame.reset_index(drop=True)
+    named_index = [n for n in frame.index.names if n is not None]
+    frame = frame.reset_index(drop=not named_index)  # an id saved as the index is a column like the others
     frame.columns = [str(c) for c in frame.columns]
     for c in frame.columns:
         col = frame[c]
@@ -1108,11 +1109,35 @@ def read_parquet_part(path: Path, table: str) -> RawPart:
         elif pd.api.types.is_datetime64_any_dtype(col):
             frame[c] = col.dt.strftime("%Y-%m-%d %H:%M:%S").astype("str")
         elif pd.api.types.is_float_dtype(col):
-            whole = col.notna() & (col == col.round())
-            frame[c] = col.astype("str").where(~whole, col.round().astype("Int64").astype("str"))
+            # whole numbers as integers (12.0 → 12) where they are exact; inf, NaN and huge values as written
+            whole = col.notna() & np.isfinite(col) & (col.abs() < 2.0 ** 53) & (col == col.round())
+            text = col.astype("str")
+            if whole.any():
+                text[whole] = col[whole].round().astype("int64").astype("str")
+            frame[c] = text.where(col.notna(), None)
         else:
             frame[c] = col.astype("str")
     return RawPart(path, None, frame, np.arange(len(frame), dtype=np.int64) + 2)
+
+
+def _unwrap_text_formulas(part: RawPart) -> RawPart:
+    """Cells written ``="WB3131286"`` (how many systems keep long ids as text in a CSV for Excel) → the text.
+
+    Examples
+    --------
+    >>> part = RawPart(Path("x.csv"), None, pd.DataFrame({"id": ['="00123"', "7", ""]}), np.arange(3) + 2)
+    >>> _unwrap_text_formulas(part).frame["id"].tolist()
+    ['00123', '7', '']
+    """
+    frame = part.frame
+    for c in frame.columns:
+        col = frame[c]
+        if col.dtype != object and not pd.api.types.is_string_dtype(col.dtype):
+            continue
+        hit = col.str.startswith('="', na=False) & col.str.endswith('"', na=False) & (col.str.len() >= 3)
+        if hit.any():
+            frame[c] = col.where(~hit, col.str.slice(2, -1))
+    return part
 
 
 def read_raw(path, table: str) -> list[RawPart]:
@@ -1139,7 +1164,7 @@ def read_raw(path, table: str) -> list[RawPart]:
             return read_excel_parts(path, table)
         if suffix in (".parquet", ".pq"):
             return [read_parquet_part(path, table)]
-        return [read_csv_part(path, table)]
+        return [_unwrap_text_formulas(read_csv_part(path, table))]
     except UserError:
         raise
     except OSError as exc:

@@ -29,15 +29,20 @@ TIMEZONE = "Asia/Shanghai"
 #: Canonical platform codes and the spellings accepted for them.
 PLATFORM_ALIASES: dict[str, str] = {
     "weibo": "weibo", "微博": "weibo", "新浪微博": "weibo", "政务微博": "weibo", "sina": "weibo",
+    "微博号": "weibo", "新浪微博号": "weibo", "政务微博号": "weibo", "微博账号": "weibo",
     "wechat": "wechat", "微信": "wechat", "公众号": "wechat", "微信公众号": "wechat",
-    "政务微信": "wechat", "weixin": "wechat",
+    "政务微信": "wechat", "weixin": "wechat", "微信服务号": "wechat", "微信订阅号": "wechat", "服务号": "wechat",
+    "订阅号": "wechat", "微信公众平台": "wechat", "政务公众号": "wechat", "政务微信公众号": "wechat",
     "app": "app", "客户端": "app", "移动客户端": "app", "政务客户端": "app", "移动端": "app",
-    "手机app": "app", "应用": "app",
+    "手机app": "app", "应用": "app", "app客户端": "app", "客户端app": "app", "移动app": "app", "政务app": "app",
+    "手机客户端": "app",
     # the other platforms an office registers (short video, news feeds); assessed by the criteria that
     # apply to any platform (the presets' `platforms`); C01 still asks for the three the notice names
     "douyin": "douyin", "抖音": "douyin", "抖音号": "douyin", "政务抖音": "douyin", "tiktok": "douyin",
+    "抖音短视频": "douyin", "抖音账号": "douyin", "政务抖音号": "douyin",
     "kuaishou": "kuaishou", "快手": "kuaishou", "快手号": "kuaishou", "政务快手": "kuaishou",
     "toutiao": "toutiao", "今日头条": "toutiao", "头条": "toutiao", "头条号": "toutiao", "政务头条号": "toutiao",
+    "今日头条号": "toutiao",
     "channels": "channels", "视频号": "channels", "微信视频号": "channels",
     "bilibili": "bilibili", "哔哩哔哩": "bilibili", "b站": "bilibili",
     "xiaohongshu": "xiaohongshu", "小红书": "xiaohongshu",

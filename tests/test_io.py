@@ -556,3 +556,44 @@ def test_a_post_with_a_decimal_comma_count_is_quarantined_with_its_line(tmp_path
     assert res.data["post_id"].tolist() == ["P2"] and res.data["like_count"].tolist() == [1234]
     q = res.quarantine
     assert q["line"].tolist() == [2] and q["reason"].tolist() == ["bad_number"] and q["column"].tolist() == ["like_count"]
+
+
+def test_what_office_exports_write_is_read_as_meant(tmp_path):
+    """Template marks and English headers with spaces, ="…" text cells, 次 after a count, 原创/转发."""
+    f = write(tmp_path / "posts.csv",
+              "*账号ID,4.Post ID,发布时间（必填）：,Published At Note,转发数,是否转发\n"
+              '="WB3131286",="0012345",2025-03-05 10:00,x,12次,原创\n'
+              "WB3131286,0012346,2025-03-06 10:00,x,3 条,转发\n")
+    t = read_table("posts", f, platform="微博")
+    assert t.quarantine.empty
+    assert t.data["account_id"].tolist() == ["WB3131286", "WB3131286"]
+    assert t.data["post_id"].tolist() == ["0012345", "0012346"]
+    assert t.data["repost_count"].tolist() == [12, 3] and t.data["is_repost"].tolist() == [False, True]
+
+
+@pytest.mark.parametrize("spelling", ["微信服务号", "微信订阅号", "订阅号", "Douyin", "抖音短视频", "今日头条号", "微博号"])
+def test_platform_spellings_of_the_registry(tmp_path, spelling):
+    f = write(tmp_path / "accounts.csv", "单位名称,单位类型,平台,账号ID,账号名称,开通时间\n"
+                                         f"金安区,县区,{spelling},A1,金安区人民政府发布,2016-10-08\n")
+    t = read_table("accounts", f)
+    assert t.quarantine.empty and t.data["platform"].iloc[0] in {"wechat", "douyin", "toutiao", "weibo"}
+
+
+def test_parquet_with_infinite_floats_and_its_id_as_index(tmp_path):
+    df = pd.DataFrame({"信息ID": ["p1", "p2"], "账号ID": ["W1", "W1"], "发布时间": ["2025-03-05 10:00"] * 2,
+                       "互动率": [float("inf"), 1e20], "阅读数": [12.0, None]}).set_index("信息ID")
+    df.to_parquet(tmp_path / "posts.parquet")
+    t = read_table("posts", tmp_path / "posts.parquet", platform="微博")
+    assert t.quarantine.empty and t.data["post_id"].tolist() == ["p1", "p2"]
+    assert t.data["read_count"].tolist()[0] == 12 and pd.isna(t.data["read_count"].tolist()[1])
+
+
+def test_file_names_an_office_gives_its_tables(tmp_path):
+    from liuan_eval.io import find_table_files, platform_from_filename, table_of_name
+
+    for name in ("posts 2025.csv", "发布信息（视频号）.csv", "postscript.csv", "posts_weibo.csv"):
+        write(tmp_path / name, "x\n")
+    assert [p.name for p in find_table_files(tmp_path, "posts")] == ["posts 2025.csv", "posts_weibo.csv",
+                                                                    "发布信息（视频号）.csv"]
+    assert table_of_name("网民留言_12345") == "messages" and table_of_name("postscript") is None
+    assert platform_from_filename("发布信息（视频号）") == "channels"

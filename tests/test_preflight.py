@@ -412,3 +412,13 @@ def test_a_hidden_sheet_is_noted_on_the_workbook_not_on_a_visible_sheet(tmp_path
     hidden = r.problems[r.problems["code"] == "hidden_sheet"]
     assert hidden["file"].tolist() == ["posts_video.xlsx"] and "旧数据" in hidden["message"].iloc[0]
     assert len(r.dataset.posts) == 24
+
+
+def test_data_files_in_a_sub_folder_are_named_not_silently_skipped(tmp_path):
+    folder = _write(tmp_path / "sub", accounts__csv=ACCOUNTS, posts__csv=_posts())
+    _write(folder / "金安区", posts_weibo__csv=_posts(), notes__txt="x")
+    r = preflight_check(folder, year=2025)
+    p = _one(r.problems, "files_in_subfolder")
+    assert p["severity"] == "warning" and "金安区/posts_weibo.csv" in p["message"] and "未读取" in p["message"]
+    assert "files_in_subfolder" not in set(preflight_check(_write(tmp_path / "flat", accounts__csv=ACCOUNTS,
+                                                                  posts__csv=_posts()), year=2025).problems["code"])
