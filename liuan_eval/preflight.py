@@ -138,7 +138,10 @@ class CheckResult:
 
     @property
     def exit_code(self) -> int:
-        """``1`` when a problem would stop a run, else ``0``."""
+        """``2`` when the data folder itself is wrong (missing, a file: a usage error, as every command's),
+        ``1`` when a problem would stop a run, else ``0``."""
+        if self.problems["code"].isin(["no_folder", "not_a_folder"]).any():
+            return 2
         return 0 if self.ok else 1
 
     def counts(self) -> dict[str, int]:

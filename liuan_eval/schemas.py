@@ -133,7 +133,7 @@ TABLES: dict[str, dict[str, Column]] = {
            ["账号", "账号id", "微博号", "公众号ID", "原始ID", "id"], example="1234567890"),
         _c("account_name", "str", True, "账号名称", "平台上显示的账号名称",
            ["名称", "账号昵称", "公众号名称", "微博名称", "name"], example="金安区人民政府发布"),
-        _c("opened_at", "datetime", True, "开通时间", "账号开通日期",
+        _c("opened_at", "datetime", False, "开通时间", "账号开通日期",
            ["开通日期", "开设时间", "开设日期", "注册时间"], example="2016-10-08"),
         _c("filed_at", "datetime", False, "备案时间", "向市政府办公室报备账号（名称、负责人、联系方式）的日期",
            ["报备时间", "备案日期", "报备日期"], example="2016-10-10"),

@@ -597,3 +597,13 @@ def test_file_names_an_office_gives_its_tables(tmp_path):
                                                                     "发布信息（视频号）.csv"]
     assert table_of_name("网民留言_12345") == "messages" and table_of_name("postscript") is None
     assert platform_from_filename("发布信息（视频号）") == "channels"
+
+
+def test_a_registry_row_without_its_opening_date_is_kept(tmp_path):
+    """开通时间 left blank: the account is still registered (C01, C02 see it; C04 does not judge its filing)."""
+    f = write(tmp_path / "accounts.csv", "单位名称,单位类型,平台,账号ID,账号名称,开通时间\n"
+                                         "金安区,县区,微博,W1,金安区人民政府发布,\n"
+                                         "金安区,县区,微信,X1,金安区人民政府发布,2016-10-08\n")
+    t = read_table("accounts", f)
+    assert t.quarantine.empty and t.data["account_id"].tolist() == ["W1", "X1"]
+    assert pd.isna(t.data["opened_at"].iloc[0])

@@ -126,7 +126,7 @@ def test_missing_registry_blocks(tmp_path):
 
 def test_missing_folder_blocks(tmp_path):
     r = preflight_check(tmp_path / "nowhere", year=2025)
-    assert r.problems["code"].tolist() == ["no_folder"] and r.exit_code == 1
+    assert r.problems["code"].tolist() == ["no_folder"] and r.exit_code == 2  # a usage error, as elsewhere
 
 
 def test_silent_account_and_coverage_gap(tmp_path):
@@ -389,7 +389,7 @@ def test_a_file_given_for_the_data_folder_is_named_a_file(tmp_path):
     folder = _write(tmp_path / "given", accounts__csv=ACCOUNTS)
     r = preflight_check(folder / "accounts.csv", year=2025)
     (p,) = r.problems.to_dict("records")
-    assert p["severity"] == "blocking" and r.exit_code == 1
+    assert p["severity"] == "blocking" and r.exit_code == 2
     assert "不存在" not in p["message"] and "是文件，不是文件夹" in p["message"] and "--data" in p["message"]
     assert p["suggestion"] == str(folder)
 

@@ -481,3 +481,53 @@ def test_a_december_message_due_in_january_is_judged_even_when_none_arrived_in_j
         warnings.simplefilter("ignore")
         a27 = score(ds, year=2027)
     assert {"C07", "C08"} <= set(a27.not_assessed["criterion"])
+
+
+# ---- C05: which closure a filing is for ------------------------------------------------------------
+def test_c05_judges_the_day_the_account_really_closed():
+    """The registry says 10 June; the filing planned 20 June, filed 5 June: 3 working days ahead, not 10."""
+    acc = accounts(closed_at=ts(None, None, "2025-06-10"))
+    fil = pd.DataFrame({"unit": ["金安区"], "account_id": ["A1"], "event": ["close"], "event_date": ts("2025-06-20"),
+                        "filed_at": ts("2025-06-05"), "approved_at": ts("2025-06-12")})
+    a = score(Dataset(accounts=acc, posts=posts(end="2025-12-31"), filings=fil), year=2025)
+    assert found(a, "C05") == [("金安区", "A1")]
+    f = a.findings.loc[a.findings["criterion"] == "C05", "explanation"].iloc[0]
+    assert "2025-06-10关闭" in f and "只提前3个工作日" in f
+    on_time = fil.assign(filed_at=ts("2025-05-20"), approved_at=ts("2025-06-09"))  # 14 working days ahead
+    assert found(score(Dataset(accounts=acc, posts=posts(end="2025-12-31"), filings=on_time), year=2025), "C05") == []
+
+
+def test_c05_an_old_filing_does_not_cover_a_later_closure():
+    acc = accounts(closed_at=ts(None, None, "2025-06-20"))
+    old = pd.DataFrame({"unit": ["金安区"], "account_id": ["A1"], "event": ["emergency_close"],
+                        "event_date": ts("2023-03-01"), "filed_at": ts("2023-03-01"), "approved_at": ts(None)})
+    a = score(Dataset(accounts=acc, posts=posts(end="2025-12-31"), filings=old), year=2025)
+    assert found(a, "C05") == [("金安区", "A1")]
+    assert "没有报备" in a.findings.loc[a.findings["criterion"] == "C05", "explanation"].iloc[0]
+
+
+# ---- C01: a replacement account is not a late opening ---------------------------------------------
+def test_c01_a_replacement_app_after_a_gap_is_not_late():
+    acc = pd.concat([accounts(closed_at=ts(None, None, "2024-06-01")),
+                     accounts().iloc[[2]].reset_index(drop=True).assign(account_id="A9", opened_at=ts("2025-03-01"))],
+                    ignore_index=True)
+    p = pd.concat([posts(end="2025-12-31", ids=(("W1", "weibo"), ("X1", "wechat"))),
+                   posts(start="2025-03-01", end="2025-12-31", ids=(("A9", "app"),))], ignore_index=True)
+    assert found(score(Dataset(accounts=acc, posts=p), year=2025), "C01") == []
+    first = acc[acc["account_id"] != "A1"]  # no app before: the opening in 2025 is late
+    assert found(score(Dataset(accounts=first, posts=p), year=2025), "C01") == [("金安区", "")]
+
+
+# ---- C12: the issuer does not repost itself --------------------------------------------------------
+def test_c12_the_issuing_units_own_accounts_owe_no_repost():
+    acc = pd.concat([accounts(), accounts(unit=["六安市人民政府办公室"] * 3, unit_type=["department"] * 3,
+                                          account_id=["W8", "X8", "A8"],
+                                          account_name=["六安市人民政府发布", "六安市人民政府发布", "六安市人民政府"])],
+                    ignore_index=True)
+    rel = pd.DataFrame({"release_id": ["R1"], "issuing_account": ["六安市人民政府发布"], "title": ["民生实事清单"],
+                        "published_at": ts("2025-05-09 10:00")})
+    p = posts(end="2025-12-31", ids=(("W1", "weibo"), ("X1", "wechat"), ("A1", "app"), ("W8", "weibo"),
+                                     ("X8", "wechat"), ("A8", "app")))
+    a = score(Dataset(accounts=acc, posts=p, releases=rel), year=2025)
+    owed = set(a.repost["account_id"])
+    assert owed == {"W1", "X1", "A1"} and not {u for u, _ in found(a, "C12")} & {"六安市人民政府办公室"}

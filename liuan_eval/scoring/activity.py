@@ -231,7 +231,8 @@ def repost_timeliness(ctx: Context, crit) -> pd.DataFrame:
     **Who must repost.** Every registry account of a unit type listed in ``unit_types`` and
     on one of the criterion's platforms that was opened by the release's time (a missing
     opening date counts as opened) and still open on its deadline's day (closed that day or
-    later, or not closed). An account closed before its deadline — a WeChat account closed on
+    later, or not closed); not the accounts of the unit whose account issued the release (the
+    registry account named as ``issuing_account``). An account closed before its deadline — a WeChat account closed on
     Saturday 10 May for a release of Friday 9 May, due at the end of Monday 12 May — owes
     nothing: it has no row and no finding.
 
@@ -296,6 +297,11 @@ def repost_timeliness(ctx: Context, crit) -> pd.DataFrame:
     grid = req[["unit", "account_id", "account_name", "platform", "opened_at", "closed_at"]].merge(
         rel[["release_id", "issuing_account", "published_at", "title"]].assign(
             due_min=due_min[rel.index], due_wx=due_wx[rel.index]), how="cross")
+    # the issuer's own unit does not repost its own release (四(四): 各地各部门 repost the city's accounts)
+    names = acc.dropna(subset=["account_name"]).drop_duplicates("account_name").set_index("account_name")["unit"]
+    grid = grid[(grid["unit"] != grid["issuing_account"].map(names)).fillna(True).to_numpy(dtype=bool)]
+    if not len(grid):
+        return _empty_repost(tz)
     wx = (grid["platform"] == "wechat").to_numpy()
     due = grid["due_min"].where(~wx, grid["due_wx"])
     # still open on the deadline's day (the day of its last valid instant): the repost was owed

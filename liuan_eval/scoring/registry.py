@@ -78,6 +78,11 @@ def c01_platforms(ctx: Context, crit) -> pd.DataFrame:
         g = a.groupby(["unit", "platform"], sort=True)
         late = g["_late"].all()
         late = late[late]
+        if len(late) and "opened_at" in ctx.accounts.columns:  # an account before (closed since): a replacement
+            every = ctx.accounts[ctx.accounts["platform"].isin(need)]
+            before = every[(every["opened_at"].dt.floor("D") < ctx.start).fillna(False).to_numpy(bool)]
+            had = pd.MultiIndex.from_frame(before[["unit", "platform"]].drop_duplicates())
+            late = late[~late.index.isin(had)]
         if len(late):
             first = a.sort_values(["_opened", "account_id"]).drop_duplicates(["unit", "platform"]).set_index(
                 ["unit", "platform"]).loc[late.index]
@@ -307,6 +312,15 @@ def _c05_caveat(crit):
             f"Closures/renames without an approval date are checked for the filing date only ({n} working days ahead).")
 
 
+#: A closure filing and the registry's closing day this far apart are two closures (reopened in between).
+CLOSURE_MATCH_DAYS = 90
+
+
+def _near(a: pd.Series, b: pd.Series) -> pd.Series:
+    """Whether two days are within :data:`CLOSURE_MATCH_DAYS` of each other (NA when one is missing)."""
+    return (a - b).abs() <= pd.Timedelta(days=CLOSURE_MATCH_DAYS)
+
+
 @criterion("C05", needs=[needs("accounts"), any_of(needs("filings"), needs("accounts", evidence=("closure_filed_at",)))],
            params={"min_workdays_ahead": at_least(0, "工作日", "working days")}, caveat=_c05_caveat)
 def c05_change_filed(ctx: Context, crit) -> pd.DataFrame:
@@ -319,20 +333,29 @@ def c05_change_filed(ctx: Context, crit) -> pd.DataFrame:
     acc, f = ctx.accounts, ctx.filings
     n = crit.params["min_workdays_ahead"]
     parts = []
+    closed_at = acc.set_index("account_id")["closed_at"] if "closed_at" in acc.columns else None
+    if closed_at is not None:
+        closed_at = closed_at[~closed_at.index.duplicated()]
+    covered = pd.Series([], dtype="str")
     if f is not None and len(f):
-        ev = f[f["event"].isin(["close", "rename"]) & (f["event_date"] >= ctx.start) & (f["event_date"] < ctx.end)]
+        ev = f[f["event"].isin(["close", "rename"])]
         ev = ev.assign(approved_at=ev["approved_at"] if "approved_at" in ev.columns
                        else pd.Series(pd.NaT, index=ev.index, dtype=_TS),
                        account_id=ev["account_id"] if "account_id" in ev.columns
                        else pd.Series(pd.NA, index=ev.index, dtype="str"))
+        if closed_at is not None:  # the account closed on the registry's day when that came first
+            actual = ev["account_id"].map(closed_at)
+            same = ((ev["event"] == "close") & _near(actual, ev["event_date"])).fillna(False).astype(bool)
+            ev = ev.assign(event_date=ev["event_date"].where(~(same & (actual < ev["event_date"])), actual))
+        ev = ev[(ev["event_date"] >= ctx.start) & (ev["event_date"] < ctx.end)]
         parts.append(ev[["unit", "account_id", "event", "event_date", "filed_at", "approved_at"]])
-        filed_ids = f.loc[f["event"].isin(["close", "emergency_close"]), "account_id"] \
-            if "account_id" in f.columns else pd.Series([], dtype="str")
-    else:
-        filed_ids = pd.Series([], dtype="str")
-    if "closed_at" in acc.columns:
+        if "account_id" in f.columns and closed_at is not None:  # the filings of this closure, not an older one
+            cl = f[f["event"].isin(["close", "emergency_close"]) & f["account_id"].notna()]
+            covered = cl.loc[_near(cl["account_id"].map(closed_at), cl["event_date"]).fillna(False).to_numpy(bool),
+                             "account_id"]
+    if closed_at is not None:
         closed = acc[(acc["closed_at"] >= ctx.start) & (acc["closed_at"] < ctx.end)
-                     & ~acc["account_id"].isin(filed_ids.dropna())]
+                     & ~acc["account_id"].isin(covered.dropna())]
         cf = closed["closure_filed_at"] if "closure_filed_at" in closed.columns \
             else pd.Series(pd.NaT, index=closed.index, dtype=_TS)
         parts.append(pd.DataFrame({"unit": closed["unit"], "account_id": closed["account_id"], "event": "close",
