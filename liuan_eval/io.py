@@ -959,6 +959,33 @@ def _flag_mangled_keys(table: str, df: pd.DataFrame, paths: list[str], sheets: l
     return df
 
 
+#: Columns whose emptiness is read as "not done" (no reply, no filing, nobody named): a file without one,
+#: beside files with it, has every row of its own counted so.
+DUTY_COLUMNS = frozenset({"replied_at", "reply_text", "in_scope", "filed_at", "closure_filed_at", "approved_at",
+                          "operators", "liaison_officer", "information_officer"})
+
+
+def _columns_missing_in_some_files(table: str, by_part: list[tuple[str, str, set[str], int]], given: set[str]
+                                   ) -> list[dict]:
+    """A note per file (or sheet) that lacks a duty column other files of the table have."""
+    out = []
+    if len(by_part) < 2:
+        return out
+    for path, sheet, cols, rows in by_part:
+        lack = sorted((given - cols) & DUTY_COLUMNS, key=list(TABLES[table]).index)
+        if not lack or not rows:
+            continue
+        labels = "、".join(f"“{TABLES[table][c].label}”" for c in lack)
+        out.append({"table": table, "file": path, "sheet": sheet, "line": None, "column": None,
+                    "severity": "warning", "code": "column_missing_in_file",
+                    "zh": (f"该文件没有{labels}列（同表的其他文件有）：其 {rows} 行按该列为空计"
+                           "（未答复、未报备、未登记）；若是导出时漏了这一列，请补充后再运行"),
+                    "en": (f"this file lacks {', '.join(lack)} (other files of the table have it): its {rows} rows "
+                           "count as empty there (not answered, not filed, nobody named); add the column if it was "
+                           "left out")})
+    return out
+
+
 def read_table(table: str, files, *, platform: str | None = None, account: str | None = None,
                account_from_filename: bool = False, year_hint: int | None = None,
                registry: pd.DataFrame | None = None, parts: dict | None = None, _raws: dict | None = None
@@ -1028,6 +1055,7 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
         platform = p
     frames, bads, part_list, notes = [], [], [], []
     given: set[str] = set()
+    given_by_part: list[tuple[str, str, set[str], int]] = []
     for path in paths:
         # a part given is handed over: out of ``parts`` once read, its raw cells go when prepared
         read = parts.pop(path) if parts and path in parts else read_raw(path, table)
@@ -1050,12 +1078,15 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
                 raise _missing_error(table, part, check.headers, check.missing, list(part.frame.columns))
             given.update(check.mapping.values())
             given.update(check.fillable)
+            given_by_part.append((str(part.path), part.sheet or "", set(check.mapping.values()) | set(check.fillable),
+                                  len(part.frame)))
             data, bad_q = _prepare_part(table, part, check, account=account,
                                         account_from_filename=account_from_filename)
             data["_file"] = k
             frames.append(data)
             bads.append(bad_q)
             del part, data
+    notes.extend(_columns_missing_in_some_files(table, given_by_part, given))
     file_names = [f for f, _ in part_list]
     sheet_names = [sh for _, sh in part_list]
     if not frames:  # no rows anywhere: an empty table

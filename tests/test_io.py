@@ -607,3 +607,13 @@ def test_a_registry_row_without_its_opening_date_is_kept(tmp_path):
     t = read_table("accounts", f)
     assert t.quarantine.empty and t.data["account_id"].tolist() == ["W1", "X1"]
     assert pd.isna(t.data["opened_at"].iloc[0])
+
+
+def test_a_file_without_the_reply_columns_other_files_have_is_named(tmp_path):
+    a = write(tmp_path / "messages_a.csv", "留言编号,受理单位,留言时间,留言主题,答复时间\n"
+                                          "m1,金安区,2025-03-01 10:00,路灯不亮,2025-03-02 10:00\n")
+    b = write(tmp_path / "messages_b.csv", "留言编号,受理单位,留言时间,留言主题\nm2,金安区,2025-03-01 11:00,噪音\n")
+    t = read_table("messages", [a, b])
+    notes = [n for n in t.notes if n["code"] == "column_missing_in_file"]
+    assert len(notes) == 1 and notes[0]["file"].endswith("messages_b.csv") and "“答复时间”" in notes[0]["zh"]
+    assert not [n for n in read_table("messages", [a]).notes if n["code"] == "column_missing_in_file"]
