@@ -1070,7 +1070,19 @@ def read_excel_parts(path: Path, table: str) -> list[RawPart]:
         width = len(names)
         cols = {}
         for j, h in enumerate(names):
-            cols[h] = _column_text([r[j] if j < len(r) else None for r in body])
+            values = [r[j] if j < len(r) else None for r in body]
+            cols[h] = _column_text(values)
+            long_numbers = [i for i, v in enumerate(values) if isinstance(v, int | float) and not isinstance(v, bool)
+                            and abs(v) >= 1e15]
+            if long_numbers:  # Excel keeps 15 significant digits: a 16-digit id stored as a number is cut
+                first = int(body_lines[long_numbers[0]])
+                sheet_notes.append(ReadNote(
+                    "long_numbers", f"第{column_letter(j)}列“{h}”有 {len(long_numbers)} 个超过15位的数字单元格（如第 "
+                    f"{first} 行）：Excel 只保存15位有效数字，16位以上的编号可能已被改写、不同编号变成同一个；"
+                    "请在导出系统中把该列导出为文本，或在 Excel 中设为文本格式后重新填写",
+                    f"column {column_letter(j)} '{h}' holds {len(long_numbers)} numbers of more than 15 digits "
+                    f"(e.g. line {first}): Excel keeps 15 significant digits, so 16-digit ids may have been cut and "
+                    "distinct ids merged; export the column as text", line=first, column=h, severity="warning"))
         frame = pd.DataFrame(cols) if body else pd.DataFrame({h: pd.Series([], dtype="str") for h in names})
         # cells to the right of the header with a value: the record is longer than its header
         wide = [i for i, r in enumerate(body) if len(r) > width and any(

@@ -460,3 +460,18 @@ def test_a_column_read_by_its_values_is_not_said_to_be_ignored(tmp_path):
     t = read_table("posts", book("posts_b.xlsx", "是"))
     note = next(n for n in t.notes if n["column"] == "转发")
     assert note["code"] == "duplicate_header" and "其余列不读取" in note["zh"]
+
+
+def test_ids_of_more_than_15_digits_in_number_cells_are_a_warning(tmp_path):
+    """Excel keeps 15 significant digits: 4987654321098761 is stored as 4987654321098760."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["账号ID", "平台", "信息ID", "发布时间"])
+    for k, mid in enumerate((4987654321098760, 4987654321098770, 4987654321098780)):
+        ws.append(["W1", "微博", mid, f"2025-03-0{k + 1} 10:00"])
+    ws.append(["W1", "微博", "4987654321098763", "2025-03-05 10:00"])  # text: exact, no warning for it
+    wb.save(tmp_path / "posts.xlsx")
+    (part,) = read_raw(tmp_path / "posts.xlsx", "posts")
+    notes = [n for n in part.notes if n.code == "long_numbers"]
+    assert len(notes) == 1 and notes[0].column == "信息ID" and notes[0].line == 2 and notes[0].severity == "warning"
+    assert "3 个超过15位的数字单元格" in notes[0].zh
