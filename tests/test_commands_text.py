@@ -146,3 +146,16 @@ def test_classify_reads_its_input_as_load_reads_an_export(tmp_path, capsys, name
     if name == "long_row.csv":
         assert got["留言编号"].tolist() == ["M1", "M3"]
         assert "第 [3] 行" in capsys.readouterr().err
+
+
+def test_a_file_that_is_not_a_model_is_a_chinese_error_naming_it(tmp_path, capsys):
+    from liuan_eval.errors import UserError
+    from liuan_eval.text.models import load_model
+
+    fake = tmp_path / "模型.joblib"
+    fake.write_text("not a model", encoding="utf-8")
+    with pytest.raises(UserError, match="不是 liuan_eval 的模型文件") as err:
+        load_model(fake, "topic")
+    assert str(fake) in str(err.value)
+    with pytest.raises(UserError, match="找不到模型文件"):
+        load_model(tmp_path / "nowhere.joblib", "topic")

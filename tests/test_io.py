@@ -340,6 +340,9 @@ def test_no_mobile_or_id_number_reaches_any_output(sample, tmp_path):
     for f in tmp_path.glob("*.csv"):
         text = f.read_text(encoding="utf-8")
         assert not MOBILE.search(text) and not IDNO.search(text), f.name
+    # a workbook name for the CSV output is refused, not written as CSV text in a .xlsx file
+    assert main(["ingest", "messages", str(sample / "messages.csv"), "--out", str(tmp_path / "m.xlsx")]) == 2
+    assert not (tmp_path / "m.xlsx").exists()
 
 
 # --- CLI --------------------------------------------------------------------------------------------

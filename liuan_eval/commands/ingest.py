@@ -28,6 +28,11 @@ def configure(parser) -> None:
 
 def run(args) -> int:
     """``liuan-eval ingest``: write the canonical table and its quarantine (masked); print the counts."""
+    if Path(args.out).suffix.lower() not in ("", ".csv", ".txt"):
+        from liuan_eval.errors import UserError
+
+        raise UserError(f"错误：--out 写出 CSV 文件，请用 .csv 结尾（而不是 {Path(args.out).name}）",
+                        f"error: --out writes a CSV file; name it .csv (not {Path(args.out).name})")
     registry = read_table("accounts", args.registry).data if args.registry else None
     t = read_table(args.table, args.files, platform=args.platform, account=args.account,
                    account_from_filename=args.account_from_filename, year_hint=args.year_hint,

@@ -29,6 +29,8 @@ from pathlib import Path
 import joblib
 import pandas as pd
 
+from liuan_eval.errors import UserError
+
 FORMAT = "liuan_eval-model/2"
 #: bumped whenever the shipped models' recipe changes, so stale caches are retrained
 RECIPE = "r6"  # r6: self-training over every unlabeled message, weighted by margin (learn)
@@ -78,25 +80,34 @@ def save_model(model, path: str | Path, kind: str, trained_on: str, *, card: dic
     return write_bytes(buf.getvalue(), path)
 
 
+class ModelFileError(UserError, FileNotFoundError, ValueError):
+    """A model file that is missing or is not a liuan_eval model of the kind asked for (names the file)."""
+
+
 def load_model(path: str | Path, kind: str):
     """Read a model file written by :func:`save_model`; returns ``(model, info)``.
 
     Raises
     ------
-    FileNotFoundError, ValueError
-        With the file name and what was expected.
+    ModelFileError
+        A :class:`~liuan_eval.errors.UserError` (also ``FileNotFoundError`` and ``ValueError``) naming the
+        file and what was expected.
     """
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: model file not found")
+        raise ModelFileError(f"找不到模型文件：{path}", f"{path}: model file not found")
     try:
         obj = joblib.load(path)
     except Exception as exc:  # noqa: BLE001 - any unpickling failure means "not a model file"
-        raise ValueError(f"{path}: not a liuan_eval model file ({type(exc).__name__}: {exc})") from exc
+        raise ModelFileError(f"{path} 不是 liuan_eval 的模型文件（应为 liuan-eval train-* 或 learn 写出的 .joblib 文件）",
+                             f"{path}: not a liuan_eval model file ({type(exc).__name__}: {exc})") from exc
     if not isinstance(obj, dict) or obj.get("format") != FORMAT:
-        raise ValueError(f"{path}: not a liuan_eval model file (expected one written by liuan-eval train-*)")
+        raise ModelFileError(f"{path} 不是 liuan_eval 的模型文件（应为 liuan-eval train-* 或 learn 写出的 .joblib 文件）",
+                             f"{path}: not a liuan_eval model file (expected one written by liuan-eval train-*)")
     if obj.get("kind") != kind:
-        raise ValueError(f"{path}: is a {obj.get('kind')} model, expected a {kind} model")
+        names = {"topic": "主题", "sentiment": "情感"}
+        raise ModelFileError(f"{path} 是{names.get(obj.get('kind'), obj.get('kind'))}模型，这里需要{names.get(kind, kind)}模型",
+                             f"{path}: is a {obj.get('kind')} model, expected a {kind} model")
     info = {k: obj.get(k) for k in ("kind", "version", "trained_on", "card", "history")}
     info["path"] = str(path)
     return obj["model"], info
