@@ -531,3 +531,27 @@ def test_c12_the_issuing_units_own_accounts_owe_no_repost():
     a = score(Dataset(accounts=acc, posts=p, releases=rel), year=2025)
     owed = set(a.repost["account_id"])
     assert owed == {"W1", "X1", "A1"} and not {u for u, _ in found(a, "C12")} & {"六安市人民政府办公室"}
+
+
+# ---- C21 (2019 only): one account per platform per unit ---------------------------------------------
+def test_c21_more_than_one_account_of_a_unit_on_a_platform_is_a_deduction_under_2019_only():
+    acc = pd.concat([accounts(), accounts().iloc[[0]].reset_index(drop=True).assign(
+        account_id="W2", account_name="金安区发布")], ignore_index=True)
+    p = posts(end="2025-12-31", ids=(("W1", "weibo"), ("X1", "wechat"), ("A1", "app"), ("W2", "weibo")))
+    a = score(Dataset(accounts=acc, posts=p), year=2025, criteria="state_council_2019")
+    assert found(a, "C21") == [("金安区", "")]
+    f = a.findings[a.findings["criterion"] == "C21"].iloc[0]
+    assert f["platform"] == "weibo" and f["evidence"] == "W1 W2" and "微博同时有2个在运营账号" in f["explanation"]
+    w = a.criteria["C21"]
+    assert a.unit_scores.loc[0, "C21"] == w.weight - w.deduction and a.unit_scores.loc[0, "grade"] == "合格"
+    # one closed before the period, or a replacement opened once the old one closed: not two at once
+    closed = acc.assign(closed_at=ts(None, None, None, "2024-12-01"))
+    assert found(score(Dataset(accounts=closed, posts=p), year=2025, criteria="state_council_2019"), "C21") == []
+    replaced = acc.assign(closed_at=ts("2025-06-01", None, None, None), opened_at=ts(*["2016-10-08"] * 3, "2025-06-01"))
+    assert found(score(Dataset(accounts=replaced, posts=p), year=2025, criteria="state_council_2019"), "C21") == []
+    overlap = replaced.assign(opened_at=ts(*["2016-10-08"] * 3, "2025-05-20"))
+    assert found(score(Dataset(accounts=overlap, posts=p), year=2025, criteria="state_council_2019"), "C21") == [
+        ("金安区", "")]
+    # the 2016 notice has no such rule
+    a16 = score(Dataset(accounts=acc, posts=p), year=2025)
+    assert "C21" not in a16.criteria and "C21" not in a16.unit_scores.columns and found(a16, "C21") == []

@@ -42,8 +42,9 @@ from liuan_eval.schemas import PLATFORM_LABELS
 
 HERE = Path(__file__).resolve().parent
 
-#: Every criterion id the toolkit knows (criteria.md).
-CRITERION_IDS = tuple(f"C{i:02d}" for i in range(1, 21))
+#: Every criterion id the toolkit knows (criteria.md). A preset names those it assesses: C21 (channels
+#: consolidated, 未整合) is the 2019 checklist's, not in the 2016 notice (liuan_2016 leaves it out).
+CRITERION_IDS = tuple(f"C{i:02d}" for i in range(1, 22))
 PLATFORMS = tuple(PLATFORM_LABELS)   # the three of the notice and the others an office registers
 LEVELS = ("unit", "account")
 SEVERITIES = ("高", "中", "低")

@@ -21,10 +21,10 @@ and its caveat. Everything else is derived from these declarations:
 Examples
 --------
 >>> from liuan_eval.scoring.declare import criterion_tables, declarations, no_findings, unit_level_only
->>> sorted(declarations()) == [f"C{i:02d}" for i in range(1, 21)]
+>>> sorted(declarations()) == [f"C{i:02d}" for i in range(1, 22)]
 True
 >>> no_findings(), unit_level_only()
-(('C18', 'C19'), ('C01', 'C13', 'C14', 'C16', 'C19'))
+(('C18', 'C19'), ('C01', 'C13', 'C14', 'C16', 'C19', 'C21'))
 >>> criterion_tables()["C12"], criterion_tables()["C05"], criterion_tables(alternatives=True)["C05"]
 (('accounts', 'releases', 'posts'), ('accounts',), ('accounts', 'filings'))
 >>> print(declarations()["C04"].describe_needs())
@@ -426,7 +426,7 @@ def unit_level_only() -> tuple[str, ...]:
     Examples
     --------
     >>> unit_level_only()
-    ('C01', 'C13', 'C14', 'C16', 'C19')
+    ('C01', 'C13', 'C14', 'C16', 'C19', 'C21')
     """
     return tuple(cid for cid, d in declarations().items() if d.level_fixed and d.level == "unit")
 

@@ -478,3 +478,44 @@ def c14_officers(ctx: Context, crit) -> pd.DataFrame:
             ev = s["account_id"].fillna("") if "account_id" in s.columns else ""
             out.append(rows(s["unit"], "", "", s["event_date"], s["filed_at"].fillna(ctx.end - DAY), expl, ev))
     return pd.concat(out, ignore_index=True) if out else empty_rows()
+
+
+@criterion("C21", needs=[needs("accounts")], level="unit", level_fixed=True,
+           params={"max_per_platform": at_least(1, "个账号", "accounts")})
+def c21_channels_consolidated(ctx: Context, crit) -> pd.DataFrame:
+    """C21 (2019 checklist, 未整合): a unit runs at most ``max_per_platform`` accounts at the same time on each
+    of the criterion's platforms; one finding per unit and platform with more (the accounts' ids as evidence).
+
+    Examples
+    --------
+    >>> from liuan_eval.criteria import load_criteria
+    >>> from liuan_eval.dataset import Dataset
+    >>> from liuan_eval.scoring._common import build_context
+    >>> acc = pd.DataFrame({"unit": ["甲县"] * 3, "unit_type": "county", "platform": ["weibo", "weibo", "app"],
+    ...                     "account_id": ["W1", "W2", "A1"], "account_name": ["甲县人民政府发布", "甲县发布", "甲县人民政府"]})
+    >>> c = load_criteria("state_council_2019")
+    >>> c21_channels_consolidated(build_context(Dataset(accounts=acc), 2025, c), c["C21"])["explanation"].tolist()
+    ['甲县在微博同时有2个在运营账号（甲县人民政府发布、甲县发布），渠道未整合（每个平台应只保留1个）。']
+    """
+    acc = ctx.active_accounts()
+    acc = acc[acc["platform"].isin(crit.platforms)].sort_values(["unit", "platform", "account_id"], kind="stable")
+    k = crit.params["max_per_platform"]
+    # accounts in operation at the same time (a replacement opened after the old one closed is not two):
+    # the most running at once, by a sweep over the openings (+1) and closings (-1) of each unit's platform
+    ev = pd.concat([acc[["unit", "platform"]].assign(t=acc["active_start"], d=1),
+                    acc[["unit", "platform"]].assign(t=acc["active_end"] - DAY, d=-1)],  # handed over on its closing day
+                   ignore_index=True)
+    ev = ev.sort_values(["unit", "platform", "t", "d"], kind="stable")  # a closing before an opening at one instant
+    ev["n"] = ev.groupby(["unit", "platform"], sort=False)["d"].cumsum()
+    most = ev.groupby(["unit", "platform"], sort=True)["n"].max()
+    many = most[most > k]
+    if not len(many):
+        return empty_rows()
+    g = acc.groupby(["unit", "platform"], sort=True)
+    names = g["account_name"].agg(lambda s: "、".join(s.astype("str"))).loc[many.index]  # per unit and platform
+    ids = g["account_id"].agg(lambda s: " ".join(s.astype("str"))).loc[many.index]
+    units = pd.Series(many.index.get_level_values("unit"), index=many.index, dtype="str")
+    plats = pd.Series(many.index.get_level_values("platform"), index=many.index, dtype="str")
+    expl = (units + "在" + platform_label(plats) + "同时有" + many.astype("str") + "个在运营账号（" + names
+            + "），渠道未整合（每个平台应只保留" + str(k) + "个）。")
+    return rows(units.to_numpy(), "", plats.to_numpy(), ctx.start, ctx.end - DAY, expl.to_numpy(), ids.to_numpy())
