@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from liuan_eval.criteria import CRITERION_IDS, builtin_presets, load_criteria
+from liuan_eval.criteria import CRITERION_IDS, load_criteria
 from liuan_eval.dataset import Dataset
 from liuan_eval.scoring import score
 from liuan_eval.scoring.declare import (
