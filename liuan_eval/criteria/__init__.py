@@ -387,7 +387,10 @@ def _with_notice_defaults(c: Criteria) -> Criteria:
     if not missing:
         return c
     default = tomllib.loads((HERE / "liuan_2016.toml").read_text(encoding="utf-8")).get("notice", {})
-    return Criteria(**{**c.__dict__, "notice": {**{k: default[k] for k in missing if k in default}, **c.notice}})
+    notice = {**{k: default[k] for k in missing if k in default}, **c.notice}
+    if "remedies" in c.notice:  # the criteria a preset gives no remedy for keep the default preset's
+        notice["remedies"] = {**default.get("remedies", {}), **c.notice["remedies"]}
+    return Criteria(**{**c.__dict__, "notice": notice})
 
 
 def load_criteria(criteria: str | Path | Criteria = "liuan_2016") -> Criteria:
