@@ -308,7 +308,9 @@ def parse_datetimes(values: pd.Series, year_hint: int | None = None,
         o = o.str.replace(r"([0-9])[ ]*年[ ]*([0-9])", r"\1-\2", regex=True)
         o = o.str.replace(r"([0-9])[ ]*月[ ]*([0-9])", r"\1-\2", regex=True)
         o = o.str.replace(r"([0-9])[ ]*日", r"\1 ", regex=True)
-        # 14时05分30秒 → 14:05:30
+        # 14时05分30秒, 14点05分 → 14:05:30, 14:05 (点 only after a day: 2025年3月5日 14点05分)
+        o = o.str.replace(r"(?<=[0-9])([ ]+[0-9]{1,2})[ ]*点[ ]*(?=[0-9])", r"\1时", regex=True)
+        o = o.str.replace(r"(?<=[0-9])([ ]+[0-9]{1,2})[ ]*点(?![0-9])", r"\1时00分", regex=True)
         o = o.str.replace(r"([0-9])[ ]*[时分][ ]*([0-9])", r"\1:\2", regex=True)
         o = o.str.replace(r"([0-9])[ ]*[时分秒]", r"\1", regex=True)
         o = o.str.replace(r"[ \t\r\n]+", " ", regex=True).str.strip()
@@ -520,6 +522,8 @@ _platform_from_name = platform_from_filename  # the name the pre-flight check us
 BY_VALUES = {("posts", "is_repost"): "repost_count"}
 #: A cell that makes its row a totals row (合计), among the first three columns.
 TOTAL_WORDS = {"合计", "总计", "小计", "共计", "累计", "汇总", "总数", "合 计", "total", "sum", "总和"}
+_TOTAL_WITH_FIGURE = (r"(?:" + "|".join(sorted(TOTAL_WORDS, key=len, reverse=True)) + r")\s*[:：]?\s*[(（]?\s*[0-9][0-9,.]*"
+                      r"\s*[条个行项次件人]?\s*[)）]?")
 
 
 @dataclass
@@ -669,8 +673,9 @@ def _prepare_part(table: str, part, check: HeaderCheck, *, account, account_from
     for c in cells.values():
         nonblank |= c.notna().to_numpy()
     totals = np.zeros(n, dtype=bool)
-    for c in list(cells)[:3]:
-        totals |= nfkc(cells[c]).str.lower().isin(TOTAL_WORDS).fillna(False).to_numpy()
+    for c in list(cells)[:3]:  # 合计, or 总计：4条 / 合计(128) — a totals word, then maybe its figure
+        low = nfkc(cells[c]).str.lower()
+        totals |= (low.isin(TOTAL_WORDS) | low.str.fullmatch(_TOTAL_WITH_FIGURE)).fillna(False).to_numpy()
     totals &= nonblank
     bad_rows = [(int(line), raw, reason) for line, raw, reason in zip(
         part.bad["line"], part.bad["value"], part.bad["reason"])]

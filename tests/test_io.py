@@ -126,6 +126,8 @@ def test_parquet_with_datetime_column(tmp_path):
     ("Sat Mar 01 09:30:00 +0800 2025", "2025-03-01 09:30"),
     ("Sat Mar 01 01:30:00 +0000 2025", "2025-03-01 09:30"),
     ("2025-03-01T09:30:00.5", "2025-03-01 09:30:00.5"),
+    ("2025年3月5日 14点05分", "2025-03-05 14:05"),
+    ("2025年3月5日9点", "2025-03-05 09:00"),
 ])
 def test_datetime_formats(raw, expected):
     got, bad = parse_datetimes(pd.Series([raw]))

@@ -101,6 +101,11 @@ def test_totals_row_is_quarantined(tmp_path):
     t = read_table("posts", f)
     assert t.data["post_id"].tolist() == ["a", "b"]
     assert t.quarantine[["line", "reason"]].values.tolist() == [[4, "totals_row"]]
+    f = _write(tmp_path / "posts2.csv", "账号ID,平台,信息ID,发布时间,转发数\n1,微博,a,2025-01-01,3\n"
+               "总计：4条,,,,7\n合计(128),,,,\n总计划局,微博,c,2025-01-03,1\n")
+    t = read_table("posts", f)
+    assert t.data["post_id"].tolist() == ["a", "c"]  # 总计划局 is no totals row
+    assert t.quarantine[["line", "reason"]].values.tolist() == [[3, "totals_row"], [4, "totals_row"]]
 
 
 # --- CSV faults confined to their records ----------------------------------------------------------
