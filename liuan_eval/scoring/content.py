@@ -230,8 +230,8 @@ def _find(headers: list[str], names: tuple[str, ...]) -> int | None:
 
     norm = [normalize_unicode_header(h) for h in headers]
     for name in names:
-        if name in norm:
-            return norm.index(name)
+        if normalize_unicode_header(name) in norm:
+            return norm.index(normalize_unicode_header(name))
     return None
 
 
