@@ -158,8 +158,9 @@ class InputError(UserError, ValueError):
         lines_zh = [zh or f"文件 {self.file} 无法使用："]
         lines_en = [en or f"file {self.file} cannot be used:"]
         for p in self.problems:
-            where_zh = f"列“{p.get('column', '')}”" + (f" 第{p['row']}行" if p.get("row") else "")
-            where_en = f"column {p.get('column', '')!r}" + (f" row {p['row']}" if p.get("row") else "")
+            col, row = p.get("column") or "", p.get("row")
+            where_zh = " ".join(x for x in (f"列“{col}”" if col else "", f"第{row}行" if row else "") if x) or "文件"
+            where_en = " ".join(x for x in (f"column {col!r}" if col else "", f"row {row}" if row else "") if x) or "file"
             lines_zh.append(f"  - {where_zh}：{p.get('value', '')} —— 应为 {p.get('expected_zh', p.get('expected', ''))}")
             lines_en.append(f"  - {where_en}: {p.get('value', '')!s} — expected {p.get('expected', '')}")
         super().__init__("\n".join(lines_zh), "\n".join(lines_en))
