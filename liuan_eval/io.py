@@ -94,7 +94,7 @@ EMPTY_WORDS = {"-", "--", "—", "——", "/", "n/a", "na", "nan", "null", "non
 BOOL_WORDS = {"是": True, "否": False, "true": True, "false": False, "1": True, "0": False,
               "yes": True, "no": False, "y": True, "n": False, "√": True, "×": False, "对": True,
               "错": False, "1.0": True, "0.0": False, "属于": True, "不属于": False, "t": True, "f": False,
-              "✓": True, "✔": True, "✗": False, "✘": False, "有": True, "无": False}
+              "✓": True, "✔": True, "✗": False, "✘": False}
 #: Per column, further words for a flag: a post's 原创/转发 (Weibo's own export writes them).
 BOOL_WORDS_BY_COLUMN = {("posts", "is_repost"): {"原创": False, "转发": True, "转载": True, "非转发": False}}
 #: Units written after a count (``12次``, ``3条``): the number is the count.
