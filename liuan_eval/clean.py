@@ -43,7 +43,7 @@ _ID18 = re.compile(r"(?<![0-9])([0-9]{4})([0-9]{13})([0-9Xx])(?![0-9])")
 _ID15 = (r"([^0-9])([0-9]{4})[0-9]{4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])([0-9]{3})"
          r"([^0-9])", r"\1\2********\3\4")
 #: What people write between a number's groups: a space, dots, hyphens and dashes of every width.
-_GROUP_SEP = "[- .‐‑‒–—―－]"
+_GROUP_SEP = "[- .·。‐‑‒–—―－]"
 _MOBILE = (rf"([^0-9])((?:(?:\+|00)?86[- ]?)?[(（]?1[3-9][0-9][)）]?){_GROUP_SEP}?[0-9]{{4}}{_GROUP_SEP}?([0-9]{{4}})"
            r"([^0-9])", r"\1\2****\3\4")
 _LANDLINE = (rf"([^0-9])(\(?0[0-9]{{2,3}}\)?{_GROUP_SEP}?|（0[0-9]{{2,3}}）)([0-9]{{3,4}})([0-9]{{4}})([^0-9])",
@@ -63,8 +63,8 @@ _PASSES = [(*_ID15, r"[0-9]{15}"), (*_MOBILE, _MOBILE_PRE), (*_MOBILE, _MOBILE_P
            (*_LANDLINE, _LANDLINE_PRE), (*_LANDLINE, _LANDLINE_PRE), (*_EMAIL, "@"),
            (*_PLATE, _PLATE_PRE), (*_PLATE, _PLATE_PRE)]
 #: between the digits of a number split anywhere (line breaks and dashes included)
-_SEP = "[ .\t\r\n\u3000\u2010-\u2015\uff0d-]{0,3}"
-_SEP_LIT = "[ .\t\r\n　‐-―－-]"
+_SEP = "[ .·。\t\r\n\u3000\u2010-\u2015\uff0d-]{0,3}"
+_SEP_LIT = "[ .·。\t\r\n　‐-―－-]"
 #: RE2 pre-filter: an ID or mobile number with at least one separator inside it.
 _SPLIT_PRE = (f"[0-9](?:{_SEP_LIT}{{0,3}}[0-9]){{16}}{_SEP_LIT}{{0,3}}[0-9Xx]"
               f"|1{_SEP_LIT}{{0,3}}[3-9](?:{_SEP_LIT}{{0,3}}[0-9]){{9}}")
@@ -140,12 +140,13 @@ def mask_pii(texts: pd.Series) -> pd.Series:
     >>> mask_pii(s).tolist()
     ['手机 +86 138****5678', '座机0564-****2345', '身份证1101**********002X', '邮箱z***@qq.com', '车牌皖N***45', nan]
     """
-    s = _fold_for_masking(pd.Series(texts, dtype="str"))
+    raw = pd.Series(texts, dtype="str")
+    s = _fold_for_masking(raw)  # for finding numbers; a text with none found is written as it was
     # ID numbers first (their digits would otherwise look like phone numbers); the check
     # digit needs Python, on the few rows holding an 18-digit run only
     cand = _mask(s.str.contains(_ANY_PII, regex=True))  # one scan over all rows
     if not cand.any():
-        return s
+        return raw
     sub = s[cand]
     sub = _replace_where(sub, sub.str.contains(_ID18_ANY, regex=True), _ID18, _mask_id18)
     card = _mask(sub.str.contains(_CARD_PRE, regex=True))
@@ -162,8 +163,9 @@ def mask_pii(texts: pd.Series) -> pd.Series:
     if split.any():
         sub = sub.copy()
         sub.loc[split] = sub[split].map(_mask_split)
-    out = s.copy()
-    out.loc[cand] = sub
+    out = raw.copy()
+    changed = (sub != s[cand]).fillna(False).to_numpy(dtype=bool)  # masked: the folded text, with the mask
+    out.loc[sub.index[changed]] = sub[changed]
     return out
 
 
@@ -247,8 +249,9 @@ def _id_digits_ok(d: str, groups: list[str] | None = None) -> bool:
 #: invisible format characters (removed) and no-break spaces (a space).
 _FOLD = {**{0xFF10 + i: 0x30 + i for i in range(10)}, **{0xFF21 + i: 0x41 + i for i in range(26)},
          **{0xFF41 + i: 0x61 + i for i in range(26)}, 0xFF0B: ord("+"), 0xFF20: ord("@"), 0xFF0E: ord("."),
-         **dict.fromkeys([0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD]), 0x00A0: ord(" "), 0x202F: ord(" "),
-         0x2007: ord(" ")}
+         **{c: ord(" ") for c in range(0x80, 0x10000)  # every space (the ideographic one is a separator as it is)
+            if unicodedata.category(chr(c)) == "Zs" and c != 0x3000},
+         **dict.fromkeys(c for c in range(0x80, 0x10000) if unicodedata.category(chr(c)) == "Cf")}  # format marks
 _FOLD_PRE = "[" + "".join(re.escape(chr(c)) for c in sorted(_FOLD)) + "]"
 
 

@@ -310,8 +310,9 @@ def parse_datetimes(values: pd.Series, year_hint: int | None = None,
         o = o.str.replace(r"([0-9])[ ]*月[ ]*([0-9])", r"\1-\2", regex=True)
         o = o.str.replace(r"([0-9])[ ]*日", r"\1 ", regex=True)
         # 14时05分30秒, 14点05分 → 14:05:30, 14:05 (点 only after a day: 2025年3月5日 14点05分)
-        o = o.str.replace(r"(?<=[0-9])([ ]+[0-9]{1,2})[ ]*点[ ]*(?=[0-9])", r"\1时", regex=True)
-        o = o.str.replace(r"(?<=[0-9])([ ]+[0-9]{1,2})[ ]*点(?![0-9])", r"\1时00分", regex=True)
+        o = o.str.replace(r"(?<=[0-9 午晨晚上])([0-9]{1,2})[ ]*点[ ]*半", r"\1时30分", regex=True)
+        o = o.str.replace(r"(?<=[0-9 午晨晚上])([0-9]{1,2})[ ]*点[ ]*(?=[0-9])", r"\1时", regex=True)
+        o = o.str.replace(r"(?<=[0-9 午晨晚上])([0-9]{1,2})[ ]*点(?![0-9])", r"\1时00分", regex=True)
         o = o.str.replace(r"([0-9])[ ]*[时分][ ]*([0-9])", r"\1:\2", regex=True)
         o = o.str.replace(r"([0-9])[ ]*[时分秒]", r"\1", regex=True)
         o = o.str.replace(r"[ \t\r\n]+", " ", regex=True).str.strip()
@@ -523,8 +524,8 @@ _platform_from_name = platform_from_filename  # the name the pre-flight check us
 BY_VALUES = {("posts", "is_repost"): "repost_count"}
 #: A cell that makes its row a totals row (合计), among the first three columns.
 TOTAL_WORDS = {"合计", "总计", "小计", "共计", "累计", "汇总", "总数", "合 计", "total", "sum", "总和"}
-_TOTAL_WITH_FIGURE = (r"(?:" + "|".join(sorted(TOTAL_WORDS, key=len, reverse=True)) + r")\s*[:：]?\s*[(（]?\s*[0-9][0-9,.]*"
-                      r"\s*[条个行项次件人]?\s*[)）]?")
+_TOTAL_WITH_FIGURE = (r"(?:" + "|".join(sorted(TOTAL_WORDS, key=len, reverse=True)) + r")\s*(?:[:：]|[:：]?\s*[(（]?\s*"
+                      r"[0-9][0-9,.]*\s*[条个行项次件人]?\s*[)）]?)")
 
 
 @dataclass
@@ -620,7 +621,8 @@ def inspect_headers(table: str, part, *, platform: str | None = None, account: s
         other = BY_VALUES.get((table, canon)) if canon else None
         if other and other not in hm.mapping.values():
             v = strip_padding(frame[h].astype("str")).dropna().head(1000)
-            counts_ok, flags_ok = 1 - parse_counts(v)[1].mean(), 1 - parse_bools(v)[1].mean()
+            counts_ok = 1 - parse_counts(v)[1].mean()
+            flags_ok = 1 - parse_bools(v, BOOL_WORDS_BY_COLUMN.get((table, canon)))[1].mean()
             if len(v) and counts_ok >= 0.9 and counts_ok > flags_ok:  # mostly counts (a few bad cells)
                 hm.mapping[h] = other
                 by_values[h] = other
@@ -967,8 +969,8 @@ def _flag_mangled_keys(table: str, df: pd.DataFrame, paths: list[str], sheets: l
 
 #: Columns whose emptiness is read as "not done" (no reply, no filing, nobody named): a file without one,
 #: beside files with it, has every row of its own counted so.
-DUTY_COLUMNS = frozenset({"replied_at", "reply_text", "in_scope", "filed_at", "closure_filed_at", "approved_at",
-                          "operators", "liaison_officer", "information_officer"})
+DUTY_COLUMNS = frozenset({"replied_at", "reply_text", "filed_at", "closure_filed_at", "operators", "liaison_officer",
+                          "information_officer"})
 
 
 def _columns_missing_in_some_files(table: str, by_part: list[tuple[str, str, set[str], int]], given: set[str]

@@ -388,7 +388,7 @@ def _read_sources(folder: Path) -> tuple[dict[str, list[_Source]], list[dict], d
                 "this file belongs to no table and was not read (names start with accounts, posts, "
                 "messages, filings, releases, incidents or the Chinese table names)")))
     for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "~$"))):
-        held = sorted(f for f in sub.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
+        held = sorted(f for f in sub.iterdir() if f.is_file() and f.suffix.lower() in SUFFIXES
                       and not f.name.startswith(("~$", ".")) and table_of_name(f.stem) is not None)
         if held:  # data files one level down are not read: say so, each folder once
             names = "、".join(f.relative_to(folder).as_posix() for f in held[:5]) + ("等" if len(held) > 5 else "")

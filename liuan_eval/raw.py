@@ -904,13 +904,20 @@ def _cell_text(v) -> str:
     return str(v)
 
 
-def _column_text(values: list) -> pd.Series:
-    """Cells of one column as text; only cells that are not already text go through Python."""
+def _column_text(values: list) -> tuple[pd.Series, np.ndarray]:
+    """Cells of one column as text (only cells that are not already text go through Python), and the
+    positions of number cells of 16 digits or more (Excel keeps 15 significant digits)."""
     s = pd.Series(values, dtype=object)
-    is_text = s.map(type).eq(str).to_numpy()
+    kinds = s.map(type)
+    is_text = kinds.eq(str).to_numpy()
+    long_numbers = np.zeros(0, dtype=np.int64)
     if not is_text.all():
+        numbers = kinds.isin([int, float]).to_numpy()
+        if numbers.any():
+            v = pd.to_numeric(s[numbers], errors="coerce").abs()
+            long_numbers = np.flatnonzero(numbers)[(v >= 1e15).to_numpy(dtype=bool)]
         s[~is_text] = s[~is_text].map(_cell_text)
-    return s.astype("str")
+    return s.astype("str"), long_numbers
 
 
 def _open_workbook(path: Path):
@@ -1070,11 +1077,8 @@ def read_excel_parts(path: Path, table: str) -> list[RawPart]:
         width = len(names)
         cols = {}
         for j, h in enumerate(names):
-            values = [r[j] if j < len(r) else None for r in body]
-            cols[h] = _column_text(values)
-            long_numbers = [i for i, v in enumerate(values) if isinstance(v, int | float) and not isinstance(v, bool)
-                            and abs(v) >= 1e15]
-            if long_numbers:  # Excel keeps 15 significant digits: a 16-digit id stored as a number is cut
+            cols[h], long_numbers = _column_text([r[j] if j < len(r) else None for r in body])
+            if len(long_numbers):  # Excel keeps 15 significant digits: a 16-digit id stored as a number is cut
                 first = int(body_lines[long_numbers[0]])
                 sheet_notes.append(ReadNote(
                     "long_numbers", f"第{column_letter(j)}列“{h}”有 {len(long_numbers)} 个超过15位的数字单元格（如第 "
@@ -1110,8 +1114,8 @@ def read_parquet_part(path: Path, table: str) -> RawPart:
     except Exception as exc:
         raise file_error(path, f"{type(exc).__name__}: {exc}"[:200], f"{type(exc).__name__}: {exc}"[:200],
                          "可读取的Parquet文件", "a readable Parquet file") from None
-    named_index = [n for n in frame.index.names if n is not None]
-    frame = frame.reset_index(drop=not named_index)  # an id saved as the index is a column like the others
+    named_index = [n for n in frame.index.names if n is not None and n not in frame.columns]
+    frame = frame.reset_index(drop=not named_index)  # an id saved as the index (and not kept) is a column too
     frame.columns = [str(c) for c in frame.columns]
     for c in frame.columns:
         col = frame[c]

@@ -85,7 +85,10 @@ def test_mask_pii_sees_through_full_width_digits_and_invisible_characters():
                               f"身份证{fw_id}", "１３９－１２３４－５６７８", "２０２５年３月５日，价格１２．５元"]))
     assert out.tolist()[:5] == ["联系我139****5678谢谢", "电话139****5678", "号 139****5678",
                                 f"身份证3415**********{VALID_ID[-4:]}", "139****5678"]
-    assert out.iloc[5] == "2025年3月5日，价格12.5元"  # folded digits, Chinese punctuation kept, nothing masked
+    assert out.iloc[5] == "２０２５年３月５日，价格１２．５元"  # nothing to mask: the text as it was
+    spaced = mask_pii(pd.Series(["138\u20091234\u20095678", "138\u200e1234\u200e5678", "电话138·1234·5678。谢谢",
+                                 "138。1234。5678", "中国\u200b人民共和国"]))
+    assert spaced.tolist() == ["138****5678", "138****5678", "电话138****5678。谢谢", "138****5678", "中国\u200b人民共和国"]
 
 
 def test_mask_pii_catches_ids_written_in_groups_even_mistyped():

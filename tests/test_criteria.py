@@ -185,3 +185,21 @@ def test_a_notice_text_with_an_unknown_placeholder_is_refused_when_the_preset_lo
     (tmp_path / "p.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(CriteriaError, match=f"notice.{key}.*占位符只能是"):
         load_criteria(tmp_path / "p.toml")
+
+
+def test_a_complete_presets_remedies_still_add_to_the_defaults(tmp_path):
+    import json
+    import tomllib
+
+    from liuan_eval.criteria import HERE, NOTICE_KEYS
+
+    src = (HERE / "state_council_2019.toml").read_text(encoding="utf-8")
+    default = tomllib.loads((HERE / "liuan_2016.toml").read_text(encoding="utf-8"))["notice"]
+    given = tomllib.loads(src)["notice"]
+    extra = "".join(f"{k} = {json.dumps(v, ensure_ascii=False)}\n" for k, v in default.items()
+                    if k not in given and k != "remedies")
+    p = tmp_path / "full.toml"
+    p.write_text(src.replace("rectified_fails = false\n", "rectified_fails = false\n" + extra, 1), encoding="utf-8")
+    assert set(NOTICE_KEYS) <= set(tomllib.loads(p.read_text(encoding="utf-8"))["notice"])  # every key given
+    c = load_criteria(p)
+    assert c.remedy("C21").startswith("整合") and c.remedy("C07") == load_criteria("liuan_2016").remedy("C07")

@@ -480,3 +480,19 @@ def test_ids_of_more_than_15_digits_in_number_cells_are_a_warning(tmp_path):
     notes = [n for n in part.notes if n.code == "long_numbers"]
     assert len(notes) == 1 and notes[0].column == "信息ID" and notes[0].line == 2 and notes[0].severity == "warning"
     assert "3 个超过15位的数字单元格" in notes[0].zh
+
+
+def test_parquet_whose_index_is_also_a_column(tmp_path):
+    import pandas as pd
+
+    df = pd.DataFrame({"信息ID": ["p1", "p2"], "账号ID": ["W1", "W1"], "发布时间": ["2025-03-05 10:00"] * 2})
+    df.set_index("信息ID", drop=False).to_parquet(tmp_path / "posts.parquet")
+    t = read_table("posts", tmp_path / "posts.parquet", platform="微博")
+    assert t.quarantine.empty and t.data["post_id"].tolist() == ["p1", "p2"]
+
+
+def test_a_mostly_repost_flag_column_stays_a_flag(tmp_path):
+    rows = "".join(f"1,微博,p{i},2025-01-0{i % 9 + 1},{'转发' if i else '原创'}\n" for i in range(20))
+    f = _write(tmp_path / "posts.csv", "账号ID,平台,信息ID,发布时间,是否转发\n" + rows)
+    t = read_table("posts", f)
+    assert t.quarantine.empty and t.data["is_repost"].tolist() == [False] + [True] * 19

@@ -96,9 +96,11 @@ def test_the_html_page_is_titled_with_the_period(tmp_path):
 
     from liuan_eval.report.pipeline import REPORT_TITLE, export_html
 
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
-    nbformat.write(nb, tmp_path / "n.ipynb")
-    html = export_html(tmp_path / "n.ipynb", tmp_path / "q.html", "六安市政务“两微一端”2025年第二季度考核报告")
+    cell = nbformat.v4.new_code_cell("header", outputs=[nbformat.v4.new_output(
+        "display_data", data={"text/html": '<div><h1>六安市政务“两微一端”2025年第二季度考核报告</h1></div>'})])
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / "n.ipynb")
+    html = export_html(tmp_path / "n.ipynb", tmp_path / "q.html")  # titled by the report's own heading
     assert "<title>六安市政务“两微一端”2025年第二季度考核报告</title>" in html.read_text(encoding="utf-8")
-    plain = export_html(tmp_path / "n.ipynb", tmp_path / "y.html").read_text(encoding="utf-8")
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]), tmp_path / "m.ipynb")
+    plain = export_html(tmp_path / "m.ipynb", tmp_path / "y.html").read_text(encoding="utf-8")
     assert f"<title>{REPORT_TITLE}</title>" in plain

@@ -174,3 +174,14 @@ def test_class_rankings_follow_the_overall_rank_within_each_class():
     summary = class_summary(us, None).set_index("unit_type")
     assert summary.loc["county", "mean_total"] == pytest.approx(97.0)
     assert summary.loc["county", "last_unit"] == "乙" and summary.loc["all", "units"] == 5
+
+
+def test_a_unit_without_a_type_is_in_no_class():
+    from liuan_eval.report.tables import class_rankings, class_summary
+
+    us = pd.DataFrame({"unit": ["甲", "乙", "丙"], "unit_type": pd.array(["county", "county", None], dtype="str"),
+                       "total": [90.0, 80.0, 99.0], "grade": ["优秀", "良好", "优秀"],
+                       "rank": pd.array([2, 3, 1], dtype="Int64")})
+    assert class_rankings(us)["unit"].tolist() == ["甲", "乙"]
+    s = class_summary(us, None).set_index("unit_type")
+    assert int(s.loc["all", "units"]) == 2 and s.loc["all", "best_unit"] == "甲"

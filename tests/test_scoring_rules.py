@@ -555,3 +555,49 @@ def test_c21_more_than_one_account_of_a_unit_on_a_platform_is_a_deduction_under_
     # the 2016 notice has no such rule
     a16 = score(Dataset(accounts=acc, posts=p), year=2025)
     assert "C21" not in a16.criteria and "C21" not in a16.unit_scores.columns and found(a16, "C21") == []
+
+
+def test_c21_does_not_count_other_platforms_as_one():
+    acc = pd.concat([accounts(), accounts().iloc[[0, 0]].reset_index(drop=True).assign(
+        platform=["other", "other"], account_id=["O1", "O2"], account_name=["金安区学习强国号", "金安区人民号"])],
+        ignore_index=True)
+    p = posts(end="2025-12-31", ids=(("W1", "weibo"), ("X1", "wechat"), ("A1", "app"), ("O1", "other"),
+                                     ("O2", "other")))
+    assert found(score(Dataset(accounts=acc, posts=p), year=2025, criteria="state_council_2019"), "C21") == []
+
+
+def test_a_withdrawn_incident_takes_the_unregistered_units_other_findings_with_it():
+    from liuan_eval.scoring.appeals import finding_ids
+
+    inc = pd.DataFrame({"incident_id": ["E1"], "unit": ["舒城县"], "account_id": [None], "kind": ["security"],
+                        "started_at": ts("2025-08-01 09:00"), "description": ["网站被篡改"]})
+    ds = Dataset(accounts=accounts(), posts=posts(end="2025-12-31"), incidents=inc)
+    a = score(ds, year=2025)
+    c17 = a.findings[a.findings["criterion"] == "C17"]
+    appeal = pd.DataFrame({"finding_id": finding_ids(c17), "appeal_reason": ["系误报"]})
+    b = score(ds, year=2025, withdrawn=appeal)
+    assert "舒城县" not in set(b.findings["unit"]) and "舒城县" not in set(b.unit_scores["unit"])
+    assert not any("舒城县" in c for c in b.caveats)
+
+
+def test_c01_an_old_account_without_its_opening_date_still_counts_as_had_before():
+    acc = pd.concat([accounts(closed_at=ts(None, None, "2024-06-01"), opened_at=ts("2016-10-08", "2016-10-08", None)),
+                     accounts().iloc[[2]].reset_index(drop=True).assign(account_id="A9", opened_at=ts("2025-03-01"))],
+                    ignore_index=True)
+    p = pd.concat([posts(end="2025-12-31", ids=(("W1", "weibo"), ("X1", "wechat"))),
+                   posts(start="2025-03-01", end="2025-12-31", ids=(("A9", "app"),))], ignore_index=True)
+    assert found(score(Dataset(accounts=acc, posts=p), year=2025), "C01") == []
+
+
+@pytest.mark.parametrize("issuer", ["六安市人民政府发布", "@六安市人民政府发布", "六安市人民政府 发布"])
+def test_c12_the_issuer_is_known_however_its_name_is_written(issuer):
+    acc = pd.concat([accounts(), accounts(unit=["六安市人民政府办公室"] * 3, unit_type=["department"] * 3,
+                                          account_id=["W8", "X8", "A8"],
+                                          account_name=["六安市人民政府发布", "六安市人民政府发布", "六安市人民政府"])],
+                    ignore_index=True)
+    rel = pd.DataFrame({"release_id": ["R1"], "issuing_account": [issuer], "title": ["民生实事清单"],
+                        "published_at": ts("2025-05-09 10:00")})
+    p = posts(end="2025-12-31", ids=(("W1", "weibo"), ("X1", "wechat"), ("A1", "app"), ("W8", "weibo"),
+                                     ("X8", "wechat"), ("A8", "app")))
+    a = score(Dataset(accounts=acc, posts=p, releases=rel), year=2025)
+    assert set(a.repost["account_id"]) == {"W1", "X1", "A1"}

@@ -384,7 +384,7 @@ def parse_criteria(data: dict, where: str = "<preset>") -> Criteria:
 def _with_notice_defaults(c: Criteria) -> Criteria:
     """``c`` with the ``[notice]`` keys it leaves out taken from the default preset."""
     missing = [k for k in NOTICE_KEYS if k not in c.notice]
-    if not missing:
+    if not missing and "remedies" not in c.notice:
         return c
     default = tomllib.loads((HERE / "liuan_2016.toml").read_text(encoding="utf-8")).get("notice", {})
     notice = {**{k: default[k] for k in missing if k in default}, **c.notice}

@@ -17,6 +17,7 @@ import sys
 import warnings
 from dataclasses import dataclass, field
 from html import escape as html_escape
+from html import unescape as html_unescape
 from pathlib import Path
 
 import pandas as pd
@@ -810,6 +811,17 @@ def normalise_notebook(path: Path) -> Path:
     return path
 
 
+def _heading(nb) -> str | None:
+    """The report's own heading (``<h1>``, :func:`liuan_eval.report.sections.header`) in the executed notebook,
+    so a page exported from the notebook alone is titled as the command's (with its period)."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            m = re.search(r"<h1>(.*?)</h1>", str(out.get("data", {}).get("text/html", "")), re.S)
+            if m:
+                return html_unescape(re.sub(r"<[^>]+>", "", m.group(1))).strip() or None
+    return None
+
+
 def export_html(executed: Path, html: Path, title: str | None = None) -> Path:
     """Export the executed notebook to HTML without code cells or prompts (masked, atomic)."""
     import nbformat
@@ -826,7 +838,7 @@ def export_html(executed: Path, html: Path, title: str | None = None) -> Path:
     exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, exclude_markdown=True)
     body, _ = exporter.from_notebook_node(nb)
-    title = html_escape(title or nb.metadata.get("title", REPORT_TITLE))
+    title = html_escape(title or _heading(nb) or nb.metadata.get("title", REPORT_TITLE))
     visible = re.sub(r"data:[a-z/+]+;base64,[A-Za-z0-9+/=]+", "", body) + title
     body = HTML_PAGE.format(title=title, body=body, font_face=font_face_css(visible))
     return write_text(body, html)
@@ -1035,9 +1047,7 @@ def run_assessment(data_dir, year: int, out, criteria: str = "liuan_2016", *, no
                 written["notebook"] = notebook_run.result()
                 _advance(bar)
                 _step(bar, tr("导出HTML报告", "exporting the HTML report"))
-                from liuan_eval.report.sections import report_title
-
-                written["html"] = export_html(written["notebook"], tmp / HTML_NAME, report_title(report))
+                written["html"] = export_html(written["notebook"], tmp / HTML_NAME)  # titled by its heading
                 _advance(bar)
             _step(bar, tr("报告完成", "report done"))
         finally:

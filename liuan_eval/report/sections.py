@@ -597,7 +597,7 @@ def section_experience(report) -> Section:
         s.text("本次运行未提供上期考核结果（liuan-eval run --previous），无法比较各单位的进步情况。")
     ranks = report.tables.get("class_rankings")
     if ranks is not None and len(ranks):
-        first = ranks[ranks["class_rank"] == 1]
+        first = ranks[(ranks["class_rank"] == 1) & ranks["total"].notna()]  # a vetoed unit is no model
         s.table(first, "各类别第一名的单位", limit=None)
     best = best_accounts(report)
     if len(best):

@@ -585,6 +585,19 @@ def pass_rates(results: pd.DataFrame) -> pd.DataFrame:
                        "passed": "int64", "failed": "int64"})[cols]
 
 
+def typed_units(unit_scores: pd.DataFrame) -> pd.DataFrame:
+    """The units of a class (县区, 开发区, 市直部门): not a unit the registry does not know (no type).
+
+    Examples
+    --------
+    >>> us = pd.DataFrame({"unit": ["甲", "乙"], "unit_type": pd.array(["county", None], dtype="str")})
+    >>> typed_units(us)["unit"].tolist()
+    ['甲']
+    """
+    t = unit_scores["unit_type"].astype("str")
+    return unit_scores[(t.notna() & (t != "")).to_numpy(dtype=bool)].assign(unit_type=t)
+
+
 def class_rankings(unit_scores: pd.DataFrame | None) -> pd.DataFrame:
     """Each unit's rank within its class (县区, 开发区, 市直部门) beside its overall rank.
 
@@ -602,7 +615,9 @@ def class_rankings(unit_scores: pd.DataFrame | None) -> pd.DataFrame:
     cols = ["unit_type", "class_rank", "class_units", "unit", "total", "grade", "rank"]
     if unit_scores is None or unit_scores.empty:
         return _empty(cols)
-    us = unit_scores.assign(unit_type=unit_scores["unit_type"].astype("str").fillna(""))
+    us = typed_units(unit_scores)
+    if us.empty:
+        return _empty(cols)
     by = us.groupby("unit_type", sort=False)
     out = us.assign(class_rank=by["rank"].rank(method="min").astype("Int64"),
                     class_units=by["unit"].transform("size").astype("int64"))
@@ -629,7 +644,10 @@ def class_summary(unit_scores: pd.DataFrame | None, rates: pd.DataFrame | None) 
     cols = ["unit_type", "label", "units", "mean_total", "best_unit", "last_unit", "accounts", "passed", "pass_rate"]
     if unit_scores is None or unit_scores.empty:
         return _empty(cols)
-    us = unit_scores.assign(unit_type=unit_scores["unit_type"].astype("str").fillna(""), n=1)
+    us = typed_units(unit_scores)
+    if us.empty:
+        return _empty(cols)
+    us = us.assign(n=1)
     us = us.sort_values(["rank", "unit"], kind="stable")
     whole = us.assign(unit_type="all")
     both = pd.concat([whole, us], ignore_index=True)
@@ -638,7 +656,7 @@ def class_summary(unit_scores: pd.DataFrame | None, rates: pd.DataFrame | None) 
                         "best_unit": g["unit"].first(), "last_unit": g["unit"].last()}).reset_index()
     order = {"all": -1, **{k: i for i, k in enumerate(UNIT_TYPE_LABELS)}}
     out = out.assign(_o=out["unit_type"].map(order).fillna(len(order))).sort_values("_o", kind="stable")
-    out["label"] = out["unit_type"].map({"all": "全部单位", "": "未登记类型", **UNIT_TYPE_LABELS}).fillna(out["unit_type"])
+    out["label"] = out["unit_type"].map({"all": "全部单位", **UNIT_TYPE_LABELS}).fillna(out["unit_type"])
     if rates is not None and len(rates):
         r = rates[rates["scope"].isin(["all", "unit_type"])].set_index("group")
         out["accounts"] = out["unit_type"].map(r["accounts"]).astype("Int64")

@@ -230,6 +230,17 @@ def _unit_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: set[s
     return out.reset_index()[["unit", "unit_type", *pts.columns, "total", "grade", "rank", "veto"]]
 
 
+def _without_orphaned_units(ctx: Context, f: pd.DataFrame) -> pd.DataFrame:
+    """``f`` without the every_unit findings of an unregistered unit whose other findings were all withdrawn
+    (it was judged only because they named it)."""
+    if not ctx.extra_units or not len(f):
+        return f
+    every = f["criterion"].isin([cid for cid, d in declarations().items() if d.every_unit]).to_numpy(dtype=bool)
+    named = set(f.loc[~every, "unit"].astype("str"))
+    gone = [u for u in ctx.extra_units if u not in named]
+    return f[~(every & f["unit"].isin(gone).to_numpy(dtype=bool))].reset_index(drop=True) if gone else f
+
+
 def unregistered_units(ctx: Context, f: pd.DataFrame) -> list[str]:
     """Units with findings (an incident, a filing, a message) that no account of the registry belongs to
     (sorted names): scored and ranked as units without any account (C01, C13, C14 judge them too).
@@ -397,6 +408,7 @@ def assessment_from(dataset, ctx: Context, crits: Criteria, findings, *, withdra
         if withdrawn is not None:
             f, gone = withdraw(f, withdrawn)
             f, gone = f.reset_index(drop=True), gone.drop(columns="_veto")
+            f = _without_orphaned_units(ctx, f)
         unassessed = {c for c, _ in not_assessed}
         assessed = {c.id for c in crits} - unassessed
         units = _unit_scores(ctx, f, crits, assessed)

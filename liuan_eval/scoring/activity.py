@@ -298,8 +298,11 @@ def repost_timeliness(ctx: Context, crit) -> pd.DataFrame:
         rel[["release_id", "issuing_account", "published_at", "title"]].assign(
             due_min=due_min[rel.index], due_wx=due_wx[rel.index]), how="cross")
     # the issuer's own unit does not repost its own release (四(四): 各地各部门 repost the city's accounts)
-    names = acc.dropna(subset=["account_name"]).drop_duplicates("account_name").set_index("account_name")["unit"]
-    grid = grid[(grid["unit"] != grid["issuing_account"].map(names)).fillna(True).to_numpy(dtype=bool)]
+    named = acc.dropna(subset=["account_name"])
+    names = pd.Series(named["unit"].to_numpy(), index=comparison_key(named["account_name"].astype("str")))
+    names = names[~names.index.duplicated()]
+    issuer = comparison_key(grid["issuing_account"].astype("str").str.lstrip("@＠")).map(names)
+    grid = grid[(grid["unit"] != issuer).fillna(True).to_numpy(dtype=bool)]
     if not len(grid):
         return _empty_repost(tz)
     wx = (grid["platform"] == "wechat").to_numpy()

@@ -363,8 +363,19 @@ def score_dask(data: DaskData, year: int, criteria="liuan_2016", period=None, wi
                                     messages=whole("witness_messages") if data.messages is not None else None)
 
     def findings():
+        c20_rows = None
+        if "C20" in crits and decl["C20"].unmet(needs_ctx) is None:  # before the every_unit criteria: its units count
+            c20 = crits["C20"]
+            s = [r["suspects"] for r in results if r.get("suspects") is not None]
+            s.append(content_suspects(gctx, c20))  # the key releases (gctx has no posts, no messages)
+            s = apply_confirmations(sort_suspects(pd.concat([x for x in s if len(x)] or s[-1:], ignore_index=True)),
+                                    confirmations)
+            gctx.details["C20"] = s
+            c20_rows = criterion_rows(suspect_findings(s, c20), c20)
+        units = [r["findings"][["unit", "criterion"]] for r in results] + (
+            [c20_rows[["unit", "criterion"]]] if c20_rows is not None and len(c20_rows) else [])
         f_reg, not_assessed = _findings(needs_ctx, crits, run=findings_ids - row_level - {"C20"},
-                                        named=assemble_findings([r["findings"] for r in results]))
+                                        named=pd.concat(units, ignore_index=True) if units else None)
         assessed = {c.id for c in crits} - {c for c, _ in not_assessed}
         for r in results:
             bad = set(r["failed"]) & assessed
@@ -376,14 +387,8 @@ def score_dask(data: DaskData, year: int, criteria="liuan_2016", period=None, wi
             rep = pd.concat(rep, ignore_index=True) if rep else pd.DataFrame(columns=REPOST_COLUMNS)
             gctx.details["C12"] = rep.sort_values(["release_id", "unit", "platform", "account_id"], kind="stable",
                                                   ignore_index=True)
-        if "C20" in assessed:
-            c20 = crits["C20"]
-            s = [r["suspects"] for r in results if r.get("suspects") is not None]
-            s.append(content_suspects(gctx, c20))  # the key releases (gctx has no posts, no messages)
-            s = apply_confirmations(sort_suspects(pd.concat([x for x in s if len(x)] or s[-1:], ignore_index=True)),
-                                    confirmations)
-            gctx.details["C20"] = s
-            parts.append(criterion_rows(suspect_findings(s, c20), c20))
+        if "C20" in assessed and c20_rows is not None:
+            parts.append(c20_rows)
         return assemble_findings(parts), not_assessed
 
     influence = None

@@ -80,7 +80,8 @@ def c01_platforms(ctx: Context, crit) -> pd.DataFrame:
         late = late[late]
         if len(late) and "opened_at" in ctx.accounts.columns:  # an account before (closed since): a replacement
             every = ctx.accounts[ctx.accounts["platform"].isin(need)]
-            before = every[(every["opened_at"].dt.floor("D") < ctx.start).fillna(False).to_numpy(bool)]
+            closed = every["closed_at"] < ctx.start if "closed_at" in every.columns else False  # opened before it
+            before = every[((every["opened_at"].dt.floor("D") < ctx.start) | closed).fillna(False).to_numpy(bool)]
             had = pd.MultiIndex.from_frame(before[["unit", "platform"]].drop_duplicates())
             late = late[~late.index.isin(had)]
         if len(late):
