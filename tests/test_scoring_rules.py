@@ -552,6 +552,11 @@ def test_c21_more_than_one_account_of_a_unit_on_a_platform_is_a_deduction_under_
     overlap = replaced.assign(opened_at=ts(*["2016-10-08"] * 3, "2025-05-20"))
     assert found(score(Dataset(accounts=overlap, posts=p), year=2025, criteria="state_council_2019"), "C21") == [
         ("金安区", "")]
+    # the old account, replaced on its closing day, is not named beside the two that ran at once later
+    later = pd.concat([replaced, replaced.iloc[[3]].reset_index(drop=True).assign(account_id="W3", account_name="金安区新闻",
+                                                           opened_at=ts("2025-07-01"))], ignore_index=True)
+    f = score(Dataset(accounts=later, posts=p), year=2025, criteria="state_council_2019").findings
+    assert f.loc[f["criterion"] == "C21", "evidence"].tolist() == ["W2 W3"]
     # the 2016 notice has no such rule
     a16 = score(Dataset(accounts=acc, posts=p), year=2025)
     assert "C21" not in a16.criteria and "C21" not in a16.unit_scores.columns and found(a16, "C21") == []

@@ -512,6 +512,13 @@ def c21_channels_consolidated(ctx: Context, crit) -> pd.DataFrame:
     many = most[most > k]
     if not len(many):
         return empty_rows()
+    # name the accounts that ran beside another one (not an old one closed before the others opened)
+    pairs = acc[["unit", "platform", "account_id", "active_start", "active_end"]].merge(
+        acc[["unit", "platform", "account_id", "active_start", "active_end"]], on=["unit", "platform"])
+    pairs = pairs[(pairs["account_id_x"] != pairs["account_id_y"])
+                  & (pairs["active_start_x"] < pairs["active_end_y"] - DAY)
+                  & (pairs["active_start_y"] < pairs["active_end_x"] - DAY)]
+    acc = acc[acc["account_id"].isin(pairs["account_id_x"])]
     g = acc.groupby(["unit", "platform"], sort=True)
     names = g["account_name"].agg(lambda s: "、".join(s.astype("str"))).loc[many.index]  # per unit and platform
     ids = g["account_id"].agg(lambda s: " ".join(s.astype("str"))).loc[many.index]
