@@ -126,10 +126,10 @@ def _findings(ctx: Context, crits: Criteria, run: set[str] | None = None, named:
             continue
         parts.append(criterion_rows(d.fn(ctx, c), c))
     if last:
-        others = parts + ([named[~named["criterion"].isin([c for c, _ in not_assessed])]]
-                          if named is not None and len(named) else [])
-        ctx.extra_units = tuple(unregistered_units(ctx, pd.concat([x[["unit"]] for x in others if len(x)])
-                                                   if any(len(x) for x in others) else pd.DataFrame({"unit": []})))
+        units = [x["unit"] for x in parts if len(x)]
+        if named is not None and len(named):
+            units.append(named.loc[~named["criterion"].isin([c for c, _ in not_assessed]), "unit"])
+        ctx.extra_units = tuple(unregistered_units(ctx, pd.concat(units) if units else pd.Series([], dtype="str")))
         parts += [criterion_rows(d.fn(ctx, c), c) for d, c in last]
     return assemble_findings(parts), not_assessed
 
@@ -202,7 +202,7 @@ def _no_findings() -> tuple[str, ...]:
 
 
 @criterion("C19", needs=[needs("accounts")], level="unit", level_fixed=True, gives="scores")
-def _unit_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: set[str]) -> pd.DataFrame:
+def _unit_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: set[str], stray: list[str]) -> pd.DataFrame:
     """C19: each unit's points per criterion, total (rescaled to full marks), grade, rank and vetoes."""
     acc = ctx.accounts
     if acc is None or not len(acc):
@@ -210,8 +210,7 @@ def _unit_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: set[s
         units["unit_type"] = pd.Series(pd.NA, index=units.index, dtype="str")
     else:
         units = acc.drop_duplicates("unit")[["unit", "unit_type"]].sort_values("unit", ignore_index=True)
-    stray = unregistered_units(ctx, f)
-    if stray:  # named in the findings only: judged as units without an account (ctx.extra_units)
+    if stray:  # named in the findings only (unregistered_units): judged as units without an account
         units = pd.concat([units, pd.DataFrame({"unit": pd.Series(stray, dtype="str"),
                                                 "unit_type": pd.Series(pd.NA, index=range(len(stray)), dtype="str")})],
                           ignore_index=True)
@@ -241,21 +240,21 @@ def _without_orphaned_units(ctx: Context, f: pd.DataFrame) -> pd.DataFrame:
     return f[~(every & f["unit"].isin(gone).to_numpy(dtype=bool))].reset_index(drop=True) if gone else f
 
 
-def unregistered_units(ctx: Context, f: pd.DataFrame) -> list[str]:
-    """Units with findings (an incident, a filing, a message) that no account of the registry belongs to
+def unregistered_units(ctx: Context, units: pd.Series) -> list[str]:
+    """The units of findings (an incident, a filing, a message) that no account of the registry belongs to
     (sorted names): scored and ranked as units without any account (C01, C13, C14 judge them too).
 
     Examples
     --------
     >>> from liuan_eval.dataset import Dataset
     >>> ctx = build_context(Dataset(), 2025, load_criteria("liuan_2016"))
-    >>> unregistered_units(ctx, pd.DataFrame({"unit": ["乙", "", "甲"]}))
+    >>> unregistered_units(ctx, pd.Series(["乙", "", "甲"]))
     []
     """
     acc = ctx.accounts
-    if acc is None or not len(acc) or not len(f):
+    if acc is None or not len(acc) or not len(units):
         return []
-    return sorted(set(f["unit"].dropna().astype("str")) - set(acc["unit"].dropna().astype("str")) - {""})
+    return sorted(set(units.dropna().astype("str")) - set(acc["unit"].dropna().astype("str")) - {""})
 
 
 def _account_scores(ctx: Context, f: pd.DataFrame, crits: Criteria, assessed: set[str],
@@ -411,7 +410,8 @@ def assessment_from(dataset, ctx: Context, crits: Criteria, findings, *, withdra
             f = _without_orphaned_units(ctx, f)
         unassessed = {c for c, _ in not_assessed}
         assessed = {c.id for c in crits} - unassessed
-        units = _unit_scores(ctx, f, crits, assessed)
+        stray = unregistered_units(ctx, f["unit"])
+        units = _unit_scores(ctx, f, crits, assessed, stray)
         inf = (influence if influence is not None else True) if "C18" in assessed else False
         accounts = _account_scores(ctx, f, crits, assessed, influence=inf)
         rect, close = _lists(ctx, f, crits)
@@ -447,7 +447,6 @@ def assessment_from(dataset, ctx: Context, crits: Criteria, findings, *, withdra
             caveats.append(tr(f"{cid}（{crits[cid].name}）未评估：{reason}；总分按已评估的指标折算为{crits.full_marks:g}分制。",
                               f"{cid} not assessed: {reason}; totals rescaled over the criteria assessed."))
     caveats.extend(tr(zh, en) for zh, en in criterion_caveats(crits, assessed))
-    stray = unregistered_units(ctx, f)
     if stray:
         names = "、".join(stray)
         caveats.append(tr(f"{len(stray)}个单位在账号登记表中没有账号，但数据中有其事件、留言或备案（{names}）："
