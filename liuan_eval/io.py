@@ -524,6 +524,7 @@ _platform_from_name = platform_from_filename  # the name the pre-flight check us
 BY_VALUES = {("posts", "is_repost"): "repost_count"}
 #: A cell that makes its row a totals row (合计), among the first three columns.
 TOTAL_WORDS = {"合计", "总计", "小计", "共计", "累计", "汇总", "总数", "合 计", "total", "sum", "总和"}
+_TOTAL_STARTS = tuple(TOTAL_WORDS)
 _TOTAL_WITH_FIGURE = (r"(?:" + "|".join(sorted(TOTAL_WORDS, key=len, reverse=True)) + r")\s*(?:[:：]|[:：]?\s*[(（]?\s*"
                       r"[0-9][0-9,.]*\s*[条个行项次件人]?\s*[)）]?)")
 
@@ -678,7 +679,10 @@ def _prepare_part(table: str, part, check: HeaderCheck, *, account, account_from
     totals = np.zeros(n, dtype=bool)
     for c in list(cells)[:3]:  # 合计, or 总计：4条 / 合计(128) — a totals word, then maybe its figure
         low = nfkc(cells[c]).str.lower()
-        totals |= (low.isin(TOTAL_WORDS) | low.str.fullmatch(_TOTAL_WITH_FIGURE)).fillna(False).to_numpy()
+        start = low.str.startswith(_TOTAL_STARTS).fillna(False).to_numpy(dtype=bool)  # the regex on those only
+        if start.any():
+            sub = low[start]
+            totals[start] |= (sub.isin(TOTAL_WORDS) | sub.str.fullmatch(_TOTAL_WITH_FIGURE)).fillna(False).to_numpy()
     totals &= nonblank
     bad_rows = [(int(line), raw, reason) for line, raw, reason in zip(
         part.bad["line"], part.bad["value"], part.bad["reason"])]
@@ -1062,8 +1066,7 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
                              en=f"unknown platform {platform!r} (expected weibo/wechat/app/douyin/kuaishou/…)")
         platform = p
     frames, bads, part_list, notes = [], [], [], []
-    given: set[str] = set()
-    given_by_part: list[tuple[str, str, set[str], int]] = []
+    given_by_part: list[tuple[str, str, set[str], int]] = []  # file, sheet, the columns it gives, rows
     for path in paths:
         # a part given is handed over: out of ``parts`` once read, its raw cells go when prepared
         read = parts.pop(path) if parts and path in parts else read_raw(path, table)
@@ -1084,8 +1087,6 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
                 continue
             if check.missing:
                 raise _missing_error(table, part, check.headers, check.missing, list(part.frame.columns))
-            given.update(check.mapping.values())
-            given.update(check.fillable)
             given_by_part.append((str(part.path), part.sheet or "", set(check.mapping.values()) | set(check.fillable),
                                   len(part.frame)))
             data, bad_q = _prepare_part(table, part, check, account=account,
@@ -1094,6 +1095,7 @@ def read_table(table: str, files, *, platform: str | None = None, account: str |
             frames.append(data)
             bads.append(bad_q)
             del part, data
+    given = set().union(*(cols for _, _, cols, _ in given_by_part))
     notes.extend(_columns_missing_in_some_files(table, given_by_part, given))
     file_names = [f for f, _ in part_list]
     sheet_names = [sh for _, sh in part_list]
@@ -1292,9 +1294,12 @@ def find_table_files(folder, table: str) -> list[Path]:
     ['posts 2025.csv', 'posts.xlsx', 'posts_weibo.csv', '发布信息.csv', '发布信息（视频号）.csv']
     """
     folder = Path(folder)
-    return [p for p in sorted(folder.iterdir())
-            if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", "."))
-            and table_of_name(p.stem) == table]
+    return [p for p in sorted(folder.iterdir()) if is_data_file(p) and table_of_name(p.stem) == table]
+
+
+def is_data_file(path: Path) -> bool:
+    """A file the readers can read (CSV, Excel, Parquet …), not Excel's lock file (``~$…``) nor a hidden one."""
+    return path.is_file() and path.suffix.lower() in SUFFIXES and not path.name.startswith(("~$", "."))
 
 
 def table_of_name(stem: str) -> str | None:

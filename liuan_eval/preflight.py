@@ -337,8 +337,8 @@ def _header_problems(src: _Source, folder: Path) -> list[dict]:
 
 
 def _read_sources(folder: Path) -> tuple[dict[str, list[_Source]], list[dict], dict[str, list[str]]]:
-    from liuan_eval.io import InputError, find_table_files, table_of_name
-    from liuan_eval.raw import SUFFIXES, read_raw
+    from liuan_eval.io import InputError, find_table_files, is_data_file, table_of_name
+    from liuan_eval.raw import read_raw
 
     sources: dict[str, list[_Source]] = {}
     problems: list[dict] = []
@@ -380,16 +380,14 @@ def _read_sources(folder: Path) -> tuple[dict[str, list[_Source]], list[dict], d
                 problems.extend(_header_problems(src, folder))
                 sources[table].append(src)
     for path in sorted(folder.iterdir()):
-        if (path.is_file() and path.suffix.lower() in SUFFIXES and path not in claimed
-                and not path.name.startswith(("~$", "."))):
+        if is_data_file(path) and path not in claimed:
             problems.append(_problem("info", "unclaimed_file", None, path.name, message=tr(
                 "该文件不属于任何数据表，未读取（文件名应以 accounts、posts、messages、filings、releases、"
                 "incidents 或对应中文表名开头）",
                 "this file belongs to no table and was not read (names start with accounts, posts, "
                 "messages, filings, releases, incidents or the Chinese table names)")))
     for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "~$"))):
-        held = sorted(f for f in sub.iterdir() if f.is_file() and f.suffix.lower() in SUFFIXES
-                      and not f.name.startswith(("~$", ".")) and table_of_name(f.stem) is not None)
+        held = sorted(f for f in sub.iterdir() if is_data_file(f) and table_of_name(f.stem) is not None)
         if held:  # data files one level down are not read: say so, each folder once
             names = "、".join(f.relative_to(folder).as_posix() for f in held[:5]) + ("等" if len(held) > 5 else "")
             problems.append(_problem("warning", "files_in_subfolder", None, sub.name, message=tr(

@@ -27,7 +27,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from liuan_eval.report.fonts import setup_fonts
-from liuan_eval.report.tables import GRADE_ORDER, _local
+from liuan_eval.report.tables import GRADE_ORDER, _local, period_bounds
 from liuan_eval.schemas import PLATFORM_LABELS, UNIT_TYPE_LABELS
 from liuan_eval.validation import Reason
 
@@ -187,11 +187,8 @@ def criteria_heatmap(unit_scores: pd.DataFrame, criteria: list[str], names: dict
 
 def _days_of(year: int, period=None) -> tuple[pd.Timestamp, int]:
     """The first day (naive) and the number of days of ``year``, or of ``period`` (first, last day)."""
-    if period is not None:
-        first, last = pd.Timestamp(str(period[0])[:10]), pd.Timestamp(str(period[1])[:10])
-        return first, (last - first).days + 1
-    start = pd.Timestamp(year, 1, 1)
-    return start, (pd.Timestamp(year + 1, 1, 1) - start).days
+    start, end = period_bounds(year, period)
+    return start.tz_localize(None), (end - start).days
 
 
 def calendar_matrix(daily: pd.DataFrame | None, accounts: pd.DataFrame, year: int,

@@ -137,20 +137,12 @@ class AnnualReport:
         return save_report(self, folder)
 
 
-def _bounds(year: int, period=None) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The first instant of ``year`` (or of ``period``: first and last day, inclusive) and the first after it."""
-    if period is None:
-        return pd.Timestamp(year, 1, 1, tz=T.TIMEZONE), pd.Timestamp(year + 1, 1, 1, tz=T.TIMEZONE)
-    return (pd.Timestamp(period[0]).tz_localize(T.TIMEZONE),
-            pd.Timestamp(period[1]).tz_localize(T.TIMEZONE) + pd.Timedelta(days=1))
-
-
 def _in_year(frame: pd.DataFrame | None, col: str, year: int, period=None) -> pd.DataFrame | None:
     """The rows of ``frame`` whose ``col`` falls in ``year`` (or in ``period``: first and last day, inclusive)."""
     if frame is None or col not in frame:
         return frame
     ts = T._local(frame[col])
-    start, end = _bounds(year, period)
+    start, end = T.period_bounds(year, period)
     return frame[((ts >= start) & (ts < end)).fillna(False).to_numpy()]
 
 
@@ -175,7 +167,7 @@ def data_span_caveats(posts: pd.DataFrame | None, year: int, period=None, days: 
     """
     if posts is None or not len(posts) or "published_at" not in posts:
         return []
-    start, end = _bounds(year, period)
+    start, end = T.period_bounds(year, period)
     last_day = end - pd.Timedelta(days=1)
     inside = T._local(_in_year(posts, "published_at", year, period)["published_at"])
     out = []

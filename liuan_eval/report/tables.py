@@ -237,6 +237,21 @@ def _local(ts: pd.Series) -> pd.Series:
     return ts.dt.tz_convert(TIMEZONE)
 
 
+def period_bounds(year: int, period=None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first instant of ``year`` (or of ``period``: first and last day, inclusive) and the first after it
+    (Asia/Shanghai).
+
+    Examples
+    --------
+    >>> [str(t) for t in period_bounds(2025, ("2025-04-01", "2025-06-30"))]
+    ['2025-04-01 00:00:00+08:00', '2025-07-01 00:00:00+08:00']
+    """
+    if period is None:
+        return pd.Timestamp(year, 1, 1, tz=TIMEZONE), pd.Timestamp(year + 1, 1, 1, tz=TIMEZONE)
+    return (pd.Timestamp(period[0]).tz_localize(TIMEZONE),
+            pd.Timestamp(period[1]).tz_localize(TIMEZONE) + pd.Timedelta(days=1))
+
+
 def daily_post_counts(posts: pd.DataFrame | None, year: int, period=None) -> pd.DataFrame:
     """Posts per account and calendar day (Asia/Shanghai) of ``year``: ``account_id, day, posts``.
 
@@ -254,10 +269,7 @@ def daily_post_counts(posts: pd.DataFrame | None, year: int, period=None) -> pd.
     if posts is None or posts.empty:
         return pd.DataFrame(cols)
     t = _local(posts["published_at"])
-    start, end = pd.Timestamp(year, 1, 1, tz=TIMEZONE), pd.Timestamp(year + 1, 1, 1, tz=TIMEZONE)
-    if period is not None:  # (first day, last day), both inclusive
-        start = pd.Timestamp(period[0]).tz_localize(TIMEZONE)
-        end = pd.Timestamp(period[1]).tz_localize(TIMEZONE) + pd.Timedelta(days=1)
+    start, end = period_bounds(year, period)
     inside = ((t >= start) & (t < end)).fillna(False).to_numpy()
     frame = pd.DataFrame({"account_id": posts["account_id"].astype("str")[inside].reset_index(drop=True),
                           "day": t[inside].dt.floor("D").reset_index(drop=True)})
